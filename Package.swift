@@ -1,0 +1,71 @@
+// swift-tools-version: 6.0
+// SPDX-License-Identifier: Apache-2.0
+//
+// MailDouble: a local emulator of messaging HTTP APIs (Flowmailer, Postflare/Resend, Flowdock).
+// Layering (imports point downward only):
+//   maildouble (exe) → MailDoubleApp → {FlowmailerAPI, PostflareAPI, FlowdockAPI} → EmulatorKit → HTTPCore
+//   MailDoubleApp → HTTPServer → {HTTP1, HTTP2, TLS} → HTTPCore / CNghttp2 / COpenSSL
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "MailDouble",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "maildouble", targets: ["maildouble"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // System libraries. `make` installs the -dev packages; SwiftPM's providers only print a hint.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+
+        // Pure values: Request, Response, headers, router, JSON, URL coding. No I/O, no C.
+        .target(name: "HTTPCore", swiftSettings: swiftSettings),
+        // Sans-IO codecs and TLS.
+        .target(name: "HTTP1", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "HTTP2", dependencies: ["HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // I/O: epoll event loops, listeners, connections, timers, shutdown.
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS"], swiftSettings: swiftSettings),
+
+        // What every emulated API shares: clock, ids, timestamps, rate limiter, fixtures.
+        .target(name: "EmulatorKit", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "FlowdockAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+
+        // Wiring: configuration, the emulator's own routes, server start/stop. Tests start it in-process.
+        .target(
+            name: "MailDoubleApp",
+            dependencies: ["HTTPServer", "HTTPCore", "EmulatorKit", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "maildouble",
+            dependencies: ["MailDoubleApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore", "TLS"], swiftSettings: swiftSettings),
+        .testTarget(name: "EmulatorKitTests", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MailDoubleAppTests",
+            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "EmulatorKit", "TLS"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

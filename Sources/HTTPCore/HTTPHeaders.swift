@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// An ordered list of header fields. Names compare case-insensitively (RFC 9110 §5.1); the order and the
+/// spelling given by the sender are kept, because emulated vendors echo headers back as they were sent.
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public typealias Element = (name: String, value: String)
+    public private(set) var fields: [Element]
+
+    public init() { fields = [] }
+    public init(_ fields: [(String, String)]) { self.fields = fields.map { (name: $0.0, value: $0.1) } }
+    public init(dictionaryLiteral elements: (String, String)...) { self.init(elements) }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+    public func makeIterator() -> IndexingIterator<[Element]> { fields.makeIterator() }
+
+    /// The first value of `name`, or nil.
+    public subscript(name: String) -> String? {
+        get {
+            for field in fields where Self.equalNames(field.name, name) { return field.value }
+            return nil
+        }
+        set {
+            if let newValue { replaceOrAdd(name: name, value: newValue) } else { remove(name: name) }
+        }
+    }
+
+    /// Every value of `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { Self.equalNames($0.name, name) }.map(\.value)
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public mutating func add(name: String, value: String) { fields.append((name: name, value: value)) }
+
+    public mutating func replaceOrAdd(name: String, value: String) {
+        remove(name: name)
+        fields.append((name: name, value: value))
+    }
+
+    public mutating func remove(name: String) { fields.removeAll { Self.equalNames($0.name, name) } }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { equalNames($0.name, $1.name) && $0.value == $1.value }
+    }
+
+    /// ASCII case-insensitive comparison without allocating.
+    @inlinable
+    public static func equalNames(_ a: String, _ b: String) -> Bool {
+        if a.utf8.count != b.utf8.count { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
+            let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+}
+
+extension HTTPHeaders {
+    /// The media type of `Content-Type` without parameters, lower-cased (`application/json`), or nil.
+    public var mediaType: String? {
+        guard let value = self["Content-Type"] else { return nil }
+        let base = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let trimmed = base.trimmingSpaces()
+        return trimmed.isEmpty ? nil : trimmed.lowercased()
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).
+    public func trimmingSpaces() -> String {
+        var scalars = Substring(self)[...]
+        while let f = scalars.first, f == " " || f == "\t" { scalars.removeFirst() }
+        while let l = scalars.last, l == " " || l == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A JSON value (RFC 8259). Objects keep their key order, because the emulated vendors' bodies are
+/// compared with recorded examples field by field, and integers stay integers (ids such as 6953).
+public enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSON])
+    case object(JSONObject)
+
+    // MARK: Accessors
+
+    public subscript(key: String) -> JSON? {
+        get { if case .object(let o) = self { return o[key] } else { return nil } }
+        set {
+            guard case .object(var o) = self else { return }
+            o[key] = newValue
+            self = .object(o)
+        }
+    }
+
+    public subscript(index: Int) -> JSON? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
+    public var isNull: Bool { if case .null = self { true } else { false } }
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    public var arrayValue: [JSON]? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
+
+    /// The value as an integer: an `int`, or a `double` with no fraction.
+    public var intValue: Int? {
+        switch self {
+        case .int(let i): Int(exactly: i)
+        case .double(let d): Int(exactly: d)
+        default: nil
+        }
+    }
+
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
+        }
+    }
+
+    /// The JSON type name as used in validation messages: `null`, `boolean`, `number`, `string`, `array`, `object`.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+/// An insertion-ordered JSON object. Lookups are linear, which is faster than hashing for the small
+/// objects of API bodies; setting an existing key keeps its position.
+public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public private(set) var entries: [(key: String, value: JSON)]
+
+    public init() { entries = [] }
+    public init(_ entries: [(String, JSON)]) { self.entries = entries.map { (key: $0.0, value: $0.1) } }
+    public init(dictionaryLiteral elements: (String, JSON)...) { self.init(elements) }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var keys: [String] { entries.map(\.key) }
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { entries.makeIterator() }
+
+    public subscript(key: String) -> JSON? {
+        get {
+            for e in entries where e.key == key { return e.value }
+            return nil
+        }
+        set {
+            if let i = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            } else if let newValue {
+                entries.append((key: key, value: newValue))
+            }
+        }
+    }
+
+    public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        // Objects are equal regardless of order (RFC 8259 §4: names are unordered).
+        guard a.count == b.count else { return false }
+        return a.entries.allSatisfy { b[$0.key] == $0.value }
+    }
+}
+
+// MARK: Literals
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONObject(elements)) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSON {
+    /// `.string(s)` or `.null` when nil.
+    public static func string(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
+    /// `.int(i)` or `.null` when nil.
+    public static func int(_ i: Int?) -> JSON { i.map { .int(Int64($0)) } ?? .null }
+    /// `.bool(b)` or `.null` when nil.
+    public static func bool(_ b: Bool?) -> JSON { b.map { .bool($0) } ?? .null }
+}
+
+// MARK: Serialization
+
+extension JSON {
+    /// Compact UTF-8 bytes; `/` is not escaped, non-ASCII is written as UTF-8.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out)
+        return out
+    }
+
+    /// Compact text.
+    public var text: String { String(decoding: serialized(), as: UTF8.self) }
+
+    public func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            if d.isFinite {
+                if d == d.rounded(), abs(d) < 1e15 {
+                    out.append(contentsOf: String(Int64(d)).utf8)
+                } else {
+                    out.append(contentsOf: String(d).utf8)
+                }
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
+        case .string(let s): JSON.writeString(s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                v.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            for (i, e) in o.entries.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(e.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                e.value.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 0xF)])
+            default: out.append(c)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+// MARK: Parsing
+
+/// Why a body is not JSON, with the byte offset where parsing stopped.
+public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+    public var description: String { "\(message) at offset \(offset)" }
+}
+
+extension JSON {
+    /// Parses UTF-8 bytes strictly (RFC 8259): one value, optional surrounding whitespace, depth ≤ 512.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSON {
+        var parser = JSONParser(bytes: Array(bytes))
+        return try parser.parseDocument()
+    }
+
+    public static func parse(_ text: String) throws(JSONError) -> JSON { try parse(Array(text.utf8)) }
+}
+
+struct JSONParser {
+    let bytes: [UInt8]
+    var i = 0
+    var depth = 0
+    static let maxDepth = 512
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func fail(_ message: String) -> JSONError { JSONError(message: message, offset: i) }
+
+    mutating func skipWhitespace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    mutating func parseDocument() throws(JSONError) -> JSON {
+        // A UTF-8 byte order mark is tolerated (RFC 8259 §8.1 allows ignoring it).
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if i != bytes.count { throw fail("Unexpected data after the JSON value") }
+        return value
+    }
+
+    mutating func parseValue() throws(JSONError) -> JSON {
+        guard i < bytes.count else { throw fail("Unexpected end of JSON input") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw fail("Unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+        }
+    }
+
+    mutating func expectLiteral(_ word: String) throws(JSONError) {
+        for c in word.utf8 {
+            guard i < bytes.count, bytes[i] == c else { throw fail("Invalid literal") }
+            i += 1
+        }
+    }
+
+    mutating func enter() throws(JSONError) {
+        depth += 1
+        if depth > JSONParser.maxDepth { throw fail("JSON nested too deeply") }
+    }
+
+    mutating func parseObject() throws(JSONError) -> JSON {
+        try enter()
+        i += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("Expected ':'") }
+            i += 1
+            skipWhitespace()
+            let value = try parseValue()
+            object[key] = value  // a repeated key: the last one wins, as in most parsers
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("Unexpected end of JSON input") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+            throw fail("Expected ',' or '}'")
+        }
+        depth -= 1
+        return .object(object)
+    }
+
+    mutating func parseArray() throws(JSONError) -> JSON {
+        try enter()
+        i += 1
+        var array: [JSON] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array(array)
+        }
+        while true {
+            skipWhitespace()
+            array.append(try parseValue())
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("Unexpected end of JSON input") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+            throw fail("Expected ',' or ']'")
+        }
+        depth -= 1
+        return .array(array)
+    }
+
+    mutating func parseString() throws(JSONError) -> String {
+        i += 1  // opening quote
+        var out: [UInt8] = []
+        while true {
+            guard i < bytes.count else { throw fail("Unterminated string") }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw fail("Control character in string") }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                i += 1
+                continue
+            }
+            i += 1
+            guard i < bytes.count else { throw fail("Unterminated escape") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try parseHex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                        i += 2
+                        let low = try parseHex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw fail("Invalid surrogate pair") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    scalar = 0xFFFD
+                }
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+            default: throw fail("Invalid escape")
+            }
+        }
+        guard let s = String(validating: out, as: UTF8.self) else { throw fail("Invalid UTF-8 in string") }
+        return s
+    }
+
+    mutating func parseHex4() throws(JSONError) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw fail("Invalid \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            guard let h = URLCoding.hexValue(bytes[i]) else { throw fail("Invalid \\u escape") }
+            v = v << 4 | UInt32(h)
+            i += 1
+        }
+        return v
+    }
+
+    mutating func parseNumber() throws(JSONError) -> JSON {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else { throw fail("Invalid number") }
+        if bytes[i] == 0x30 {
+            i += 1
+        } else {
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        var isInteger = true
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            isInteger = false
+            i += 1
+            guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else { throw fail("Invalid number") }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            isInteger = false
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else { throw fail("Invalid number") }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        if isInteger, let v = Int64(text) { return .int(v) }
+        guard let d = Double(text) else { throw fail("Invalid number") }
+        return .double(d)
+    }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import Synchronization
+
+/// One HTTP response. The server adds `Date`, `Content-Length` and `Connection`; handlers set the rest.
+public struct Response: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// When set, the handler answers later: the server waits for the promise and sends what it completes
+    /// with (from any thread). `status`, `headers` and `body` of this value are then ignored.
+    public var deferred: ResponsePromise?
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.deferred = nil
+    }
+
+    /// A JSON response. `contentType` defaults to `application/json; charset=utf-8`.
+    public static func json(
+        _ value: JSON, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(),
+        contentType: String = "application/json; charset=utf-8"
+    ) -> Response {
+        var h = headers
+        if h["Content-Type"] == nil { h.add(name: "Content-Type", value: contentType) }
+        return Response(status: status, headers: h, body: value.serialized())
+    }
+
+    /// A plain-text response.
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+    }
+
+    /// A response completed later through `promise` (long-polling, injected latency).
+    public static func later(_ promise: ResponsePromise) -> Response {
+        var r = Response()
+        r.deferred = promise
+        return r
+    }
+}
+
+/// A response that a handler completes later, possibly from another thread. Completing twice is ignored.
+public final class ResponsePromise: Sendable {
+    private enum State {
+        case pending([@Sendable (Response) -> Void])
+        case completed(Response)
+    }
+    private let state = Mutex<State>(.pending([]))
+
+    public init() {}
+
+    /// Completes the promise; the first call wins.
+    public func complete(_ response: Response) {
+        let callbacks: [@Sendable (Response) -> Void] = state.withLock { state in
+            guard case .pending(let callbacks) = state else { return [] }
+            state = .completed(response)
+            return callbacks
+        }
+        for callback in callbacks { callback(response) }
+    }
+
+    /// Runs `callback` once the promise completes (at once, on this thread, if it already has).
+    public func whenComplete(_ callback: @escaping @Sendable (Response) -> Void) {
+        let done: Response? = state.withLock { state in
+            switch state {
+            case .pending(var callbacks):
+                callbacks.append(callback)
+                state = .pending(callbacks)
+                return nil
+            case .completed(let response):
+                return response
+            }
+        }
+        if let done { callback(done) }
+    }
+
+    /// Waits for the response (for router-level tests).
+    public var value: Response {
+        get async {
+            await withCheckedContinuation { continuation in
+                whenComplete { continuation.resume(returning: $0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Percent-encoding (RFC 3986 §2.1), form encoding (WHATWG `application/x-www-form-urlencoded`) and
+/// matrix parameters (`;name=value` on a path segment, RFC 3986 §3.3).
+public enum URLCoding {
+    /// Decodes `%XX` escapes. `+` becomes a space only when `plusAsSpace` (queries and forms); in a path
+    /// `+` stays `+`. Malformed escapes are kept literally; invalid UTF-8 is repaired with U+FFFD.
+    public static func percentDecode(_ s: some StringProtocol, plusAsSpace: Bool = false) -> String {
+        let utf8 = Array(s.utf8)
+        if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
+            return String(s)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            if c == UInt8(ascii: "%"), i + 2 < utf8.count, let h = hexValue(utf8[i + 1]), let l = hexValue(utf8[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(plusAsSpace && c == UInt8(ascii: "+") ? UInt8(ascii: " ") : c)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
+    public static func percentEncode(_ s: some StringProtocol) -> String {
+        var out: [UInt8] = []
+        let hex = Array("0123456789ABCDEF".utf8)
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(c)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses `a=1&b=two+words&flag` into decoded pairs; a name without `=` has the value "".
+    public static func parseForm(_ s: some StringProtocol) -> [(name: String, value: String)] {
+        var items: [(name: String, value: String)] = []
+        for part in s.split(separator: "&", omittingEmptySubsequences: true) {
+            if let eq = part.firstIndex(of: "=") {
+                items.append(
+                    (
+                        name: percentDecode(part[..<eq], plusAsSpace: true),
+                        value: percentDecode(part[part.index(after: eq)...], plusAsSpace: true)
+                    ))
+            } else {
+                items.append((name: percentDecode(part, plusAsSpace: true), value: ""))
+            }
+        }
+        return items
+    }
+
+    /// Encodes pairs as a form body / query string.
+    public static func encodeForm(_ items: [(String, String)]) -> String {
+        items.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+    }
+
+    /// One path segment: its decoded name and its decoded matrix parameters.
+    public struct Segment: Sendable, Equatable {
+        public var name: String
+        public var matrix: [String: String]
+    }
+
+    /// Splits a raw path (`/545/messages;daterange=a,b`) into decoded segments. The leading `/` gives no
+    /// segment; a trailing `/` is ignored; `+` stays `+`.
+    public static func pathSegments(_ rawPath: some StringProtocol) -> [Segment] {
+        var segments: [Segment] = []
+        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
+            if raw.utf8.contains(UInt8(ascii: ";")) {
+                let parts = raw.split(separator: ";", omittingEmptySubsequences: false)
+                var matrix: [String: String] = [:]
+                for p in parts.dropFirst() where !p.isEmpty {
+                    if let eq = p.firstIndex(of: "=") {
+                        matrix[percentDecode(p[..<eq])] = percentDecode(p[p.index(after: eq)...])
+                    } else {
+                        matrix[percentDecode(p)] = ""
+                    }
+                }
+                segments.append(Segment(name: percentDecode(parts[0]), matrix: matrix))
+            } else {
+                segments.append(Segment(name: percentDecode(raw), matrix: [:]))
+            }
+        }
+        return segments
+    }
+
+    /// All matrix parameters of a raw path, merged (the last segment wins on a repeated name).
+    public static func matrixParameters(ofPath rawPath: some StringProtocol) -> [String: String] {
+        guard rawPath.utf8.contains(UInt8(ascii: ";")) else { return [:] }
+        var merged: [String: String] = [:]
+        for s in pathSegments(rawPath) { merged.merge(s.matrix) { _, new in new } }
+        return merged
+    }
+
+    @inline(__always)
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
