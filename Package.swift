@@ -25,6 +25,8 @@ let package = Package(
         // System libraries. `make` installs the -dev packages; SwiftPM's providers only print a hint.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        // epoll and eventfd, which Swift's Glibc module does not export.
+        .systemLibrary(name: "CLinux"),
 
         // Pure values: Request, Response, headers, router, JSON, URL coding. No I/O, no C.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
@@ -33,7 +35,7 @@ let package = Package(
         .target(name: "HTTP2", dependencies: ["HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // I/O: epoll event loops, listeners, connections, timers, shutdown.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"], swiftSettings: swiftSettings),
 
         // What every emulated API shares: clock, ids, timestamps, rate limiter, fixtures.
         .target(name: "EmulatorKit", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
@@ -64,7 +66,7 @@ let package = Package(
         .testTarget(name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MailDoubleAppTests",
-            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "EmulatorKit", "TLS"],
+            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "EmulatorKit", "TLS", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
     ]

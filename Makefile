@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: Apache-2.0
+# The two commands of the README:
+#   make run    installs what is missing, builds release, serves with the bundled fixtures
+#   make test   installs what the tests need, runs every test suite (Swift, sanitizer, interop)
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+SWIFT ?= swift
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+.PHONY: run build deps test test-swift test-tsan test-interop venv bench clean
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	$(SWIFT) build -c release --product maildouble
+
+run: build
+	.build/release/maildouble --fixtures fixtures $(ARGS)
+
+test: deps
+	@scripts/install-deps.sh test
+	$(MAKE) test-swift
+	$(MAKE) test-tsan
+	$(MAKE) test-interop
+
+# Every Swift test target (unit, router-level and live-socket integration tests).
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# ThreadSanitizer over the live-socket integration tests (a separate build folder keeps the normal one).
+test-tsan:
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
+		--filter 'HTTPServerTests|MailDoubleAppTests'
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/interop/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/interop/requirements.txt
+	touch $@
+
+# Official SDKs and real clients (curl, httpx, resend, schemathesis) against a live emulator.
+test-interop: venv
+	$(SWIFT) build -c release --product maildouble
+	$(PY) -m pytest -q Tests/interop
+
+bench:
+	@scripts/install-deps.sh bench
+	$(SWIFT) build -c release --product maildouble
+	bench/run.sh
+
+clean:
+	rm -rf .build .build-tsan $(VENV)

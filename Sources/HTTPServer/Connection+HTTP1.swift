@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTP1
+import HTTPCore
+
+extension Connection {
+    func makeHTTP1Parser() -> HTTP1Parser {
+        HTTP1Parser(limits: configuration.http1Limits, isSecure: isSecure, remoteAddress: remoteAddress)
+    }
+
+    func receiveHTTP1(_ bytes: UnsafeRawBufferPointer) {
+        guard case .http1(var parser) = codec else { return }
+        if parser.isIdle && requestStartedAt == nil { requestStartedAt = loop.now }
+        parser.append(bytes)
+        codec = .http1(parser)
+        if bytes.count >= 1024, requestStartedAt != nil {
+            // A large read is a body (or a big head) making progress, not a slow drip: extend the deadline.
+            requestStartedAt = loop.now
+        }
+        driveHTTP1()
+    }
+
+    /// Parses and dispatches every complete request buffered, within the pipeline limit.
+    func driveHTTP1() {
+        guard case .http1(var parser) = codec else { return }
+        // The parser is a value: take it out of `codec` while working so it is not copied on each mutation.
+        codec = .detecting
+        defer { codec = .http1(parser) }
+        while !closeAfterFlush && slots.count < configuration.maxPipelinedRequests {
+            switch parser.next() {
+            case .needMoreData:
+                if parser.isIdle { requestStartedAt = nil }
+                return
+            case .expectContinue:
+                // RFC 9110 §10.1.1: tell the client to send the body. Interim responses keep request order.
+                appendSlot(bytes: HTTP1Serializer.continueResponse, closeAfter: false)
+            case .request(let request, let keepAlive):
+                requestStartedAt = parser.isIdle ? nil : loop.now
+                dispatchHTTP1(request, keepAlive: keepAlive)
+            case .failure(let status):
+                queueErrorAndClose(status)
+                return
+            }
+        }
+    }
+
+    private func dispatchHTTP1(_ request: Request, keepAlive: Bool) {
+        let isHEAD = request.method == .HEAD
+        let version = request.version
+        let response = loop.core.respond(to: request)
+        if let promise = response.deferred {
+            let serial = nextSerial
+            nextSerial += 1
+            slots.append(Slot(serial: serial, bytes: nil, closeAfter: !keepAlive))
+            if !keepAlive { closeAfterFlush = true }
+            let loop = self.loop
+            let (fd, id) = (self.fd, self.id)
+            promise.whenComplete { final in
+                loop.execute {
+                    guard let c = loop.connections[fd], c.id == id else { return }  // gone meanwhile
+                    c.completeSlot(serial, response: final, version: version, keepAlive: keepAlive, isHEAD: isHEAD)
+                }
+            }
+            return
+        }
+        var bytes: [UInt8] = []
+        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
+        appendSlot(bytes: bytes, closeAfter: !keepAlive)
+    }
+
+    /// Queues finished response bytes behind any response still being produced.
+    private func appendSlot(bytes: [UInt8], closeAfter: Bool) {
+        if closeAfter { closeAfterFlush = true }
+        if slots.isEmpty {
+            plainOut.append(contentsOf: bytes)
+        } else {
+            slots.append(Slot(serial: nextSerial, bytes: bytes, closeAfter: closeAfter))
+            nextSerial += 1
+        }
+    }
+
+    /// A deferred response arrived (on the loop thread): fill its slot and release what is now in order.
+    func completeSlot(_ serial: UInt64, response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
+        guard let i = slots.firstIndex(where: { $0.serial == serial }) else { return }
+        var bytes: [UInt8] = []
+        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
+        slots[i].bytes = bytes
+        while let first = slots.first, let ready = first.bytes {
+            plainOut.append(contentsOf: ready)
+            slots.removeFirst()
+        }
+        lastActivity = loop.now
+        if slots.isEmpty && !closeAfterFlush { driveHTTP1() }  // resume a pipeline held at the limit
+        flush()
+    }
+
+    /// Answers a protocol-level failure (400, 408, 413, 431, 501, 505) with a JSON body and closes.
+    func queueErrorAndClose(_ status: HTTPStatus) {
+        let response = Response.json(
+            ["error": .string(status.reason), "message": .string(Connection.explain(status))], status: status)
+        var bytes: [UInt8] = []
+        HTTP1Serializer.write(response, version: .http1_1, keepAlive: false, isHEAD: false, date: loop.dateString, into: &bytes)
+        appendSlot(bytes: bytes, closeAfter: true)
+        requestStartedAt = nil
+    }
+
+    static func explain(_ status: HTTPStatus) -> String {
+        switch status.code {
+        case 400: "The request is not valid HTTP/1.1."
+        case 408: "The request was not received in time."
+        case 413: "The request body is larger than the server accepts."
+        case 417: "Only 'Expect: 100-continue' is supported."
+        case 431: "The request line and headers are larger than the server accepts (16 KiB)."
+        case 501: "This transfer coding is not supported."
+        case 505: "Only HTTP/1.0 and HTTP/1.1 are supported on this connection."
+        default: status.reason
+        }
+    }
+}

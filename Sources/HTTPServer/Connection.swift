@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: Apache-2.0
+import CLinux
+import Glibc
+import HTTP1
+import HTTP2
+import HTTPCore
+import TLS
+
+/// One accepted socket, owned by one event loop. Bytes flow socket → (TLS) → codec → handler, and back
+/// through one gathered write per wake-up. HTTP/1.1 and HTTP/2 produce the same `Request` for the handler;
+/// TLS is a byte stream under them, chosen by ALPN (or, on the plain port, by sniffing the h2 preface).
+final class Connection {
+    enum Codec {
+        case detecting
+        case http1(HTTP1Parser)
+        case http2(HTTP2ServerSession)
+    }
+
+    enum Phase {
+        case open
+        /// Output flushed, write side shut down; reading and discarding until EOF or the deadline, so that a
+        /// client still sending a body gets our final response instead of a reset (nginx's lingering close).
+        case lingering(deadline: Double)
+        case closed
+    }
+
+    /// A response slot of the HTTP/1.1 pipeline: responses leave strictly in request order.
+    struct Slot {
+        var serial: UInt64
+        var bytes: [UInt8]?
+        var closeAfter: Bool
+    }
+
+    let fd: Int32
+    let id: UInt64
+    unowned let loop: EventLoop
+    let remoteAddress: String
+    let tls: TLSConnection?
+    var codec: Codec = .detecting
+    var phase: Phase = .open
+
+    /// Plaintext received but not yet consumed by a codec (preface sniffing) or decrypted by TLS.
+    var plainIn: [UInt8] = []
+    /// Plaintext produced by codecs, encrypted (if TLS) and moved to `socketOut` on flush.
+    var plainOut: [UInt8] = []
+    var socketOut: [UInt8] = []
+    var socketOutOffset = 0
+    var wantsWrite = false
+
+    var slots: [Slot] = []
+    var nextSerial: UInt64 = 0
+    /// Set once a response that ends the connection is queued: stop parsing, close after flushing.
+    var closeAfterFlush = false
+
+    let acceptedAt: Double
+    var lastActivity: Double
+    /// When the request now being received began (nil between requests): the header-read timeout.
+    var requestStartedAt: Double?
+
+    init(fd: Int32, id: UInt64, loop: EventLoop, isTLS: Bool, remoteAddress: String) {
+        self.fd = fd
+        self.id = id
+        self.loop = loop
+        self.remoteAddress = remoteAddress
+        acceptedAt = loop.now
+        lastActivity = loop.now
+        if isTLS, let context = loop.core.configuration.tls {
+            tls = try? TLSConnection(context: context)
+        } else {
+            tls = nil
+        }
+        if isTLS && tls == nil { closeAfterFlush = true }  // could not create SSL*: close at once
+    }
+
+    var isSecure: Bool { tls != nil }
+    var configuration: ServerConfiguration { loop.core.configuration }
+
+    // MARK: Events
+
+    func handle(events: UInt32) {
+        if events & (EPOLLERR.rawValue) != 0 {
+            closeNow()
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0 {
+            flush()
+            if case .closed = phase { return }
+        }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLRDHUP.rawValue) != 0 {
+            readAvailable()
+        }
+    }
+
+    private func readAvailable() {
+        // A few reads per wake-up, then give other connections their turn (level-triggered epoll calls back).
+        for _ in 0..<4 {
+            let n = read(fd, loop.readBuffer.baseAddress, loop.readBuffer.count)
+            if n > 0 {
+                lastActivity = loop.now
+                if case .lingering = phase { continue }  // discard
+                received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))
+                if case .closed = phase { return }
+                if n < loop.readBuffer.count { break }
+            } else if n == 0 {
+                closeNow()  // the peer closed; whatever it pipelined without waiting is abandoned by it
+                return
+            } else {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK { break }
+                closeNow()
+                return
+            }
+        }
+        if case .lingering = phase { return }
+        flush()
+    }
+
+    /// Bytes from the socket.
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        guard let tls else {
+            receivedPlaintext(bytes)
+            return
+        }
+        tls.feed(bytes)
+        if !tls.isHandshakeComplete {
+            switch tls.handshake() {
+            case .wantRead:
+                return
+            case .failed(let error):
+                configuration.log("TLS handshake with \(remoteAddress) failed: \(error)")
+                tls.drainEncrypted(into: &socketOut)  // the alert, if any
+                closeAfterFlush = true
+                return
+            case .complete:
+                codec = tls.negotiatedProtocol == "h2" ? makeHTTP2() : .http1(makeHTTP1Parser())
+                if case .http2 = codec { flushHTTP2Output() }
+            }
+        }
+        while true {
+            plainIn.removeAll(keepingCapacity: true)
+            let result = tls.readPlaintext(into: &plainIn)
+            if !plainIn.isEmpty {
+                let chunk = plainIn
+                chunk.withUnsafeBytes { receivedPlaintext($0) }
+                if case .closed = phase { return }
+            }
+            switch result {
+            case .ok: continue
+            case .wantRead: return
+            case .closed:
+                closeAfterFlush = true
+                return
+            case .failed(let error):
+                configuration.log("TLS error with \(remoteAddress): \(error)")
+                closeAfterFlush = true
+                return
+            }
+        }
+    }
+
+    /// Decrypted (or plain) bytes for the codec.
+    private func receivedPlaintext(_ bytes: UnsafeRawBufferPointer) {
+        switch codec {
+        case .detecting:
+            // Plain port: HTTP/2 with prior knowledge starts with the client preface (RFC 9113 §3.3).
+            plainIn.append(contentsOf: bytes)
+            let decision = plainIn.withUnsafeBytes { HTTP2ServerSession.looksLikePreface($0) }
+            guard let isH2 = decision else { return }
+            let buffered = plainIn
+            plainIn = []
+            codec = isH2 ? makeHTTP2() : .http1(makeHTTP1Parser())
+            buffered.withUnsafeBytes { receivedPlaintext($0) }
+        case .http1:
+            receiveHTTP1(bytes)
+        case .http2:
+            receiveHTTP2(bytes)
+        }
+    }
+
+    // MARK: Output
+
+    /// Encrypts pending plaintext and writes as much as the socket takes in one system call.
+    func flush() {
+        if case .closed = phase { return }
+        if !plainOut.isEmpty {
+            if let tls {
+                let failure: String? = plainOut.withUnsafeBytes { p -> String? in
+                    do {
+                        try tls.writePlaintext(p)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+                if let failure {
+                    configuration.log("TLS write to \(remoteAddress) failed: \(failure)")
+                    closeNow()
+                    return
+                }
+                plainOut.removeAll(keepingCapacity: plainOut.capacity <= 256 * 1024)
+            } else if socketOut.isEmpty {
+                swap(&socketOut, &plainOut)
+                socketOutOffset = 0
+            } else {
+                socketOut.append(contentsOf: plainOut)
+                plainOut.removeAll(keepingCapacity: plainOut.capacity <= 256 * 1024)
+            }
+        }
+        if let tls, tls.hasEncryptedOutput { tls.drainEncrypted(into: &socketOut) }
+        while socketOutOffset < socketOut.count {
+            let n = socketOut.withUnsafeBytes { p in
+                send(fd, p.baseAddress! + socketOutOffset, p.count - socketOutOffset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                socketOutOffset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else {
+                closeNow()
+                return
+            }
+        }
+        if socketOutOffset == socketOut.count {
+            // Keep small buffers for the next response; give big ones back (idle memory matters).
+            socketOut.removeAll(keepingCapacity: socketOut.capacity <= 256 * 1024)
+            socketOutOffset = 0
+            setWantsWrite(false)
+            if closeAfterFlush && slots.isEmpty { finishAfterFlush() }
+        } else {
+            setWantsWrite(true)
+        }
+    }
+
+    private func setWantsWrite(_ on: Bool) {
+        guard on != wantsWrite else { return }
+        wantsWrite = on
+        let events = EPOLLIN.rawValue | (on ? EPOLLOUT.rawValue : 0)
+        loop.modify(fd, events: events, data: UInt64(UInt32(bitPattern: fd)))
+    }
+
+    // MARK: Closing
+
+    /// Everything has been written and the connection should end: half-close and linger briefly.
+    private func finishAfterFlush() {
+        if case .open = phase {
+            if let tls {
+                tls.shutdown()
+                tls.drainEncrypted(into: &socketOut)
+                socketOut.withUnsafeBytes { p in _ = send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
+                socketOut.removeAll()
+            }
+            Glibc.shutdown(fd, Int32(SHUT_WR))
+            phase = .lingering(deadline: loop.now + 2)
+        }
+    }
+
+    func closeNow() {
+        if case .closed = phase { return }
+        phase = .closed
+        loop.unregister(fd)
+        close(fd)
+        loop.forget(self)
+    }
+
+    /// Server shutdown: finish in-flight work, then close.
+    func beginGracefulClose() {
+        switch codec {
+        case .http2(let session):
+            session.beginGracefulShutdown()
+            flushHTTP2Output()
+            flush()
+        case .http1(let parser):
+            closeAfterFlush = true
+            if slots.isEmpty && parser.isIdle { closeNow() } else { flush() }
+        case .detecting:
+            closeNow()
+        }
+    }
+
+    func checkTimeouts(now: Double) {
+        switch phase {
+        case .closed:
+            return
+        case .lingering(let deadline):
+            if now >= deadline { closeNow() }
+            return
+        case .open:
+            break
+        }
+        let c = configuration
+        if let tls, !tls.isHandshakeComplete {
+            if now - acceptedAt > c.headerReadTimeout { closeNow() }
+            return
+        }
+        switch codec {
+        case .detecting:
+            if now - acceptedAt > c.headerReadTimeout { closeNow() }
+        case .http1(let parser):
+            if let started = requestStartedAt, slots.isEmpty, now - started > c.headerReadTimeout {
+                // Slow drip: answer 408 (RFC 9110 §15.5.9) and close; the loop was never blocked meanwhile.
+                _ = parser
+                queueErrorAndClose(.requestTimeout)
+                flush()
+            } else if requestStartedAt == nil && slots.isEmpty && now - lastActivity > c.keepAliveTimeout {
+                closeNow()
+            }
+        case .http2(let session):
+            if session.openStreamCount == 0 && now - lastActivity > c.keepAliveTimeout {
+                session.beginGracefulShutdown()
+                flushHTTP2Output()
+                closeAfterFlush = true
+                flush()
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Connection: Sendable {}

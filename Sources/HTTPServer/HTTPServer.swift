@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+import Glibc
+import HTTPCore
+import Synchronization
+
+/// What every loop shares: the frozen configuration and the request handler.
+final class ServerCore: Sendable {
+    let configuration: ServerConfiguration
+    let handler: @Sendable (Request) -> Response
+
+    init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) -> Response) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    @inline(__always)
+    func respond(to request: Request) -> Response { handler(request) }
+}
+
+/// The server: N epoll loops on N threads, each listening on every configured address and port
+/// (SO_REUSEPORT), serving HTTPS (HTTP/1.1 + h2 by ALPN) and plain HTTP (HTTP/1.1 + prior-knowledge h2c).
+///
+/// `start()` binds synchronously (errors surface to the caller; ports chosen with 0 are known when it
+/// returns), `shutdown()` stops accepting and drains, `wait()` joins the loop threads.
+public final class HTTPServer: Sendable {
+    public let configuration: ServerConfiguration
+    private let core: ServerCore
+    private struct State {
+        var loops: [EventLoop] = []
+        var threads: [pthread_t] = []
+        var httpsPort: Int?
+        var httpPort: Int?
+        var started = false
+        var joined = false
+    }
+    private let state = Mutex(State())
+
+    public init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) -> Response) {
+        self.configuration = configuration
+        self.core = ServerCore(configuration: configuration, handler: handler)
+    }
+
+    /// The bound HTTPS port, once started.
+    public var httpsPort: Int? { state.withLock { $0.httpsPort } }
+    /// The bound plain HTTP port, once started.
+    public var httpPort: Int? { state.withLock { $0.httpPort } }
+
+    /// Binds every listener and starts the loop threads.
+    public func start() throws {
+        precondition(configuration.httpsPort == nil || configuration.tls != nil, "HTTPS needs a TLS context")
+        raiseOpenFileLimit()
+        let threadCount = max(1, configuration.threads)
+        var perLoop: [[(fd: Int32, isTLS: Bool)]] = Array(repeating: [], count: threadCount)
+        var opened: [Int32] = []
+        var httpsPort: Int?
+        var httpPort: Int?
+        do {
+            for (wanted, isTLS) in [(configuration.httpsPort, true), (configuration.httpPort, false)] {
+                guard var port = wanted else { continue }
+                for host in configuration.hosts {
+                    for loop in 0..<threadCount {
+                        let fd = try makeListeningSocket(host: host, port: port)
+                        opened.append(fd)
+                        if port == 0 { port = SocketAddress.boundPort(of: fd) }  // the rest reuse the chosen port
+                        perLoop[loop].append((fd, isTLS))
+                    }
+                }
+                if isTLS { httpsPort = port } else { httpPort = port }
+            }
+        } catch {
+            for fd in opened { close(fd) }
+            throw error
+        }
+        var loops: [EventLoop] = []
+        for i in 0..<threadCount {
+            loops.append(try EventLoop(index: i, core: core, listeners: perLoop[i]))
+        }
+        var threads: [pthread_t] = []
+        for loop in loops {
+            var thread = pthread_t()
+            let box = Unmanaged.passRetained(loop).toOpaque()
+            let rc = pthread_create(&thread, nil, eventLoopThreadMain, box)
+            precondition(rc == 0, "pthread_create failed: \(rc)")
+            threads.append(thread)
+        }
+        state.withLock {
+            $0.loops = loops
+            $0.threads = threads
+            $0.httpsPort = httpsPort
+            $0.httpPort = httpPort
+            $0.started = true
+        }
+    }
+
+    /// Stops accepting; in-flight requests get `drainTimeout` seconds (default: the configuration's).
+    public func shutdown(drainTimeout: Double? = nil) {
+        let timeout = drainTimeout ?? configuration.drainTimeout
+        for loop in state.withLock({ $0.loops }) {
+            loop.execute { loop.beginShutdown(drainTimeout: timeout) }
+        }
+    }
+
+    /// Blocks until every loop thread has exited (after `shutdown`).
+    public func wait() {
+        let threads: [pthread_t] = state.withLock { s in
+            if s.joined { return [] }
+            s.joined = true
+            return s.threads
+        }
+        for t in threads { pthread_join(t, nil) }
+        state.withLock { $0.loops = [] }
+    }
+
+    /// Open connections across loops (approximate: read without stopping the loops). For tests and health.
+    public var loopCount: Int { state.withLock { $0.loops.count } }
+}
+
+/// The loop thread's entry point: a nonisolated free function, because C calls it on a new thread
+/// (a closure written in main.swift would be inferred @MainActor and trap there; PLATFORM.md).
+private func eventLoopThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+    loop.run()
+    return nil
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Everything the `maildouble` command line configures. Every field has a flag and an environment twin
+/// (see the executable); the defaults here are the documented defaults.
+public struct AppConfiguration: Sendable {
+    public var hosts: [String] = ["127.0.0.1"]
+    /// nil = HTTPS off; 0 = pick a free port.
+    public var httpsPort: Int? = 8443
+    /// nil = plain HTTP off (`--no-http`); 0 = pick a free port.
+    public var httpPort: Int? = 8080
+    public var threads: Int = 0  // 0 = one per core
+    /// Where the development CA and server certificate live (created on first start).
+    public var stateDirectory: String = "./.maildouble"
+    /// Bring your own certificate chain and key instead of the development CA.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Directory holding `flowmailer.json`, `postflare.json`, `flowdock.json`.
+    public var fixturesDirectory: String = "fixtures"
+    /// Written once listening: `{"https_port":…,"http_port":…,"ca_file":"…","pid":…}`.
+    public var readyFile: String?
+    public var maxBodyBytes: Int = 41_943_040
+    public var keepAliveTimeout: Double = 75
+    public var headerReadTimeout: Double = 10
+    public var drainTimeout: Double = 10
+    public var flowmailerRateLimit: Int = 0
+    public var flowmailerTokenLifetime: Int = 60
+    public var postflareRateLimit: Int = 10
+    public var logRequests = false
+    /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
+    public var frozenClockMillis: Int64?
+
+    public init() {}
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import Glibc
+import HTTPCore
+
+/// The emulator's own routes under `/_emulator/`: health, the virtual clock, injected latency, and a
+/// constant body for benchmarks. Not part of any vendor's API.
+struct ControlAPI: Sendable {
+    let clock: EmulatorClock
+    let startedAt: Timestamp
+    static let version = "0.1.0"
+    /// The fixed bytes the benchmark compares with nginx serving the same file statically.
+    static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
+
+    func makeRouter() -> Router {
+        var router = Router()
+        router.claims = { $0.rawPath.hasPrefix("/_emulator") }
+        router.get("/_emulator/health") { _ in
+            .json([
+                "status": "ok",
+                "version": .string(ControlAPI.version),
+                "vendors": ["flowmailer", "postflare", "flowdock"],
+                "clock": .string(clock.now().iso8601()),
+                "uptime_seconds": .int(Int((clock.nowMillis() - startedAt.millis - clock.offsetMillis) / 1000)),
+            ])
+        }
+        router.get("/_emulator/ping") { _ in
+            Response(status: .ok, headers: ["Content-Type": "application/json"], body: ControlAPI.pingBody)
+        }
+        router.get("/_emulator/clock") { _ in clockBody() }
+        // Moves emulator time: {"seconds": 90} or ?seconds=90. Tests use this instead of sleeping.
+        router.post("/_emulator/clock/advance") { request in
+            var seconds: Double?
+            if let q = request.query("seconds") { seconds = Double(q) }
+            if seconds == nil, !request.body.isEmpty {
+                guard let body = try? request.jsonBody() else {
+                    throw HTTPError(.badRequest, message: "The body must be JSON like {\"seconds\": 60}.")
+                }
+                seconds = body["seconds"]?.doubleValue
+            }
+            guard let s = seconds, s.isFinite, abs(s) <= 400 * 86400 else {
+                throw HTTPError(.badRequest, message: "Give 'seconds' as a number (at most 400 days).")
+            }
+            clock.advance(bySeconds: s)
+            return clockBody()
+        }
+        // Injected latency: answers after `ms` real milliseconds (≤ 30000) from another thread, while
+        // the event loop keeps serving everyone else.
+        router.get("/_emulator/delay") { request in
+            guard let ms = Int(request.query("ms") ?? ""), (0...30_000).contains(ms) else {
+                throw HTTPError(.badRequest, message: "Give 'ms' between 0 and 30000.")
+            }
+            let promise = ResponsePromise()
+            Delayed.run(afterMillis: ms) {
+                promise.complete(.json(["delayed_ms": .int(ms)]))
+            }
+            return .later(promise)
+        }
+        return router
+    }
+
+    private func clockBody() -> Response {
+        .json(["now": .string(clock.now().iso8601()), "offset_ms": .int(clock.offsetMillis)])
+    }
+}
+
+/// Runs a closure on a detached thread after a delay (the emulator's injected latency).
+enum Delayed {
+    final class Job: @unchecked Sendable {  // handed to exactly one thread, never shared
+        let millis: Int
+        let body: @Sendable () -> Void
+        init(millis: Int, body: @escaping @Sendable () -> Void) {
+            self.millis = millis
+            self.body = body
+        }
+    }
+
+    static func run(afterMillis millis: Int, _ body: @escaping @Sendable () -> Void) {
+        let job = Unmanaged.passRetained(Job(millis: millis, body: body)).toOpaque()
+        var thread = pthread_t()
+        if pthread_create(&thread, nil, delayedThreadMain, job) == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            body()
+        }
+    }
+}
+
+private func delayedThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let job = Unmanaged<Delayed.Job>.fromOpaque(arg!).takeRetainedValue()
+    var ts = timespec(tv_sec: job.millis / 1000, tv_nsec: (job.millis % 1000) * 1_000_000)
+    var remaining = timespec()
+    while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+    job.body()
+    return nil
+}

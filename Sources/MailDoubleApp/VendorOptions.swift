@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+import FlowmailerAPI
+import PostflareAPI
+
+extension MailDouble {
+    static func configure(_ options: inout FlowmailerAPI.Options, _ c: AppConfiguration) {
+    }
+
+    static func configure(_ options: inout PostflareAPI.Options, _ c: AppConfiguration) {
+    }
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import CLinux
+import Glibc
+import MailDoubleApp
+
+/// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits 0.
+/// Every flag has an environment twin (`--https-port` ↔ `MAILDOUBLE_HTTPS_PORT`); a flag wins over its twin.
+@main
+struct MailDoubleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maildouble",
+        abstract: "A local emulator of the Flowmailer, Postflare (Resend) and Flowdock HTTP APIs.",
+        discussion: "Every option can also be set through the environment variable named in its help.",
+        version: "0.1.0"
+    )
+
+    @Option(name: .customLong("host"), help: "Address to listen on; repeat for several (IPv4/IPv6). [MAILDOUBLE_HOST, comma-separated]")
+    var hosts: [String] = Env.list("MAILDOUBLE_HOST") ?? ["127.0.0.1"]
+
+    @Option(help: "HTTPS port (HTTP/1.1 + h2 via ALPN); 0 picks a free port. [MAILDOUBLE_HTTPS_PORT]")
+    var httpsPort: Int = Env.int("MAILDOUBLE_HTTPS_PORT") ?? 8443
+
+    @Option(help: "Plain HTTP port (HTTP/1.1 + h2c prior knowledge); 0 picks a free port. [MAILDOUBLE_HTTP_PORT]")
+    var httpPort: Int = Env.int("MAILDOUBLE_HTTP_PORT") ?? 8080
+
+    @Flag(help: "Do not listen on plain HTTP. [MAILDOUBLE_NO_HTTP=1]")
+    var noHttp: Bool = Env.bool("MAILDOUBLE_NO_HTTP") ?? false
+
+    @Flag(help: "Do not listen on HTTPS. [MAILDOUBLE_NO_HTTPS=1]")
+    var noHttps: Bool = Env.bool("MAILDOUBLE_NO_HTTPS") ?? false
+
+    @Option(help: "Event-loop threads; 0 = one per core. [MAILDOUBLE_THREADS]")
+    var threads: Int = Env.int("MAILDOUBLE_THREADS") ?? 0
+
+    @Option(help: "Directory for the development CA and server certificate. [MAILDOUBLE_STATE_DIR]")
+    var stateDir: String = Env.string("MAILDOUBLE_STATE_DIR") ?? "./.maildouble"
+
+    @Option(help: "PEM certificate chain to serve instead of the development CA's. [MAILDOUBLE_TLS_CERT]")
+    var tlsCert: String? = Env.string("MAILDOUBLE_TLS_CERT")
+
+    @Option(help: "PEM private key for --tls-cert. [MAILDOUBLE_TLS_KEY]")
+    var tlsKey: String? = Env.string("MAILDOUBLE_TLS_KEY")
+
+    @Option(help: "Fixtures directory (flowmailer.json, postflare.json, flowdock.json). [MAILDOUBLE_FIXTURES]")
+    var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? "fixtures"
+
+    @Option(help: "Write {\"https_port\",\"http_port\",\"ca_file\",\"pid\"} here once listening. [MAILDOUBLE_READY_FILE]")
+    var readyFile: String? = Env.string("MAILDOUBLE_READY_FILE")
+
+    @Option(help: "Largest request body accepted (413 beyond). [MAILDOUBLE_MAX_BODY_BYTES]")
+    var maxBodyBytes: Int = Env.int("MAILDOUBLE_MAX_BODY_BYTES") ?? 41_943_040
+
+    @Option(help: "Seconds an idle keep-alive connection stays open. [MAILDOUBLE_KEEP_ALIVE_TIMEOUT]")
+    var keepAliveTimeout: Double = Env.double("MAILDOUBLE_KEEP_ALIVE_TIMEOUT") ?? 75
+
+    @Option(help: "Seconds a client has to send a request head (slow-drip cut-off). [MAILDOUBLE_HEADER_READ_TIMEOUT]")
+    var headerReadTimeout: Double = Env.double("MAILDOUBLE_HEADER_READ_TIMEOUT") ?? 10
+
+    @Option(help: "Seconds in-flight requests get after SIGTERM/SIGINT. [MAILDOUBLE_DRAIN_TIMEOUT]")
+    var drainTimeout: Double = Env.double("MAILDOUBLE_DRAIN_TIMEOUT") ?? 10
+
+    @Option(help: "Flowmailer requests per second per account; 0 = off. [MAILDOUBLE_FLOWMAILER_RATE_LIMIT]")
+    var flowmailerRateLimit: Int = Env.int("MAILDOUBLE_FLOWMAILER_RATE_LIMIT") ?? 0
+
+    @Option(help: "Flowmailer OAuth token lifetime in (emulator) seconds. [MAILDOUBLE_FLOWMAILER_TOKEN_LIFETIME]")
+    var flowmailerTokenLifetime: Int = Env.int("MAILDOUBLE_FLOWMAILER_TOKEN_LIFETIME") ?? 60
+
+    @Option(help: "Postflare requests per second per team; 0 = off. [MAILDOUBLE_POSTFLARE_RATE_LIMIT]")
+    var postflareRateLimit: Int = Env.int("MAILDOUBLE_POSTFLARE_RATE_LIMIT") ?? 10
+
+    @Flag(help: "Log one line per request to stderr. [MAILDOUBLE_LOG_REQUESTS=1]")
+    var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
+
+    func validate() throws {
+        for (name, port) in [("--https-port", httpsPort), ("--http-port", httpPort)] where !(0...65535).contains(port) {
+            throw ValidationError("\(name) must be between 0 and 65535")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if noHttp && noHttps { throw ValidationError("--no-http and --no-https leave nothing to serve") }
+        if hosts.isEmpty { throw ValidationError("give at least one --host") }
+        if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
+        if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+    }
+
+    func run() throws {
+        var c = AppConfiguration()
+        c.hosts = hosts.flatMap { $0.split(separator: ",").map(String.init) }
+        c.httpsPort = noHttps ? nil : httpsPort
+        c.httpPort = noHttp ? nil : httpPort
+        c.threads = threads
+        c.stateDirectory = stateDir
+        c.tlsCertificate = tlsCert
+        c.tlsKey = tlsKey
+        c.fixturesDirectory = fixtures
+        c.readyFile = readyFile
+        c.maxBodyBytes = maxBodyBytes
+        c.keepAliveTimeout = keepAliveTimeout
+        c.headerReadTimeout = headerReadTimeout
+        c.drainTimeout = drainTimeout
+        c.flowmailerRateLimit = flowmailerRateLimit
+        c.flowmailerTokenLifetime = flowmailerTokenLifetime
+        c.postflareRateLimit = postflareRateLimit
+        c.logRequests = logRequests
+
+        // Block the shutdown signals before any thread starts so that every loop thread inherits the mask
+        // and only this thread receives them, in sigwait below.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let emulator: MailDouble
+        do {
+            emulator = try MailDouble(configuration: c)
+            try emulator.start()
+        } catch {
+            Log.error("\(error)")
+            throw ExitCode(1)
+        }
+        Log.info(emulator.banner())
+        if let readyFile { try emulator.writeReadyFile(readyFile) }
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        Log.info("received signal \(received): draining in-flight requests (up to \(drainTimeout) s)")
+        emulator.shutdown()
+        emulator.wait()
+        Log.info("stopped")
+    }
+}
+
+/// Reads the environment twins of the flags.
+enum Env {
+    static func string(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        let s = String(cString: v)
+        return s.isEmpty ? nil : s
+    }
+    static func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+    static func double(_ name: String) -> Double? { string(name).flatMap { Double($0) } }
+    static func bool(_ name: String) -> Bool? {
+        guard let s = string(name)?.lowercased() else { return nil }
+        return ["1", "true", "yes", "on"].contains(s)
+    }
+    static func list(_ name: String) -> [String]? {
+        string(name).map { $0.split(separator: ",").map(String.init) }
+    }
+}

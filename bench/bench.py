@@ -1,0 +1,270 @@
+# SPDX-License-Identifier: Apache-2.0
+"""MailDouble benchmarks, always against a reference measured in the same run (client and servers share the
+machine's cores, so only ratios are comparable between runs).
+
+Sections:
+  transport  wrk -c16 (HTTPS/1.1 keep-alive) and h2load -c16 -m10 (h2) on /_emulator/ping vs nginx-light
+             serving the same bytes with the same certificate and the same worker count
+  startup    time from exec to the first HTTPS 200 (median of several starts), idle RSS
+  idle-load  wrk again while 1,000 idle and slow-drip connections are held open
+Vendor sections (flowmailer, postflare) are added by their modules' benchmark scripts in bench/.
+"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BINARY = ROOT / ".build" / "release" / "maildouble"
+PING_BODY = b'{"object":"ping","status":"ok","emulator":"maildouble"}'
+RESULTS = {}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MailDouble:
+    def __init__(self, workdir, threads, extra=()):
+        self.workdir = workdir
+        ready = os.path.join(workdir, f"ready-{time.monotonic_ns()}")
+        os.mkfifo(ready)
+        self.proc = subprocess.Popen(
+            [str(BINARY), "--threads", str(threads), "--https-port", "0", "--http-port", "0",
+             "--state-dir", os.path.join(workdir, "state"), "--ready-file", ready,
+             "--fixtures", str(ROOT / "fixtures"), "--postflare-rate-limit", "0", *extra],
+            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        with open(ready) as f:
+            info = json.load(f)
+        self.https_port, self.http_port, self.ca = info["https_port"], info["http_port"], info["ca_file"]
+        self.state = os.path.join(workdir, "state")
+
+    def rss_kib(self):
+        return rss_kib(self.proc.pid)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Nginx:
+    def __init__(self, workdir, workers, cert, key, files):
+        self.dir = os.path.join(workdir, "nginx")
+        os.makedirs(os.path.join(self.dir, "root"), exist_ok=True)
+        for name, body in files.items():
+            path = os.path.join(self.dir, "root", name.lstrip("/"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(body)
+        self.port = free_port()
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes {workers};
+daemon off;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    keepalive_requests 10000000;
+    client_body_temp_path {self.dir}/tmp;
+    proxy_temp_path {self.dir}/tmp;
+    fastcgi_temp_path {self.dir}/tmp;
+    uwsgi_temp_path {self.dir}/tmp;
+    scgi_temp_path {self.dir}/tmp;
+    server {{
+        listen 127.0.0.1:{self.port} ssl http2;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        root {self.dir}/root;
+        default_type application/json;
+        location / {{ try_files $uri =404; }}
+    }}
+}}
+""")
+        self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.dir], stderr=subprocess.DEVNULL)
+        wait_for_https(self.port, "/_emulator/ping")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def https_get(port, path, timeout=2.0):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while b"\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            return int(data.split(b" ")[1]) if data else 0
+
+
+def wait_for_https(port, path, limit=10.0):
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        try:
+            if https_get(port, path) == 200:
+                return time.perf_counter() - start
+        except OSError:
+            pass
+    raise RuntimeError(f"no HTTPS 200 on port {port} within {limit}s")
+
+
+def wrk(url, connections=16, seconds=5, script=None):
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, int(errors.group(1)) if errors else 0
+
+
+def h2load(url, clients=16, streams=10, seconds=5, extra=()):
+    out = subprocess.run(["h2load", f"-c{clients}", f"-m{streams}", "-D", str(seconds), *extra, url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
+    status = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
+    return rps, int(status.group(3)) + int(status.group(4))
+
+
+def report(name, ours, theirs, target=None, unit="req/s"):
+    ratio = ours / theirs if theirs else float("nan")
+    verdict = "" if target is None else ("  (target ≥ %.2f×: %s)" % (target, "met" if ratio >= target else "NOT met"))
+    print(f"  {name:<46} maildouble {ours:>10.0f} {unit}   nginx {theirs:>10.0f} {unit}   ratio {ratio:.2f}×{verdict}")
+    RESULTS[name] = {"maildouble": ours, "nginx": theirs, "ratio": round(ratio, 3)}
+
+
+def transport(work, threads, seconds):
+    md = MailDouble(work, threads)
+    cert = os.path.join(md.state, "server.pem")
+    key = os.path.join(md.state, "server-key.pem")
+    ng = Nginx(work, threads, cert, key, {"/_emulator/ping": PING_BODY})
+    try:
+        print(f"transport — /_emulator/ping, {threads} thread(s)/worker(s), {seconds}s per run")
+        ours, _ = wrk(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds)
+        theirs, _ = wrk(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
+        report("wrk -c16 HTTPS/1.1 keep-alive", ours, theirs, 1.0)
+        ours, _ = h2load(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds)
+        theirs, _ = h2load(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
+        report("h2load -c16 -m10 h2 over TLS", ours, theirs, 1.0)
+    finally:
+        ng.stop()
+        md.stop()
+
+
+def startup(work, threads, runs=7):
+    print("startup")
+    times = []
+    state = os.path.join(work, "startup-state")
+    for i in range(runs + 1):
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([str(BINARY), "--threads", str(threads), "--https-port", str(port), "--no-http",
+                                 "--state-dir", state, "--fixtures", str(ROOT / "fixtures")],
+                                stderr=subprocess.DEVNULL)
+        elapsed = wait_for_https(port, "/_emulator/health")
+        if i == 0:
+            print(f"  first start (creates the dev CA): {elapsed * 1000:.1f} ms")
+        else:
+            times.append(elapsed)
+        if i == runs:
+            rss = rss_kib(proc.pid)
+        proc.terminate()
+        proc.wait(timeout=30)
+    med = statistics.median(times) * 1000
+    print(f"  exec → first HTTPS 200 (median of {runs}, certificates reused): {med:.1f} ms  (target ≤ 50 ms: {'met' if med <= 50 else 'NOT met'})")
+    print(f"  idle RSS after start: {rss / 1024:.1f} MB  (target ≤ 20 MB: {'met' if rss <= 20 * 1024 else 'NOT met'})")
+    RESULTS["startup_ms_median"] = round(med, 1)
+    RESULTS["idle_rss_mb"] = round(rss / 1024, 1)
+
+
+def idle_load(work, threads, seconds):
+    md = MailDouble(work, threads)
+    try:
+        url = f"https://127.0.0.1:{md.https_port}/_emulator/ping"
+        base, _ = wrk(url, seconds=seconds)
+        held = []
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        for i in range(1000):
+            s = socket.create_connection(("127.0.0.1", md.http_port if i % 2 else md.https_port))
+            if i % 2:
+                s.sendall(b"GET /_emulator/ping HTTP/1.1\r\nHost: x\r\nX-Drip: ")  # slow drip, never finished
+            held.append(s)
+        rss_held = md.rss_kib()
+        loaded, _ = wrk(url, seconds=seconds)
+        for s in held:
+            s.close()
+        slowdown = (1 - loaded / base) * 100
+        print(f"idle-load — 500 idle TLS + 500 slow-drip connections held during wrk -c16")
+        print(f"  wrk alone {base:.0f} req/s; with 1,000 held connections {loaded:.0f} req/s; slowdown {slowdown:.1f} %"
+              f"  (target ≤ 10 %: {'met' if slowdown <= 10 else 'NOT met'})")
+        print(f"  RSS with 1,000 held connections: {rss_held / 1024:.1f} MB")
+        RESULTS["idle_load_slowdown_pct"] = round(slowdown, 1)
+    finally:
+        md.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1, help="event-loop threads and nginx workers")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=["transport", "startup", "idle-load"])
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    for tool in ["wrk", "h2load", "nginx"]:
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: run `make bench` (it installs wrk, nghttp2-client, nginx-light)")
+    work = tempfile.mkdtemp(prefix="maildouble-bench-")
+    sections = {"transport": transport, "startup": startup, "idle-load": idle_load}
+    extra = {}
+    for path in sorted((ROOT / "bench").glob("bench_*.py")):
+        ns = {}
+        exec(compile(path.read_text(), str(path), "exec"), ns)
+        extra.update(ns.get("SECTIONS", {}))
+    sections.update(extra)
+    for name in args.only + [n for n in extra if n not in args.only and args.only == ["transport", "startup", "idle-load"]]:
+        fn = sections[name]
+        if name == "startup":
+            fn(work, args.threads)
+        else:
+            fn(work, args.threads, args.seconds) if fn in (transport, idle_load) else fn(
+                {"work": work, "threads": args.threads, "seconds": args.seconds, "MailDouble": MailDouble,
+                 "Nginx": Nginx, "wrk": wrk, "h2load": h2load, "report": report, "RESULTS": RESULTS})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(RESULTS, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
