@@ -108,7 +108,11 @@ public struct Router: Sendable {
 
     /// Finds the route for `method` and a raw path.
     public func match(_ method: HTTPMethod, path rawPath: String) -> Match {
-        let segments = URLCoding.pathSegments(rawPath).map(\.name)
+        match(method, segments: URLCoding.pathSegments(rawPath).map(\.name))
+    }
+
+    /// Finds the route for `method` and already decoded path segments.
+    public func match(_ method: HTTPMethod, segments: [String]) -> Match {
         var captured: [String] = []
         var firstAllowed: [String]?
         if let (route, values) = search(node: 0, segments: segments[...], method: method.rawValue, captured: &captured,
@@ -173,8 +177,13 @@ public struct Router: Sendable {
     /// Dispatches through the middleware chain to the route, or to this router's 404/405 answers.
     /// Never throws: `HTTPError` becomes its response, anything else `internalError`.
     public func respond(to request: Request) -> Response {
+        respond(to: request, match: match(request.method, path: request.rawPath))
+    }
+
+    /// Dispatches with a match computed beforehand (the `Dispatcher` matches once per request).
+    func respond(to request: Request, match: Match) -> Response {
         do {
-            return try runMiddleware(at: 0, request)
+            return try runMiddleware(at: 0, request, match)
         } catch let error as HTTPError {
             return error.response
         } catch {
@@ -182,13 +191,13 @@ public struct Router: Sendable {
         }
     }
 
-    private func runMiddleware(at index: Int, _ request: Request) throws -> Response {
-        if index == middlewares.count { return try dispatch(request) }
-        return try middlewares[index].handle(request) { try runMiddleware(at: index + 1, $0) }
+    private func runMiddleware(at index: Int, _ request: Request, _ match: Match) throws -> Response {
+        if index == middlewares.count { return try dispatch(request, match) }
+        return try middlewares[index].handle(request) { try runMiddleware(at: index + 1, $0, match) }
     }
 
-    private func dispatch(_ request: Request) throws -> Response {
-        switch match(request.method, path: request.rawPath) {
+    private func dispatch(_ request: Request, _ match: Match) throws -> Response {
+        switch match {
         case .found(let handler, let parameters):
             var routed = request
             routed.pathParameters = parameters
@@ -216,8 +225,11 @@ public struct Dispatcher: Sendable {
     }
 
     public func respond(to request: Request) -> Response {
-        for router in routers where router.matchesPath(request.rawPath) {
-            return router.respond(to: request)
+        let segments = URLCoding.pathSegments(request.rawPath).map(\.name)
+        for router in routers {
+            let match = router.match(request.method, segments: segments)
+            if case .notFound = match { continue }
+            return router.respond(to: request, match: match)
         }
         for router in routers where router.claims(request) {
             return router.respond(to: request)
