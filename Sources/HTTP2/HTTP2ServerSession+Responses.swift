@@ -2,88 +2,76 @@
 internal import CNghttp2
 import HTTPCore
 
-/// Where one field's name and value sit in `headerBytes` while a header block is assembled.
-struct HeaderSpan {
-    var name: Int
-    var nameLength: Int
-    var value: Int
-    var valueLength: Int
+/// How the session treats a response header field, matched case-insensitively without allocating.
+private enum FieldKind {
+    case connectionSpecific, contentLength, date, other
+
+    init(_ name: String) {
+        switch name.utf8.count {
+        case 4 where HTTPHeaders.equalNames(name, "date"): self = .date
+        case 7 where HTTPHeaders.equalNames(name, "upgrade"): self = .connectionSpecific
+        case 10 where HTTPHeaders.equalNames(name, "connection") || HTTPHeaders.equalNames(name, "keep-alive"):
+            self = .connectionSpecific
+        case 14 where HTTPHeaders.equalNames(name, "content-length"): self = .contentLength
+        case 16 where HTTPHeaders.equalNames(name, "proxy-connection"): self = .connectionSpecific
+        case 17 where HTTPHeaders.equalNames(name, "transfer-encoding"): self = .connectionSpecific
+        default: self = .other
+        }
+    }
 }
 
 extension HTTP2ServerSession {
-    /// Queues HEADERS (+ DATA) for `response` on `stream`. Header names and values are packed into one
-    /// reused byte buffer; `nghttp2_submit_response` copies them (no NGHTTP2_NV_FLAG_NO_COPY_*), so the
-    /// pointers only need to live for the call.
+    /// Queues HEADERS (+ DATA) for `response` on `stream`.
     func submitResponse(on stream: HTTP2Stream, _ response: Response, isHEAD: Bool, date: String) {
         let code = response.status.code
         // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content; §8.6: no content-length on 1xx/204.
         let hasNoContent = code < 200 || code == 204 || code == 304
         let sendsBody = !isHEAD && !hasNoContent && !response.body.isEmpty
 
-        headerBytes.removeAll(keepingCapacity: true)
-        headerSpans.removeAll(keepingCapacity: true)
-        append(name: ":status", value: String(code))
+        // Work on a uniquely referenced local (no exclusivity checks per byte on a class property).
+        var block = headerBlock
+        headerBlock = HTTP2HeaderBlock()
+        defer { headerBlock = block }
+        block.reset()
+        block.append(name: ":status", value: String(code))
         var hasDate = false
         var declaredLength: String?
         for field in response.headers {
-            switch field.name.lowercased() {
-            // RFC 9113 §8.2.2: connection-specific fields make an HTTP/2 message malformed.
-            case "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection":
-                continue
-            case "content-length":
+            switch FieldKind(field.name) {
+            case .connectionSpecific:
+                continue  // RFC 9113 §8.2.2: connection-specific fields make an HTTP/2 message malformed.
+            case .contentLength:
                 declaredLength = field.value  // replaced by the real length below
                 continue
-            case "date":
+            case .date:
                 hasDate = true
-            default:
+            case .other:
                 break
             }
-            append(name: field.name, value: field.value)
+            block.append(name: field.name, value: field.value)
         }
-        if !hasDate { append(name: "date", value: date) }
-        if !(code < 200 || code == 204) {
-            if !response.body.isEmpty || !(isHEAD || code == 304) {
-                if code != 304 { append(name: "content-length", value: String(response.body.count)) }
-            } else if let declaredLength {
-                // HEAD or 304 without a body: the handler's content-length describes the GET representation.
-                append(name: "content-length", value: declaredLength)
-            }
+        if !hasDate { block.append(name: "date", value: date) }
+        // RFC 9110 §8.6: none on 1xx/204. A 304, or a HEAD answered without a body, describes the
+        // representation a GET would get, so the handler's own value (if any) is kept for those.
+        if code == 304 {
+            if let declaredLength { block.append(name: "content-length", value: declaredLength) }
+        } else if code >= 200 && code != 204 {
+            let length = isHEAD && response.body.isEmpty ? declaredLength ?? "0" : String(response.body.count)
+            block.append(name: "content-length", value: length)
         }
 
         if sendsBody {
             stream.responseBody = response.body
             stream.responseOffset = 0
         }
-        let rv = headerBytes.withUnsafeMutableBufferPointer { bytes -> Int32 in
-            let base = bytes.baseAddress!  // never empty: `:status` is always there
-            nameValues.removeAll(keepingCapacity: true)
-            for span in headerSpans {
-                nameValues.append(
-                    nghttp2_nv(
-                        name: base + span.name, value: base + span.value, namelen: span.nameLength,
-                        valuelen: span.valueLength, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
-            }
-            guard sendsBody else {
-                return nghttp2_submit_response(session, stream.id, nameValues, nameValues.count, nil)
-            }
+        let rv = block.withNameValues { fields, count -> Int32 in
+            guard sendsBody else { return nghttp2_submit_response(session, stream.id, fields, count, nil) }
             // nghttp2 copies the provider struct, so a stack value is enough.
             var provider = Self.makeDataProvider()
-            return nghttp2_submit_response(session, stream.id, nameValues, nameValues.count, &provider)
+            return nghttp2_submit_response(session, stream.id, fields, count, &provider)
         }
         // Fails only when the stream is gone (reset in the same read); on_stream_close cleans up.
         if rv != 0 { stream.responseBody = [] }
-    }
-
-    /// Appends one field; names are lower-cased (RFC 9113 §8.2: uppercase names are malformed).
-    private func append(name: String, value: String) {
-        let nameStart = headerBytes.count
-        for byte in name.utf8 { headerBytes.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
-        let valueStart = headerBytes.count
-        headerBytes.append(contentsOf: value.utf8)
-        headerSpans.append(
-            HeaderSpan(
-                name: nameStart, nameLength: valueStart - nameStart, value: valueStart,
-                valueLength: headerBytes.count - valueStart))
     }
 
     /// nghttp2 asks for the next DATA frame of `streamID`. With NGHTTP2_DATA_FLAG_NO_COPY nothing is copied

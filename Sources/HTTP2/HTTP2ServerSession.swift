@@ -14,8 +14,10 @@ import HTTPCore
 /// Stream-level problems are answered on the stream itself and never reach the server: a header list over
 /// `maxHeaderListSize` gets 431, a body over `maxBodyBytes` gets 413, CONNECT or a request without `:path`
 /// gets 400 (each followed by RST_STREAM(NO_ERROR) when the client is still sending, RFC 9113 §8.1). Other
-/// malformed requests (RFC 9113 §8.1.1: missing `:method`/`:scheme`, uppercase names, connection-specific
-/// fields, content-length mismatch) are reset with PROTOCOL_ERROR by nghttp2's own HTTP messaging checks.
+/// malformed requests (RFC 9113 §8.1.1: missing `:method`/`:scheme`, neither `:authority` nor `host`,
+/// uppercase names, connection-specific fields, content-length mismatch) are reset with PROTOCOL_ERROR by
+/// nghttp2's own HTTP messaging checks. Floods (RST_STREAM rapid reset, CONTINUATION, SETTINGS/PING) are
+/// rate-limited by libnghttp2 itself (Debian's 1.52 carries the backported limits) and end in GOAWAY.
 public final class HTTP2ServerSession {
     /// The nghttp2 session. Implicitly unwrapped because the user-data pointer (`self`) must exist before
     /// `nghttp2_session_server_new` can be called; it is set at the end of `init` and freed in `deinit`.
@@ -39,10 +41,8 @@ public final class HTTP2ServerSession {
     var dispatchedCount = 0
     private var shutdownStarted = false
 
-    // Scratch buffers for building response header blocks without per-response allocations.
-    var headerBytes: [UInt8] = []
-    var headerSpans: [HeaderSpan] = []
-    var nameValues: [nghttp2_nv] = []
+    /// Scratch space for response header blocks, reused across responses.
+    var headerBlock = HTTP2HeaderBlock()
 
     /// Creates the session and queues our SETTINGS frame and connection WINDOW_UPDATE (sent by the first
     /// `drainOutput`; RFC 9113 §3.4: the server preface is a SETTINGS frame).
@@ -54,9 +54,6 @@ public final class HTTP2ServerSession {
         self.settings = settings
         self.isSecure = isSecure
         self.remoteAddress = remoteAddress
-        headerBytes.reserveCapacity(1024)
-        headerSpans.reserveCapacity(16)
-        nameValues.reserveCapacity(16)
 
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else {

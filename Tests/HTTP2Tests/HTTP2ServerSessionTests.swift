@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CNghttp2
-import HTTP2
+@testable import HTTP2
 import HTTPCore
 import Testing
 
@@ -165,5 +165,55 @@ import Testing
         try exchange(client, server)
         #expect(client.streams[id]?.status == nil)
         #expect(client.streams[id]?.closeError == NGHTTP2_CANCEL.rawValue)
+    }
+
+    @Test func headWithoutBodyKeepsTheDeclaredLength() throws {
+        let client = TestClient()
+        let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
+        let declared = client.get("/a", method: "HEAD")
+        let empty = client.get("/b", method: "HEAD")
+        try exchange(client, server) { _, request in
+            request.target == "/a" ? Response(headers: ["Content-Length": "4096"]) : Response()
+        }
+        #expect(client.streams[declared]?.header("content-length") == "4096")
+        #expect(client.streams[empty]?.header("content-length") == "0")
+    }
+
+    @Test func notModifiedHasNoBody() throws {
+        let client = TestClient()
+        let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
+        let id = client.get("/etag")
+        try exchange(client, server) { _, _ in Response(status: .notModified, headers: ["ETag": "\"v1\""]) }
+        #expect(client.streams[id]?.status == 304)
+        #expect(client.streams[id]?.header("etag") == "\"v1\"")
+        #expect(client.streams[id]?.header("content-length") == nil)
+        #expect(client.streams[id]?.closed == true)
+    }
+
+    @Test func trailersCompleteTheRequestAndAreNotSurfaced() throws {
+        let client = TestClient()
+        let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
+        let id = client.request(
+            [(":method", "POST"), (":path", "/t"), (":scheme", "http"), (":authority", "a.test"), ("te", "trailers")],
+            body: Array("data".utf8), trailers: [("x-checksum", "abc")])
+        let requests = try exchange(client, server)
+        #expect(requests.first?.request.body == Array("data".utf8))
+        #expect(requests.first?.request.headers["x-checksum"] == nil)
+        #expect(requests.first?.request.headers["te"] == "trailers")
+        #expect(client.streams[id]?.status == 200)
+        #expect(server.streams.isEmpty)
+    }
+
+    @Test func closedStreamsLeaveNoState() throws {
+        let client = TestClient()
+        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxConcurrentStreams: 4, maxBodyBytes: 10), isSecure: false, remoteAddress: "")
+        for index in 0..<6 { client.get("/\(index)") }
+        client.request([(":method", "POST"), (":path", "/big"), (":scheme", "http"), (":authority", "a")], body: Array(repeating: 1, count: 100))
+        let reset = client.get("/reset")
+        try exchange(client, server)
+        nghttp2_submit_rst_stream(client.session, 0, reset, NGHTTP2_CANCEL.rawValue)
+        try exchange(client, server)
+        #expect(server.streams.isEmpty)
+        #expect(server.openStreamCount == 0)
     }
 }

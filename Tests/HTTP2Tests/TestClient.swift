@@ -13,6 +13,7 @@ final class ClientStream {
     var closeError: UInt32 = 0
     var rstReceived: UInt32?
     var upload: [UInt8] = []
+    var trailers: [(String, String)] = []
     var uploadOffset = 0
 
     func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
@@ -41,32 +42,18 @@ final class TestClient {
 
     deinit { nghttp2_session_del(session) }
 
-    /// Submits a request; `fields` are sent as given (pseudo-headers included), `body` through a provider.
+    /// Submits a request; `fields` are sent as given (pseudo-headers included), `body` through a provider,
+    /// then `trailers` in a final HEADERS frame.
     @discardableResult
-    func request(_ fields: [(String, String)], body: [UInt8]? = nil, endStream: Bool = true) -> Int32 {
-        var bytes: [UInt8] = []
-        var spans: [(Int, Int, Int, Int)] = []
-        for (name, value) in fields {
-            let n = bytes.count
-            bytes += name.utf8
-            let v = bytes.count
-            bytes += value.utf8
-            spans.append((n, v - n, v, bytes.count - v))
-        }
-        bytes.append(0)
-        let id = bytes.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            let base = buffer.baseAddress!
-            let nva = spans.map {
-                nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3, flags: 0)
-            }
-            guard body != nil || !endStream else {
-                return nghttp2_submit_request(session, nil, nva, nva.count, nil, nil)
-            }
+    func request(_ fields: [(String, String)], body: [UInt8]? = nil, trailers: [(String, String)] = []) -> Int32 {
+        let stream = ClientStream()
+        stream.upload = body ?? []
+        stream.trailers = trailers
+        let id = withNameValues(fields) { nva in
+            guard body != nil else { return nghttp2_submit_request(session, nil, nva, nva.count, nil, nil) }
             var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: clientRead)
             return nghttp2_submit_request(session, nil, nva, nva.count, &provider, nil)
         }
-        let stream = ClientStream()
-        stream.upload = body ?? []
         streams[id] = stream
         return id
     }
@@ -151,8 +138,32 @@ private func clientRead(
         buffer!.update(from: $0.baseAddress! + stream.uploadOffset, count: count)
     }
     stream.uploadOffset += count
-    if stream.uploadOffset == stream.upload.count { flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
+    if stream.uploadOffset == stream.upload.count {
+        flags!.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+        if !stream.trailers.isEmpty {
+            flags!.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
+            _ = withNameValues(stream.trailers) { nghttp2_submit_trailer(session, streamID, $0, $0.count) }
+        }
+    }
     return count
+}
+
+/// Calls `body` with `fields` as nghttp2 name/value pairs (valid during the call; nghttp2 copies them).
+func withNameValues<R>(_ fields: [(String, String)], _ body: ([nghttp2_nv]) -> R) -> R {
+    var bytes: [UInt8] = []
+    var spans: [(Int, Int, Int, Int)] = []
+    for (name, value) in fields {
+        let n = bytes.count
+        bytes += name.utf8
+        let v = bytes.count
+        bytes += value.utf8
+        spans.append((n, v - n, v, bytes.count - v))
+    }
+    bytes.append(0)
+    return bytes.withUnsafeMutableBufferPointer { buffer in
+        let base = buffer.baseAddress!
+        return body(spans.map { nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3, flags: 0) })
+    }
 }
 
 /// Pumps bytes between `client` and `server` until neither has anything to send. `handler` answers each
