@@ -77,11 +77,19 @@ extension HTTP2ServerSession {
     }
 
     func receiveBody(streamID: Int32, chunk: UnsafeBufferPointer<UInt8>) {
-        guard let stream = streams[streamID], stream.phase == .receiving, stream.rejection == nil else { return }
+        guard let stream = streams[streamID] else { return }
+        if stream.rejection != nil {
+            // Already answered: drop the bytes (nghttp2 still credits the flow-control windows for them).
+            stream.discardedBytes += chunk.count
+            stopDiscardingIfNeeded(stream)
+            return
+        }
+        guard stream.phase == .receiving else { return }
         if stream.body.count + chunk.count > settings.maxBodyBytes {
             // Without content-length the limit is only known to be broken now: answer 413 at once rather
-            // than buffering the rest (nghttp2 keeps crediting the flow-control windows for dropped bytes).
+            // than buffering the rest.
             stream.rejection = .contentTooLarge
+            stream.discardedBytes = stream.body.count + chunk.count
             stream.body = []
             reject(stream)
             return
@@ -112,8 +120,7 @@ extension HTTP2ServerSession {
     }
 
     /// Answers a request the server never sees (its `rejection` status), with the emulator's generic JSON
-    /// error body. If the client is still sending, `sentEndStream` follows the response with
-    /// RST_STREAM(NO_ERROR) so it stops (RFC 9113 §8.1).
+    /// error body. A body still coming is discarded (see `stopDiscardingIfNeeded`).
     private func reject(_ stream: HTTP2Stream) {
         guard let status = stream.rejection, stream.phase == .receiving else { return }
         stream.phase = .responded

@@ -101,10 +101,22 @@ extension HTTP2ServerSession {
         if end == stream.responseBody.count { stream.responseBody = [] }
     }
 
-    /// Our END_STREAM went out on `streamID`. For a request we rejected while the client was still sending
-    /// its body, tell it to stop: RST_STREAM(NO_ERROR) after a complete response (RFC 9113 §8.1).
+    /// Our END_STREAM went out on `streamID`: the response is complete.
     func sentEndStream(streamID: Int32) {
-        guard let stream = streams[streamID], stream.rejection != nil, !stream.remoteEnded else { return }
-        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_NO_ERROR.rawValue)
+        guard let stream = streams[streamID] else { return }
+        stream.responseSent = true
+        stopDiscardingIfNeeded(stream)
+    }
+
+    /// For a request we rejected while its body was still coming, the client should stop once it reads our
+    /// response (curl does). If it keeps sending more than `maxBodyBytes` after that, tell it to stop with
+    /// RST_STREAM(NO_ERROR) after the complete response (RFC 9113 §8.1). Not sooner: curl 7.88 drops a
+    /// response that is followed by RST_STREAM while it is still uploading, and reports error 92.
+    func stopDiscardingIfNeeded(_ stream: HTTP2Stream) {
+        guard stream.rejection != nil, stream.responseSent, !stream.remoteEnded, !stream.resetSent,
+            stream.discardedBytes > settings.maxBodyBytes
+        else { return }
+        stream.resetSent = true
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, NGHTTP2_NO_ERROR.rawValue)
     }
 }

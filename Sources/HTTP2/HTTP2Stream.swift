@@ -32,6 +32,12 @@ final class HTTP2Stream {
     var remoteEnded = false
     /// Set when the request breaks a limit or is malformed; the session answers with this status itself.
     var rejection: HTTPStatus?
+    /// Body bytes of a rejected request, dropped as they arrive.
+    var discardedBytes = 0
+    /// True once our END_STREAM went out.
+    var responseSent = false
+    /// True once we sent RST_STREAM(NO_ERROR) to stop a rejected upload.
+    var resetSent = false
 
     // Response body served by the data provider.
     var responseBody: [UInt8] = []

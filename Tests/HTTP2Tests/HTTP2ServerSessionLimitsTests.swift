@@ -32,6 +32,7 @@ import Testing
         #expect(stream.status == 413)
         #expect(stream.header("content-type") == "application/json; charset=utf-8")
         #expect(stream.text.contains("1000 bytes"))
+        #expect(stream.rstReceived == nil)  // the whole body arrived before the response went out
         #expect(server.openStreamCount == 0)
         try expectConnectionUsable(client, server)
     }
@@ -49,7 +50,7 @@ import Testing
         let client = TestClient()
         let server = try HTTP2ServerSession(settings: HTTP2Settings(maxBodyBytes: 1000), isSecure: true, remoteAddress: "")
         // 3 MiB cannot pass the 1 MiB stream window in one flight: the 413 goes out while the body is still
-        // coming, so RST_STREAM(NO_ERROR) follows the response (RFC 9113 §8.1).
+        // coming, and as the client goes on sending, RST_STREAM(NO_ERROR) follows the response (RFC 9113 §8.1).
         let id = post(client, body: Array(repeating: 1, count: 3 << 20), contentLength: false)
         let requests = try exchange(client, server)
         #expect(requests.isEmpty)
