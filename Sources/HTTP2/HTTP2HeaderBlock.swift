@@ -29,7 +29,13 @@ struct HTTP2HeaderBlock {
         let valueStart = bytes.count
         bytes.append(contentsOf: value.utf8)
         spans.append(
-            Span(name: nameStart, nameLength: valueStart - nameStart, value: valueStart, valueLength: bytes.count - valueStart))
+            Span(
+                name: nameStart,
+                nameLength: valueStart - nameStart,
+                value: valueStart,
+                valueLength: bytes.count - valueStart
+            )
+        )
     }
 
     /// Calls `body` with the fields as an `nghttp2_nv` array valid only during the call.
@@ -43,8 +49,13 @@ struct HTTP2HeaderBlock {
             for span in spans {
                 nameValues.append(
                     nghttp2_nv(
-                        name: base + span.name, value: base + span.value, namelen: span.nameLength,
-                        valuelen: span.valueLength, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                        name: base + span.name,
+                        value: base + span.value,
+                        namelen: span.nameLength,
+                        valuelen: span.valueLength,
+                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                    )
+                )
             }
             return nameValues.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
         }

@@ -34,7 +34,9 @@ private func owner(_ userData: UnsafeMutableRawPointer) -> HTTP2ServerSession {
 private let callbackFailure = NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
 
 private func onBeginHeaders(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, let userData else { return callbackFailure }
     // Only a request's HEADERS opens a stream; trailers (NGHTTP2_HCAT_HEADERS) belong to an existing one.
@@ -45,21 +47,31 @@ private func onBeginHeaders(
 }
 
 private func onHeader(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
-    _ name: UnsafePointer<UInt8>?, _ nameLength: Int, _ value: UnsafePointer<UInt8>?, _ valueLength: Int,
-    _ flags: UInt8, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ name: UnsafePointer<UInt8>?,
+    _ nameLength: Int,
+    _ value: UnsafePointer<UInt8>?,
+    _ valueLength: Int,
+    _ flags: UInt8,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, let userData, let name, let value else { return callbackFailure }
     owner(userData).receiveHeader(
         streamID: frame.pointee.hd.stream_id,
         isTrailer: frame.pointee.headers.cat != NGHTTP2_HCAT_REQUEST,
         name: UnsafeBufferPointer(start: name, count: nameLength),
-        value: UnsafeBufferPointer(start: value, count: valueLength))
+        value: UnsafeBufferPointer(start: value, count: valueLength)
+    )
     return 0
 }
 
 private func onDataChunkRecv(
-    _ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int,
+    _ session: OpaquePointer?,
+    _ flags: UInt8,
+    _ streamID: Int32,
+    _ data: UnsafePointer<UInt8>?,
+    _ length: Int,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let userData else { return callbackFailure }
@@ -69,7 +81,9 @@ private func onDataChunkRecv(
 }
 
 private func onFrameRecv(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, let userData else { return callbackFailure }
     let header = frame.pointee.hd
@@ -77,8 +91,10 @@ private func onFrameRecv(
     switch header.type {
     case UInt8(NGHTTP2_HEADERS.rawValue):
         owner(userData).receivedHeaders(
-            streamID: header.stream_id, isRequest: frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST,
-            endStream: endStream)
+            streamID: header.stream_id,
+            isRequest: frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST,
+            endStream: endStream
+        )
     case UInt8(NGHTTP2_DATA.rawValue) where endStream:
         owner(userData).receivedEndStream(streamID: header.stream_id)
     default:
@@ -88,7 +104,9 @@ private func onFrameRecv(
 }
 
 private func onFrameSend(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, let userData else { return callbackFailure }
     let header = frame.pointee.hd
@@ -102,7 +120,10 @@ private func onFrameSend(
 }
 
 private func onStreamClose(
-    _ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ streamID: Int32,
+    _ errorCode: UInt32,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let userData else { return callbackFailure }
     owner(userData).streamClosed(streamID: streamID)
@@ -110,8 +131,12 @@ private func onStreamClose(
 }
 
 private func onReadResponseBody(
-    _ session: OpaquePointer?, _ streamID: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ length: Int,
-    _ dataFlags: UnsafeMutablePointer<UInt32>?, _ source: UnsafeMutablePointer<nghttp2_data_source>?,
+    _ session: OpaquePointer?,
+    _ streamID: Int32,
+    _ buffer: UnsafeMutablePointer<UInt8>?,
+    _ length: Int,
+    _ dataFlags: UnsafeMutablePointer<UInt32>?,
+    _ source: UnsafeMutablePointer<nghttp2_data_source>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int {
     guard let dataFlags, let userData else { return Int(callbackFailure) }
@@ -119,12 +144,19 @@ private func onReadResponseBody(
 }
 
 private func onSendData(
-    _ session: OpaquePointer?, _ frame: UnsafeMutablePointer<nghttp2_frame>?, _ frameHeader: UnsafePointer<UInt8>?,
-    _ length: Int, _ source: UnsafeMutablePointer<nghttp2_data_source>?, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafeMutablePointer<nghttp2_frame>?,
+    _ frameHeader: UnsafePointer<UInt8>?,
+    _ length: Int,
+    _ source: UnsafeMutablePointer<nghttp2_data_source>?,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, let frameHeader, let userData else { return callbackFailure }
     owner(userData).sendData(
-        streamID: frame.pointee.hd.stream_id, frameHeader: UnsafeBufferPointer(start: frameHeader, count: 9),
-        padding: Int(frame.pointee.data.padlen), length: length)
+        streamID: frame.pointee.hd.stream_id,
+        frameHeader: UnsafeBufferPointer(start: frameHeader, count: 9),
+        padding: Int(frame.pointee.data.padlen),
+        length: length
+    )
     return 0
 }

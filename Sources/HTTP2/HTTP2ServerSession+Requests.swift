@@ -12,7 +12,10 @@ extension HTTP2ServerSession {
     }
 
     func receiveHeader(
-        streamID: Int32, isTrailer: Bool, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+        streamID: Int32,
+        isTrailer: Bool,
+        name: UnsafeBufferPointer<UInt8>,
+        value: UnsafeBufferPointer<UInt8>
     ) {
         guard let stream = streams[streamID], stream.phase == .receiving, stream.rejection == nil else { return }
         // RFC 9113 §6.5.2: the list size counts name and value octets plus 32 per field. Trailers count too.
@@ -108,7 +111,9 @@ extension HTTP2ServerSession {
         }
         stream.phase = .dispatched
         dispatchedCount += 1
-        completed.append((streamID: streamID, request: stream.makeRequest(isSecure: isSecure, remoteAddress: remoteAddress)))
+        completed.append(
+            (streamID: streamID, request: stream.makeRequest(isSecure: isSecure, remoteAddress: remoteAddress))
+        )
         // The request holds its own references now; drop ours so the body is freed with the request.
         stream.body = []
         stream.headers = HTTPHeaders()

@@ -72,11 +72,16 @@ public final class HTTP2ServerSession {
         var entries = [
             nghttp2_settings_entry(
                 settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
-                value: settings.maxConcurrentStreams),
+                value: settings.maxConcurrentStreams
+            ),
             nghttp2_settings_entry(
-                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: settings.initialWindowSize),
+                settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+                value: settings.initialWindowSize
+            ),
             nghttp2_settings_entry(
-                settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: settings.maxHeaderListSize),
+                settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+                value: settings.maxHeaderListSize
+            ),
         ]
         let settingsRV = nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &entries, entries.count)
         guard settingsRV == 0 else { throw HTTP2Error(nghttp2: settingsRV, during: "nghttp2_submit_settings") }
@@ -171,7 +176,10 @@ public final class HTTP2ServerSession {
 extension HTTP2Error {
     /// An error for nghttp2 return code `code` (an `nghttp2_error`), described with `nghttp2_strerror`.
     init(nghttp2 code: Int32, during operation: String) {
-        self.init(code: Int(code), description: "HTTP/2 \(operation) failed: \(String(cString: nghttp2_strerror(code)))")
+        self.init(
+            code: Int(code),
+            description: "HTTP/2 \(operation) failed: \(String(cString: nghttp2_strerror(code)))"
+        )
     }
 }
 

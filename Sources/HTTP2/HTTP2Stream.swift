@@ -50,7 +50,13 @@ final class HTTP2Stream {
         var headers = self.headers
         if let cookie { headers.add(name: "cookie", value: cookie) }
         return Request(
-            method: HTTPMethod(method ?? "GET"), target: path ?? "/", headers: headers, body: body,
-            version: .http2, isSecure: isSecure, remoteAddress: remoteAddress)
+            method: HTTPMethod(method ?? "GET"),
+            target: path ?? "/",
+            headers: headers,
+            body: body,
+            version: .http2,
+            isSecure: isSecure,
+            remoteAddress: remoteAddress
+        )
     }
 }

@@ -24,7 +24,11 @@ import Testing
     @Test(arguments: [false, true])
     func bodyOverTheLimitGets413(contentLength: Bool) throws {
         let client = TestClient()
-        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxBodyBytes: 1000), isSecure: true, remoteAddress: "")
+        let server = try HTTP2ServerSession(
+            settings: HTTP2Settings(maxBodyBytes: 1000),
+            isSecure: true,
+            remoteAddress: ""
+        )
         let id = post(client, body: Array(repeating: 7, count: 5000), contentLength: contentLength)
         let requests = try exchange(client, server)
         #expect(requests.isEmpty)
@@ -39,7 +43,11 @@ import Testing
 
     @Test func bodyAtTheLimitIsAccepted() throws {
         let client = TestClient()
-        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxBodyBytes: 1000), isSecure: true, remoteAddress: "")
+        let server = try HTTP2ServerSession(
+            settings: HTTP2Settings(maxBodyBytes: 1000),
+            isSecure: true,
+            remoteAddress: ""
+        )
         let id = post(client, body: Array(repeating: 7, count: 1000), contentLength: false)
         let requests = try exchange(client, server)
         #expect(requests.first?.request.body.count == 1000)
@@ -48,7 +56,11 @@ import Testing
 
     @Test func clientStillSendingIsToldToStopAfterThe413() throws {
         let client = TestClient()
-        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxBodyBytes: 1000), isSecure: true, remoteAddress: "")
+        let server = try HTTP2ServerSession(
+            settings: HTTP2Settings(maxBodyBytes: 1000),
+            isSecure: true,
+            remoteAddress: ""
+        )
         // 3 MiB cannot pass the 1 MiB stream window in one flight: the 413 goes out while the body is still
         // coming, and as the client goes on sending, RST_STREAM(NO_ERROR) follows the response (RFC 9113 §8.1).
         let id = post(client, body: Array(repeating: 1, count: 3 << 20), contentLength: false)
@@ -107,7 +119,11 @@ import Testing
 
     @Test func streamsBeyondTheConcurrencyLimitAreRefused() throws {
         let client = TestClient()
-        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxConcurrentStreams: 2), isSecure: false, remoteAddress: "")
+        let server = try HTTP2ServerSession(
+            settings: HTTP2Settings(maxConcurrentStreams: 2),
+            isSecure: false,
+            remoteAddress: ""
+        )
         // Send before the server's SETTINGS reach the client, so the client does not queue the third.
         let ids = (0..<3).map { client.get("/\($0)") }
         let requests = try exchange(client, server) { _, _ in nil }

@@ -71,7 +71,9 @@ import Testing
         for _ in 0..<200 {
             let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
             var bytes = Bool.random(using: &generator) ? HTTP2ServerSession.clientPreface : []
-            bytes += (0..<Int.random(in: 1...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            bytes += (0..<Int.random(in: 1...300, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             _ = try? bytes.withUnsafeBytes { try server.receive($0) }
             var out: [UInt8] = []
             try? server.drainOutput(into: &out)

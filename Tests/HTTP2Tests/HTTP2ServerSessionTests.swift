@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import CNghttp2
-@testable import HTTP2
 import HTTPCore
 import Testing
+
+@testable import HTTP2
 
 @Suite struct HTTP2ServerSessionTests {
     @Test func getBuildsTheRequestAndSendsTheResponse() throws {
@@ -46,9 +47,12 @@ import Testing
         let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
         let body = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let id = client.request(
-            [(":method", "POST"), (":path", "/upload"), (":scheme", "http"), (":authority", "localhost:8080"),
-             ("content-type", "application/octet-stream"), ("content-length", String(body.count))],
-            body: body)
+            [
+                (":method", "POST"), (":path", "/upload"), (":scheme", "http"), (":authority", "localhost:8080"),
+                ("content-type", "application/octet-stream"), ("content-length", String(body.count)),
+            ],
+            body: body
+        )
         let requests = try exchange(client, server) { _, request in Response.text("\(request.body.count)") }
         #expect(requests.count == 1)
         let received = requests.first?.request.body ?? []
@@ -62,7 +66,10 @@ import Testing
         let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
         let body = Array(repeating: UInt8(ascii: "x"), count: 100_000)
         // nghttp2 requires :authority or host on every request; a plain host field is passed through.
-        let id = client.request([(":method", "PUT"), (":path", "/p"), (":scheme", "http"), ("host", "h.test")], body: body)
+        let id = client.request(
+            [(":method", "PUT"), (":path", "/p"), (":scheme", "http"), ("host", "h.test")],
+            body: body
+        )
         let requests = try exchange(client, server)
         let received = requests.first?.request.body ?? []
         #expect(received.count == body.count && received == body)
@@ -144,7 +151,9 @@ import Testing
         let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
         let a = client.get("/a")
         let b = client.request(
-            [(":method", "POST"), (":path", "/b"), (":scheme", "http"), (":authority", "a.test")], body: Array("hello".utf8))
+            [(":method", "POST"), (":path", "/b"), (":scheme", "http"), (":authority", "a.test")],
+            body: Array("hello".utf8)
+        )
         let requests = try exchange(client, server, chunkSize: 1)
         #expect(requests.map(\.request.target) == ["/a", "/b"])
         #expect(requests.last?.request.body == Array("hello".utf8))
@@ -195,7 +204,9 @@ import Testing
         let server = try HTTP2ServerSession(isSecure: false, remoteAddress: "")
         let id = client.request(
             [(":method", "POST"), (":path", "/t"), (":scheme", "http"), (":authority", "a.test"), ("te", "trailers")],
-            body: Array("data".utf8), trailers: [("x-checksum", "abc")])
+            body: Array("data".utf8),
+            trailers: [("x-checksum", "abc")]
+        )
         let requests = try exchange(client, server)
         #expect(requests.first?.request.body == Array("data".utf8))
         #expect(requests.first?.request.headers["x-checksum"] == nil)
@@ -206,9 +217,16 @@ import Testing
 
     @Test func closedStreamsLeaveNoState() throws {
         let client = TestClient()
-        let server = try HTTP2ServerSession(settings: HTTP2Settings(maxConcurrentStreams: 4, maxBodyBytes: 10), isSecure: false, remoteAddress: "")
+        let server = try HTTP2ServerSession(
+            settings: HTTP2Settings(maxConcurrentStreams: 4, maxBodyBytes: 10),
+            isSecure: false,
+            remoteAddress: ""
+        )
         for index in 0..<6 { client.get("/\(index)") }
-        client.request([(":method", "POST"), (":path", "/big"), (":scheme", "http"), (":authority", "a")], body: Array(repeating: 1, count: 100))
+        client.request(
+            [(":method", "POST"), (":path", "/big"), (":scheme", "http"), (":authority", "a")],
+            body: Array(repeating: 1, count: 100)
+        )
         let reset = client.get("/reset")
         try exchange(client, server)
         nghttp2_submit_rst_stream(client.session, 0, reset, NGHTTP2_CANCEL.rawValue)

@@ -84,8 +84,14 @@ private func client(_ userData: UnsafeMutableRawPointer?) -> TestClient {
 }
 
 private func clientOnHeader(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
-    _ value: UnsafePointer<UInt8>?, _ valueLength: Int, _ flags: UInt8, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ name: UnsafePointer<UInt8>?,
+    _ nameLength: Int,
+    _ value: UnsafePointer<UInt8>?,
+    _ valueLength: Int,
+    _ flags: UInt8,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let stream = client(userData).streams[frame!.pointee.hd.stream_id] else { return 0 }
     let n = String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self)
@@ -95,7 +101,11 @@ private func clientOnHeader(
 }
 
 private func clientOnData(
-    _ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32, _ data: UnsafePointer<UInt8>?, _ length: Int,
+    _ session: OpaquePointer?,
+    _ flags: UInt8,
+    _ streamID: Int32,
+    _ data: UnsafePointer<UInt8>?,
+    _ length: Int,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     client(userData).streams[streamID]?.body.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
@@ -103,7 +113,9 @@ private func clientOnData(
 }
 
 private func clientOnFrame(
-    _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ frame: UnsafePointer<nghttp2_frame>?,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     let c = client(userData)
     let hd = frame!.pointee.hd
@@ -118,7 +130,10 @@ private func clientOnFrame(
 }
 
 private func clientOnClose(
-    _ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32, _ userData: UnsafeMutableRawPointer?
+    _ session: OpaquePointer?,
+    _ streamID: Int32,
+    _ errorCode: UInt32,
+    _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     if let stream = client(userData).streams[streamID] {
         stream.closed = true
@@ -128,8 +143,12 @@ private func clientOnClose(
 }
 
 private func clientRead(
-    _ session: OpaquePointer?, _ streamID: Int32, _ buffer: UnsafeMutablePointer<UInt8>?, _ length: Int,
-    _ flags: UnsafeMutablePointer<UInt32>?, _ source: UnsafeMutablePointer<nghttp2_data_source>?,
+    _ session: OpaquePointer?,
+    _ streamID: Int32,
+    _ buffer: UnsafeMutablePointer<UInt8>?,
+    _ length: Int,
+    _ flags: UnsafeMutablePointer<UInt32>?,
+    _ source: UnsafeMutablePointer<nghttp2_data_source>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int {
     guard let stream = client(userData).streams[streamID] else { return 0 }
@@ -162,7 +181,9 @@ func withNameValues<R>(_ fields: [(String, String)], _ body: ([nghttp2_nv]) -> R
     bytes.append(0)
     return bytes.withUnsafeMutableBufferPointer { buffer in
         let base = buffer.baseAddress!
-        return body(spans.map { nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3, flags: 0) })
+        return body(
+            spans.map { nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3, flags: 0) }
+        )
     }
 }
 
@@ -170,7 +191,9 @@ func withNameValues<R>(_ fields: [(String, String)], _ body: ([nghttp2_nv]) -> R
 /// request the server returns (nil = leave it unanswered). Returns the requests the server produced.
 @discardableResult
 func exchange(
-    _ client: TestClient, _ server: HTTP2ServerSession, chunkSize: Int = .max,
+    _ client: TestClient,
+    _ server: HTTP2ServerSession,
+    chunkSize: Int = .max,
     handler: (Int32, Request) -> Response? = { _, _ in Response.text("ok") }
 ) throws -> [(streamID: Int32, request: Request)] {
     var seen: [(streamID: Int32, request: Request)] = []
