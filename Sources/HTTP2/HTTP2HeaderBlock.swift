@@ -40,8 +40,10 @@ struct HTTP2HeaderBlock {
 
     /// Calls `body` with the fields as an `nghttp2_nv` array valid only during the call.
     mutating func withNameValues<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        // A local (uniquely referenced, so appends reuse the storage): the closure below may not touch `self`
+        // while `bytes` is borrowed.
         var nameValues = self.nameValues
-        self.nameValues = []  // keep the local copy uniquely referenced: appends then reuse its storage
+        self.nameValues = []
         defer { self.nameValues = nameValues }
         nameValues.removeAll(keepingCapacity: true)
         return bytes.withUnsafeMutableBufferPointer { buffer in

@@ -5,7 +5,8 @@ internal import CNghttp2
 // (never a closure written in main.swift, which Swift 6 would infer @MainActor): it recovers the session
 // from the user-data pointer (passed unretained; the session owns the nghttp2 object) and forwards to a
 // method. No method throws: stream-level problems are answered on the stream, so these callbacks only
-// return NGHTTP2_ERR_CALLBACK_FAILURE for pointers nghttp2 promises never to pass as NULL.
+// return NGHTTP2_ERR_CALLBACK_FAILURE for pointers nghttp2 promises never to pass as NULL, after leaving
+// the reason in `richerError` for `receive`/`drainOutput` to throw.
 
 extension HTTP2ServerSession {
     /// Registers the callbacks on `callbacks` (copied by `nghttp2_session_server_new`). No send callback:
@@ -33,12 +34,23 @@ private func owner(_ userData: UnsafeMutableRawPointer) -> HTTP2ServerSession {
 
 private let callbackFailure = NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
 
+/// Records why a callback failed (when the session is known) and returns NGHTTP2_ERR_CALLBACK_FAILURE.
+private func fail(_ userData: UnsafeMutableRawPointer?, _ callback: String) -> Int32 {
+    if let userData {
+        owner(userData).richerError = HTTP2Error(
+            code: Int(callbackFailure),
+            description: "nghttp2 passed NULL to \(callback)"
+        )
+    }
+    return callbackFailure
+}
+
 private func onBeginHeaders(
     _ session: OpaquePointer?,
     _ frame: UnsafePointer<nghttp2_frame>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let frame, let userData else { return callbackFailure }
+    guard let frame, let userData else { return fail(userData, "onBeginHeaders") }
     // Only a request's HEADERS opens a stream; trailers (NGHTTP2_HCAT_HEADERS) belong to an existing one.
     if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
         owner(userData).beginRequest(streamID: frame.pointee.hd.stream_id)
@@ -56,7 +68,8 @@ private func onHeader(
     _ flags: UInt8,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let frame, let userData, let name, let value else { return callbackFailure }
+    // name and value may be NULL when empty: UnsafeBufferPointer accepts a nil start with count 0.
+    guard let frame, let userData else { return fail(userData, "onHeader") }
     owner(userData).receiveHeader(
         streamID: frame.pointee.hd.stream_id,
         isTrailer: frame.pointee.headers.cat != NGHTTP2_HCAT_REQUEST,
@@ -74,7 +87,7 @@ private func onDataChunkRecv(
     _ length: Int,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let userData else { return callbackFailure }
+    guard let userData else { return fail(userData, "onDataChunkRecv") }
     // `data` is only valid during this call: receiveBody copies it.
     owner(userData).receiveBody(streamID: streamID, chunk: UnsafeBufferPointer(start: data, count: length))
     return 0
@@ -85,7 +98,7 @@ private func onFrameRecv(
     _ frame: UnsafePointer<nghttp2_frame>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let frame, let userData else { return callbackFailure }
+    guard let frame, let userData else { return fail(userData, "onFrameRecv") }
     let header = frame.pointee.hd
     let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
     switch header.type {
@@ -108,7 +121,7 @@ private func onFrameSend(
     _ frame: UnsafePointer<nghttp2_frame>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let frame, let userData else { return callbackFailure }
+    guard let frame, let userData else { return fail(userData, "onFrameSend") }
     let header = frame.pointee.hd
     let type = header.type
     if header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0,
@@ -125,7 +138,7 @@ private func onStreamClose(
     _ errorCode: UInt32,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let userData else { return callbackFailure }
+    guard let userData else { return fail(userData, "onStreamClose") }
     owner(userData).streamClosed(streamID: streamID)
     return 0
 }
@@ -139,7 +152,7 @@ private func onReadResponseBody(
     _ source: UnsafeMutablePointer<nghttp2_data_source>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int {
-    guard let dataFlags, let userData else { return Int(callbackFailure) }
+    guard let dataFlags, let userData else { return Int(fail(userData, "onReadResponseBody")) }
     return owner(userData).readResponseBody(streamID: streamID, maxLength: length, flags: dataFlags)
 }
 
@@ -151,7 +164,7 @@ private func onSendData(
     _ source: UnsafeMutablePointer<nghttp2_data_source>?,
     _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
-    guard let frame, let frameHeader, let userData else { return callbackFailure }
+    guard let frame, let frameHeader, let userData else { return fail(userData, "onSendData") }
     owner(userData).sendData(
         streamID: frame.pointee.hd.stream_id,
         frameHeader: UnsafeBufferPointer(start: frameHeader, count: 9),

@@ -13,7 +13,8 @@ import HTTPCore
 ///
 /// Stream-level problems are answered on the stream itself and never reach the server: a header list over
 /// `maxHeaderListSize` gets 431, a body over `maxBodyBytes` gets 413, CONNECT or a request without `:path`
-/// gets 400 (each followed by RST_STREAM(NO_ERROR) when the client is still sending, RFC 9113 §8.1). Other
+/// gets 400; a body still coming after that answer is discarded (RST_STREAM(NO_ERROR) only if the client
+/// goes on sending more than `maxBodyBytes`, RFC 9113 §8.1). Other
 /// malformed requests (RFC 9113 §8.1.1: missing `:method`/`:scheme`, neither `:authority` nor `host`,
 /// uppercase names, connection-specific fields, content-length mismatch) are reset with PROTOCOL_ERROR by
 /// nghttp2's own HTTP messaging checks. Floods (RST_STREAM rapid reset, CONTINUATION, SETTINGS/PING) are
