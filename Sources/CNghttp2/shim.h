@@ -3,4 +3,7 @@
 #ifndef MAILDOUBLE_CNGHTTP2_SHIM_H
 #define MAILDOUBLE_CNGHTTP2_SHIM_H
 #include <nghttp2/nghttp2.h>
+
+// Parenthesised macros are not imported into Swift: expose them as constants.
+static const int32_t CNghttp2_initialConnectionWindowSize = NGHTTP2_INITIAL_CONNECTION_WINDOW_SIZE;
 #endif
