@@ -24,7 +24,7 @@ public struct HTTP1Limits: Sendable {
 }
 
 /// What `HTTP1Parser.next()` found in the bytes buffered so far.
-public enum HTTP1ParseEvent {
+public enum HTTP1ParseEvent: Sendable {
     /// No complete request is buffered: read more bytes and `append` them.
     case needMoreData
     /// The head of a request carrying `Expect: 100-continue` was parsed and its body has not arrived yet:

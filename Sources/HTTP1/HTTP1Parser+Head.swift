@@ -37,7 +37,6 @@ extension HTTP1Parser.StateMachine {
             if case .requestLine = state {
                 if start == lineEnd {
                     message.emptyLines += 1
-                    message.emptyLineBytes += lf + 1 - start
                     if message.emptyLines > Self.maxLeadingEmptyLines { throw .badRequest("too many empty lines") }
                     continue
                 }

@@ -39,9 +39,9 @@ extension HTTP1Parser {
             return false
         }
 
-        /// True when nothing of the next request has been consumed.
+        /// True when nothing of the next request but empty lines has been consumed.
         var isBetweenRequests: Bool {
-            if case .requestLine = state { return message.headBytes == message.emptyLineBytes }
+            if case .requestLine = state { return true }
             return false
         }
 
@@ -76,6 +76,7 @@ extension HTTP1Parser {
                 }
             } catch {
                 state = .failed(error.status)
+                scanFrom = cursor
                 message = Message()
                 fields = []
                 return .failure(error.status)
@@ -145,8 +146,6 @@ extension HTTP1Parser {
         var authority: String?
         /// Bytes of request line and header lines consumed (or of trailer lines, once in the trailer section).
         var headBytes = 0
-        /// Bytes of empty lines consumed before the request line.
-        var emptyLineBytes = 0
         var emptyLines = 0
         var headerCount = 0
         var hostCount = 0

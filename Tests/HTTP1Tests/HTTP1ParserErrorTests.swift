@@ -161,4 +161,32 @@ import Testing
         let input = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000)
         #expect(events([Array(input.utf8)]) == ["failure 400"])
     }
+
+    @Test func mutatedRequestsNeverTrapAndDoNotDependOnSplitting() {
+        // Deterministic pseudo-random byte mutations of the valid cases: whatever the verdict, it must be the
+        // same fed whole, byte by byte, or cut in two.
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let alphabet = Array(" \t\r\n:;,0aZ/\u{0}\u{7F}".utf8) + [0xC3, 0xFF]
+        for (input, _) in HTTP1ParserTests.validCases {
+            for _ in 0..<150 {
+                var bytes = Array(input.utf8)
+                for _ in 0..<(1 + random(3)) {
+                    let at = random(bytes.count)
+                    switch random(3) {
+                    case 0: bytes[at] = alphabet[random(alphabet.count)]
+                    case 1: bytes.insert(alphabet[random(alphabet.count)], at: at)
+                    default: bytes.remove(at: at)
+                    }
+                }
+                let whole = events([bytes], includeContinue: false)
+                let cut = random(bytes.count)
+                #expect(events(bytes.map { [$0] }, includeContinue: false) == whole)
+                #expect(events([Array(bytes[..<cut]), Array(bytes[cut...])], includeContinue: false) == whole)
+            }
+        }
+    }
 }
