@@ -2,6 +2,9 @@
 import HTTPCore
 
 extension HTTP1Parser.StateMachine {
+    /// Where a validated field line's name ends and its value (without OWS) lies.
+    typealias FieldBounds = (nameEnd: Int, valueStart: Int, valueEnd: Int)
+
     // RFC 9112 §2.2 asks a server to ignore at least one empty line before the request line (clients sent one
     // after a POST body); more than a few is not a client we want to keep reading from.
     static let maxLeadingEmptyLines = 4
@@ -20,7 +23,7 @@ extension HTTP1Parser.StateMachine {
                 }
                 // Reject a request line that cannot start a method (a TLS handshake on the plain port, binary
                 // noise) at its first byte instead of waiting for a line end that may never come.
-                if case .requestLine = state, cursor < end, buf[cursor] != ByteClass.cr, !ByteClass.isToken(buf[cursor]) {
+                if case .requestLine = state, cursor < end, !Self.canStartRequestLine(buf[cursor]) {
                     throw .badRequest("request line does not start with a method")
                 }
                 return false
@@ -49,8 +52,14 @@ extension HTTP1Parser.StateMachine {
         }
     }
 
+    /// A method's first character, or the CR of a leading empty line.
+    @inline(__always)
+    private static func canStartRequestLine(_ b: UInt8) -> Bool { ByteClass.isToken(b) || b == ByteClass.cr }
+
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3), single spaces only.
-    private mutating func parseRequestLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
+    private mutating func parseRequestLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError)
+    {
         var i = start
         while i < end && ByteClass.isToken(buf[i]) { i += 1 }
         guard i > start, i < end, buf[i] == ByteClass.sp else { throw .badRequest("invalid method") }
@@ -66,8 +75,10 @@ extension HTTP1Parser.StateMachine {
         try parseTarget(buf, targetStart, targetEnd)
     }
 
-    /// `HTTP-name "/" DIGIT "." DIGIT` (§2.3; HTTP-name is case-sensitive). Well-formed but other than 1.0/1.1 → 505.
-    private static func parseVersion(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) -> HTTPVersion {
+    /// `HTTP-name "/" DIGIT "." DIGIT` (§2.3; HTTP-name is case-sensitive). Well-formed but not 1.0/1.1 → 505.
+    private static func parseVersion(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError) -> HTTPVersion
+    {
         guard end - start == 8,
             buf[start] == 0x48, buf[start + 1] == 0x54, buf[start + 2] == 0x54, buf[start + 3] == 0x50,  // HTTP
             buf[start + 4] == 0x2F, buf[start + 6] == 0x2E  // "/" and "."
@@ -84,7 +95,9 @@ extension HTTP1Parser.StateMachine {
 
     /// Request-target forms (§3.2): origin-form, asterisk-form for OPTIONS, and absolute-form, which is turned
     /// into origin-form with its authority kept for the Host field. Authority-form (CONNECT) is not served.
-    private mutating func parseTarget(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
+    private mutating func parseTarget(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError)
+    {
         if buf[start] == 0x2F {  // "/"
             message.target = buf.string(start, end)
             return
@@ -116,7 +129,9 @@ extension HTTP1Parser.StateMachine {
     }
 
     /// A field line `name ":" OWS value OWS` (RFC 9112 §5), added to `fields`; framing fields are interpreted.
-    private mutating func parseHeaderLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
+    private mutating func parseHeaderLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError)
+    {
         let (nameEnd, valueStart, valueEnd) = try Self.parseFieldLine(buf, start, end)
         message.headerCount += 1
         if message.headerCount > limits.maxHeaderCount {
@@ -159,7 +174,9 @@ extension HTTP1Parser.StateMachine {
 
     /// RFC 9110 §8.6: digits only. A list of identical values ("5, 5", or repeated fields) is accepted as one;
     /// differing values are an error. Values too large for Int saturate, so they fail the body limit (413).
-    private mutating func parseContentLength(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) {
+    private mutating func parseContentLength(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError)
+    {
         var valid = start < end
         buf.forEachListElement(start, end) { s, e in
             var value = 0
@@ -180,7 +197,9 @@ extension HTTP1Parser.StateMachine {
 
     /// Validates a field line and returns the end of the name and the value's bounds without OWS. Shared by
     /// the header section and the chunked trailer section.
-    static func parseFieldLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(HTTP1ParseError) -> (Int, Int, Int) {
+    static func parseFieldLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+        throws(HTTP1ParseError) -> FieldBounds
+    {
         // §5.2: obs-fold (a line starting with whitespace) is rejected with 400, as a server may.
         var i = start
         while i < end && ByteClass.isToken(buf[i]) { i += 1 }

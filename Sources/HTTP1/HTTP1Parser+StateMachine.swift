@@ -85,7 +85,8 @@ extension HTTP1Parser {
 
         /// Validates the complete head and decides how the body is framed (RFC 9112 §6.3). Returns the event to
         /// report now, or nil to go on reading the body.
-        private mutating func finishHead(_ buf: UnsafeBufferPointer<UInt8>) throws(HTTP1ParseError) -> HTTP1ParseEvent? {
+        private mutating func finishHead(_ buf: UnsafeBufferPointer<UInt8>) throws(HTTP1ParseError) -> HTTP1ParseEvent?
+        {
             // §3.2: 400 for an HTTP/1.1 request without Host, and for any request with more than one. An
             // absolute-form target carries the authority itself (§3.2.2), so we accept it without Host (choice).
             if message.hostCount > 1 { throw .badRequest("more than one Host") }
@@ -129,8 +130,14 @@ extension HTTP1Parser {
                 ? !message.connectionClose
                 : message.connectionKeepAlive && !message.connectionClose
             let request = Request(
-                method: message.method, target: message.target, headers: headers, body: message.body,
-                version: message.version, isSecure: isSecure, remoteAddress: remoteAddress)
+                method: message.method,
+                target: message.target,
+                headers: headers,
+                body: message.body,
+                version: message.version,
+                isSecure: isSecure,
+                remoteAddress: remoteAddress
+            )
             message = Message()
             state = .requestLine
             return .request(request, keepAlive: keepAlive)

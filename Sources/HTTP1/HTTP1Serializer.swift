@@ -20,8 +20,12 @@ public enum HTTP1Serializer {
     ///   - date: the IMF-fixdate for the Date field, cached by the caller once per second.
     ///   - buffer: the connection's output buffer; the response is appended.
     public static func write(
-        _ response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool,
-        date: String, into buffer: inout [UInt8]
+        _ response: Response,
+        version: HTTPVersion,
+        keepAlive: Bool,
+        isHEAD: Bool,
+        date: String,
+        into buffer: inout [UInt8]
     ) {
         let code = response.status.code
         // RFC 9110 §6.4.1, §8.6: 1xx, 204 and 304 responses have no content and no Content-Length framing.
@@ -97,18 +101,19 @@ public enum HTTP1Serializer {
 
     /// Appends a non-negative integer in decimal without building a String.
     private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var v = UInt(max(value, 0))
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var i = raw.count
-            repeat {
-                i -= 1
-                raw[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-                v /= 10
-            } while v > 0
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+        var digits = 1
+        var rest = v / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
+        buffer.append(contentsOf: repeatElement(0x30, count: digits))
+        var i = buffer.count - 1
+        repeat {
+            buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+            i -= 1
+        } while v > 0
     }
 }

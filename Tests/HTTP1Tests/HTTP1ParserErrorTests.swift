@@ -136,12 +136,15 @@ import Testing
         let ok = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789"
         #expect(consistentEvents(ok, limits: limits).first?.hasSuffix("body=0123456789") == true)
         // Content-Length is refused before any body byte is read.
-        #expect(events([Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n".utf8)], limits: limits)
-            == ["failure 413"])
+        #expect(
+            events([Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n".utf8)], limits: limits)
+                == ["failure 413"]
+        )
         // A chunked body is refused as soon as the running total of chunk sizes exceeds the limit.
         let chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\n"
         #expect(consistentEvents(chunked, limits: limits) == ["failure 413"])
-        let chunkedOK = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n"
+        let chunkedOK =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n"
         #expect(consistentEvents(chunkedOK, limits: limits).first?.hasSuffix("body=abcdefghij") == true)
     }
 
@@ -152,13 +155,15 @@ import Testing
 
     @Test func trailerSectionIsBounded() {
         let limits = HTTP1Limits(maxHeaderBytes: 256)
-        let input = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: "
+        let input =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: "
             + String(repeating: "t", count: 300)
         #expect(events([Array(input.utf8)], limits: limits) == ["failure 431"])
     }
 
     @Test func endlessChunkSizeLineIs400() {
-        let input = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000)
+        let input =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000)
         #expect(events([Array(input.utf8)]) == ["failure 400"])
     }
 

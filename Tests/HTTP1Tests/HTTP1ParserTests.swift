@@ -8,11 +8,15 @@ import Testing
     static let validCases: [(String, [String])] = [
         (
             "GET /v1/messages?page=2&x=%20 HTTP/1.1\r\nHost: api.example.com\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n\r\n",
-            ["GET /v1/messages?page=2&x=%20 HTTP/1.1 keepAlive=true [Host=api.example.com|User-Agent=curl/8.0|Accept=*/*] body="]
+            [
+                "GET /v1/messages?page=2&x=%20 HTTP/1.1 keepAlive=true [Host=api.example.com|User-Agent=curl/8.0|Accept=*/*] body="
+            ]
         ),
         (
             "POST /emails HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"to\":\"a@b\"}",
-            ["POST /emails HTTP/1.1 keepAlive=true [Host=h|Content-Type=application/json|Content-Length=12] body={\"to\":\"a@b\"}"]
+            [
+                "POST /emails HTTP/1.1 keepAlive=true [Host=h|Content-Type=application/json|Content-Length=12] body={\"to\":\"a@b\"}"
+            ]
         ),
         (
             // chunk extensions (quoted, with BWS) are ignored; trailers are parsed and discarded (RFC 9112 §7.1).
@@ -97,7 +101,8 @@ import Testing
 
     @Test func requestCarriesConnectionFacts() throws {
         let parsed = try #require(
-            parseOne("GET /p;x=1?q=a+b HTTP/1.1\r\nHost: h\r\n\r\n", isSecure: true, remoteAddress: "[::1]:5000"))
+            parseOne("GET /p;x=1?q=a+b HTTP/1.1\r\nHost: h\r\n\r\n", isSecure: true, remoteAddress: "[::1]:5000")
+        )
         #expect(parsed.request.isSecure)
         #expect(parsed.request.remoteAddress == "[::1]:5000")
         #expect(parsed.request.rawPath == "/p;x=1")
@@ -109,7 +114,9 @@ import Testing
     @Test func pipelinedRequestsAfterPartialReadsStayInOrder() {
         // Many requests with the last one cut short: the parser keeps a cursor and compacts, never reorders.
         var input = ""
-        for i in 0..<200 { input += "GET /\(i) HTTP/1.1\r\nHost: h\r\nX-Pad: \(String(repeating: "p", count: 40))\r\n\r\n" }
+        for i in 0..<200 {
+            input += "GET /\(i) HTTP/1.1\r\nHost: h\r\nX-Pad: \(String(repeating: "p", count: 40))\r\n\r\n"
+        }
         let bytes = Array(input.utf8)
         var parser = HTTP1Parser()
         var targets: [String] = []
@@ -173,7 +180,9 @@ import Testing
 
     @Test func expectContinueWithChunkedBody() {
         var parser = HTTP1Parser()
-        parser.append(Array("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
+        parser.append(
+            Array("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        )
         #expect(summary(parser.next()) == "100-continue")
         parser.append(Array("1\r\na\r\n0\r\n\r\n".utf8))
         #expect(summary(parser.next()).hasSuffix("body=a"))

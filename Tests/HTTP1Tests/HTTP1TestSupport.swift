@@ -22,7 +22,9 @@ func summary(_ event: HTTP1ParseEvent) -> String {
 /// Feeds `chunks` one `append` at a time, draining `next()` after each, and returns every event other than
 /// `.needMoreData`. Stops at the first failure.
 func events(
-    _ chunks: [[UInt8]], limits: HTTP1Limits = HTTP1Limits(), includeContinue: Bool = true
+    _ chunks: [[UInt8]],
+    limits: HTTP1Limits = HTTP1Limits(),
+    includeContinue: Bool = true
 ) -> [String] {
     var parser = HTTP1Parser(limits: limits)
     var out: [String] = []
@@ -54,14 +56,19 @@ func splits(_ bytes: [UInt8]) -> [[[UInt8]]] {
 /// Parses `input` whole and every split way, expects identical events, and returns them. `100 Continue`
 /// depends on whether body bytes arrived with the head, so it is left out of the comparison.
 func consistentEvents(
-    _ input: String, limits: HTTP1Limits = HTTP1Limits(), sourceLocation: SourceLocation = #_sourceLocation
+    _ input: String,
+    limits: HTTP1Limits = HTTP1Limits(),
+    sourceLocation: SourceLocation = #_sourceLocation
 ) -> [String] {
     let bytes = Array(input.utf8)
     let whole = events([bytes], limits: limits, includeContinue: false)
     for chunks in splits(bytes) {
         let got = events(chunks, limits: limits, includeContinue: false)
         if got != whole {
-            Issue.record("split \(chunks.map(\.count)) gave \(got), whole gave \(whole)", sourceLocation: sourceLocation)
+            Issue.record(
+                "split \(chunks.map(\.count)) gave \(got), whole gave \(whole)",
+                sourceLocation: sourceLocation
+            )
             break
         }
     }
@@ -70,7 +77,10 @@ func consistentEvents(
 
 /// Parses exactly one request from `input` (whole), or records an issue.
 func parseOne(
-    _ input: String, limits: HTTP1Limits = HTTP1Limits(), isSecure: Bool = false, remoteAddress: String = "",
+    _ input: String,
+    limits: HTTP1Limits = HTTP1Limits(),
+    isSecure: Bool = false,
+    remoteAddress: String = "",
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> (request: Request, keepAlive: Bool)? {
     var parser = HTTP1Parser(limits: limits, isSecure: isSecure, remoteAddress: remoteAddress)
