@@ -18,8 +18,10 @@ extension HTTP1Parser.StateMachine {
             consume(remaining)
             return true
         }
-        if message.body.isEmpty { message.body.reserveCapacity(min(remaining, Self.maxBodyReservation)) }
         let n = min(available, remaining)
+        guard n > 0 else { return false }
+        // Reserve only once bytes arrive: a client announcing a large body and sending nothing costs nothing.
+        if message.body.isEmpty { message.body.reserveCapacity(min(remaining, Self.maxBodyReservation)) }
         takeBody(buf, n)
         if n == remaining { return true }
         state = .fixedBody(remaining: remaining - n)

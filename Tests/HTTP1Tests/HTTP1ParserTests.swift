@@ -54,6 +54,14 @@ import Testing
             ["GET /?x=1 HTTP/1.1 keepAlive=true [Host=h] body="]
         ),
         (
+            // The stray CRLF some clients send after a body is skipped before the next request (§2.2).
+            "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n",
+            [
+                "POST /a HTTP/1.1 keepAlive=true [Host=h|Content-Length=1] body=x",
+                "GET /b HTTP/1.1 keepAlive=true [Host=h] body=",
+            ]
+        ),
+        (
             "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
             ["OPTIONS * HTTP/1.1 keepAlive=true [Host=h] body="]
         ),
