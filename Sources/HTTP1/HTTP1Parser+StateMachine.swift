@@ -93,6 +93,7 @@ extension HTTP1Parser {
             if message.version == .http1_1 && message.hostCount == 0 && message.authority == nil {
                 throw .badRequest("missing Host")
             }
+            // Transfer-Encoding that passes validation is exactly "chunked".
             let chunked = message.transferEncoding.isPresent
             if chunked {
                 // §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing, and a message with both
