@@ -62,9 +62,10 @@ extension Connection {
             }
             return
         }
+        let keepAliveNow = keepAlive && !loop.isShuttingDown
         var bytes: [UInt8] = []
-        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
-        appendSlot(bytes: bytes, closeAfter: !keepAlive)
+        HTTP1Serializer.write(response, version: version, keepAlive: keepAliveNow, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
+        appendSlot(bytes: bytes, closeAfter: !keepAliveNow)
     }
 
     /// Queues finished response bytes behind any response still being produced.
@@ -81,6 +82,8 @@ extension Connection {
     /// A deferred response arrived (on the loop thread): fill its slot and release what is now in order.
     func completeSlot(_ serial: UInt64, response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
         guard let i = slots.firstIndex(where: { $0.serial == serial }) else { return }
+        // A server draining for shutdown tells the client this connection ends (RFC 9112 §9.6).
+        let keepAlive = keepAlive && !(loop.isShuttingDown && i == slots.count - 1)
         var bytes: [UInt8] = []
         HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
         slots[i].bytes = bytes
@@ -101,6 +104,7 @@ extension Connection {
         HTTP1Serializer.write(response, version: .http1_1, keepAlive: false, isHEAD: false, date: loop.dateString, into: &bytes)
         appendSlot(bytes: bytes, closeAfter: true)
         requestStartedAt = nil
+        lingerOnClose = true
     }
 
     static func explain(_ status: HTTPStatus) -> String {

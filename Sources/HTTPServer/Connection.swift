@@ -51,6 +51,10 @@ final class Connection {
     var nextSerial: UInt64 = 0
     /// Set once a response that ends the connection is queued: stop parsing, close after flushing.
     var closeAfterFlush = false
+    /// After an error response the client may still be sending (a refused body): read and discard for a
+    /// moment before closing, or the kernel answers the unread data with a reset that can destroy our
+    /// response before the client reads it (nginx's lingering close).
+    var lingerOnClose = false
 
     let acceptedAt: Double
     var lastActivity: Double
@@ -253,7 +257,11 @@ final class Connection {
                 socketOut.removeAll()
             }
             Glibc.shutdown(fd, Int32(SHUT_WR))
-            phase = .lingering(deadline: loop.now + 2)
+            if lingerOnClose {
+                phase = .lingering(deadline: loop.now + 2)
+            } else {
+                closeNow()
+            }
         }
     }
 
