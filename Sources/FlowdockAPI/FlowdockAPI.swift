@@ -37,6 +37,7 @@ public final class FlowdockAPI: Sendable {
     public func makeRouter() -> Router {
         var routes = Routes()
         registerMessageRoutes(&routes)
+        registerThreadRoutes(&routes)
         registerFlowRoutes(&routes)
         registerUserRoutes(&routes)
         registerOrganizationRoutes(&routes)
