@@ -38,6 +38,8 @@ public final class FlowdockAPI: Sendable {
         var routes = Routes()
         registerMessageRoutes(&routes)
         registerThreadRoutes(&routes)
+        registerFlowLinkRoutes(&routes)
+        registerPushRoutes(&routes)
         registerFlowRoutes(&routes)
         registerUserRoutes(&routes)
         registerOrganizationRoutes(&routes)

@@ -85,7 +85,7 @@ extension State {
         let given = try input.tags() ?? []
         let user: String
         switch principal {
-        case .source: user = "0"  // flow_token posts are "not linked to any user" (§6.11)
+        case .source, .pushToken: user = "0"  // flow_token posts are "not linked to any user" (§6.11)
         case .user(let uid):
             // An anonymous post is made "as if it was sent from the Push API" [I: user "0" as there].
             user = extra["external_user_name"] == nil ? String(uid) : "0"

@@ -131,10 +131,12 @@ struct StoredFile: Sendable {
     var path: String { "/files/\(id)/\(hash)/\(URLCoding.percentEncode(fileName))" }
 }
 
-/// Who made the request: a user, or a source through its `flow_token` (messages then have `"user": "0"`).
+/// Who made the request: a user, a source through its `flow_token`, or the deprecated Push API's flow
+/// token in the path (`pushToken`). Messages of the last two have `"user": "0"`.
 enum Principal: Sendable, Equatable {
     case user(Int)
     case source(Int)
+    case pushToken
 
     var userID: Int? { if case .user(let id) = self { id } else { nil } }
 }

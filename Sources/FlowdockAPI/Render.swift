@@ -74,9 +74,8 @@ extension State {
             "web_url": .string(flow.webURL ?? "https://www.flowdock.com/app/\(orgName)/\(flow.parameterizedName)"),
         ]
         // "Only present if access_mode is organization or link" (docs/flows.md).
-        if flow.accessMode == "organization" || flow.accessMode == "link" {
-            o["join_url"] = .string("https://www.flowdock.com/invitations/\(flow.joinHash)-\(flow.parameterizedName)")
-        }
+        let joinURL = FlowdockAPI.joinURL(flow)
+        if !joinURL.isNull { o["join_url"] = joinURL }
         o["access_mode"] = .string(flow.accessMode)
         o["email"] = .string("\(flow.parameterizedName)@\(orgName).flowdock.com")
         o["description"] = .string(flow.description)

@@ -92,6 +92,8 @@ struct State: Sendable {
         switch principal {
         case .source(let id):
             return sources[id]?.flowID == flow.id
+        case .pushToken:
+            return false  // Push API tokens only post, through their own routes
         case .user(let uid):
             guard let org = organizations[flow.organizationID], isMember(uid, of: org) else { return false }
             return flow.members.contains(uid) || flow.accessMode == "organization" || isAdmin(uid, of: org)
