@@ -25,7 +25,7 @@ extension State {
 
         // Idempotent retries: `uuid` is "unique within the flow", so a repeated one returns the original [I].
         let uuid = input.string("uuid").flatMap { $0.isEmpty ? nil : $0 } ?? IDs.random(16)
-        if let existing = messages[flow.id]?.first(where: { $0.uuid == uuid && !$0.removed }) { return existing }
+        if let known = messageIDsByUUID[flow.id]?[uuid], let existing = try? message(known, in: flow.id) { return existing }
 
         var extra = JSONObject()
         var extraTags: [String] = []
@@ -97,6 +97,7 @@ extension State {
             sent: now, app: ["activity", "discussion", "mail"].contains(event) ? "influx" : "chat",
             attachments: attachments, threadID: threadID, edited: nil, extra: extra)
         messages[flow.id, default: []].append(message)
+        messageIDsByUUID[flow.id, default: [:]][uuid] = id
         return message
     }
 

@@ -41,6 +41,8 @@ struct State: Sendable {
     var flowOrder: [String] = []
     /// Per flow, ascending; message `id` n is at index n - 1 (ids are never reused).
     var messages: [String: [Message]] = [:]
+    /// Flow id → message uuid → message id, so that retried posts are found without a scan.
+    var messageIDsByUUID: [String: [String: Int]] = [:]
     var threads: [String: FlowThread] = [:]
     var threadOrder: [String] = []
     var sources: [Int: Source] = [:]
