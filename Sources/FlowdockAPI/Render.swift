@@ -85,10 +85,32 @@ extension State {
         let list = messages[flow.id] ?? []
         o["last_message_id"] = list.isEmpty ? .null : .int(Int64(list.count))
         o["last_message_at"] = list.last.map { .string(Timestamp(millis: $0.sent).iso8601()) } ?? .null
+        o["_links"] = Self.flowLinks(base + path, organizationURL: base + "/organizations/" + orgName)
         if includeUsers {
             o["users"] = .array(flow.members.compactMap { users[$0] }.map { flowUserJSON($0, in: flow) })
         }
         return .object(o)
+    }
+
+    /// `_links` as in the real 2019 `GET /flows/find` response (§4.1) [R].
+    static func flowLinks(_ url: String, organizationURL: String) -> JSON {
+        func link(_ href: String, _ methods: [JSON], _ fields: [JSON]? = nil) -> JSON {
+            var o: JSONObject = ["href": .string(href), "methods": .array(methods)]
+            if let fields { o["fields"] = .array(fields) }
+            return .object(o)
+        }
+        return [
+            "self": link(url, ["GET", "PUT"], ["name", "access_mode"]),
+            "invitations": link(url + "/invitations", ["GET", "POST"]),
+            "users": link(url + "/users", ["GET", "PUT"], ["disabled"]),
+            "sources": link(url + "/sources", ["GET", "POST"]),
+            "join_url": link(url + "/join_url", ["GET", "POST", "DELETE"]),
+            "api_token": link(url + "/api_token", ["POST"]),
+            "emoji": link(organizationURL + "/emoji", ["GET"]),
+            "messages": link(url + "/messages", ["GET", "POST"]),
+            "chat_messages": link(url + "/messages?app=chat", ["GET"]),
+            "inbox_messages": link(url + "/messages?app=influx", ["GET"]),
+        ]
     }
 
     func threadJSON(_ thread: FlowThread) -> JSON {

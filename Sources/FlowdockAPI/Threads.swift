@@ -45,7 +45,8 @@ extension State {
             if isInbox && title.isEmpty { throw FlowdockError.validation("thread", "title can't be blank") }
             var source: JSON = .null
             if let sid = sourceID, let s = sources[sid] {
-                source = ["id": .int(Int64(s.id)), "name": .string(s.name), "application": s.application]
+                // Documented thread source: {id, icon, application} (docs/threads.md).
+                source = ["id": .int(Int64(s.id)), "icon": s.application["icon_url"] ?? .null, "application": s.application]
             }
             let id = IDs.random(27, alphabet: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
             threads[id] = FlowThread(

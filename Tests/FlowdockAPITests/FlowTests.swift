@@ -107,3 +107,18 @@ import Testing
         #expect(!c.router.claims(Request(method: .GET, target: "/emails")))
     }
 }
+
+@Suite struct FlowLinksTests {
+    @Test func realLinksShape() throws {
+        let c = try Client()
+        let links = c.send(.GET, "/flows/acme/my-flow").json["_links"]
+        #expect(links?["self"]?["methods"] == ["GET", "PUT"])
+        #expect(links?["chat_messages"]?["href"] == "https://api.flowdock.com/flows/acme/my-flow/messages?app=chat")
+        // Absolute URLs follow the request's scheme and Host.
+        let local = c.router.respond(to: Request(
+            method: .GET, target: "/flows/acme/my-flow",
+            headers: ["Host": "localhost:8443", "Authorization": Client.basic(Token.otto)], isSecure: true))
+        let json = try JSON.parse(local.body)
+        #expect(json["url"] == "https://localhost:8443/flows/acme/my-flow")
+    }
+}
