@@ -17,8 +17,8 @@ extension FlowdockAPI {
         routes.get("/flows/{org}/{flow}/messages") { [self] r in try list(r, thread: nil) }
         routes.get("/flows/{org}/{flow}/threads/{thread}/messages") { [self] r in try list(r, thread: r.parameter("thread")) }
         routes.get("/flows/{org}/{flow}/messages/{id}") { [self] r in
-            try withPrincipal(r) { s, _, who, _ in
-                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: who)
+            try withUser(r) { s, _, uid, _ in
+                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 return .json(s.messageJSON(try s.message(try Self.messageID(r), in: flow.id)))
             }
         }
@@ -73,9 +73,11 @@ extension FlowdockAPI {
         }
     }
 
+    /// Lists need a user: a flow token "can POST messages to the source's flow and read/update that
+    /// source only" (§1.1).
     private func list(_ r: Request, thread: String?) throws -> Response {
-        try withPrincipal(r) { s, _, who, _ in
-            let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: who)
+        try withUser(r) { s, _, uid, _ in
+            let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
             if let thread, s.threads[thread]?.flowID != flow.id { throw FlowdockError.notFound("Thread not found") }
             let query = try ListQuery.parse(r, state: s)
             let selected = query.select(s.messages[flow.id] ?? [], id: \.id) { m in

@@ -35,7 +35,10 @@ extension FlowdockAPI {
         routes.get("/flows/{org}/{flow}/sources") { [self] r in
             try withPrincipal(r) { s, _, who, base in
                 let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: who)
-                let list = s.sources.values.filter { $0.flowID == flow.id && !$0.removed }.sorted { $0.id < $1.id }
+                let list = s.sources.values.filter { src in
+                    if case .source(let sid) = who, sid != src.id { return false }  // a token sees its own source
+                    return src.flowID == flow.id && !src.removed
+                }.sorted { $0.id < $1.id }
                 return .json(.array(list.map { s.sourceJSON($0, base: base, includeToken: false) }))
             }
         }

@@ -2,12 +2,12 @@
 import EmulatorKit
 import HTTPCore
 
-/// §3.4 threads: list and show (posting into a thread is a message route).
+/// §3.4 threads: list and show (posting into a thread is a message route). Reading needs a user.
 extension FlowdockAPI {
     func registerThreadRoutes(_ routes: inout Routes) {
         routes.get("/flows/{org}/{flow}/threads") { [self] r in
-            try withPrincipal(r) { s, input, who, base in
-                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: who)
+            try withUser(r) { s, input, uid, base in
+                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 let since = try Self.time(input, "since")
                 let until = try Self.time(input, "until")
                 // The page size is undocumented; 30 like messages [I]. `limit` tunes it.
@@ -27,8 +27,8 @@ extension FlowdockAPI {
             }
         }
         routes.get("/flows/{org}/{flow}/threads/{thread}") { [self] r in
-            try withPrincipal(r) { s, _, who, _ in
-                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: who)
+            try withUser(r) { s, _, uid, _ in
+                let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 guard let thread = s.threads[r.parameter("thread")], thread.flowID == flow.id else {
                     throw FlowdockError.notFound("Thread not found")
                 }

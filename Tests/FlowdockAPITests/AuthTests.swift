@@ -98,3 +98,16 @@ import Testing
         #expect(get.header("Access-Control-Expose-Headers")?.contains("Flowdock-User") == true)
     }
 }
+
+@Suite struct FlowTokenScopeTests {
+    @Test func flowTokenReadsOnlyItsSource() throws {
+        let c = try Client()
+        let created = c.send(.POST, "/flows/acme/my-flow/sources", json: ["name": "Second"])
+        let q = "?flow_token=\(Token.flow)"
+        #expect(c.send(.GET, "/flows/acme/my-flow/sources" + q, authorization: "").json.arrayValue?.map { $0["id"] } == [1])
+        #expect(c.send(.GET, "/flows/acme/my-flow/sources/1" + q, authorization: "").status == 200)
+        #expect(c.send(.GET, "/flows/acme/my-flow/sources/\(created.json["id"]?.intValue ?? 0)" + q, authorization: "").status == 404)
+        #expect(c.send(.GET, "/flows/acme/my-flow/messages" + q, authorization: "").status == 401)
+        #expect(c.send(.GET, "/flows/acme/my-flow/threads" + q, authorization: "").status == 401)
+    }
+}
