@@ -22,6 +22,8 @@ extension State {
         let event = input.string("event") ?? (target.urlParent != nil ? "comment" : "")
         if event.isEmpty { throw FlowdockError.validation("event", "can't be blank") }
         guard Self.events.contains(event) else { throw FlowdockError.validation("event", "is not included in the list") }
+        // The comments URL posts comments only; a parent must not be silently ignored.
+        if target.urlParent != nil && event != "comment" { throw FlowdockError.validation("event", "must be comment") }
 
         // Idempotent retries: `uuid` is "unique within the flow", so a repeated one returns the original [I].
         let uuid = input.string("uuid").flatMap { $0.isEmpty ? nil : $0 } ?? IDs.random(16)

@@ -82,6 +82,8 @@ import Testing
         let noParent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "comment", "content": "orphan"])
         #expect(noParent.status == 400)
         #expect(noParent.json["errors"]?["message"] == ["can't be blank"])
+        let wrongEvent = c.send(.POST, "/flows/acme/my-flow/messages/1/comments", json: ["event": "message", "content": "x"])
+        #expect(wrongEvent.json["errors"]?["event"] == ["must be comment"])
         let missingParent = c.send(.POST, "/flows/acme/my-flow/messages/999/comments", json: ["content": "x"])
         #expect(missingParent.status == 404)
         let viaComments = c.send(.POST, "/comments", form: "flow=acme%2Fmy-flow&message=2&content=yes")
