@@ -110,7 +110,7 @@ extension FlowdockAPI {
             if let tags = try input.tags() {
                 m.tags = Tags.build(given: tags, text: nil, state: s)
             } else if let newText {
-                m.tags = Tags.unique(m.tags + Tags.parse(newText, state: s))
+                m.tags = Tags.unique(m.tags + Tags.parse(newText, state: s, author: uid))
             }
             s.messages[flow.id]?[m.id - 1] = m
             return .emptyObject

@@ -95,7 +95,8 @@ extension State {
         }
         let message = Message(
             id: id, flowID: flow.id, event: event, content: content,
-            tags: Tags.build(given: given, text: text, extra: extraTags, state: self), uuid: uuid, user: user,
+            tags: Tags.build(given: given, text: text, extra: extraTags, author: principal.userID, state: self),
+            uuid: uuid, user: user,
             sent: now, app: ["activity", "discussion", "mail"].contains(event) ? "influx" : "chat",
             attachments: attachments, threadID: threadID, edited: nil, extra: extra)
         messages[flow.id, default: []].append(message)

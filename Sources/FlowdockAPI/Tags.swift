@@ -25,7 +25,8 @@ enum Tags {
     }
 
     /// Tags found in message text: `#hashtag`, `@nick` (→ `:user:<id>` and `:unread:<id>`), URLs (`:url`).
-    static func parse(_ text: String, state: State) -> [String] {
+    /// Mentioning yourself does not leave the message unread for you [I].
+    static func parse(_ text: String, state: State, author: Int? = nil) -> [String] {
         var hashtags: [String] = []
         var mentions: [String] = []
         let chars = Array(text.unicodeScalars)
@@ -45,7 +46,7 @@ enum Tags {
                         mentions.append(":user:everyone")
                     } else if let user = state.user(withNick: word) {
                         mentions.append(":user:\(user.id)")
-                        mentions.append(":unread:\(user.id)")
+                        if user.id != author { mentions.append(":unread:\(user.id)") }
                     }
                 }
                 i = max(j, i + 1)
@@ -60,9 +61,9 @@ enum Tags {
     }
 
     /// The stored tags of a message: caller tags, then those of `text` (§3.3 example).
-    static func build(given: [String], text: String?, extra: [String] = [], state: State) -> [String] {
+    static func build(given: [String], text: String?, extra: [String] = [], author: Int? = nil, state: State) -> [String] {
         var all = given.compactMap { normalize($0, state: state) }
-        if let text { all += parse(text, state: state) }
+        if let text { all += parse(text, state: state, author: author) }
         all += extra
         return unique(all)
     }

@@ -12,6 +12,7 @@ import Testing
         #expect(Tags.parse("mail otto@example.com about issue#5", state: s).isEmpty)  // not at a word start
         #expect(Tags.parse("Hey @all and @nobody, see www.example.com.", state: s) == [":user:everyone", ":url"])
         #expect(Tags.parse("@doc.", state: s) == [":user:4", ":unread:4"])
+        #expect(Tags.parse("note to self @Doc", state: s, author: 4) == [":user:4"])
         #expect(Tags.parse("#ünïcode #a-b_c", state: s) == ["ünïcode", "a-b_c"])
     }
 
