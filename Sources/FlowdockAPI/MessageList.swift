@@ -52,23 +52,39 @@ struct ListQuery: Sendable {
     /// §5 semantics: filter; `since_id`/`until_id` are exclusive and ignored when searching; take the
     /// `limit` highest ids (default) or lowest (`sort=asc`), after skipping `skip` of them for searches
     /// ("Skip a number of messages in the response of a search request"); answer ascending by id.
+    ///
+    /// `items` must be ascending by id (flows and conversations append in id order), so the id bounds are
+    /// found by binary search and the scan stops once `limit` messages matched.
     func select<T>(_ items: [T], id: (T) -> Int, matches: (T) -> Bool) -> [T] {
-        var kept = items.filter { item in
-            if !isSearch {
-                if let s = sinceID, id(item) <= s { return false }
-                if let u = untilID, id(item) >= u { return false }
+        var lower = 0
+        var upper = items.count
+        if !isSearch {
+            if let s = sinceID { lower = Self.firstIndex(items, id) { $0 > s } }
+            if let u = untilID { upper = Self.firstIndex(items, id) { $0 >= u } }
+        }
+        guard lower < upper else { return [] }
+        var toSkip = isSearch ? skip : 0
+        var page: [T] = []
+        let step = ascending ? 1 : -1
+        var i = ascending ? lower : upper - 1
+        while i >= lower && i < upper && page.count < limit {
+            if matches(items[i]) {
+                if toSkip > 0 { toSkip -= 1 } else { page.append(items[i]) }
             }
-            return matches(item)
+            i += step
         }
-        kept.sort { id($0) < id($1) }
-        let offset = isSearch ? min(skip, kept.count) : 0
-        let page: ArraySlice<T>
-        if ascending {
-            page = kept.dropFirst(offset).prefix(limit)
-        } else {
-            page = kept.dropLast(offset).suffix(limit)
+        return ascending ? page : page.reversed()
+    }
+
+    /// The first index whose id satisfies `predicate` (which is false, then true, along the ids).
+    private static func firstIndex<T>(_ items: [T], _ id: (T) -> Int, where predicate: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = items.count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(id(items[mid])) { high = mid } else { low = mid + 1 }
         }
-        return Array(page)
+        return low
     }
 
     func matches(_ m: Message) -> Bool {
