@@ -15,6 +15,7 @@ public final class FlowdockAPI: Sendable {
 
     let store: FlowdockStore
     let options: Options
+    private let fixtures: JSON?
 
     /// - Parameters:
     ///   - clock: the emulator's clock; message `sent`/`created_at` follow it.
@@ -25,6 +26,13 @@ public final class FlowdockAPI: Sendable {
         let state = try FixtureLoader.load(fixtures, now: clock.nowMillis())
         self.store = FlowdockStore(clock: clock, state: state)
         self.options = options
+        self.fixtures = fixtures
+    }
+
+    /// Forgets everything posted or changed and restores the fixtures (for the emulator's reset control).
+    public func reset() {
+        // The fixtures loaded once at init, so loading them again cannot fail.
+        if let fresh = try? FixtureLoader.load(fixtures, now: store.clock.nowMillis()) { store.replace(with: fresh) }
     }
 
     /// Hosts and first path segments that belong to Flowdock, for 404s no route matched.

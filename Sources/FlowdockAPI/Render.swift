@@ -38,6 +38,7 @@ extension State {
             "id": .int(Int64(org.id)), "parameterized_name": .string(org.parameterizedName), "name": .string(org.name),
             "user_limit": .int(Int64(org.userLimit)), "user_count": .int(Int64(org.members.count)),
             "active": .bool(org.active), "url": .string(base + "/organizations/" + org.parameterizedName),
+            // `subscription` has `trial` and `trial_ends` or `billing_date`; the emulator has no billing [I].
             "subscription": ["trial": false, "billing_date": "2030-01-01"],
         ]
         if includeUsers {

@@ -17,6 +17,11 @@ final class FlowdockStore: Sendable {
     func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {
         try state.withLock { (s: inout State) throws -> R in try body(&s) }
     }
+
+    /// Replaces the whole state at once (emulator reset).
+    func replace(with fresh: State) {
+        state.withLock { $0 = fresh }
+    }
 }
 
 /// Two users' private conversation key, order-independent (private message ids are per conversation).

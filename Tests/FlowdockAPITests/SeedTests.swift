@@ -40,3 +40,15 @@ import Testing
         #expect(r.json.arrayValue?.map { $0["parameterized_name"] } == ["main"])
     }
 }
+
+@Suite struct ResetTests {
+    @Test func resetRestoresFixtures() throws {
+        let c = try Client()
+        c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "temporary"])
+        c.send(.DELETE, "/flows/acme/my-flow/sources/1")
+        #expect(c.send(.GET, "/flows/acme/my-flow/messages").json.arrayValue?.count == 5)
+        c.api.reset()
+        #expect(c.send(.GET, "/flows/acme/my-flow/messages").json.arrayValue?.count == 4)
+        #expect(c.send(.GET, "/sources").json.arrayValue?.count == 1)
+    }
+}
