@@ -5,7 +5,7 @@ import HTTPCore
 /// The Flowdock REST API emulator (`api.flowdock.com`): flows, messages, comments, threads, users,
 /// organizations, private conversations, sources, invitations and files, with Basic/token/OAuth auth.
 public final class FlowdockAPI: Sendable {
-    /// Tunables. None are needed yet; the type exists so the wiring does not change when some are.
+    /// Tunables; the defaults follow the documented master shapes.
     public struct Options: Sendable {
         /// Whether organization objects include the `users` array of the documented master shape (§4.4).
         public var organizationUsers = true
