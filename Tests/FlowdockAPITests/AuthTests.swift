@@ -31,6 +31,9 @@ import Testing
         let encoded = c.send(.GET, "/user", authorization: Client.basic("jackie%40example.com", "p%40ss%3Aw%C3%B6rd"))
         #expect(encoded.status == 200)
         #expect(encoded.header("Flowdock-User") == "3")
+        // Exactly what `curl -u 'jackie@example.com:p@ss:wörd'` sent (captured from curl 7.88.1).
+        let curl = c.send(.GET, "/user", authorization: "Basic amFja2llQGV4YW1wbGUuY29tOnBAc3M6d8O2cmQ=")
+        #expect(curl.json["id"] == 3)
         let wrong = c.send(.GET, "/user", authorization: Client.basic("jackie@example.com", "nope"))
         #expect(wrong.status == 401)
     }
