@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// Every Flowdock object, behind one lock. Handlers run synchronously on event-loop threads, take the
+/// lock once, do their work on `State` and leave; nothing inside blocks.
+final class FlowdockStore: Sendable {
+    let clock: EmulatorClock
+    private let state: Mutex<State>
+
+    init(clock: EmulatorClock, state: State) {
+        self.clock = clock
+        self.state = Mutex(state)
+    }
+
+    func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {
+        try state.withLock { (s: inout State) throws -> R in try body(&s) }
+    }
+
+    /// Replaces the whole state at once (emulator reset).
+    func replace(with fresh: State) {
+        state.withLock { $0 = fresh }
+    }
+}
+
+/// Two users' private conversation key, order-independent (private message ids are per conversation).
+struct PairKey: Hashable, Sendable {
+    let low: Int
+    let high: Int
+    init(_ a: Int, _ b: Int) { (low, high) = a < b ? (a, b) : (b, a) }
+}
+
+/// One side of a private conversation (each user has their own `open` flag, §4.9).
+struct ConversationKey: Hashable, Sendable {
+    let owner: Int
+    let other: Int
+}
+
+struct State: Sendable {
+    var users: [Int: User] = [:]
+    var userOrder: [Int] = []
+    var organizations: [Int: Organization] = [:]
+    var organizationOrder: [Int] = []
+    var flows: [String: Flow] = [:]
+    var flowOrder: [String] = []
+    /// Per flow, ascending; message `id` n is at index n - 1 (ids are never reused).
+    var messages: [String: [Message]] = [:]
+    /// Flow id → message uuid → message id, so that retried posts are found without a scan.
+    var messageIDsByUUID: [String: [String: Int]] = [:]
+    var threads: [String: FlowThread] = [:]
+    var threadOrder: [String] = []
+    var sources: [Int: Source] = [:]
+    var nextSourceID = 1
+    var invitations: [Int: Invitation] = [:]
+    var nextInvitationID = 1
+    var privateMessages: [PairKey: [PrivateMessage]] = [:]
+    var conversations: [ConversationKey: Bool] = [:]
+    var conversationOrder: [ConversationKey] = []
+    var files: [Int: StoredFile] = [:]
+    var nextFileID = 1
+    var nextUserID = 1
+    var nextOrganizationID = 1
+
+    // MARK: Lookups
+
+    func user(withToken token: String) -> User? {
+        guard !token.isEmpty else { return nil }
+        return userOrder.lazy.compactMap { users[$0] }.first { $0.apiTokens.contains(token) }
+    }
+
+    func user(withEmail email: String, password: String) -> User? {
+        let wanted = email.lowercased()
+        return userOrder.lazy.compactMap { users[$0] }.first {
+            $0.email.lowercased() == wanted && $0.password != nil && $0.password == password
+        }
+    }
+
+    func user(withNick nick: String) -> User? {
+        let wanted = nick.lowercased()
+        return userOrder.lazy.compactMap { users[$0] }.first { $0.nick.lowercased() == wanted }
+    }
+
+    func source(withToken token: String) -> Source? {
+        sources.values.first { $0.flowToken == token }
+    }
+
+    func organization(named name: String) -> Organization? {
+        organizationOrder.lazy.compactMap { organizations[$0] }.first { $0.parameterizedName == name }
+    }
+
+    func isMember(_ userID: Int, of organization: Organization) -> Bool { organization.members[userID] != nil }
+
+    func isAdmin(_ userID: Int, of organization: Organization) -> Bool { organization.members[userID] == true }
+
+    /// Whether `principal` may see `flow`: its members, the organization's members when the flow's
+    /// `access_mode` is `organization`, and a source for its own flow only (tenant isolation).
+    func canSee(_ flow: Flow, _ principal: Principal) -> Bool {
+        switch principal {
+        case .source(let id):
+            return sources[id]?.flowID == flow.id
+        case .pushToken:
+            return false  // Push API tokens only post, through their own routes
+        case .user(let uid):
+            guard let org = organizations[flow.organizationID], isMember(uid, of: org) else { return false }
+            return flow.members.contains(uid) || flow.accessMode == "organization" || isAdmin(uid, of: org)
+        }
+    }
+
+    /// The flow `:organization/:flow` as `principal` sees it; 404 when it does not exist or is not visible,
+    /// so that one tenant cannot probe another's flow names.
+    func flow(_ orgName: String, _ flowName: String, for principal: Principal) throws -> Flow {
+        guard let org = organization(named: orgName),
+            let flow = flowOrder.lazy.compactMap({ flows[$0] }).first(where: {
+                $0.organizationID == org.id && $0.parameterizedName == flowName
+            }),
+            canSee(flow, principal)
+        else { throw FlowdockError.notFound("Flow not found") }
+        return flow
+    }
+
+    func flow(id: String, for principal: Principal) throws -> Flow {
+        guard let flow = flows[id], canSee(flow, principal) else { throw FlowdockError.notFound("Flow not found") }
+        return flow
+    }
+
+    func message(_ id: Int, in flowID: String) throws -> Message {
+        guard let list = messages[flowID], id >= 1, id <= list.count, !list[id - 1].removed else {
+            throw FlowdockError.notFound("Message not found")
+        }
+        return list[id - 1]
+    }
+
+    /// Organizations `userID` belongs to, in fixture order.
+    func organizations(of userID: Int) -> [Organization] {
+        organizationOrder.compactMap { organizations[$0] }.filter { isMember(userID, of: $0) }
+    }
+
+    /// Whether two users share an organization (`GET /users/:id` requires it, §3.2).
+    func shareOrganization(_ a: Int, _ b: Int) -> Bool {
+        organizations(of: a).contains { isMember(b, of: $0) }
+    }
+}
