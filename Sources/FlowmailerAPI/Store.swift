@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// An insertion-ordered table of JSON resources (flows, sources, templates, …) keyed by id.
+struct ResourceTable: Sendable {
+    private(set) var ids: [String] = []
+    private var items: [String: JSONObject] = [:]
+
+    var all: [JSONObject] { ids.compactMap { items[$0] } }
+    subscript(id: String) -> JSONObject? { items[id] }
+
+    mutating func put(_ object: JSONObject, id: String) {
+        if items[id] == nil { ids.append(id) }
+        items[id] = object
+    }
+
+    @discardableResult
+    mutating func remove(_ id: String) -> Bool {
+        guard items.removeValue(forKey: id) != nil else { return false }
+        ids.removeAll { $0 == id }
+        return true
+    }
+}
+
+/// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
+struct AccountState: Sendable {
+    let id: String
+    var description: String
+    var defaultFlowId: String?
+    /// Messages in insertion order, which is also `inserted` order (see `Store.insert`).
+    var messages: [StoredMessage] = []
+    var messageIndex: [String: Int] = [:]
+    var lastInsertedMillis: Int64 = .min
+    var tables: [String: ResourceTable] = [:]
+    /// Held messages released with `POST …/resume`.
+    var resumed: Set<String> = []
+    /// Recipient filters removed with `DELETE …/filters/{id}`.
+    var deletedFilters: Set<String> = []
+    var nextId = 100_000
+
+    init(id: String, description: String) {
+        self.id = id
+        self.description = description
+    }
+
+    mutating func makeId() -> String {
+        nextId += 1
+        return String(nextId)
+    }
+
+    func message(_ id: String) -> StoredMessage? { messageIndex[id].map { messages[$0] } }
+
+    /// Appends a message, forcing `inserted` strictly above every earlier one: concurrent submits in the same
+    /// millisecond (or a clock moved backwards) must still sort after rows a keyset reader already passed,
+    /// or `Next-Range` paging would skip them (spec §3.2 "without missing messages due to paging issues").
+    mutating func insert(_ message: StoredMessage) -> StoredMessage {
+        var m = message
+        if m.inserted.millis <= lastInsertedMillis {
+            let shift = lastInsertedMillis + 1 - m.inserted.millis
+            m.inserted = m.inserted.adding(millis: shift)
+            m.events = m.events.map { e in
+                var e = e
+                if e.type == "SUBMITTED" { e.inserted = m.inserted }
+                return e
+            }
+        }
+        lastInsertedMillis = m.inserted.millis
+        messageIndex[m.id] = messages.count
+        messages.append(m)
+        return m
+    }
+
+    func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
+}
+
+/// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
+/// lock only to copy out or mutate small values; JSON rendering happens outside it.
+final class Store: Sendable {
+    private let accounts: Mutex<[String: AccountState]>
+
+    init(accounts: [AccountState]) {
+        var map: [String: AccountState] = [:]
+        for a in accounts { map[a.id] = a }
+        self.accounts = Mutex(map)
+    }
+
+    /// Reads an account; 404 when the account does not exist.
+    func read<T>(_ account: String, _ body: (AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
+        let result: Result<T, HTTPError> = accounts.withLock { map in
+            guard let a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            do throws(HTTPError) { return .success(try body(a)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Mutates an account; 404 when the account does not exist.
+    func write<T>(_ account: String, _ body: (inout AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
+        let result: Result<T, HTTPError> = accounts.withLock { map in
+            guard var a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            // Move the value out of the dictionary so the mutation does not copy the message array.
+            map[account] = nil
+            defer { map[account] = a }
+            do throws(HTTPError) { return .success(try body(&a)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint).
+    func credential(clientId: String) -> (account: String, object: JSONObject)? {
+        accounts.withLock { map in
+            for (id, a) in map {
+                for c in a.table("api_credentials").all where c["clientId"]?.stringValue == clientId {
+                    return (id, c)
+                }
+            }
+            return nil
+        }
+    }
+}
