@@ -74,6 +74,7 @@ enum FixtureLoader {
         }
         // The paging key of the official example is the SUBMITTED event's insert time (spec §3.2).
         let inserted = ts("inserted") ?? events.first { $0.type == "SUBMITTED" }?.inserted ?? submitted
+        let backendDone = ts("backendDone")
         let from = j["fromAddress"].flatMap { f -> Address? in
             f["address"]?.stringValue.map { Address(name: f["name"]?.stringValue, address: $0) }
         }
@@ -86,7 +87,9 @@ enum FixtureLoader {
                 t["address"]?.stringValue.map { Address(name: t["name"]?.stringValue, address: $0) }
             },
             headersIn: headers("headersIn") ?? [], tags: (j["tags"]?.arrayValue ?? []).compactMap(\.stringValue),
-            backendStart: ts("backendStart"), backendDone: ts("backendDone"), processedAt: Timestamp(millis: 0),
+            backendStart: ts("backendStart"), backendDone: backendDone,
+            // A fixture message is processed iff it has a backendDone (the example's ERROR message has none).
+            processedAt: backendDone.map { _ in Timestamp(millis: 0) },
             messageIdHeader: str("messageIdHeader"), headersOut: headers("headersOut"), onlineLink: str("onlineLink"),
             messageDetailsLink: str("messageDetailsLink"), events: events, fixedStatus: str("status"),
             text: str("text"), html: str("html"), data: j["data"], attachments: j["attachments"]?.arrayValue ?? [],

@@ -42,7 +42,8 @@ struct MediaTypeMiddleware: Middleware {
         for header in accepts { ranges += header.split(separator: ",").map { String($0) } }
         ranges = ranges.filter { !$0.trimmingSpaces().isEmpty }
         if ranges.isEmpty { return 12 }
-        var best: Int?
+        var explicit: Int?
+        var generic = false
         for range in ranges {
             let parts = range.split(separator: ";").map { $0.trimmingSpaces().lowercased() }
             guard let type = parts.first else { continue }
@@ -50,17 +51,17 @@ struct MediaTypeMiddleware: Middleware {
             let refused = parts.dropFirst().contains { $0.hasPrefix("q=") && Double($0.dropFirst(2)) == 0 }
             if refused { continue }
             switch type {
-            case "*/*", "application/*", "application/json": best = max(best ?? 12, 12)
+            case "*/*", "application/*", "application/json": generic = true
             default:
                 let prefix = "application/vnd.flowmailer.v1."
                 if type.hasPrefix(prefix), type.hasSuffix("+json"),
                     let minor = Int(type.dropFirst(prefix.count).dropLast("+json".count)), versions.contains(minor)
                 {
-                    // An explicit version wins over wildcards: answer in the version the client asked for.
-                    best = best == nil || best == 12 ? minor : max(best!, minor)
+                    explicit = max(explicit ?? minor, minor)
                 }
             }
         }
-        return best
+        // An explicit version wins over wildcards: answer in the version the client asked for.
+        return explicit ?? (generic ? 12 : nil)
     }
 }

@@ -82,7 +82,8 @@ struct SubmitValidator {
         if let type, !type.isEmpty, !Self.messageTypes.contains(type) {
             fail("messageType", "typeMismatch", "messageType must be one of EMAIL, SMS, LETTER", .string(type))
         }
-        let messageType = type ?? "EMAIL"
+        // An unknown type is reported once; addresses are then checked as email, the SDK's default type.
+        let messageType = type.flatMap { Self.messageTypes.contains($0) ? $0 : nil } ?? "EMAIL"
         let sender = string(o, "senderAddress", required: true)
         let recipient = string(o, "recipientAddress", required: true)
         for (field, value) in [("senderAddress", sender), ("recipientAddress", recipient)] {
