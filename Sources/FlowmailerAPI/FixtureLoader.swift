@@ -45,9 +45,9 @@ enum FixtureLoader {
             }
             a.tables[tableName] = table
         }
-        for item in json["messages"]?.arrayValue ?? [] {
-            _ = a.insert(try message(item))
-        }
+        // Stored order must be insert order (keyset paging relies on it), whatever the file's order.
+        let messages = try (json["messages"]?.arrayValue ?? []).map(message)
+        for m in messages.sorted(by: { ($0.inserted.millis, $0.id) < ($1.inserted.millis, $1.id) }) { _ = a.insert(m) }
         return a
     }
 

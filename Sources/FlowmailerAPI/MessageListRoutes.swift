@@ -59,16 +59,7 @@ extension FlowmailerAPI {
         if dateRangeRequired && range == nil {
             throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
         }
-        var field = UInt8(ascii: "I")
-        if sortable, let raw = request.query("sortfield"), !raw.isEmpty {
-            switch raw.uppercased() {
-            case "INSERTED": break
-            case "SUBMITTED": field = UInt8(ascii: "S")
-            default:
-                throw FlowmailerError.badRequest(
-                    code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield", rejected: .string(raw))
-            }
-        }
+        let field = try Self.sortField(request, sortable: sortable)
         let descending = try QueryParams.descending(request, default: false)
         var rows = try store.read(Self.account(request)) { a in
             a.messages.filter { m in range.map { $0.contains(m.submitted.millis) } ?? true && filter(m) }
@@ -81,16 +72,46 @@ extension FlowmailerAPI {
         return (rows, field, descending)
     }
 
+    /// `sortfield`: `I` for INSERTED (the default), `S` for SUBMITTED; only `/messages` accepts it.
+    static func sortField(_ request: Request, sortable: Bool) throws(HTTPError) -> UInt8 {
+        guard sortable, let raw = request.query("sortfield"), !raw.isEmpty else { return UInt8(ascii: "I") }
+        switch raw.uppercased() {
+        case "INSERTED": return UInt8(ascii: "I")
+        case "SUBMITTED": return UInt8(ascii: "S")
+        default:
+            throw FlowmailerError.badRequest(
+                code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield", rejected: .string(raw))
+        }
+    }
+
     func listMessages(
         _ request: Request, sortable: Bool = false, dateRangeRequired: Bool = false, _ filter: (StoredMessage) -> Bool
     ) throws(HTTPError) -> Response {
         let flags = try MessageFlags(request)
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
+        let now = clock.now()
+        if case .reference(let ref, let count) = rangeRequest, try Self.sortField(request, sortable: sortable) == UInt8(ascii: "I") {
+            // Fast path: keyset on the stored INSERTED order (see KeysetScan).
+            let range = try QueryParams.dateRange(request, "daterange")
+            if dateRangeRequired && range == nil {
+                throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
+            }
+            let descending = try QueryParams.descending(request, default: false)
+            let usable = ref?.field == UInt8(ascii: "I") ? ref : nil
+            let rows = try store.read(Self.account(request)) { a in
+                KeysetScan.page(a.messages, ref: usable, count: count, descending: descending) { m in
+                    range.map { $0.contains(m.submitted.millis) } ?? true && filter(m)
+                }
+            }
+            let page = Paginator.page(rows, range: .reference(nil, count: count), field: UInt8(ascii: "I"), descending: descending) {
+                ($0.inserted.millis, $0.id)
+            }
+            return Self.json(.array(page.rows.map { $0.json(at: now, flags: flags) }), status: .partialContent, headers: page.headers)
+        }
         let (rows, field, descending) = try matching(request, sortable: sortable, dateRangeRequired: dateRangeRequired, filter)
         let page = Paginator.page(rows, range: rangeRequest, field: field, descending: descending) { m in
             (field == UInt8(ascii: "S") ? m.submitted.millis : m.inserted.millis, m.id)
         }
-        let now = clock.now()
         return Self.json(.array(page.rows.map { $0.json(at: now, flags: flags) }), status: .partialContent, headers: page.headers)
     }
 

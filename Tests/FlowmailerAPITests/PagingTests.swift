@@ -69,6 +69,34 @@ import Testing
 
     /// Several threads submit while another follows `Next-Range` from `items=:N`; once the submitters are done
     /// the reader drains the rest. Every message must be seen exactly once (spec §3.2 keyset stability).
+    /// The keyset fast path agrees with offset paging both ways, and a page's start ref reads backwards.
+    @Test func keysetPagesMatchOffsetPages() throws {
+        let h = try Harness(clock: EmulatorClock(frozenAtMillis: 1_700_000_000_000))
+        let token = try h.token()
+        for i in 0..<22 { _ = try h.submit(token: token, to: "r\(i)@example.com") }
+        for order in ["ASC", "DESC"] {
+            let all = h.api(.GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", "items=0-100")])
+            let expected = all.json.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            #expect(expected.count == 25)
+            var got: [String] = []
+            var range = "items=:4"
+            var pages: [HTTPHeaders] = []
+            while true {
+                let r = h.api(.GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", range)])
+                guard let next = r.headers["Next-Range"] else { break }
+                pages.append(r.headers)
+                got += r.json.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+                range = next
+            }
+            #expect(got == expected, "\(order)")
+            // Page 3's start reference, sent back with `<`, yields page 2.
+            let contentRange = try #require(pages[2]["Content-Range"])
+            let startRef = contentRange.dropFirst("items ".count).split(separator: ":")[0]
+            let back = h.api(.GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", "items=\(startRef):4")])
+            #expect(back.json.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(expected[4..<8]), "\(order) backwards")
+        }
+    }
+
     @Test func concurrentSubmitsAreSeenExactlyOnce() async throws {
         let h = try Harness()
         let token = try h.token()
