@@ -133,7 +133,7 @@ extension FlowmailerAPI {
 
     static func filters(_ a: AccountState, at now: Timestamp) -> [RecipientFilter] {
         var out: [RecipientFilter] = []
-        for m in a.messages {
+        for m in a.filterCandidates.map({ a.messages[$0] }) {
             for e in m.visibleEvents(at: now) where e.type == "HARDBOUNCE" || e.type == "COMPLAINT" {
                 let id = e.id ?? (m.id + e.type)
                 if a.deletedFilters.contains(id) { continue }

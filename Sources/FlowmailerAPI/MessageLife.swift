@@ -40,6 +40,8 @@ enum MessageLife {
         var flow: ObjectRef
         var now: Timestamp
         var remoteIP: String
+        /// The recipient is on the account's recipient filter: the message is rejected (help centre, spec §7.3).
+        var filtered = false
     }
 
     static func make(_ r: SubmitRequest, _ c: Context) -> StoredMessage {
@@ -50,7 +52,7 @@ enum MessageLife {
         let isEmail = r.messageType == "EMAIL"
         let fromAddress = r.headerFromAddress ?? r.senderAddress
         let toAddress = r.headerToAddress ?? r.recipientAddress
-        let outcome = Outcome.forRecipient(r.recipientAddress)
+        let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
 
         var headersIn: [(name: String, value: String)] = []
         if isEmail {

@@ -56,9 +56,12 @@ extension FlowmailerAPI {
         let submit = try SubmitValidator.validate(body: request.body)
         let sourceId = request.context[AuthMiddleware.sourceKey] ?? ""
         let stored = try store.write(account) { a throws(HTTPError) in
+            let now = clock.now()
+            let recipient = submit.recipientAddress.lowercased()
             let context = MessageLife.Context(
                 account: account, source: Self.source(a, sourceId), flow: Self.selectFlow(a, submit),
-                now: clock.now(), remoteIP: Self.remoteIP(request))
+                now: now, remoteIP: Self.remoteIP(request),
+                filtered: Self.filters(a, at: now).contains { $0.address.lowercased() == recipient })
             return a.insert(MessageLife.make(submit, context))
         }
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")

@@ -30,7 +30,8 @@ enum RangeRequest: Equatable {
         if let dash = spec.firstIndex(of: "-") {
             guard let start = Int(spec[..<dash]), let end = Int(spec[spec.index(after: dash)...]), start >= 0, end > start
             else { throw invalid(header) }
-            return .items(start: start, end: min(end, start + maxCount))
+            // `end - start` cannot overflow (both non-negative); `start + maxCount` could.
+            return .items(start: start, end: end - start > maxCount ? start + maxCount : end)
         }
         throw invalid(header)
     }

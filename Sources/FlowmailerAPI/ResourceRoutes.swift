@@ -17,6 +17,8 @@ struct ResourceKind: Sendable {
     /// POST answers 200 with the object (Credentials) rather than 201 + Location.
     var postReturnsObject = false
 
+    var hasStatistics: Bool { table == "flows" || table == "sources" }
+
     static let flows = ResourceKind(path: "flows", table: "flows", what: "Flow", required: ["description", "templateId"], putReturnsObject: true)
     static let sources = ResourceKind(
         path: "sources", table: "sources", what: "Source", required: ["description", "type"],
@@ -97,9 +99,20 @@ extension FlowmailerAPI {
         let item = collection + "/{id}"
         router.get(collection) { [self] request in
             let sourceFilter = request.matrixParameters["source_id"]
-            let items = try store.read(Self.account(request)) { a in a.table(kind.table).all }
+            // `statistics` (flows, sources; "default true" per the SDK docblock) adds a messageSummary.
+            let statistics = try kind.hasStatistics && QueryParams.bool(request, "statistics", default: true)
+            let now = clock.now()
+            let (items, messages) = try store.read(Self.account(request)) { a in
+                (a.table(kind.table).all, statistics ? a.messages : [])
+            }
             let shown = items.filter { o in sourceFilter.map { o["sourceId"]?.stringValue == $0 } ?? true }
-            return Self.json(.array(shown.map { Self.present($0, kind) }))
+            return Self.json(.array(shown.map { o in
+                guard statistics, let id = o["id"]?.stringValue else { return Self.present(o, kind) }
+                var withStats = o
+                let own = messages.filter { (kind.table == "flows" ? $0.flow.id : $0.source.id) == id }
+                withStats["messageSummary"] = Stats.summary(own, at: now)
+                return .object(withStats)
+            }))
         }
         router.post(collection) { [self] request in
             var body = try Self.objectBody(request)
@@ -122,6 +135,10 @@ extension FlowmailerAPI {
             let object = try store.read(Self.account(request)) { a throws(HTTPError) in
                 guard let o = a.table(kind.table)[id] else { throw FlowmailerError.notFound(kind.what) }
                 return o
+            }
+            if kind.table == "sender_domains" {
+                // DNS records are filled on GET by id and validated when `validate=true` (SenderDomain docblock).
+                return Self.json(Self.withDNS(object, validated: try QueryParams.bool(request, "validate")))
             }
             return Self.json(Self.present(object, kind))
         }

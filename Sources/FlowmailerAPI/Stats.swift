@@ -90,7 +90,7 @@ extension FlowmailerAPI {
             guard let v = Int(interval), v > 0 else {
                 throw FlowmailerError.badRequest(code: "typeMismatch", "interval must be a number of seconds", field: "interval", rejected: .string(interval))
             }
-            seconds = v
+            seconds = min(v, 100 * 365 * 86_400)  // bounded so that the millisecond arithmetic cannot overflow
         }
         let now = clock.now()
         let messages = try store.read(Self.account(request)) { a in a.messages.filter(filter) }

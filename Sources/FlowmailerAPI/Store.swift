@@ -38,6 +38,9 @@ struct AccountState: Sendable {
     var resumed: Set<String> = []
     /// Recipient filters removed with `DELETE …/filters/{id}`.
     var deletedFilters: Set<String> = []
+    /// Indices of messages that will put their recipient on the filter (hard bounce, complaint), so that a
+    /// submit checks the filter without scanning every message.
+    var filterCandidates: [Int] = []
     var nextId = 100_000
 
     init(id: String, description: String) {
@@ -68,6 +71,9 @@ struct AccountState: Sendable {
         }
         lastInsertedMillis = m.inserted.millis
         messageIndex[m.id] = messages.count
+        if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
+            filterCandidates.append(messages.count)
+        }
         messages.append(m)
         return m
     }

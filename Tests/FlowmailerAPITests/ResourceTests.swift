@@ -84,5 +84,12 @@ import Testing
         #expect(domain.status == .created)
         let byDomain = h.api(.GET, "/545/sender_domains/by_domain/example.com?validate=true", token: token)
         #expect(byDomain.json["dnsRecords"]?.arrayValue?.count == 4)
+        #expect(byDomain.json["dnsRecords"]?[0]?["status"] == "OK")
+        let domainId = String(try #require(domain.headers["Location"]).split(separator: "/").last!)
+        let byId = h.api(.GET, "/545/sender_domains/\(domainId)", token: token)
+        #expect(byId.json["dnsRecords"]?[0]?["status"] == nil)
+        let sources = h.api(.GET, "/545/sources", token: token)
+        #expect(sources.json[0]?["messageSummary"]?["processed"] == 2)
+        #expect(h.api(.GET, "/545/sources?statistics=false", token: token).json[0]?["messageSummary"] == nil)
     }
 }

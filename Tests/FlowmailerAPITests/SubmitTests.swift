@@ -138,6 +138,13 @@ import Testing
             #expect(undelivered.json[0]?["bounceSubType"] == "mailbox-unknown")
             let filters = h.api(.GET, "/545/filters", token: token, headers: [("Range", "items=:10")])
             #expect(filters.json[0]?["address"] == .string(recipient))
+            // The address is now filtered: a new message to it is rejected.
+            let again = try h.submit(token: token, to: recipient)
+            clock.advance(bySeconds: 5)
+            #expect(h.api(.GET, "/545/messages/\(again)", token: token).json["status"] == "REJECT")
+            let filterId = try #require(filters.json[0]?["id"]?.stringValue)
+            #expect(h.api(.DELETE, "/545/filters/\(filterId)", token: token).status == .ok)
+            #expect(h.api(.GET, "/545/filters", token: token, headers: [("Range", "items=:10")]).json == [])
         }
     }
 
