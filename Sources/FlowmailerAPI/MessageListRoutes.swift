@@ -51,37 +51,16 @@ extension FlowmailerAPI {
         }
     }
 
-    /// Messages of the account matching `filter` and `;daterange` (submit time), sorted and paged.
-    func matching(
-        _ request: Request, sortable: Bool = false, dateRangeRequired: Bool = false, _ filter: (StoredMessage) -> Bool
-    ) throws(HTTPError) -> (rows: [StoredMessage], field: UInt8, descending: Bool) {
-        let range = try QueryParams.dateRange(request, "daterange")
-        if dateRangeRequired && range == nil {
-            throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
-        }
-        let field = try Self.sortField(request, sortable: sortable)
-        let descending = try QueryParams.descending(request, default: false)
-        var rows = try store.read(Self.account(request)) { a in
-            a.messages.filter { m in range.map { $0.contains(m.submitted.millis) } ?? true && filter(m) }
-        }
+    /// Messages of the account matching `filter` and the query, in output order (whole list: offset paging,
+    /// SUBMITTED sort and the derived lists need it).
+    func matching(_ request: Request, _ query: MessageQuery, _ filter: (StoredMessage) -> Bool) throws(HTTPError) -> [StoredMessage] {
+        var rows = try store.read(Self.account(request)) { a in a.messages.filter { query.accepts($0) && filter($0) } }
         // Stored order is INSERTED ascending (the default, spec §3.2).
-        if field == UInt8(ascii: "S") {
+        if query.field == MessageQuery.submitted {
             rows.sort { ($0.submitted.millis, $0.id) < ($1.submitted.millis, $1.id) }
         }
-        if descending { rows.reverse() }
-        return (rows, field, descending)
-    }
-
-    /// `sortfield`: `I` for INSERTED (the default), `S` for SUBMITTED; only `/messages` accepts it.
-    static func sortField(_ request: Request, sortable: Bool) throws(HTTPError) -> UInt8 {
-        guard sortable, let raw = request.query("sortfield"), !raw.isEmpty else { return UInt8(ascii: "I") }
-        switch raw.uppercased() {
-        case "INSERTED": return UInt8(ascii: "I")
-        case "SUBMITTED": return UInt8(ascii: "S")
-        default:
-            throw FlowmailerError.badRequest(
-                code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield", rejected: .string(raw))
-        }
+        if query.descending { rows.reverse() }
+        return rows
     }
 
     func listMessages(
@@ -89,28 +68,19 @@ extension FlowmailerAPI {
     ) throws(HTTPError) -> Response {
         let flags = try MessageFlags(request)
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
+        let query = try MessageQuery(request, sortable: sortable, dateRangeRequired: dateRangeRequired)
         let now = clock.now()
-        if case .reference(let ref, let count) = rangeRequest, try Self.sortField(request, sortable: sortable) == UInt8(ascii: "I") {
+        let page: Page<StoredMessage>
+        if case .reference(let ref, let count) = rangeRequest, query.field == MessageQuery.inserted {
             // Fast path: keyset on the stored INSERTED order (see KeysetScan).
-            let range = try QueryParams.dateRange(request, "daterange")
-            if dateRangeRequired && range == nil {
-                throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
-            }
-            let descending = try QueryParams.descending(request, default: false)
-            let usable = ref?.field == UInt8(ascii: "I") ? ref : nil
+            let usable = ref?.field == MessageQuery.inserted ? ref : nil
             let rows = try store.read(Self.account(request)) { a in
-                KeysetScan.page(a.messages, ref: usable, count: count, descending: descending) { m in
-                    range.map { $0.contains(m.submitted.millis) } ?? true && filter(m)
-                }
+                KeysetScan.page(a.messages, ref: usable, count: count, descending: query.descending) { query.accepts($0) && filter($0) }
             }
-            let page = Paginator.page(rows, range: .reference(nil, count: count), field: UInt8(ascii: "I"), descending: descending) {
-                ($0.inserted.millis, $0.id)
-            }
-            return Self.json(.array(page.rows.map { $0.json(at: now, flags: flags) }), status: .partialContent, headers: page.headers)
-        }
-        let (rows, field, descending) = try matching(request, sortable: sortable, dateRangeRequired: dateRangeRequired, filter)
-        let page = Paginator.page(rows, range: rangeRequest, field: field, descending: descending) { m in
-            (field == UInt8(ascii: "S") ? m.submitted.millis : m.inserted.millis, m.id)
+            page = Paginator.page(rows, range: .reference(nil, count: count), field: query.field, descending: query.descending, key: query.key)
+        } else {
+            let rows = try matching(request, query, filter)
+            page = Paginator.page(rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
         }
         return Self.json(.array(page.rows.map { $0.json(at: now, flags: flags) }), status: .partialContent, headers: page.headers)
     }
@@ -124,11 +94,12 @@ extension FlowmailerAPI {
         func bounce(_ m: StoredMessage) -> MessageEvent? {
             m.visibleEvents(at: now).first { Self.bounceTypes.contains($0.type) }
         }
-        let (rows, field, descending) = try matching(request) { m in
+        let query = try MessageQuery(request)
+        let rows = try matching(request, query) { m in
             guard let b = bounce(m) else { return false }
             return received.map { $0.contains(b.received.millis) } ?? true
         }
-        let page = Paginator.page(rows, range: rangeRequest, field: field, descending: descending) { ($0.inserted.millis, $0.id) }
+        let page = Paginator.page(rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
         let body: [JSON] = page.rows.map { m in
             var json = m.json(at: now, flags: flags)
             if let b = bounce(m) {
@@ -151,7 +122,7 @@ extension FlowmailerAPI {
         let received = try QueryParams.dateRange(request, "receivedrange")
         let addTags = try QueryParams.bool(request, "addmessagetags")
         let descending = try QueryParams.descending(request, default: true)
-        let (messages, _, _) = try matching(request) { m in
+        let messages = try matching(request, try MessageQuery(request)) { m in
             (flows.map { $0.contains(m.flow.id) } ?? true) && (sources.map { $0.contains(m.source.id) } ?? true)
         }
         var rows: [(event: MessageEvent, message: StoredMessage, key: String)] = []
@@ -176,8 +147,9 @@ extension FlowmailerAPI {
     func held(_ request: Request) throws(HTTPError) -> Response {
         let now = clock.now()
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
-        let (rows, field, descending) = try matching(request) { $0.status(at: now) == "ERROR" }
-        let page = Paginator.page(rows, range: rangeRequest, field: field, descending: descending) { ($0.inserted.millis, $0.id) }
+        let query = try MessageQuery(request)
+        let rows = try matching(request, query) { $0.status(at: now) == "ERROR" }
+        let page = Paginator.page(rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
         return Self.json(.array(page.rows.map { Self.holdJSON($0, at: now) }), status: .partialContent, headers: page.headers)
     }
 
