@@ -47,7 +47,8 @@ enum MessageLife {
     static func make(_ r: SubmitRequest, _ c: Context) -> StoredMessage {
         // `submitted` has whole seconds (every official example ends in .000) and the id starts with them.
         let submitted = Timestamp(millis: c.now.seconds * 1000)
-        let id = submitted.compact() + IDs.hex(18)
+        var rng = FastRandom()
+        let id = submitted.compact() + rng.hex(18)
         let inserted = c.now
         let isEmail = r.messageType == "EMAIL"
         let fromAddress = r.headerFromAddress ?? r.senderAddress
@@ -63,7 +64,7 @@ enum MessageLife {
             headersIn += r.headers
             if let subject = r.subject { headersIn.append(("Subject", subject)) }
             if r.html != nil {
-                headersIn.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(IDs.hex(12))\""))
+                headersIn.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(rng.hex(12))\""))
             } else {
                 headersIn.append(("Content-Type", "text/plain; charset=UTF-8"))
                 headersIn.append(("Content-Transfer-Encoding", "quoted-printable"))
@@ -71,7 +72,7 @@ enum MessageLife {
         }
         let at = { (delay: Int64) in inserted.adding(millis: delay) }
         var m = StoredMessage(
-            id: id, submitted: submitted, inserted: inserted, transactionId: IDs.hex(32), messageType: r.messageType,
+            id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
             source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
             subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
             fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
@@ -87,10 +88,10 @@ enum MessageLife {
             out.append(("Date", MailDate.utc(at(processedDelay))))
             out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
             m.headersOut = out
-            m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token()
-            m.messageDetailsLink = "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token() + "&code=" + IDs.hex(40)
+            m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token(&rng)
+            m.messageDetailsLink = "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
         }
-        m.events = events(outcome, m, at: at)
+        m.events = events(outcome, m, at: at, rng: &rng)
         if outcome == .error {
             // Processing fails before the message is built: no PROCESSED, no Message-ID, no links (official example).
             m.backendDone = nil
@@ -101,13 +102,15 @@ enum MessageLife {
     }
 
     /// The planned events, newest first.
-    private static func events(_ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp) -> [MessageEvent] {
+    private static func events(
+        _ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp, rng: inout FastRandom
+    ) -> [MessageEvent] {
         var list = [MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted)]
         if outcome == .error {
             let text = "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
             list.append(
                 MessageEvent(
-                    id: IDs.uuid(), type: "ERROR", received: at(800), inserted: at(850),
+                    id: rng.uuid(), type: "ERROR", received: at(800), inserted: at(850),
                     snippet: "The following has evaluated to null or missing:",
                     extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]))
             return list.reversed()
@@ -117,7 +120,7 @@ enum MessageLife {
         let d = at(deliveredDelay)
         func mtaEvent(_ type: String, _ snippet: String, subType: String? = nil) -> MessageEvent {
             MessageEvent(
-                id: IDs.uuid(), type: type, received: d, inserted: d.adding(millis: 100), snippet: snippet, mta: mta,
+                id: rng.uuid(), type: type, received: d, inserted: d.adding(millis: 100), snippet: snippet, mta: mta,
                 sourceMta: "mta.flowmailer.local", subType: subType)
         }
         switch outcome {
@@ -128,21 +131,21 @@ enum MessageLife {
         case .attempt:
             list.append(mtaEvent("ATTEMPT", "smtp;421 4.7.0 Try again later", subType: "service-unavailable"))
         case .reject:
-            list.append(MessageEvent(id: IDs.uuid(), type: "REJECT", received: d, inserted: d, snippet: "Recipient is on the recipient filter"))
+            list.append(MessageEvent(id: rng.uuid(), type: "REJECT", received: d, inserted: d, snippet: "Recipient is on the recipient filter"))
         case .discard:
-            list.append(MessageEvent(id: IDs.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
+            list.append(MessageEvent(id: rng.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
         case .delivered, .complaint, .opened, .clicked:
             list.append(mtaEvent("DELIVERED", "smtp;250 Ok"))
             let e = at(engagementDelay)
             if outcome == .complaint {
-                list.append(MessageEvent(id: IDs.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
+                list.append(MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
             }
             if outcome == .opened || outcome == .clicked {
-                list.append(MessageEvent(id: IDs.uuid(), type: "OPENED", received: e, inserted: e))
+                list.append(MessageEvent(id: rng.uuid(), type: "OPENED", received: e, inserted: e))
             }
             if outcome == .clicked {
                 let c = e.adding(millis: 1_000)
-                list.append(MessageEvent(id: IDs.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
+                list.append(MessageEvent(id: rng.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
             }
         case .error: break
         }
@@ -181,10 +184,10 @@ enum MailDate {
 
 /// Opaque tokens shaped like the web links of the official example (`VRbzZZWMpsc:<22>:<128>:<43>`).
 enum WebLink {
-    static let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func token() -> String {
-        "VRbzZZWMpsc:" + IDs.random(22, alphabet: alphabet) + ":" + IDs.random(128, alphabet: alphabet) + ":"
-            + IDs.random(43, alphabet: alphabet)
+    static func token(_ rng: inout FastRandom) -> String {
+        "VRbzZZWMpsc:" + rng.string(22, alphabet: alphabet) + ":" + rng.string(128, alphabet: alphabet) + ":"
+            + rng.string(43, alphabet: alphabet)
     }
 }
