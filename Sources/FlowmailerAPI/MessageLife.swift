@@ -70,7 +70,9 @@ enum MessageLife {
                 headersIn.append(("Content-Transfer-Encoding", "quoted-printable"))
             }
         }
-        let at = { (delay: Int64) in inserted.adding(millis: delay) }
+        // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
+        let start = max(inserted, r.scheduleAt ?? inserted)
+        let at = { (delay: Int64) in start.adding(millis: delay) }
         var m = StoredMessage(
             id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
             source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,

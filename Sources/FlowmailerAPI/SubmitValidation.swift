@@ -20,6 +20,7 @@ struct SubmitRequest: Sendable {
     var data: JSON?
     var attachments: [JSON] = []
     var mimedata: [UInt8]?
+    var scheduleAt: Timestamp?
 }
 
 /// Validates a submit body and collects every problem at once, as Spring's `BindingResult` does
@@ -111,9 +112,11 @@ struct SubmitValidator {
                 fail(field, "address.invalid", "Invalid email address: \(value)", .string(value))
             }
         }
-        if let scheduleAt = string(o, "scheduleAt"), !scheduleAt.isEmpty, Timestamp.parseISO8601(scheduleAt) == nil {
+        if let scheduleAt = string(o, "scheduleAt"), !scheduleAt.isEmpty {
             // The Go client sends "0001-01-01T00:00:00Z" and is accepted: any parseable date passes (spec §6).
-            fail("scheduleAt", "typeMismatch", "Invalid date: \(scheduleAt)", .string(scheduleAt))
+            if let t = Timestamp.parseISO8601(scheduleAt) { r.scheduleAt = t } else {
+                fail("scheduleAt", "typeMismatch", "Invalid date: \(scheduleAt)", .string(scheduleAt))
+            }
         }
         if let dnt = string(o, "deliveryNotificationType"), !Self.notificationTypes.contains(dnt) {
             fail("deliveryNotificationType", "typeMismatch", "deliveryNotificationType must be NONE, FAILURE or DELIVERY_AND_FAILURE", .string(dnt))
