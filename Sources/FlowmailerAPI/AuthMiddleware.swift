@@ -24,8 +24,10 @@ struct AuthMiddleware: Middleware {
         case .expired: throw Self.unauthorized("invalid_token", "Access token expired: \(token)")
         case .unknown: throw Self.unauthorized("invalid_token", "Invalid access token: \(token)")
         }
+        // `POST /accounts` (spec §5.2 #2) is the one call outside an account; it needs a full-access credential.
+        let isAccountCreation = segments == ["accounts"]
         // A token is bound to its account: another account id in the path is forbidden, not unknown.
-        if let account = segments.first, account != principal.account {
+        if let account = segments.first, account != principal.account, !isAccountCreation {
             throw FlowmailerError.forbidden("Access is denied to account \(account)")
         }
         if principal.isSubmitOnly {

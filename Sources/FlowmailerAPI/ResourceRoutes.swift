@@ -58,6 +58,17 @@ extension FlowmailerAPI {
             }
             return Self.created(request, path: "/\(Self.account(request))/users/\(id)")
         }
+        router.post("/accounts") { [self] request in
+            // Account: `type` and `description` are required (spec §6). The new account starts empty.
+            let body = try Self.objectBody(request)
+            var errors: [FieldError] = []
+            for field in ["type", "description"] where (body[field]?.stringValue ?? "").isEmpty {
+                errors.append(Self.notNull(field, "restAccount"))
+            }
+            if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
+            let id = store.createAccount(description: body["description"]?.stringValue ?? "", details: Self.withId("", body))
+            return Self.created(request, path: "/accounts/\(id)")
+        }
         addSourceUserRoutes(to: &router)
         addSenderDomainExtras(to: &router)
     }

@@ -42,6 +42,8 @@ struct AccountState: Sendable {
     /// submit checks the filter without scanning every message.
     var filterCandidates: [Int] = []
     var nextId = 100_000
+    /// The `Account` object it was created with (`POST /accounts`), if any.
+    var details = JSONObject()
 
     init(id: String, description: String) {
         self.id = id
@@ -111,6 +113,17 @@ final class Store: Sendable {
             do throws(HTTPError) { return .success(try body(&a)) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// Creates an account (`POST /accounts`) with the next free numeric id and returns that id.
+    func createAccount(description: String, details: JSONObject) -> String {
+        accounts.withLock { map in
+            let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1
+            var a = AccountState(id: String(next), description: description)
+            a.details = details
+            map[a.id] = a
+            return a.id
+        }
     }
 
     /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint).

@@ -92,4 +92,17 @@ import Testing
         #expect(sources.json[0]?["messageSummary"]?["processed"] == 2)
         #expect(h.api(.GET, "/545/sources?statistics=false", token: token).json[0]?["messageSummary"] == nil)
     }
+
+    @Test func createAccount() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let bad = h.api(.POST, "/accounts", token: token, body: "{}")
+        #expect(bad.status == .badRequest)
+        #expect(bad.json["allErrors"]?.arrayValue?.count == 2)
+        let r = h.api(.POST, "/accounts", token: token, body: #"{"type":"CUSTOMER","description":"new"}"#)
+        #expect(r.status == .created)
+        #expect(r.headers["Location"] == "http://api.flowmailer.net/accounts/546")
+        let submitOnly = try h.token("maildouble-submit", "maildouble-submit-secret")
+        #expect(h.api(.POST, "/accounts", token: submitOnly, body: #"{"type":"CUSTOMER","description":"x"}"#).status == .forbidden)
+    }
 }
