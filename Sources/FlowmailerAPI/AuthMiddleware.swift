@@ -12,8 +12,8 @@ struct AuthMiddleware: Middleware {
     static let sourceKey = "flowmailer.source"
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        let segments = request.pathSegments
-        if segments.first == "oauth" { return try next(request) }
+        if PathPrefix.isOAuth(request) { return try next(request) }
+        let segments = PathPrefix.segments(request)
         guard let auth = request.headers["Authorization"], auth.count > 7, auth.prefix(7).lowercased() == "bearer " else {
             throw Self.unauthorized("unauthorized", "Full authentication is required to access this resource")
         }

@@ -70,7 +70,7 @@ public final class FlowmailerAPI: Sendable {
         }
         router.claims = { request in
             if let host = request.host, host == "api.flowmailer.net" || host == "login.flowmailer.net" { return true }
-            guard let first = request.pathSegments.first else { return false }
+            guard let first = PathPrefix.segments(request, limit: 1).first else { return false }
             return first == "oauth" || (!first.isEmpty && first.utf8.allSatisfy { $0 >= 48 && $0 <= 57 })
         }
         return router

@@ -10,7 +10,7 @@ struct MediaTypeMiddleware: Middleware {
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         // The token endpoint is form-encoded and must not be picky about Accept (spec §1.1).
-        if request.pathSegments.first == "oauth" { return try next(request) }
+        if PathPrefix.isOAuth(request) { return try next(request) }
         guard let version = Self.negotiate(request.headers.values(for: "Accept")) else {
             throw HTTPError(
                 FlowmailerError.response(
@@ -38,6 +38,8 @@ struct MediaTypeMiddleware: Middleware {
 
     /// The minor version to answer with, or nil when nothing acceptable is offered.
     static func negotiate(_ accepts: [String]) -> Int? {
+        // Fast path for what the SDK sends on every call.
+        if accepts.count == 1, accepts[0] == "application/vnd.flowmailer.v1.12+json" { return 12 }
         var ranges: [String] = []
         for header in accepts { ranges += header.split(separator: ",").map { String($0) } }
         ranges = ranges.filter { !$0.trimmingSpaces().isEmpty }

@@ -86,6 +86,8 @@ struct StoredMessage: Sendable {
     var data: JSON?
     var attachments: [JSON]
     var flowSelector: String?
+    /// Serialized forms once settled (see `RenderCache`).
+    var cache = RenderCache()
 
     func visibleEvents(at now: Timestamp) -> [MessageEvent] { events.filter { $0.inserted <= now } }
 

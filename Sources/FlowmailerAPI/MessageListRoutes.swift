@@ -75,14 +75,22 @@ extension FlowmailerAPI {
             // Fast path: keyset on the stored INSERTED order (see KeysetScan).
             let usable = ref?.field == MessageQuery.inserted ? ref : nil
             let rows = try store.read(Self.account(request)) { a in
-                KeysetScan.page(a.messages, ref: usable, count: count, descending: query.descending) { query.accepts($0) && filter($0) }
+                // submitted ≤ inserted ≤ submitted + lag, so a submit-time window maps to an insert-time window.
+                let window = query.dateRange.map { r -> Range<Int64> in
+                    // Dates parse to ±3·10^14 ms and lags are small, so this cannot overflow.
+                    let lower = r.lowerBound + a.minInsertLagMillis
+                    return lower..<max(lower, r.upperBound + a.maxInsertLagMillis + 1)
+                }
+                return KeysetScan.page(a.messages, ref: usable, count: count, descending: query.descending, insertedWithin: window) {
+                    query.accepts($0) && filter($0)
+                }
             }
             page = Paginator.page(rows, range: .reference(nil, count: count), field: query.field, descending: query.descending, key: query.key)
         } else {
             let rows = try matching(request, query, filter)
             page = Paginator.page(rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
         }
-        return Self.json(.array(page.rows.map { $0.json(at: now, flags: flags) }), status: .partialContent, headers: page.headers)
+        return Self.jsonArray(page.rows.map { $0.jsonBytes(at: now, flags: flags) }, status: .partialContent, headers: page.headers)
     }
 
     /// Undeliverable messages (`BouncedMessage`): bounced or rejected; `;receivedrange` filters the bounce time.

@@ -12,7 +12,9 @@ extension FlowmailerAPI {
             let m = try message(request)
             // getMessage only has `addtags`; the single view carries the full detail (events, headers, links), inferred.
             let flags = MessageFlags(events: true, headers: true, onlineLink: true, tags: try QueryParams.bool(request, "addtags"))
-            return Self.json(m.json(at: now, flags: flags))
+            var response = Response(status: .ok, body: m.jsonBytes(at: now, flags: flags))
+            response.headers.add(name: "Content-Type", value: FlowmailerError.contentType)
+            return response
         }
         router.post("/{account_id}/messages/{message_id}/resend") { [self] in try resend($0) }
         router.post("/{account_id}/messages/{message_id}/resume") { [self] in try resume($0) }
@@ -121,6 +123,7 @@ extension FlowmailerAPI {
                 throw FlowmailerError.badRequest(code: "message.notheld", "Message \(id) is not held")
             }
             m.fixedStatus = nil
+            m.cache = RenderCache()
             let done = now.adding(millis: MessageLife.processedDelay)
             let delivered = now.adding(millis: MessageLife.deliveredDelay)
             m.events.insert(contentsOf: [

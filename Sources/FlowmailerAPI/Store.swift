@@ -41,6 +41,11 @@ struct AccountState: Sendable {
     /// Indices of messages that will put their recipient on the filter (hard bounce, complaint), so that a
     /// submit checks the filter without scanning every message.
     var filterCandidates: [Int] = []
+    /// The extremes of `inserted - submitted` so far. A message submitted in [s, e) was inserted in
+    /// [s + minLag, e + maxLag], which bounds the keyset scan of a `;daterange` listing. Submits give a lag
+    /// of 0…999 ms; only fixtures can make it large or negative.
+    var maxInsertLagMillis: Int64 = 0
+    var minInsertLagMillis: Int64 = 0
     var nextId = 100_000
     /// The `Account` object it was created with (`POST /accounts`), if any.
     var details = JSONObject()
@@ -72,6 +77,8 @@ struct AccountState: Sendable {
             }
         }
         lastInsertedMillis = m.inserted.millis
+        maxInsertLagMillis = max(maxInsertLagMillis, m.inserted.millis - m.submitted.millis)
+        minInsertLagMillis = min(minInsertLagMillis, m.inserted.millis - m.submitted.millis)
         messageIndex[m.id] = messages.count
         if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
             filterCandidates.append(messages.count)

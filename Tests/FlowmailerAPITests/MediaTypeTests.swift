@@ -77,3 +77,14 @@ import Testing
         #expect(!claims(Request(method: .GET, target: "/emails")))
     }
 }
+
+@Suite struct PathPrefixTests {
+    @Test func decodesLikeTheRouter() {
+        let r = Request(method: .GET, target: "/%35%345/messages;daterange=a,b/submit/x?y=1")
+        #expect(PathPrefix.segments(r) == ["545", "messages", "submit"])
+        #expect(PathPrefix.segments(r) == Array(r.pathSegments.prefix(3)))
+        #expect(PathPrefix.segments(Request(method: .GET, target: "/")) == [])
+        #expect(PathPrefix.isOAuth(Request(method: .POST, target: "/oauth/token")))
+        #expect(!PathPrefix.isOAuth(Request(method: .POST, target: "/oauthx/token")))
+    }
+}
