@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func tokenExpiresOnTheEmulatorClock() throws {
-        let h = try Harness()
+        let h = try Harness(clock: EmulatorClock(frozenAtMillis: 1_700_000_000_000))
         let token = try h.token()
         #expect(h.api(.GET, "/545/flows", token: token).status == .ok)
         h.clock.advance(bySeconds: 59)
@@ -102,7 +102,8 @@ import Testing
     }
 
     @Test func rateLimitAnswers429WithRetryAfter() throws {
-        let h = try Harness(options: .init(rateLimitPerSecond: 2))
+        // A frozen clock keeps all requests in one window (a real clock could straddle a boundary).
+        let h = try Harness(options: .init(rateLimitPerSecond: 2), clock: EmulatorClock(frozenAtMillis: 1_700_000_000_000))
         let token = try h.token()
         #expect(h.api(.GET, "/545/flows", token: token).status == .ok)
         #expect(h.api(.GET, "/545/flows", token: token).status == .ok)
