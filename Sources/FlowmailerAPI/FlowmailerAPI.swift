@@ -27,6 +27,8 @@ public final class FlowmailerAPI: Sendable {
     let store: Store
     let tokens: TokenStore
     let limiter: RateLimiter
+    /// The parsed fixtures, kept for `reset()`.
+    let fixtures: JSON?
 
     /// - Parameters:
     ///   - clock: the emulator clock (token expiry, message life).
@@ -36,9 +38,19 @@ public final class FlowmailerAPI: Sendable {
     public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
         self.clock = clock
         self.options = options
+        self.fixtures = fixtures
         self.store = Store(accounts: try FixtureLoader.accounts(from: fixtures))
         self.tokens = TokenStore(clock: clock)
         self.limiter = RateLimiter(limit: options.rateLimitPerSecond, clock: clock)
+    }
+
+    /// Forgets everything done since start-up: accounts return to their fixtures, issued tokens and
+    /// rate-limit windows are dropped. Other vendors are untouched.
+    public func reset() {
+        // The fixtures parsed once already at init, so loading them again cannot fail.
+        store.replaceAll(with: (try? FixtureLoader.accounts(from: fixtures)) ?? [])
+        tokens.removeAll()
+        limiter.reset()
     }
 
     /// The router with every Flowmailer route, its middleware, and Flowmailer-format 404/405/500 answers.

@@ -40,6 +40,8 @@ final class TokenStore: Sendable {
         return token
     }
 
+    func removeAll() { tokens.withLock { $0.removeAll() } }
+
     func lookup(_ token: String) -> Lookup {
         let now = clock.nowMillis()
         return tokens.withLock { map in

@@ -96,9 +96,19 @@ final class Store: Sendable {
     private let accounts: Mutex<[String: AccountState]>
 
     init(accounts: [AccountState]) {
+        self.accounts = Mutex(Self.index(accounts))
+    }
+
+    /// Replaces every account (the emulator's reset back to its fixtures).
+    func replaceAll(with accounts: [AccountState]) {
+        let map = Self.index(accounts)
+        self.accounts.withLock { $0 = map }
+    }
+
+    private static func index(_ accounts: [AccountState]) -> [String: AccountState] {
         var map: [String: AccountState] = [:]
         for a in accounts { map[a.id] = a }
-        self.accounts = Mutex(map)
+        return map
     }
 
     /// Reads an account; 404 when the account does not exist.

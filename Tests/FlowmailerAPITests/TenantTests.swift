@@ -34,4 +34,16 @@ import Testing
         #expect(h.api(.GET, "/546/flows", token: other).json == [])
         #expect(h.api(.GET, "/545/flows", token: other).status == .forbidden)
     }
+
+    @Test func resetRestoresTheFixtures() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let id = try h.submit(token: token)
+        #expect(h.api(.DELETE, "/545/flows/16801", token: token).status == .ok)
+        h.api.reset()
+        #expect(h.api(.GET, "/545/flows", token: token).status == .unauthorized)  // tokens are dropped
+        let fresh = try h.token()
+        #expect(h.api(.GET, "/545/messages/\(id)", token: fresh).status == .notFound)
+        #expect(h.api(.GET, "/545/flows/16801", token: fresh).status == .ok)
+    }
 }
