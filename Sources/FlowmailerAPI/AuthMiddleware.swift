@@ -14,7 +14,8 @@ struct AuthMiddleware: Middleware {
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         if PathPrefix.isOAuth(request) { return try next(request) }
         let segments = PathPrefix.segments(request)
-        guard let auth = request.headers["Authorization"], auth.count > 7, auth.prefix(7).lowercased() == "bearer " else {
+        guard let auth = request.headers["Authorization"], auth.count > 7, auth.prefix(7).lowercased() == "bearer "
+        else {
             throw Self.unauthorized("unauthorized", "Full authentication is required to access this resource")
         }
         let token = auth.dropFirst(7).trimmingSpaces()
@@ -31,7 +32,8 @@ struct AuthMiddleware: Middleware {
             throw FlowmailerError.forbidden("Access is denied to account \(account)")
         }
         if principal.isSubmitOnly {
-            let isSubmit = request.method == .POST && segments.count == 3 && segments[1] == "messages" && segments[2] == "submit"
+            let isSubmit =
+                request.method == .POST && segments.count == 3 && segments[1] == "messages" && segments[2] == "submit"
             if !isSubmit { throw FlowmailerError.forbidden("Access is denied: credentials only allow message submit") }
         }
         var authorized = request
@@ -53,12 +55,18 @@ struct RateLimitMiddleware: Middleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        guard limiter.isEnabled, let account = request.context[AuthMiddleware.accountKey] else { return try next(request) }
+        guard limiter.isEnabled, let account = request.context[AuthMiddleware.accountKey] else {
+            return try next(request)
+        }
         let decision = limiter.check(account)
         guard decision.allowed else {
             var response = FlowmailerError.response(
                 .tooManyRequests,
-                [FieldError(code: "ratelimit.exceeded", defaultMessage: "Too many requests, retry after \(decision.resetSeconds) s")])
+                [
+                    FieldError(
+                        code: "ratelimit.exceeded",
+                        defaultMessage: "Too many requests, retry after \(decision.resetSeconds) s")
+                ])
             response.headers.add(name: "Retry-After", value: String(decision.resetSeconds))
             return response
         }

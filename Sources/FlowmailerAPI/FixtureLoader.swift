@@ -13,12 +13,16 @@ enum FixtureLoader {
 
     static func accounts(from fixtures: JSON?) throws -> [AccountState] {
         guard let fixtures else { return [] }
-        guard let list = fixtures["accounts"]?.arrayValue else { throw Invalid(description: "flowmailer fixtures: no accounts array") }
+        guard let list = fixtures["accounts"]?.arrayValue else {
+            throw Invalid(description: "flowmailer fixtures: no accounts array")
+        }
         return try list.map(account)
     }
 
     private static func account(_ json: JSON) throws -> AccountState {
-        guard let id = json["id"]?.stringValue, !id.isEmpty else { throw Invalid(description: "flowmailer fixtures: account without id") }
+        guard let id = json["id"]?.stringValue, !id.isEmpty else {
+            throw Invalid(description: "flowmailer fixtures: account without id")
+        }
         var a = AccountState(id: id, description: json["description"]?.stringValue ?? "Account \(id)")
         a.defaultFlowId = json["defaultFlowId"]?.stringValue
         let tables: [(key: String, table: String)] = [
@@ -29,7 +33,9 @@ enum FixtureLoader {
         for (key, tableName) in tables {
             var table = ResourceTable()
             for item in json[key]?.arrayValue ?? [] {
-                guard var object = item.objectValue else { throw Invalid(description: "flowmailer fixtures: \(key) item is not an object") }
+                guard var object = item.objectValue else {
+                    throw Invalid(description: "flowmailer fixtures: \(key) item is not an object")
+                }
                 let itemId = object["id"]?.stringValue ?? a.makeId()
                 if let n = Int(itemId), n >= a.nextId { a.nextId = n }
                 if tableName == "flows", let rule = object["rule"] {

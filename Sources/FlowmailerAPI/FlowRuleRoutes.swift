@@ -6,19 +6,33 @@ import HTTPCore
 extension FlowmailerAPI {
     func addFlowRoutes(to router: inout Router) {
         addRuleRoutes(owner: "flows", ownerWhat: "Flow", rules: "flow_rules", idField: "flowId", to: &router)
-        addRuleRoutes(owner: "event_flows", ownerWhat: "Event flow", rules: "event_flow_rules", idField: "eventFlowId", to: &router)
+        addRuleRoutes(
+            owner: "event_flows", ownerWhat: "Event flow", rules: "event_flow_rules", idField: "eventFlowId",
+            to: &router)
         router.get("/{account_id}/flow_rules") { [self] request in
-            Self.json(.array(try ruleItems(request, owner: "flows", rules: "flow_rules", idField: "flowId", hierarchy: false)))
+            Self.json(
+                .array(try ruleItems(request, owner: "flows", rules: "flow_rules", idField: "flowId", hierarchy: false))
+            )
         }
         router.get("/{account_id}/event_flow_rules") { [self] request in
-            Self.json(.array(try ruleItems(request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId", hierarchy: false)))
+            Self.json(
+                .array(
+                    try ruleItems(
+                        request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId",
+                        hierarchy: false)))
         }
         router.get("/{account_id}/event_flow_rules/hierarchy") { [self] request in
-            Self.json(.array(try ruleItems(request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId", hierarchy: true)))
+            Self.json(
+                .array(
+                    try ruleItems(
+                        request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId",
+                        hierarchy: true)))
         }
         router.get("/{account_id}/flow_templates") { _ in
             // One non-editable base template; every fixture flow points at it (`templateId` "1").
-            Self.json([["id": "1", "description": "Default flow template", "editable": false, "steps": [], "templateId": nil]])
+            Self.json([
+                ["id": "1", "description": "Default flow template", "editable": false, "steps": [], "templateId": nil]
+            ])
         }
         router.get("/{account_id}/filters") { [self] request in
             let now = clock.now()
@@ -37,7 +51,9 @@ extension FlowmailerAPI {
             let id = request.parameter("filter_id")
             let now = clock.now()
             try store.write(Self.account(request)) { a throws(HTTPError) in
-                guard Self.filters(a, at: now).contains(where: { $0.id == id }) else { throw FlowmailerError.notFound("Filter") }
+                guard Self.filters(a, at: now).contains(where: { $0.id == id }) else {
+                    throw FlowmailerError.notFound("Filter")
+                }
                 a.deletedFilters.insert(id)
             }
             return Response(status: .ok)
@@ -47,10 +63,14 @@ extension FlowmailerAPI {
             let recipient = request.parameter("recipient").lowercased()
             let range = try QueryParams.dateRange(request, "daterange")
             let (filters, messages) = try store.read(Self.account(request)) { a in
-                (Self.filters(a, at: now).filter { $0.address.lowercased() == recipient },
-                 a.messages.filter { $0.recipientAddress.lowercased() == recipient })
+                (
+                    Self.filters(a, at: now).filter { $0.address.lowercased() == recipient },
+                    a.messages.filter { $0.recipientAddress.lowercased() == recipient }
+                )
             }
-            var o = JSONObject([("address", .string(request.parameter("recipient"))), ("filters", .array(filters.map(\.json)))])
+            var o = JSONObject([
+                ("address", .string(request.parameter("recipient"))), ("filters", .array(filters.map(\.json))),
+            ])
             // "Message statistics are only included if a date range is specified." (getRecipient docblock)
             if let range {
                 o["messageSummary"] = Stats.summary(messages.filter { range.contains($0.submitted.millis) }, at: now)
@@ -59,7 +79,9 @@ extension FlowmailerAPI {
         }
     }
 
-    private func addRuleRoutes(owner: String, ownerWhat: String, rules: String, idField: String, to router: inout Router) {
+    private func addRuleRoutes(
+        owner: String, ownerWhat: String, rules: String, idField: String, to router: inout Router
+    ) {
         let path = "/{account_id}/\(owner)/{id}/rule"
         router.get(path) { [self] request in
             let id = request.parameter("id")
@@ -84,15 +106,22 @@ extension FlowmailerAPI {
     }
 
     /// `FlowRuleItem` / `FlowRuleHierarchyItem` lists built from the stored simple rules.
-    private func ruleItems(_ request: Request, owner: String, rules: String, idField: String, hierarchy: Bool) throws(HTTPError) -> [JSON] {
+    private func ruleItems(
+        _ request: Request, owner: String, rules: String, idField: String, hierarchy: Bool
+    ) throws(HTTPError) -> [JSON] {
         try store.read(Self.account(request)) { a in
             a.table(owner).all.map { flow in
                 let id = flow["id"]?.stringValue ?? ""
                 let rule = a.table(rules)[id] ?? JSONObject()
                 var conditions: [JSON] = []
-                for key in ["flowSelector", "sender", "sourceId", "eventType", "messageFlowId", "linkName", "linkTarget"] {
+                for key in [
+                    "flowSelector", "sender", "sourceId", "eventType", "messageFlowId", "linkName", "linkTarget",
+                ] {
                     if let v = rule[key]?.stringValue {
-                        conditions.append(["type": .string(key), "matchType": "EQUALS", "name": nil, "expression": nil, "value": .string(v)])
+                        conditions.append([
+                            "type": .string(key), "matchType": "EQUALS", "name": nil, "expression": nil,
+                            "value": .string(v),
+                        ])
                     }
                 }
                 var o = JSONObject([
@@ -137,9 +166,11 @@ extension FlowmailerAPI {
             for e in m.visibleEvents(at: now) where e.type == "HARDBOUNCE" || e.type == "COMPLAINT" {
                 let id = e.id ?? (m.id + e.type)
                 if a.deletedFilters.contains(id) { continue }
-                out.append(RecipientFilter(
-                    id: id, accountId: a.id, address: m.recipientAddress, date: e.received, messageType: m.messageType,
-                    reason: e.type == "HARDBOUNCE" ? "hardbounce" : "complaint", event: e, messageId: m.id))
+                out.append(
+                    RecipientFilter(
+                        id: id, accountId: a.id, address: m.recipientAddress, date: e.received,
+                        messageType: m.messageType,
+                        reason: e.type == "HARDBOUNCE" ? "hardbounce" : "complaint", event: e, messageId: m.id))
             }
         }
         return out.sorted { ($0.date.millis, $0.id) < ($1.date.millis, $1.id) }

@@ -61,7 +61,8 @@ public final class FlowmailerAPI: Sendable {
         router.use(AuthMiddleware(tokens: tokens))
         router.use(RateLimitMiddleware(limiter: limiter))
         router.use(MediaTypeMiddleware())
-        let oauth = OAuthHandler(store: store, tokens: tokens, clock: clock, lifetimeSeconds: options.tokenLifetimeSeconds)
+        let oauth = OAuthHandler(
+            store: store, tokens: tokens, clock: clock, lifetimeSeconds: options.tokenLifetimeSeconds)
         router.post("/oauth/token") { try oauth.token($0) }
         addMessageRoutes(to: &router)
         addMessageListRoutes(to: &router)
@@ -69,12 +70,16 @@ public final class FlowmailerAPI: Sendable {
         addFlowRoutes(to: &router)
         addStatsRoutes(to: &router)
         router.notFound = { request in
-            FlowmailerError.response(.notFound, [FieldError(code: "notfound", defaultMessage: "No resource at \(request.rawPath)")])
+            FlowmailerError.response(
+                .notFound, [FieldError(code: "notfound", defaultMessage: "No resource at \(request.rawPath)")])
         }
         router.methodNotAllowed = { request, _ in
             FlowmailerError.response(
                 .methodNotAllowed,
-                [FieldError(code: "method.notallowed", defaultMessage: "Request method '\(request.method)' not supported")])
+                [
+                    FieldError(
+                        code: "method.notallowed", defaultMessage: "Request method '\(request.method)' not supported")
+                ])
         }
         router.internalError = { _, _ in
             FlowmailerError.response(
@@ -104,7 +109,8 @@ public final class FlowmailerAPI: Sendable {
 
     /// Absolute base URL as the client reached us, else the real API host.
     static func baseURL(_ request: Request) -> String {
-        guard let host = request.headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " }) else {
+        guard let host = request.headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " })
+        else {
             return "https://api.flowmailer.net"
         }
         return (request.isSecure ? "https" : "http") + "://" + host
@@ -120,7 +126,8 @@ public final class FlowmailerAPI: Sendable {
             throw FlowmailerError.badRequest(code: "message.unreadable", "Could not read JSON: \(error.description)")
         }
         guard let object = json.objectValue else {
-            throw FlowmailerError.badRequest(code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
+            throw FlowmailerError.badRequest(
+                code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
         }
         return object
     }

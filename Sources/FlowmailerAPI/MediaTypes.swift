@@ -7,6 +7,9 @@ import HTTPCore
 /// `Content-Type` on a body-less request is ignored (the PHP SDK sends it on GET and DELETE).
 struct MediaTypeMiddleware: Middleware {
     static let versions = 4...12
+    static let notAcceptableMessage =
+        "Could not find acceptable representation; supported: application/vnd.flowmailer.v1.\(versions.lowerBound)+json"
+        + " … application/vnd.flowmailer.v1.\(versions.upperBound)+json, application/json"
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         // The token endpoint is form-encoded and must not be picky about Accept (spec §1.1).
@@ -15,19 +18,29 @@ struct MediaTypeMiddleware: Middleware {
             throw HTTPError(
                 FlowmailerError.response(
                     .notAcceptable,
-                    [FieldError(code: "media.notacceptable",
-                        defaultMessage: "Could not find acceptable representation; supported: application/vnd.flowmailer.v1.\(Self.versions.lowerBound)+json … application/vnd.flowmailer.v1.\(Self.versions.upperBound)+json, application/json")],
+                    [
+                        FieldError(
+                            code: "media.notacceptable",
+                            defaultMessage: Self.notAcceptableMessage
+                        )
+                    ],
                     contentType: FlowmailerError.oauthContentType))
         }
         if !request.body.isEmpty, let type = request.headers.mediaType, !Self.isJSON(type) {
             throw FlowmailerError.error(
                 .unsupportedMediaType,
-                [FieldError(code: "media.unsupported", defaultMessage: "Content type '\(type)' not supported",
-                    rejectedValue: .string(type))])
+                [
+                    FieldError(
+                        code: "media.unsupported", defaultMessage: "Content type '\(type)' not supported",
+                        rejectedValue: .string(type))
+                ])
         }
         var response = try next(request)
-        if version != 12, let type = response.headers["Content-Type"], type.hasPrefix("application/vnd.flowmailer.v1.12+json") {
-            response.headers.replaceOrAdd(name: "Content-Type", value: "application/vnd.flowmailer.v1.\(version)+json;charset=UTF-8")
+        if version != 12, let type = response.headers["Content-Type"],
+            type.hasPrefix("application/vnd.flowmailer.v1.12+json")
+        {
+            response.headers.replaceOrAdd(
+                name: "Content-Type", value: "application/vnd.flowmailer.v1.\(version)+json;charset=UTF-8")
         }
         return response
     }

@@ -57,7 +57,8 @@ enum MessageLife {
 
         var headersIn: [(name: String, value: String)] = []
         if isEmail {
-            headersIn.append(("Received", "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>; \(MailDate.amsterdam(submitted))"))
+            let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
+            headersIn.append(("Received", received + "; " + MailDate.amsterdam(submitted)))
             headersIn.append(("MIME-Version", "1.0"))
             headersIn.append(("From", MailDate.mailbox(r.headerFromName, fromAddress)))
             headersIn.append(("To", MailDate.mailbox(r.headerToName, toAddress)))
@@ -91,7 +92,8 @@ enum MessageLife {
             out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
             m.headersOut = out
             m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token(&rng)
-            m.messageDetailsLink = "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
+            m.messageDetailsLink =
+                "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
         }
         m.events = events(outcome, m, at: at, rng: &rng)
         if outcome == .error {
@@ -109,7 +111,8 @@ enum MessageLife {
     ) -> [MessageEvent] {
         var list = [MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted)]
         if outcome == .error {
-            let text = "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
+            let text =
+                "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
             list.append(
                 MessageEvent(
                     id: rng.uuid(), type: "ERROR", received: at(800), inserted: at(850),
@@ -117,7 +120,8 @@ enum MessageLife {
                     extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]))
             return list.reversed()
         }
-        list.append(MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay)))
+        list.append(
+            MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay)))
         let mta = "[127.0.0.1] (127.0.0.1)"
         let d = at(deliveredDelay)
         func mtaEvent(_ type: String, _ snippet: String, subType: String? = nil) -> MessageEvent {
@@ -127,27 +131,39 @@ enum MessageLife {
         }
         switch outcome {
         case .hardbounce:
-            list.append(mtaEvent("HARDBOUNCE", "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown", subType: "mailbox-unknown"))
+            list.append(
+                mtaEvent(
+                    "HARDBOUNCE", "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown",
+                    subType: "mailbox-unknown"))
         case .softbounce:
-            list.append(mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full"))
+            list.append(
+                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full"))
         case .attempt:
             list.append(mtaEvent("ATTEMPT", "smtp;421 4.7.0 Try again later", subType: "service-unavailable"))
         case .reject:
-            list.append(MessageEvent(id: rng.uuid(), type: "REJECT", received: d, inserted: d, snippet: "Recipient is on the recipient filter"))
+            list.append(
+                MessageEvent(
+                    id: rng.uuid(), type: "REJECT", received: d, inserted: d,
+                    snippet: "Recipient is on the recipient filter"))
         case .discard:
-            list.append(MessageEvent(id: rng.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
+            list.append(
+                MessageEvent(
+                    id: rng.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
         case .delivered, .complaint, .opened, .clicked:
             list.append(mtaEvent("DELIVERED", "smtp;250 Ok"))
             let e = at(engagementDelay)
             if outcome == .complaint {
-                list.append(MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
+                list.append(
+                    MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
             }
             if outcome == .opened || outcome == .clicked {
                 list.append(MessageEvent(id: rng.uuid(), type: "OPENED", received: e, inserted: e))
             }
             if outcome == .clicked {
                 let c = e.adding(millis: 1_000)
-                list.append(MessageEvent(id: rng.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
+                list.append(
+                    MessageEvent(
+                        id: rng.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
             }
         case .error: break
         }

@@ -25,7 +25,8 @@ struct MessageQuery {
             case "SUBMITTED": field = Self.submitted
             default:
                 throw FlowmailerError.badRequest(
-                    code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield", rejected: .string(raw))
+                    code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield",
+                    rejected: .string(raw))
             }
         }
         descending = try QueryParams.descending(request, default: false)
@@ -34,5 +35,7 @@ struct MessageQuery {
     func accepts(_ m: StoredMessage) -> Bool { dateRange.map { $0.contains(m.submitted.millis) } ?? true }
 
     /// The keyset key of a message under this sort.
-    func key(_ m: StoredMessage) -> (Int64, String) { (field == Self.submitted ? m.submitted.millis : m.inserted.millis, m.id) }
+    func key(_ m: StoredMessage) -> (Int64, String) {
+        (field == Self.submitted ? m.submitted.millis : m.inserted.millis, m.id)
+    }
 }

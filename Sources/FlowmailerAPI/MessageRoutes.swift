@@ -11,7 +11,8 @@ extension FlowmailerAPI {
             let now = clock.now()
             let m = try message(request)
             // getMessage only has `addtags`; the single view carries the full detail (events, headers, links), inferred.
-            let flags = MessageFlags(events: true, headers: true, onlineLink: true, tags: try QueryParams.bool(request, "addtags"))
+            let flags = MessageFlags(
+                events: true, headers: true, onlineLink: true, tags: try QueryParams.bool(request, "addtags"))
             var response = Response(status: .ok, body: m.jsonBytes(at: now, flags: flags))
             response.headers.add(name: "Content-Type", value: FlowmailerError.contentType)
             return response
@@ -23,7 +24,9 @@ extension FlowmailerAPI {
             let addAttachments = try QueryParams.bool(request, "addattachments")
             let addData = try QueryParams.bool(request, "adddata")
             guard m.isProcessed(at: clock.now()) else { return Self.json([]) }
-            return Self.json([MessageArchiveJSON.archive(m, flowStep: "40001", attachments: addAttachments, data: addData)])
+            return Self.json([
+                MessageArchiveJSON.archive(m, flowStep: "40001", attachments: addAttachments, data: addData)
+            ])
         }
         router.get("/{account_id}/messages/{message_id}/error_archive") { [self] request in
             let m = try message(request)
@@ -33,7 +36,8 @@ extension FlowmailerAPI {
                     m, flowStep: nil, attachments: try QueryParams.bool(request, "addattachments"),
                     data: try QueryParams.bool(request, "adddata")))
         }
-        router.get("/{account_id}/messages/{message_id}/archive/{flow_step_id}/attachment/{content_id}") { [self] request in
+        router.get("/{account_id}/messages/{message_id}/archive/{flow_step_id}/attachment/{content_id}") {
+            [self] request in
             let m = try message(request)
             let wanted = request.parameter("content_id")
             for (i, a) in m.attachments.enumerated() where MessageArchiveJSON.contentId(a, index: i) == wanted {
@@ -74,9 +78,11 @@ extension FlowmailerAPI {
         let submit = try SubmitValidator.validate(body: request.body)
         let flow = try store.read(account) { a in Self.selectFlow(a, submit) }
         let result: JSON = [
-            "attachments": .array(submit.attachments.enumerated().map { MessageArchiveJSON.attachment($1, index: $0, content: false) }),
+            "attachments": .array(
+                submit.attachments.enumerated().map { MessageArchiveJSON.attachment($1, index: $0, content: false) }),
             "data": submit.data ?? [:], "flow": flow.json, "html": .string(submit.html),
-            "messageType": .string(submit.messageType), "subject": .string(submit.subject), "text": .string(submit.text),
+            "messageType": .string(submit.messageType), "subject": .string(submit.subject),
+            "text": .string(submit.text),
         ]
         return Self.json(result)
     }
@@ -106,7 +112,8 @@ extension FlowmailerAPI {
             a.insert(
                 MessageLife.make(
                     submit,
-                    .init(account: account, source: original.source, flow: original.flow, now: clock.now(),
+                    .init(
+                        account: account, source: original.source, flow: original.flow, now: clock.now(),
                         remoteIP: Self.remoteIP(request))))
         }
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
@@ -126,12 +133,15 @@ extension FlowmailerAPI {
             m.cache = RenderCache()
             let done = now.adding(millis: MessageLife.processedDelay)
             let delivered = now.adding(millis: MessageLife.deliveredDelay)
-            m.events.insert(contentsOf: [
-                MessageEvent(id: IDs.uuid(), type: "DELIVERED", received: delivered, inserted: delivered, snippet: "smtp;250 Ok",
-                    mta: "[127.0.0.1] (127.0.0.1)", sourceMta: "mta.flowmailer.local"),
-                MessageEvent(id: nil, type: "PROCESSED", received: done, inserted: done),
-                MessageEvent(id: IDs.uuid(), type: "RESUMED", received: now, inserted: now),
-            ], at: 0)
+            m.events.insert(
+                contentsOf: [
+                    MessageEvent(
+                        id: IDs.uuid(), type: "DELIVERED", received: delivered, inserted: delivered,
+                        snippet: "smtp;250 Ok",
+                        mta: "[127.0.0.1] (127.0.0.1)", sourceMta: "mta.flowmailer.local"),
+                    MessageEvent(id: nil, type: "PROCESSED", received: done, inserted: done),
+                    MessageEvent(id: IDs.uuid(), type: "RESUMED", received: now, inserted: now),
+                ], at: 0)
             m.backendDone = done
             m.processedAt = done
             if m.messageType == "EMAIL" { m.messageIdHeader = "<\(m.id)@return.flowmailer.local>" }
@@ -172,7 +182,9 @@ extension FlowmailerAPI {
     static func remoteIP(_ request: Request) -> String {
         let address = request.remoteAddress
         if address.isEmpty { return "127.0.0.1" }
-        if address.hasPrefix("["), let end = address.firstIndex(of: "]") { return String(address[address.index(after: address.startIndex)..<end]) }
+        if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<end])
+        }
         return String(address.split(separator: ":").first ?? "127.0.0.1")
     }
 }

@@ -81,13 +81,17 @@ struct OAuthHandler: Sendable {
         else {
             throw FlowmailerError.oauth(
                 .unauthorized, error: "unauthorized", description: "Bad credentials",
-                headers: ["WWW-Authenticate": "Form realm=\"oauth2/client\", error=\"unauthorized\", error_description=\"Bad credentials\""])
+                headers: [
+                    "WWW-Authenticate":
+                        "Form realm=\"oauth2/client\", error=\"unauthorized\", error_description=\"Bad credentials\""
+                ])
         }
         guard let grant = params["grant_type"], !grant.isEmpty else {
             throw FlowmailerError.oauth(.badRequest, error: "invalid_request", description: "Missing grant type")
         }
         guard grant == "client_credentials" else {
-            throw FlowmailerError.oauth(.badRequest, error: "unsupported_grant_type", description: "Unsupported grant type: \(grant)")
+            throw FlowmailerError.oauth(
+                .badRequest, error: "unsupported_grant_type", description: "Unsupported grant type: \(grant)")
         }
         if let scope = params["scope"], !scope.isEmpty, scope != "api" {
             // Literal example from the SDK source (spec §1.3).
@@ -105,7 +109,8 @@ struct OAuthHandler: Sendable {
         ]
         // RFC 6749 §5.1: token responses must not be cached.
         return .json(
-            body, headers: ["Cache-Control": "no-store", "Pragma": "no-cache"], contentType: FlowmailerError.oauthContentType)
+            body, headers: ["Cache-Control": "no-store", "Pragma": "no-cache"],
+            contentType: FlowmailerError.oauthContentType)
     }
 
     static func base64Decode(_ text: String) -> String? {

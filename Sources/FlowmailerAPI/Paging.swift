@@ -28,7 +28,8 @@ enum RangeRequest: Equatable {
             return .reference(key, count: min(count, maxCount))
         }
         if let dash = spec.firstIndex(of: "-") {
-            guard let start = Int(spec[..<dash]), let end = Int(spec[spec.index(after: dash)...]), start >= 0, end > start
+            guard let start = Int(spec[..<dash]), let end = Int(spec[spec.index(after: dash)...]), start >= 0,
+                end > start
             else { throw invalid(header) }
             // `end - start` cannot overflow (both non-negative); `start + maxCount` could.
             return .items(start: start, end: end - start > maxCount ? start + maxCount : end)
@@ -63,7 +64,8 @@ struct PageKey: Equatable {
         guard bytes[1] == UInt8(ascii: "<") || bytes[1] == UInt8(ascii: ">") else { return nil }
         let digits = String(decoding: bytes[2..<19], as: UTF8.self)
         guard digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        let iso = "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))T"
+        let iso =
+            "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))T"
             + "\(digits.dropFirst(8).prefix(2)):\(digits.dropFirst(10).prefix(2)):\(digits.dropFirst(12).prefix(2))."
             + "\(digits.dropFirst(14))Z"
         guard let ts = Timestamp.parseISO8601(iso) else { return nil }
@@ -76,7 +78,8 @@ struct PageKey: Equatable {
     var encoded: String {
         let ts = Timestamp(millis: millis)
         let ms = String(ts.millis - ts.seconds * 1000)
-        let text = String(UnicodeScalar(field)) + (after ? ">" : "<") + ts.compact()
+        let text =
+            String(UnicodeScalar(field)) + (after ? ">" : "<") + ts.compact()
             + String(repeating: "0", count: 3 - ms.count) + ms + id
         return Base32Hex.encode(text.utf8)
     }

@@ -7,9 +7,12 @@ import HTTPCore
 enum PathPrefix {
     static func segments(_ request: Request, limit: Int = 3) -> [String] {
         var out: [String] = []
-        for raw in request.rawPath.utf8.split(separator: UInt8(ascii: "/"), maxSplits: limit, omittingEmptySubsequences: true) {
+        for raw in request.rawPath.utf8.split(
+            separator: UInt8(ascii: "/"), maxSplits: limit, omittingEmptySubsequences: true)
+        {
             if out.count == limit { break }
-            let name = raw.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? raw
+            let name =
+                raw.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? raw
             let text = Substring(name)
             out.append(text.utf8.contains(UInt8(ascii: "%")) ? URLCoding.percentDecode(text) : String(text))
         }

@@ -19,15 +19,23 @@ struct ResourceKind: Sendable {
 
     var hasStatistics: Bool { table == "flows" || table == "sources" }
 
-    static let flows = ResourceKind(path: "flows", table: "flows", what: "Flow", required: ["description", "templateId"], putReturnsObject: true)
+    static let flows = ResourceKind(
+        path: "flows", table: "flows", what: "Flow", required: ["description", "templateId"], putReturnsObject: true)
     static let sources = ResourceKind(
         path: "sources", table: "sources", what: "Source", required: ["description", "type"],
         enums: ["type": ["API", "SMTP", "SMTP_RCPT", "SMTP_DOMAIN", "SMPP", "FLOWMAILER"]])
     static let templates = ResourceKind(
-        path: "templates", table: "templates", what: "Template", required: ["description", "mimeType", "templateEngine"],
-        enums: ["mimeType": ["text/plain", "text/html", "application/vnd.flowmailer.itext+pdf"], "templateEngine": ["freemarker-2.3.20"]])
-    static let senderDomains = ResourceKind(path: "sender_domains", table: "sender_domains", what: "Sender domain", required: ["senderDomain"])
-    static let eventFlows = ResourceKind(path: "event_flows", table: "event_flows", what: "Event flow", required: ["description"], putReturnsObject: true)
+        path: "templates", table: "templates", what: "Template",
+        required: ["description", "mimeType", "templateEngine"],
+        enums: [
+            "mimeType": ["text/plain", "text/html", "application/vnd.flowmailer.itext+pdf"],
+            "templateEngine": ["freemarker-2.3.20"],
+        ])
+    static let senderDomains = ResourceKind(
+        path: "sender_domains", table: "sender_domains", what: "Sender domain", required: ["senderDomain"])
+    static let eventFlows = ResourceKind(
+        path: "event_flows", table: "event_flows", what: "Event flow", required: ["description"], putReturnsObject: true
+    )
     static let credentials = ResourceKind(
         path: "api_credentials", table: "api_credentials", what: "Credentials", required: [], postReturnsObject: true)
 }
@@ -46,13 +54,16 @@ extension FlowmailerAPI {
         router.post("/{account_id}/users") { [self] request in
             let body = try Self.objectBody(request)
             var errors: [FieldError] = []
-            if (body["username"]?.stringValue ?? "").isEmpty { errors.append(Self.notNull("username", "restAccountUser")) }
+            if (body["username"]?.stringValue ?? "").isEmpty {
+                errors.append(Self.notNull("username", "restAccountUser"))
+            }
             if body["roles"]?.arrayValue == nil { errors.append(Self.notNull("roles", "restAccountUser")) }
             if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
             let id = try store.write(Self.account(request)) { a in
                 let id = a.makeId()
                 var users = a.table("users")
-                users.put(JSONObject([("username", body["username"] ?? .null), ("roles", body["roles"] ?? [])]), id: id)
+                users.put(
+                    JSONObject([("username", body["username"] ?? .null), ("roles", body["roles"] ?? [])]), id: id)
                 a.tables["users"] = users
                 return id
             }
@@ -66,7 +77,8 @@ extension FlowmailerAPI {
                 errors.append(Self.notNull(field, "restAccount"))
             }
             if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
-            let id = store.createAccount(description: body["description"]?.stringValue ?? "", details: Self.withId("", body))
+            let id = store.createAccount(
+                description: body["description"]?.stringValue ?? "", details: Self.withId("", body))
             return Self.created(request, path: "/accounts/\(id)")
         }
         addSourceUserRoutes(to: &router)
@@ -90,9 +102,11 @@ extension FlowmailerAPI {
         }
         for (field, allowed) in kind.enums.sorted(by: { $0.key < $1.key }) {
             if let value = body[field], !value.isNull, !(value.stringValue.map(allowed.contains) ?? false) {
-                errors.append(FieldError(
-                    code: "typeMismatch", defaultMessage: "\(field) must be one of \(allowed.sorted().joined(separator: ", "))",
-                    field: field, objectName: objectName, rejectedValue: value))
+                errors.append(
+                    FieldError(
+                        code: "typeMismatch",
+                        defaultMessage: "\(field) must be one of \(allowed.sorted().joined(separator: ", "))",
+                        field: field, objectName: objectName, rejectedValue: value))
             }
         }
         if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
@@ -117,13 +131,15 @@ extension FlowmailerAPI {
                 (a.table(kind.table).all, statistics ? a.messages : [])
             }
             let shown = items.filter { o in sourceFilter.map { o["sourceId"]?.stringValue == $0 } ?? true }
-            return Self.json(.array(shown.map { o in
-                guard statistics, let id = o["id"]?.stringValue else { return Self.present(o, kind) }
-                var withStats = o
-                let own = messages.filter { (kind.table == "flows" ? $0.flow.id : $0.source.id) == id }
-                withStats["messageSummary"] = Stats.summary(own, at: now)
-                return .object(withStats)
-            }))
+            return Self.json(
+                .array(
+                    shown.map { o in
+                        guard statistics, let id = o["id"]?.stringValue else { return Self.present(o, kind) }
+                        var withStats = o
+                        let own = messages.filter { (kind.table == "flows" ? $0.flow.id : $0.source.id) == id }
+                        withStats["messageSummary"] = Stats.summary(own, at: now)
+                        return .object(withStats)
+                    }))
         }
         router.post(collection) { [self] request in
             var body = try Self.objectBody(request)
@@ -195,7 +211,8 @@ extension FlowmailerAPI {
     static func prepareCredentials(_ body: inout JSONObject) throws(HTTPError) {
         if let roles = body["roles"], !roles.isNull, roles.arrayValue?.count != 1 {
             throw FlowmailerError.badRequest([
-                FieldError(code: "roles.size", defaultMessage: "Roles must contain exactly 1 role", field: "roles",
+                FieldError(
+                    code: "roles.size", defaultMessage: "Roles must contain exactly 1 role", field: "roles",
                     objectName: "restCredentials", rejectedValue: roles)
             ])
         }

@@ -31,7 +31,9 @@ extension FlowmailerAPI {
             }
             return Self.json(.object(object))
         }
-        router.get(users + "/{user_id}") { [self] request in Self.json(Self.present(try sourceUser(request), .credentials)) }
+        router.get(users + "/{user_id}") { [self] request in
+            Self.json(Self.present(try sourceUser(request), .credentials))
+        }
         router.put(users + "/{user_id}") { [self] request in
             _ = try sourceUser(request)
             let body = try Self.objectBody(request)
@@ -73,10 +75,13 @@ extension FlowmailerAPI {
     /// `Credentials.protocol` is required (spec §6).
     static func validateSourceCredentials(_ body: JSONObject) throws(HTTPError) {
         let protocols: Set<String> = ["SMTP", "SMTP_RCPT", "SMTP_HEADER", "SMTP_IPONLY", "SMPP"]
-        guard let p = body["protocol"]?.stringValue else { throw FlowmailerError.badRequest([notNull("protocol", "restCredentials")]) }
+        guard let p = body["protocol"]?.stringValue else {
+            throw FlowmailerError.badRequest([notNull("protocol", "restCredentials")])
+        }
         if !protocols.contains(p) {
             throw FlowmailerError.badRequest(
-                code: "typeMismatch", "protocol must be one of \(protocols.sorted().joined(separator: ", "))", field: "protocol",
+                code: "typeMismatch", "protocol must be one of \(protocols.sorted().joined(separator: ", "))",
+                field: "protocol",
                 rejected: .string(p))
         }
     }

@@ -24,14 +24,17 @@ enum Stats {
             if c > 0 { uniqueClicked += 1 }
         }
         return [
-            "averageDeliverTimeMillis": .int(delivered > 0 ? Int(deliverMillis) / delivered : 0), "clicked": .int(clicked),
+            "averageDeliverTimeMillis": .int(delivered > 0 ? Int(deliverMillis) / delivered : 0),
+            "clicked": .int(clicked),
             "delivered": .int(delivered), "opened": .int(opened), "processed": .int(processed), "sent": .int(processed),
             "uniqueClicked": .int(uniqueClicked), "uniqueOpened": .int(uniqueOpened),
         ]
     }
 
     /// One data set per counter, one sample per `interval` seconds of `range` (bucket start as timestamp).
-    static func dataSets(_ messages: [StoredMessage], range: Range<Int64>, intervalSeconds: Int, at now: Timestamp) -> JSON {
+    static func dataSets(
+        _ messages: [StoredMessage], range: Range<Int64>, intervalSeconds: Int, at now: Timestamp
+    ) -> JSON {
         let step = Int64(max(intervalSeconds, 60)) * 1000
         // At most 1000 buckets: a year by the minute would be a needlessly huge answer.
         let buckets = Int(min(1000, max(1, (range.upperBound - range.lowerBound + step - 1) / step)))
@@ -53,7 +56,10 @@ enum Stats {
         }
         let sets: [JSON] = names.map { name in
             let samples: [JSON] = (0..<buckets).map { i in
-                ["timestamp": .string(Timestamp(millis: range.lowerBound + Int64(i) * step).iso8601()), "value": .int(counts[name]![i])]
+                [
+                    "timestamp": .string(Timestamp(millis: range.lowerBound + Int64(i) * step).iso8601()),
+                    "value": .int(counts[name]![i]),
+                ]
             }
             return ["name": .string(name), "samples": .array(samples)]
         }
@@ -65,7 +71,8 @@ extension FlowmailerAPI {
     func addStatsRoutes(to router: inout Router) {
         router.get("/{account_id}/messagestats") { [self] request in
             let flows = QueryParams.idList(request, "flow_ids")
-            return try stats(request, interval: request.query("interval") ?? request.matrixParameters["interval"]) { m in
+            return try stats(request, interval: request.query("interval") ?? request.matrixParameters["interval"]) {
+                m in
                 flows.map { $0.contains(m.flow.id) } ?? true
             }
         }
@@ -81,14 +88,18 @@ extension FlowmailerAPI {
         }
     }
 
-    private func stats(_ request: Request, interval: String?, _ filter: (StoredMessage) -> Bool) throws(HTTPError) -> Response {
+    private func stats(
+        _ request: Request, interval: String?, _ filter: (StoredMessage) -> Bool
+    ) throws(HTTPError) -> Response {
         guard let range = try QueryParams.dateRange(request, "daterange") else {
             throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
         }
         var seconds = 86_400
         if let interval, !interval.isEmpty {
             guard let v = Int(interval), v > 0 else {
-                throw FlowmailerError.badRequest(code: "typeMismatch", "interval must be a number of seconds", field: "interval", rejected: .string(interval))
+                throw FlowmailerError.badRequest(
+                    code: "typeMismatch", "interval must be a number of seconds", field: "interval",
+                    rejected: .string(interval))
             }
             seconds = min(v, 100 * 365 * 86_400)  // bounded so that the millisecond arithmetic cannot overflow
         }

@@ -51,7 +51,8 @@ struct SubmitValidator {
             throw FlowmailerError.badRequest(code: "message.unreadable", "Could not read JSON: \(error.description)")
         }
         guard let object = json.objectValue else {
-            throw FlowmailerError.badRequest(code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
+            throw FlowmailerError.badRequest(
+                code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
         }
         var v = SubmitValidator()
         let result = v.check(object)
@@ -60,7 +61,10 @@ struct SubmitValidator {
     }
 
     private mutating func fail(_ field: String, _ code: String, _ message: String, _ value: JSON?) {
-        errors.append(FieldError(code: code, defaultMessage: message, field: field, objectName: Self.objectName, rejectedValue: value ?? .null))
+        errors.append(
+            FieldError(
+                code: code, defaultMessage: message, field: field, objectName: Self.objectName,
+                rejectedValue: value ?? .null))
     }
 
     /// A string field: absent or null → nil; any other type → `typeMismatch`.
@@ -93,7 +97,8 @@ struct SubmitValidator {
             case "EMAIL" where !AddressSyntax.isEmail(value):
                 // "For email messages this cannot contain a display name." (SubmitMessage docblock)
                 fail(field, "address.invalid", "Invalid email address: \(value)", .string(value))
-            case "SMS" where !AddressSyntax.isPhone(value) && !(field == "senderAddress" && AddressSyntax.isSMSSender(value)):
+            case "SMS"
+            where !AddressSyntax.isPhone(value) && !(field == "senderAddress" && AddressSyntax.isSMSSender(value)):
                 fail(field, "address.invalid", "Invalid phone number: \(value)", .string(value))
             default: break
             }
@@ -114,12 +119,16 @@ struct SubmitValidator {
         }
         if let scheduleAt = string(o, "scheduleAt"), !scheduleAt.isEmpty {
             // The Go client sends "0001-01-01T00:00:00Z" and is accepted: any parseable date passes (spec §6).
-            if let t = Timestamp.parseISO8601(scheduleAt) { r.scheduleAt = t } else {
+            if let t = Timestamp.parseISO8601(scheduleAt) {
+                r.scheduleAt = t
+            } else {
                 fail("scheduleAt", "typeMismatch", "Invalid date: \(scheduleAt)", .string(scheduleAt))
             }
         }
         if let dnt = string(o, "deliveryNotificationType"), !Self.notificationTypes.contains(dnt) {
-            fail("deliveryNotificationType", "typeMismatch", "deliveryNotificationType must be NONE, FAILURE or DELIVERY_AND_FAILURE", .string(dnt))
+            fail(
+                "deliveryNotificationType", "typeMismatch",
+                "deliveryNotificationType must be NONE, FAILURE or DELIVERY_AND_FAILURE", .string(dnt))
         }
         switch o["data"] {
         case nil, .null?: break
@@ -130,14 +139,20 @@ struct SubmitValidator {
         case nil, .null?: break
         case .array(let items)?:
             for (i, t) in items.enumerated() {
-                if let s = t.stringValue { r.tags.append(s) } else { fail("tags[\(i)]", "typeMismatch", "tags must be strings", t) }
+                if let s = t.stringValue {
+                    r.tags.append(s)
+                } else {
+                    fail("tags[\(i)]", "typeMismatch", "tags must be strings", t)
+                }
             }
         case let other?: fail("tags", "typeMismatch", "tags must be an array of strings", other)
         }
         checkHeaders(o["headers"], into: &r)
         checkAttachments(o["attachments"], into: &r)
         if let mime = string(o, "mimedata"), !mime.isEmpty {
-            if let bytes = Base64.decode(mime) { r.mimedata = bytes } else {
+            if let bytes = Base64.decode(mime) {
+                r.mimedata = bytes
+            } else {
                 fail("mimedata", "base64.invalid", "mimedata is not valid base64", .string(String(mime.prefix(64))))
             }
         }
@@ -172,17 +187,25 @@ struct SubmitValidator {
                     fail(path, "typeMismatch", "attachment must be an object", a)
                     continue
                 }
-                if (o["contentType"]?.stringValue ?? "").isEmpty { fail("\(path).contentType", "NotNull", "may not be null", o["contentType"] ?? .null) }
+                if (o["contentType"]?.stringValue ?? "").isEmpty {
+                    fail("\(path).contentType", "NotNull", "may not be null", o["contentType"] ?? .null)
+                }
                 if let content = o["content"], !content.isNull {
                     if let s = content.stringValue {
-                        if Base64.decode(s) == nil { fail("\(path).content", "base64.invalid", "content is not valid base64", .string(String(s.prefix(64)))) }
+                        if Base64.decode(s) == nil {
+                            fail(
+                                "\(path).content", "base64.invalid", "content is not valid base64",
+                                .string(String(s.prefix(64))))
+                        }
                     } else {
                         fail("\(path).content", "typeMismatch", "content must be a base64 string", content)
                     }
                 }
                 let disposition = o["disposition"]?.stringValue
                 if let disposition, !Self.dispositions.contains(disposition) {
-                    fail("\(path).disposition", "typeMismatch", "disposition must be attachment, inline or related", .string(disposition))
+                    fail(
+                        "\(path).disposition", "typeMismatch", "disposition must be attachment, inline or related",
+                        .string(disposition))
                 }
                 if disposition == "related", (o["contentId"]?.stringValue ?? "").isEmpty {
                     fail("\(path).contentId", "NotNull", "contentId is required for disposition related", .null)
@@ -199,13 +222,19 @@ enum AddressSyntax {
     /// `local@domain.tld` with no spaces, angle brackets or display name (RFC 5321 mailbox, simplified).
     static func isEmail(_ s: String) -> Bool {
         let u = Array(s.utf8)
-        guard u.count <= 254, let at = u.lastIndex(of: UInt8(ascii: "@")), at > 0, at < u.count - 1 else { return false }
-        let forbidden: Set<UInt8> = [0x20, 0x09, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
-            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\\")]
+        guard u.count <= 254, let at = u.lastIndex(of: UInt8(ascii: "@")), at > 0, at < u.count - 1 else {
+            return false
+        }
+        let forbidden: Set<UInt8> = [
+            0x20, 0x09, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\""), UInt8(ascii: "["), UInt8(ascii: "]"),
+            UInt8(ascii: "\\"),
+        ]
         if u.contains(where: { forbidden.contains($0) || $0 < 0x20 }) { return false }
         if u[..<at].contains(UInt8(ascii: "@")) { return false }
         let domain = u[(at + 1)...]
-        guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".") else { return false }
+        guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".")
+        else { return false }
         return !domain.contains(UInt8(ascii: "_"))
     }
 
@@ -217,6 +246,7 @@ enum AddressSyntax {
 
     /// An alphanumeric SMS originator (at most 11 characters, GSM 03.40).
     static func isSMSSender(_ s: String) -> Bool {
-        (1...11).contains(s.count) && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 32 }
+        (1...11).contains(s.count)
+            && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 32 }
     }
 }

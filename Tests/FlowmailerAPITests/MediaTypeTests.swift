@@ -23,7 +23,11 @@ import Testing
         let token = try h.token()
         let v12 = h.api(.GET, "/545/flows", token: token)
         #expect(v12.headers["Content-Type"] == "application/vnd.flowmailer.v1.12+json;charset=UTF-8")
-        let v4 = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8")])
+        let v4 = h.send(
+            .GET, "/545/flows",
+            headers: [
+                ("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8"),
+            ])
         #expect(v4.status == .ok)
         #expect(v4.headers["Content-Type"] == "application/vnd.flowmailer.v1.4+json;charset=UTF-8")
         let none = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)")])
@@ -33,7 +37,9 @@ import Testing
     @Test func unsupportedAcceptIs406() throws {
         let h = try Harness()
         let token = try h.token()
-        for accept in ["application/vnd.flowmailer.v2.0+json", "application/xml", "application/vnd.flowmailer.v1.13+json"] {
+        for accept in [
+            "application/vnd.flowmailer.v2.0+json", "application/xml", "application/vnd.flowmailer.v1.13+json",
+        ] {
             let r = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)"), ("Accept", accept)])
             #expect(r.status == .notAcceptable, "\(accept)")
             #expect(r.json["allErrors"]?[0]?["code"] == "media.notacceptable")
@@ -43,10 +49,13 @@ import Testing
     @Test func nonJSONBodyIs415ButContentTypeOnGetIsIgnored() throws {
         let h = try Harness()
         let token = try h.token()
-        let xml = h.api(.POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")], body: "<m/>")
+        let xml = h.api(
+            .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")], body: "<m/>")
         #expect(xml.status == .unsupportedMediaType)
         #expect(xml.json["allErrors"]?[0]?["code"] == "media.unsupported")
-        let form = h.api(.POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "a=b")
+        let form = h.api(
+            .POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: "a=b")
         #expect(form.status == .unsupportedMediaType)
         // The PHP SDK sends its JSON Content-Type on GET too, and a text type on a body-less GET is ignored.
         let get = h.api(.GET, "/545/flows", token: token, headers: [("Content-Type", "text/plain")])

@@ -12,8 +12,10 @@ import Testing
         let summer = try #require(Timestamp.parseISO8601("2024-07-01T10:00:00Z"))
         #expect(MailDate.amsterdam(summer) == "Mon, 01 Jul 2024 12:00:00 +0200 (CEST)")
         // Summer time starts on the last Sunday of March at 01:00 UTC (31 March 2024).
-        #expect(MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z"))).hasSuffix("+0100 (CET)"))
-        #expect(MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z"))).hasSuffix("+0200 (CEST)"))
+        #expect(
+            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z"))).hasSuffix("+0100 (CET)"))
+        #expect(
+            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z"))).hasSuffix("+0200 (CEST)"))
         #expect(MailDate.utc(winter) == "Thu, 30 Dec 2021 13:04:08 +0000")
     }
 
@@ -42,12 +44,15 @@ import Testing
         let token = try h.token()
         for range in [
             "2021-12-30T00:00:00Z,2021-12-31T00:00:00Z", "2021-12-30T01:00:00+0100,2021-12-31T01:00:00+0100",
-            "2021-12-30T01:00:00+01:00,2021-12-31T00:00:00%2B00:00", "2021-12-30T00%3A00%3A00Z%2C2021-12-31T00%3A00%3A00Z",
+            "2021-12-30T01:00:00+01:00,2021-12-31T00:00:00%2B00:00",
+            "2021-12-30T00%3A00%3A00Z%2C2021-12-31T00%3A00%3A00Z",
         ] {
             let r = h.api(.GET, "/545/messages;daterange=\(range)", token: token, headers: [("Range", "items=:10")])
             #expect(r.json.arrayValue?.count == 3, "\(range)")
         }
-        let none = h.api(.GET, "/545/messages;daterange=2021-12-31T00:00:00Z,2022-01-01T00:00:00Z", token: token, headers: [("Range", "items=:10")])
+        let none = h.api(
+            .GET, "/545/messages;daterange=2021-12-31T00:00:00Z,2022-01-01T00:00:00Z", token: token,
+            headers: [("Range", "items=:10")])
         #expect(none.json == [])
     }
 }

@@ -26,13 +26,15 @@ import Testing
     @Test func scopeMayBeAbsent() throws {
         let h = try Harness()
         let r = h.send(
-            .POST, "/oauth/token", body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
+            .POST, "/oauth/token",
+            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
         #expect(r.status == .ok)
     }
 
     @Test func badCredentialsAre401WithChallenge() throws {
         let h = try Harness()
-        let r = h.send(.POST, "/oauth/token", body: "client_id=maildouble&client_secret=nope&grant_type=client_credentials")
+        let r = h.send(
+            .POST, "/oauth/token", body: "client_id=maildouble&client_secret=nope&grant_type=client_credentials")
         #expect(r.status == .unauthorized)
         #expect(r.json["error"] == "unauthorized")
         #expect(r.json["error_description"] == "Bad credentials")
@@ -41,7 +43,8 @@ import Testing
 
     @Test func unsupportedGrantAndInvalidScopeAre400() throws {
         let h = try Harness()
-        let grant = h.send(.POST, "/oauth/token", body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=password")
+        let grant = h.send(
+            .POST, "/oauth/token", body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=password")
         #expect(grant.status == .badRequest)
         #expect(grant.json["error"] == "unsupported_grant_type")
         let scope = h.send(
@@ -49,7 +52,8 @@ import Testing
             body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials&scope=flowmailer")
         #expect(scope.status == .badRequest)
         // The SDK source's literal example (spec §1.3).
-        #expect(scope.json == ["error": "invalid_scope", "error_description": "Invalid scope: flowmailer", "scope": "api"])
+        #expect(
+            scope.json == ["error": "invalid_scope", "error_description": "Invalid scope: flowmailer", "scope": "api"])
     }
 
     @Test func tokenExpiresOnTheEmulatorClock() throws {
@@ -68,7 +72,9 @@ import Testing
 
     @Test func configurableLifetime() throws {
         let h = try Harness(options: .init(tokenLifetimeSeconds: 5))
-        let r = h.send(.POST, "/oauth/token", body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
+        let r = h.send(
+            .POST, "/oauth/token",
+            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
         #expect(r.json["expires_in"] == 5)
     }
 
@@ -103,7 +109,8 @@ import Testing
 
     @Test func rateLimitAnswers429WithRetryAfter() throws {
         // A frozen clock keeps all requests in one window (a real clock could straddle a boundary).
-        let h = try Harness(options: .init(rateLimitPerSecond: 2), clock: EmulatorClock(frozenAtMillis: 1_700_000_000_000))
+        let h = try Harness(
+            options: .init(rateLimitPerSecond: 2), clock: EmulatorClock(frozenAtMillis: 1_700_000_000_000))
         let token = try h.token()
         #expect(h.api(.GET, "/545/flows", token: token).status == .ok)
         #expect(h.api(.GET, "/545/flows", token: token).status == .ok)

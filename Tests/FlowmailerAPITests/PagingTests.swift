@@ -31,7 +31,10 @@ import Testing
         let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", "items=1-10")])
         #expect(r.status == .partialContent)
         #expect(r.headers["Content-Range"] == "items 1-3/3")
-        #expect(r.json.arrayValue?.map { $0["id"] } == ["202112301304100c7ded281d3069537b", "20211230130412891aae52e2f9e6ed11"])
+        #expect(
+            r.json.arrayValue?.map { $0["id"] } == [
+                "202112301304100c7ded281d3069537b", "20211230130412891aae52e2f9e6ed11",
+            ])
     }
 
     @Test func badRangeIs400() throws {
@@ -46,11 +49,15 @@ import Testing
         let h = try Harness()
         let token = try h.token()
         let desc = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", "items=:2")])
-        #expect(desc.json.arrayValue?.map { $0["id"] } == ["20211230130412891aae52e2f9e6ed11", "202112301304100c7ded281d3069537b"])
+        #expect(
+            desc.json.arrayValue?.map { $0["id"] } == [
+                "20211230130412891aae52e2f9e6ed11", "202112301304100c7ded281d3069537b",
+            ])
         let next = try #require(desc.headers["Next-Range"])
         let rest = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", next)])
         #expect(rest.json.arrayValue?.map { $0["id"] } == ["20211230130407e3b36e2e92fdbefc86"])
-        let submitted = h.api(.GET, "/545/messages?sortfield=SUBMITTED", token: token, headers: [("Range", "items=:10")])
+        let submitted = h.api(
+            .GET, "/545/messages?sortfield=SUBMITTED", token: token, headers: [("Range", "items=:10")])
         #expect(submitted.json.arrayValue?.count == 3)
         #expect(h.api(.GET, "/545/messages?sortfield=NAME", token: token).status == .badRequest)
     }
@@ -92,8 +99,11 @@ import Testing
             // Page 3's start reference, sent back with `<`, yields page 2.
             let contentRange = try #require(pages[2]["Content-Range"])
             let startRef = contentRange.dropFirst("items ".count).split(separator: ":")[0]
-            let back = h.api(.GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", "items=\(startRef):4")])
-            #expect(back.json.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(expected[4..<8]), "\(order) backwards")
+            let back = h.api(
+                .GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", "items=\(startRef):4")])
+            #expect(
+                back.json.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(expected[4..<8]),
+                "\(order) backwards")
         }
     }
 

@@ -23,10 +23,15 @@ import Testing
         let token = try h.token()
         let bad = h.api(.POST, "/545/templates", token: token, body: #"{"mimeType":"text/rtf"}"#)
         #expect(bad.status == .badRequest)
-        #expect(Set(bad.json["allErrors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []) == ["description", "templateEngine", "mimeType"])
+        #expect(
+            Set(bad.json["allErrors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []) == [
+                "description", "templateEngine", "mimeType",
+            ])
         let created = h.api(
             .POST, "/545/templates", token: token,
-            body: #"{"description":"welcome","mimeType":"text/html","templateEngine":"freemarker-2.3.20","data":"<p>hi</p>"}"#)
+            body:
+                #"{"description":"welcome","mimeType":"text/html","templateEngine":"freemarker-2.3.20","data":"<p>hi</p>"}"#
+        )
         #expect(created.status == .created)
         #expect(created.body.isEmpty)
         let location = try #require(created.headers["Location"])
@@ -49,17 +54,24 @@ import Testing
         let token = try h.token()
         let created = h.api(.POST, "/545/flows", token: token, body: #"{"description":"invoices","templateId":"1"}"#)
         let flowId = String(try #require(created.headers["Location"]).split(separator: "/").last!)
-        #expect(h.api(.PUT, "/545/flows/\(flowId)/rule", token: token, body: #"{"flowSelector":"invoice"}"#).status == .ok)
+        #expect(
+            h.api(.PUT, "/545/flows/\(flowId)/rule", token: token, body: #"{"flowSelector":"invoice"}"#).status == .ok)
         let id = try h.submit(token: token, extra: #","flowSelector":"invoice""#)
-        #expect(h.api(.GET, "/545/messages/\(id)", token: token).json["flow"] == ["id": .string(flowId), "description": "invoices"])
-        let put = h.api(.PUT, "/545/flows/\(flowId)", token: token, body: #"{"description":"invoices v2","templateId":"1"}"#)
+        #expect(
+            h.api(.GET, "/545/messages/\(id)", token: token).json["flow"] == [
+                "id": .string(flowId), "description": "invoices",
+            ])
+        let put = h.api(
+            .PUT, "/545/flows/\(flowId)", token: token, body: #"{"description":"invoices v2","templateId":"1"}"#)
         #expect(put.json["description"] == "invoices v2")
     }
 
     @Test func credentialsCreatedAreUsableForTokens() throws {
         let h = try Harness()
         let token = try h.token()
-        let r = h.api(.POST, "/545/api_credentials", token: token, body: #"{"description":"ci","roles":["FEATURE_SUBMITMESSAGE"],"sourceId":"6953"}"#)
+        let r = h.api(
+            .POST, "/545/api_credentials", token: token,
+            body: #"{"description":"ci","roles":["FEATURE_SUBMITMESSAGE"],"sourceId":"6953"}"#)
         #expect(r.status == .ok)
         let clientId = try #require(r.json["clientId"]?.stringValue)
         let secret = try #require(r.json["clientSecret"]?.stringValue)
@@ -78,7 +90,9 @@ import Testing
         let processed = stats.json["list"]?.arrayValue?.first { $0["name"] == "processed" }
         #expect(processed?["samples"]?[0]?["value"] == 2)
         #expect(h.api(.GET, "/545/messagestats", token: token).status == .badRequest)
-        let recipient = h.api(.GET, "/545/recipient/richard@flowmailer.local;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z", token: token)
+        let recipient = h.api(
+            .GET, "/545/recipient/richard@flowmailer.local;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z",
+            token: token)
         #expect(recipient.json["messageSummary"]?["delivered"] == 2)
         let domain = h.api(.POST, "/545/sender_domains", token: token, body: #"{"senderDomain":"example.com"}"#)
         #expect(domain.status == .created)
@@ -103,6 +117,8 @@ import Testing
         #expect(r.status == .created)
         #expect(r.headers["Location"] == "http://api.flowmailer.net/accounts/546")
         let submitOnly = try h.token("maildouble-submit", "maildouble-submit-secret")
-        #expect(h.api(.POST, "/accounts", token: submitOnly, body: #"{"type":"CUSTOMER","description":"x"}"#).status == .forbidden)
+        #expect(
+            h.api(.POST, "/accounts", token: submitOnly, body: #"{"type":"CUSTOMER","description":"x"}"#).status
+                == .forbidden)
     }
 }

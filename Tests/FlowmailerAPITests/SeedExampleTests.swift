@@ -226,8 +226,16 @@ import Testing
         }
         """#
 
-    static let keys2 = ["submitted", "id", "transactionId", "messageIdHeader", "messageType", "source", "flow", "senderAddress", "recipientAddress", "backendStart", "backendDone", "headersIn", "headersOut", "onlineLink", "status", "subject", "from", "events", "messageDetailsLink", "fromAddress", "toAddressList"]
-    static let keys3 = ["submitted", "id", "transactionId", "messageIdHeader", "messageType", "source", "flow", "senderAddress", "recipientAddress", "backendStart", "backendDone", "headersIn", "status", "subject", "from", "events", "fromAddress", "toAddressList"]
+    static let keys2 = [
+        "submitted", "id", "transactionId", "messageIdHeader", "messageType", "source", "flow", "senderAddress",
+        "recipientAddress", "backendStart", "backendDone", "headersIn", "headersOut", "onlineLink", "status", "subject",
+        "from", "events", "messageDetailsLink", "fromAddress", "toAddressList",
+    ]
+    static let keys3 = [
+        "submitted", "id", "transactionId", "messageIdHeader", "messageType", "source", "flow", "senderAddress",
+        "recipientAddress", "backendStart", "backendDone", "headersIn", "status", "subject", "from", "events",
+        "fromAddress", "toAddressList",
+    ]
 
     func seedResponse() throws -> Response {
         let h = try Harness()
@@ -271,14 +279,17 @@ import Testing
             for (k, v) in e { try expectSameOrderAndValues(a[k] ?? .null, v, path: path + "." + k) }
         case (.array(let a), .array(let e)):
             #expect(a.count == e.count, "count at \(path)")
-            for (i, v) in zip(a.indices, e) where i < a.count { try expectSameOrderAndValues(a[i], v, path: path + "[\(i)]") }
+            for (i, v) in zip(a.indices, e) where i < a.count {
+                try expectSameOrderAndValues(a[i], v, path: path + "[\(i)]")
+            }
         default:
             #expect(actual == expected, "value at \(path)")
         }
     }
 
     @Test func referenceKeysDecodeToInsertTimeAndId() throws {
-        let key = try #require(PageKey(encoded: "94U34C1I64OJ4CPG64PJ0D1H6OO34CPI60P32C9I6CO32CPG6GO3EP9JC8PJCP9ICKSJ4PJ4C9IMCOPO6O"))
+        let key = try #require(
+            PageKey(encoded: "94U34C1I64OJ4CPG64PJ0D1H6OO34CPI60P32C9I6CO32CPG6GO3EP9JC8PJCP9ICKSJ4PJ4C9IMCOPO6O"))
         #expect(key.field == UInt8(ascii: "I"))
         #expect(!key.after)
         #expect(Timestamp(millis: key.millis).iso8601() == "2021-12-30T13:04:16.023Z")
@@ -300,10 +311,13 @@ import Testing
         let h = try Harness()
         let token = try h.token()
         let r = h.api(
-            .GET, "/545/messages;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z?addevents=0&addheaders=0&addonlinelink=0&addtags=0",
+            .GET,
+            "/545/messages;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z?addevents=0&addheaders=0&addonlinelink=0&addtags=0",
             token: token, headers: [("Range", "items=:10")])
         let first = try #require(r.json[0]?.objectValue)
-        #expect(!first.contains("events") && !first.contains("headersIn") && !first.contains("onlineLink") && !first.contains("tags"))
+        #expect(
+            !first.contains("events") && !first.contains("headersIn") && !first.contains("onlineLink")
+                && !first.contains("tags"))
         #expect(first.contains("messageDetailsLink"))
     }
 }

@@ -11,7 +11,9 @@ import Testing
         let token = try h.token()
         let r = h.api(
             .POST, "/545/messages/submit", token: token,
-            body: #"{"messageType":"EMAIL","senderAddress":"casper@flowmailer.com","recipientAddress":"casper@flowmailer.com","subject":"test 123","text":"bla"}"#)
+            body:
+                #"{"messageType":"EMAIL","senderAddress":"casper@flowmailer.com","recipientAddress":"casper@flowmailer.com","subject":"test 123","text":"bla"}"#
+        )
         #expect(r.status == .created)
         #expect(r.body.isEmpty)
         let location = try #require(r.headers["Location"])
@@ -26,8 +28,11 @@ import Testing
         var headers = HTTPHeaders([("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")])
         headers.add(name: "Accept", value: "*/*")
         let r = h.router.respond(
-            to: Request(method: .POST, target: "/545/messages/submit", headers: headers,
-                body: Array(#"{"messageType":"SMS","senderAddress":"Shop","recipientAddress":"+31612345678","text":"hi"}"#.utf8)))
+            to: Request(
+                method: .POST, target: "/545/messages/submit", headers: headers,
+                body: Array(
+                    #"{"messageType":"SMS","senderAddress":"Shop","recipientAddress":"+31612345678","text":"hi"}"#.utf8)
+            ))
         #expect(r.status == .created)
         #expect(r.headers["Location"]?.hasPrefix("https://api.flowmailer.net/545/messages/") == true)
     }
@@ -37,13 +42,20 @@ import Testing
         let token = try h.token()
         let r = h.api(
             .POST, "/545/messages/submit", token: token,
-            body: #"{"messageType":"FAX","senderAddress":"Casper <casper@x.com>","subject":5,"attachments":[{"content":"!!"}],"tags":"a"}"#)
+            body:
+                #"{"messageType":"FAX","senderAddress":"Casper <casper@x.com>","subject":5,"attachments":[{"content":"!!"}],"tags":"a"}"#
+        )
         #expect(r.status == .badRequest)
         let errors = try #require(r.json["allErrors"]?.arrayValue)
         let fields = Set(errors.compactMap { $0["field"]?.stringValue })
-        #expect(fields.isSuperset(of: ["messageType", "senderAddress", "recipientAddress", "subject", "attachments[0].contentType", "attachments[0].content", "tags"]))
+        #expect(
+            fields.isSuperset(of: [
+                "messageType", "senderAddress", "recipientAddress", "subject", "attachments[0].contentType",
+                "attachments[0].content", "tags",
+            ]))
         for e in errors {
-            #expect(e.objectValue?.keys == ["code", "defaultMessage", "field", "objectName", "rejectedValue", "arguments"])
+            #expect(
+                e.objectValue?.keys == ["code", "defaultMessage", "field", "objectName", "rejectedValue", "arguments"])
             #expect(e["objectName"] == "restSubmitMessage")
         }
         #expect(errors.first { $0["field"] == "recipientAddress" }?["code"] == "NotNull")
@@ -65,7 +77,9 @@ import Testing
         let text = String(repeating: "x", count: 10_485_760)
         let r = h.api(
             .POST, "/545/messages/submit", token: token,
-            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","text":"\#(text)"}"#)
+            body:
+                #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","text":"\#(text)"}"#
+        )
         #expect(r.status == .badRequest)
         #expect(r.json["allErrors"]?[0]?["code"] == "message.toobig")
         #expect(r.json["allErrors"]?[0]?["defaultMessage"]?.stringValue?.hasSuffix(" > 10485760") == true)
@@ -76,7 +90,9 @@ import Testing
         let token = try h.token()
         let r = h.api(
             .POST, "/545/messages/submit", token: token,
-            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","mimedata":"U3ViamVjdDogaGkNCg0K\naGVsbG8=\n","headers":{"X-Foo":"bar"},"scheduleAt":"0001-01-01T00:00:00Z","data":{}}"#)
+            body:
+                #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","mimedata":"U3ViamVjdDogaGkNCg0K\naGVsbG8=\n","headers":{"X-Foo":"bar"},"scheduleAt":"0001-01-01T00:00:00Z","data":{}}"#
+        )
         #expect(r.status == .created)
     }
 
@@ -112,7 +128,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("bounce@example.com", "HARDBOUNCE"), ("softbounce+1@example.com", "SOFTBOUNCE"), ("error@example.com", "ERROR"),
+        ("bounce@example.com", "HARDBOUNCE"), ("softbounce+1@example.com", "SOFTBOUNCE"),
+        ("error@example.com", "ERROR"),
         ("clicked@example.com", "CLICKED"), ("complaint@example.com", "COMPLAINT"), ("discard@example.com", "DISCARD"),
         ("openai@example.com", "DELIVERED"),
     ])

@@ -12,7 +12,9 @@ import Testing
         var accounts = fixtures["accounts"]?.arrayValue ?? []
         accounts.append([
             "id": "546", "description": "other",
-            "credentials": [["id": "9001", "clientId": "other", "clientSecret": "other-secret", "roles": ["ROLE_ADMIN"]]],
+            "credentials": [
+                ["id": "9001", "clientId": "other", "clientSecret": "other-secret", "roles": ["ROLE_ADMIN"]]
+            ],
             "sources": [["id": "9100", "description": "other source", "type": "API"]],
         ])
         fixtures["accounts"] = .array(accounts)

@@ -19,7 +19,8 @@ struct Harness: Sendable {
     let api: FlowmailerAPI
     let router: Router
 
-    init(fixtures: JSON? = nil, options: FlowmailerAPI.Options = .init(), clock: EmulatorClock = EmulatorClock()) throws {
+    init(fixtures: JSON? = nil, options: FlowmailerAPI.Options = .init(), clock: EmulatorClock = EmulatorClock()) throws
+    {
         self.clock = clock
         api = try FlowmailerAPI(clock: clock, fixtures: try fixtures ?? defaultFixtures(), options: options)
         router = api.makeRouter()
@@ -30,7 +31,9 @@ struct Harness: Sendable {
         host: String = "api.flowmailer.net"
     ) -> Response {
         var h = HTTPHeaders([("Host", host)] + headers)
-        if body != nil, h["Content-Type"] == nil { h.add(name: "Content-Type", value: "application/vnd.flowmailer.v1.12+json") }
+        if body != nil, h["Content-Type"] == nil {
+            h.add(name: "Content-Type", value: "application/vnd.flowmailer.v1.12+json")
+        }
         return router.respond(to: Request(method: method, target: target, headers: h, body: Array((body ?? "").utf8)))
     }
 
@@ -49,12 +52,15 @@ struct Harness: Sendable {
     ) -> Response {
         send(
             method, target,
-            headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.12+json")] + headers,
+            headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.12+json")]
+                + headers,
             body: body)
     }
 
     /// Submits a minimal email and returns the new message id from `Location`.
-    func submit(token: String, account: String = "545", to recipient: String = "someone@example.com", extra: String = "")
+    func submit(
+        token: String, account: String = "545", to recipient: String = "someone@example.com", extra: String = ""
+    )
         throws -> String
     {
         let body = """
