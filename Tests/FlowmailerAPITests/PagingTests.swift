@@ -74,6 +74,59 @@ import Testing
         #expect(events.headers["Next-Range"] != nil)
     }
 
+    /// The SDK's documented sync loop (spec §3.4): follow `Next-Range` until it is absent, store the last
+    /// reference, and later resume from it to get exactly the messages that arrived since.
+    @Test func savedReferencePollsOnlyNewMessages() throws {
+        let h = try Harness()
+        let token = try h.token()
+        var reference = "items=:2"
+        var seen: [String] = []
+        while true {
+            let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", reference)])
+            #expect(r.status == .partialContent)
+            guard let next = r.headers["Next-Range"] else { break }
+            // ContentRange::fromString: "items START:END/*"; Next-Range reuses END.
+            let contentRange = try #require(r.headers["Content-Range"])
+            #expect(contentRange.hasSuffix("/*"))
+            let end = contentRange.dropFirst("items ".count).dropLast(2).split(separator: ":")[1]
+            #expect(next == "items=\(end):2")
+            seen += r.json.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            reference = next
+        }
+        #expect(seen.count == 3)
+        let a = try h.submit(token: token)
+        let b = try h.submit(token: token)
+        let later = h.api(.GET, "/545/messages", token: token, headers: [("Range", reference)])
+        #expect(later.json.arrayValue?.compactMap { $0["id"]?.stringValue } == [a, b])
+    }
+
+    /// Events page newest first; events that appear meanwhile are newer, so paging on never repeats one.
+    @Test func eventPagesAreDisjoint() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        for i in 0..<5 { _ = try h.submit(token: token, to: "u\(i)@example.com") }
+        clock.advance(bySeconds: 3)
+        var range = "items=:4"
+        var keys: [String] = []
+        var pages = 0
+        while true {
+            let r = h.api(.GET, "/545/message_events", token: token, headers: [("Range", range)])
+            guard let next = r.headers["Next-Range"] else { break }
+            keys +=
+                r.json.arrayValue?.map { "\($0["messageId"]?.stringValue ?? "")/\($0["type"]?.stringValue ?? "")" }
+                ?? []
+            if pages == 0 {
+                _ = try h.submit(token: token)  // a newer message: its events sort before the current position
+                clock.advance(bySeconds: 3)
+            }
+            pages += 1
+            range = next
+        }
+        #expect(Set(keys).count == keys.count)
+        #expect(keys.count == 5 * 3 + 8)  // 5 delivered messages + the 8 events of the fixture messages
+    }
+
     /// Several threads submit while another follows `Next-Range` from `items=:N`; once the submitters are done
     /// the reader drains the rest. Every message must be seen exactly once (spec §3.2 keyset stability).
     /// The keyset fast path agrees with offset paging both ways, and a page's start ref reads backwards.
