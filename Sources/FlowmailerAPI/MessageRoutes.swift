@@ -61,15 +61,21 @@ extension FlowmailerAPI {
         let account = Self.account(request)
         let submit = try SubmitValidator.validate(body: request.body)
         let sourceId = request.context[AuthMiddleware.sourceKey] ?? ""
-        let stored = try store.write(account) { a throws(HTTPError) in
-            let now = clock.now()
-            let recipient = submit.recipientAddress.lowercased()
-            let context = MessageLife.Context(
-                account: account, source: Self.source(a, sourceId), flow: Self.selectFlow(a, submit),
-                now: now, remoteIP: Self.remoteIP(request),
-                filtered: Self.filters(a, at: now).contains { $0.address.lowercased() == recipient })
-            return a.insert(MessageLife.make(submit, context))
+        let now = clock.now()
+        let recipient = submit.recipientAddress.lowercased()
+        let (source, flow, filtered) = try store.read(account) { a in
+            (
+                Self.source(a, sourceId), Self.selectFlow(a, submit),
+                Self.filters(a, at: now).contains { $0.address.lowercased() == recipient }
+            )
         }
+        // The message is built outside the lock; only the append (which fixes its insert time) is inside.
+        let message = MessageLife.make(
+            submit,
+            .init(
+                account: account, source: source, flow: flow, now: now, remoteIP: Self.remoteIP(request),
+                filtered: filtered))
+        let stored = try store.write(account) { a in a.insert(message) }
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 
