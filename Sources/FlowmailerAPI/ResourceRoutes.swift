@@ -38,11 +38,17 @@ struct ResourceKind: Sendable {
     )
     static let credentials = ResourceKind(
         path: "api_credentials", table: "api_credentials", what: "Credentials", required: [], postReturnsObject: true)
+    /// Only in an older edition of the reference (RonSijm's client, spec §5.3); required fields unknown (inferred: none).
+    static let senderIdentities = ResourceKind(
+        path: "sender_identities", table: "sender_identities", what: "Sender identity", required: [],
+        enums: [:])
 }
 
 extension FlowmailerAPI {
     func addResourceRoutes(to router: inout Router) {
-        for kind in [ResourceKind.flows, .sources, .templates, .senderDomains, .eventFlows, .credentials] {
+        for kind in [
+            ResourceKind.flows, .sources, .templates, .senderDomains, .eventFlows, .credentials, .senderIdentities,
+        ] {
             addCRUD(kind, to: &router)
         }
         router.get("/{account_id}/roles") { [self] request in

@@ -121,4 +121,14 @@ import Testing
             h.api(.POST, "/accounts", token: submitOnly, body: #"{"type":"CUSTOMER","description":"x"}"#).status
                 == .forbidden)
     }
+
+    @Test func senderIdentitiesAreStored() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let r = h.api(
+            .POST, "/545/sender_identities", token: token,
+            body: #"{"senderEmail":"news@example.com","senderName":"News"}"#)
+        #expect(r.status == .created)
+        #expect(h.api(.GET, "/545/sender_identities", token: token).json[0]?["senderName"] == "News")
+    }
 }
