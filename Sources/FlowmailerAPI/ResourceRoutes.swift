@@ -40,8 +40,7 @@ struct ResourceKind: Sendable {
         path: "api_credentials", table: "api_credentials", what: "Credentials", required: [], postReturnsObject: true)
     /// Only in an older edition of the reference (RonSijm's client, spec §5.3); required fields unknown (inferred: none).
     static let senderIdentities = ResourceKind(
-        path: "sender_identities", table: "sender_identities", what: "Sender identity", required: [],
-        enums: [:])
+        path: "sender_identities", table: "sender_identities", what: "Sender identity", required: [])
 }
 
 extension FlowmailerAPI {
