@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// The Flowmailer (SendPro) REST API v1.12 emulator: OAuth2 client-credentials tokens, the account-scoped
+/// `/{account_id}/…` resources, `Range` paging and the `allErrors` error format. State is per account and
+/// lives on the emulator clock (a submitted message is delivered as the clock moves, without timers).
+public final class FlowmailerAPI: Sendable {
+    /// Tunables the CLI exposes.
+    public struct Options: Sendable {
+        /// `expires_in` of issued tokens, in emulator seconds (Flowmailer issues 60, spec §1.2).
+        public var tokenLifetimeSeconds: Int
+        /// Requests per second per account; 0 disables the limit (`--flowmailer-rate-limit`).
+        public var rateLimitPerSecond: Int
+
+        /// - Parameters:
+        ///   - tokenLifetimeSeconds: token lifetime in seconds of emulator time.
+        ///   - rateLimitPerSecond: per-account request limit, 0 = off.
+        public init(tokenLifetimeSeconds: Int = 60, rateLimitPerSecond: Int = 0) {
+            self.tokenLifetimeSeconds = tokenLifetimeSeconds
+            self.rateLimitPerSecond = rateLimitPerSecond
+        }
+    }
+
+    let clock: EmulatorClock
+    let options: Options
+    let store: Store
+    let tokens: TokenStore
+    let limiter: RateLimiter
+    /// The parsed fixtures, kept for `reset()`.
+    let fixtures: JSON?
+
+    /// - Parameters:
+    ///   - clock: the emulator clock (token expiry, message life).
+    ///   - fixtures: the parsed `fixtures/flowmailer.json`; nil starts with no accounts.
+    ///   - options: token lifetime and rate limit.
+    /// - Throws: when the fixtures do not have the expected shape.
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
+        self.clock = clock
+        self.options = options
+        self.fixtures = fixtures
+        self.store = Store(accounts: try FixtureLoader.accounts(from: fixtures))
+        self.tokens = TokenStore(clock: clock)
+        self.limiter = RateLimiter(limit: options.rateLimitPerSecond, clock: clock)
+    }
+
+    /// Forgets everything done since start-up: accounts return to their fixtures, issued tokens and
+    /// rate-limit windows are dropped. Other vendors are untouched.
+    public func reset() {
+        // The fixtures parsed once already at init, so loading them again cannot fail.
+        store.replaceAll(with: (try? FixtureLoader.accounts(from: fixtures)) ?? [])
+        tokens.removeAll()
+        limiter.reset()
+    }
+
+    /// The router with every Flowmailer route, its middleware, and Flowmailer-format 404/405/500 answers.
+    /// It claims requests for `api.flowmailer.net` / `login.flowmailer.net` and paths whose first segment is
+    /// numeric (an account id) or `oauth`.
+    public func makeRouter() -> Router {
+        var router = Router()
+        router.use(AuthMiddleware(tokens: tokens))
+        router.use(RateLimitMiddleware(limiter: limiter))
+        router.use(MediaTypeMiddleware())
+        let oauth = OAuthHandler(
+            store: store, tokens: tokens, clock: clock, lifetimeSeconds: options.tokenLifetimeSeconds)
+        router.post("/oauth/token") { try oauth.token($0) }
+        addMessageRoutes(to: &router)
+        addMessageListRoutes(to: &router)
+        addResourceRoutes(to: &router)
+        addFlowRoutes(to: &router)
+        addStatsRoutes(to: &router)
+        router.notFound = { request in
+            FlowmailerError.response(
+                .notFound, [FieldError(code: "notfound", defaultMessage: "No resource at \(request.rawPath)")])
+        }
+        router.methodNotAllowed = { request, _ in
+            FlowmailerError.response(
+                .methodNotAllowed,
+                [
+                    FieldError(
+                        code: "method.notallowed", defaultMessage: "Request method '\(request.method)' not supported")
+                ])
+        }
+        router.internalError = { _, _ in
+            FlowmailerError.response(
+                .internalServerError, [FieldError(code: "internal", defaultMessage: "Internal Server Error")])
+        }
+        router.claims = { request in
+            if let host = request.host, host == "api.flowmailer.net" || host == "login.flowmailer.net" { return true }
+            guard let first = PathPrefix.segments(request, limit: 1).first else { return false }
+            return first == "oauth" || (!first.isEmpty && first.utf8.allSatisfy { $0 >= 48 && $0 <= 57 })
+        }
+        return router
+    }
+
+    // MARK: Helpers shared by the route files
+
+    /// A JSON answer in the Flowmailer media type (the media middleware swaps the version when asked).
+    static func json(_ value: JSON, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders()) -> Response {
+        .json(value, status: status, headers: headers, contentType: FlowmailerError.contentType)
+    }
+
+    /// `201 Created`, empty body, `Location` of the new resource (spec §2.5).
+    static func created(_ request: Request, path: String) -> Response {
+        var response = Response(status: .created)
+        response.headers.add(name: "Location", value: baseURL(request) + path)
+        return response
+    }
+
+    /// Absolute base URL as the client reached us, else the real API host.
+    static func baseURL(_ request: Request) -> String {
+        guard let host = request.headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " })
+        else {
+            return "https://api.flowmailer.net"
+        }
+        return (request.isSecure ? "https" : "http") + "://" + host
+    }
+
+    /// The account in the path (already checked against the token by `AuthMiddleware`).
+    static func account(_ request: Request) -> String { request.parameter("account_id") }
+
+    /// The parsed JSON object body, or a 400 `allErrors`.
+    static func objectBody(_ request: Request) throws(HTTPError) -> JSONObject {
+        let json: JSON
+        do { json = try request.jsonBody() } catch {
+            throw FlowmailerError.badRequest(code: "message.unreadable", "Could not read JSON: \(error.description)")
+        }
+        guard let object = json.objectValue else {
+            throw FlowmailerError.badRequest(
+                code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
+        }
+        return object
+    }
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// A `{"id","description"}` reference (ObjectDescription, spec §6).
+struct ObjectRef: Sendable, Equatable {
+    var id: String
+    var description: String
+    var json: JSON { ["id": .string(id), "description": .string(description)] }
+}
+
+/// An email `Address` (`{"name","address"}`).
+struct Address: Sendable, Equatable {
+    var name: String?
+    var address: String
+    var json: JSON { ["name": .string(name), "address": .string(address)] }
+}
+
+/// One message event. It becomes visible once emulator time reaches `inserted` (its database insert date),
+/// which is how a submitted message lives its life without timers.
+struct MessageEvent: Sendable {
+    var id: String?
+    var type: String
+    var received: Timestamp
+    var inserted: Timestamp
+    var snippet: String? = nil
+    var mta: String? = nil
+    var data: String? = nil
+    var sourceMta: String? = nil
+    var subType: String? = nil
+    var extraData: JSON? = nil
+    var linkTarget: String? = nil
+
+    /// Field order of the official example (spec §8.1); `sourceMta`, `subType`, `extraData` only when set.
+    func json(messageId: String, tags: [String]? = nil) -> JSON {
+        var o = JSONObject([
+            ("id", .string(id)), ("messageId", .string(messageId)), ("type", .string(type)),
+            ("received", .string(received.iso8601())), ("inserted", .string(inserted.iso8601())),
+            ("snippet", .string(snippet)), ("mta", .string(mta)), ("data", .string(data)),
+        ])
+        if let sourceMta { o["sourceMta"] = .string(sourceMta) }
+        if let subType { o["subType"] = .string(subType) }
+        if let linkTarget { o["linkTarget"] = .string(linkTarget) }
+        if let extraData { o["extraData"] = extraData }
+        if let tags { o["messageTags"] = .array(tags.map { .string($0) }) }
+        return .object(o)
+    }
+}
+
+/// A stored message. Fixture messages carry their whole history; submitted ones carry a planned history
+/// whose parts appear as the emulator clock passes their times (`processedAt`, each event's `inserted`).
+struct StoredMessage: Sendable {
+    var id: String
+    var submitted: Timestamp
+    /// Insert time: the keyset sort value for `sortfield=INSERTED` (spec §3.2). Strictly increasing per account.
+    var inserted: Timestamp
+    var transactionId: String
+    var messageType: String
+    var source: ObjectRef
+    var flow: ObjectRef
+    var senderAddress: String
+    var recipientAddress: String
+    var subject: String?
+    var from: String?
+    var fromAddress: Address?
+    var toAddressList: [Address]
+    var headersIn: [(name: String, value: String)]
+    var tags: [String]
+
+    // Planned history.
+    var backendStart: Timestamp?
+    var backendDone: Timestamp?
+    /// When processing finished and `messageIdHeader`, `headersOut` and the links exist; nil if it never does.
+    var processedAt: Timestamp?
+    var messageIdHeader: String?
+    var headersOut: [(name: String, value: String)]?
+    var onlineLink: String?
+    var messageDetailsLink: String?
+    var events: [MessageEvent]  // newest first (by received)
+    /// A status pinned by fixtures; otherwise the newest visible event's type.
+    var fixedStatus: String?
+
+    // Content kept for the archive endpoints.
+    var text: String?
+    var html: String?
+    var data: JSON?
+    var attachments: [JSON]
+    var flowSelector: String?
+    /// Serialized forms once settled (see `RenderCache`).
+    var cache = RenderCache()
+
+    func visibleEvents(at now: Timestamp) -> [MessageEvent] { events.filter { $0.inserted <= now } }
+
+    func isProcessed(at now: Timestamp) -> Bool { processedAt.map { $0 <= now } ?? false }
+
+    func status(at now: Timestamp) -> String {
+        if let fixedStatus { return fixedStatus }
+        return visibleEvents(at: now).first?.type ?? "SUBMITTED"
+    }
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// What happens to a submitted message, chosen from the recipient's local part (documented in the README).
+/// The official example shows DELIVERED and ERROR lives; the others follow the help centre's states (spec §7.3).
+enum Outcome: String, CaseIterable, Sendable {
+    case delivered, hardbounce, softbounce, error, reject, discard, complaint, opened, clicked, attempt
+
+    /// Keyword → outcome; matches `keyword@…` or `keyword` followed by `+ - . _` or a digit (`bounce+42@x.test`).
+    static let keywords: [(String, Outcome)] = [
+        ("hardbounce", .hardbounce), ("bounce", .hardbounce), ("softbounce", .softbounce), ("error", .error),
+        ("reject", .reject), ("discard", .discard), ("complaint", .complaint), ("spam", .complaint),
+        ("opened", .opened), ("open", .opened), ("clicked", .clicked), ("click", .clicked), ("attempt", .attempt),
+        ("deferred", .attempt),
+    ]
+
+    static func forRecipient(_ address: String) -> Outcome {
+        let local = (address.split(separator: "@", maxSplits: 1).first.map(String.init) ?? address).lowercased()
+        for (keyword, outcome) in keywords where local.hasPrefix(keyword) {
+            let rest = local.dropFirst(keyword.count)
+            guard let next = rest.first else { return outcome }
+            if "+-._".contains(next) || next.isNumber { return outcome }
+        }
+        return .delivered
+    }
+}
+
+/// Builds a submitted message with its whole planned history. Times are offsets from the insert time; the
+/// real service took 6–20 s (official example), compressed here so that a test advances the clock by seconds.
+enum MessageLife {
+    static let backendStartDelay: Int64 = 400
+    static let processedDelay: Int64 = 1_200
+    static let deliveredDelay: Int64 = 2_000
+    static let engagementDelay: Int64 = 5_000
+
+    struct Context {
+        var account: String
+        var source: ObjectRef
+        var flow: ObjectRef
+        var now: Timestamp
+        var remoteIP: String
+        /// The recipient is on the account's recipient filter: the message is rejected (help centre, spec §7.3).
+        var filtered = false
+    }
+
+    static func make(_ r: SubmitRequest, _ c: Context) -> StoredMessage {
+        // `submitted` has whole seconds (every official example ends in .000) and the id starts with them.
+        let submitted = Timestamp(millis: c.now.seconds * 1000)
+        var rng = FastRandom()
+        let id = submitted.compact() + rng.hex(18)
+        let inserted = c.now
+        let isEmail = r.messageType == "EMAIL"
+        let fromAddress = r.headerFromAddress ?? r.senderAddress
+        let toAddress = r.headerToAddress ?? r.recipientAddress
+        let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
+
+        var headersIn: [(name: String, value: String)] = []
+        if isEmail {
+            let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
+            headersIn.append(("Received", received + "; " + MailDate.amsterdam(submitted)))
+            headersIn.append(("MIME-Version", "1.0"))
+            headersIn.append(("From", MailDate.mailbox(r.headerFromName, fromAddress)))
+            headersIn.append(("To", MailDate.mailbox(r.headerToName, toAddress)))
+            headersIn += r.headers
+            if let subject = r.subject { headersIn.append(("Subject", subject)) }
+            if r.html != nil {
+                headersIn.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(rng.hex(12))\""))
+            } else {
+                headersIn.append(("Content-Type", "text/plain; charset=UTF-8"))
+                headersIn.append(("Content-Transfer-Encoding", "quoted-printable"))
+            }
+        }
+        // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
+        let start = max(inserted, r.scheduleAt ?? inserted)
+        let at = { (delay: Int64) in start.adding(millis: delay) }
+        var m = StoredMessage(
+            id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
+            source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
+            subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
+            fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
+            toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
+            headersIn: headersIn, tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
+            processedAt: at(processedDelay), messageIdHeader: isEmail ? "<\(id)@return.flowmailer.local>" : nil,
+            headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
+            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector)
+        if isEmail {
+            var out = Array(headersIn.dropFirst())  // the Received line is not part of the sent mail
+            out.append(("Feedback-ID", "\(c.account):\(c.account)-\(c.source.id):\(c.account)-\(c.flow.id):flowmailer"))
+            out.append(("Message-ID", "<\(id)@return.flowmailer.local>"))
+            out.append(("Date", MailDate.utc(at(processedDelay))))
+            out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
+            m.headersOut = out
+            m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token(&rng)
+            m.messageDetailsLink =
+                "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
+        }
+        m.events = events(outcome, m, at: at, rng: &rng)
+        if outcome == .error {
+            // Processing fails before the message is built: no PROCESSED, no Message-ID, no links (official example).
+            m.backendDone = nil
+            m.processedAt = nil
+            m.messageIdHeader = nil
+        }
+        return m
+    }
+
+    /// The planned events, newest first.
+    private static func events(
+        _ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp, rng: inout FastRandom
+    ) -> [MessageEvent] {
+        var list = [MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted)]
+        if outcome == .error {
+            let text =
+                "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
+            list.append(
+                MessageEvent(
+                    id: rng.uuid(), type: "ERROR", received: at(800), inserted: at(850),
+                    snippet: "The following has evaluated to null or missing:",
+                    extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]))
+            return list.reversed()
+        }
+        list.append(
+            MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay)))
+        let mta = "[127.0.0.1] (127.0.0.1)"
+        let d = at(deliveredDelay)
+        func mtaEvent(_ type: String, _ snippet: String, subType: String? = nil) -> MessageEvent {
+            MessageEvent(
+                id: rng.uuid(), type: type, received: d, inserted: d.adding(millis: 100), snippet: snippet, mta: mta,
+                sourceMta: "mta.flowmailer.local", subType: subType)
+        }
+        switch outcome {
+        case .hardbounce:
+            list.append(
+                mtaEvent(
+                    "HARDBOUNCE", "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown",
+                    subType: "mailbox-unknown"))
+        case .softbounce:
+            list.append(
+                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full"))
+        case .attempt:
+            list.append(mtaEvent("ATTEMPT", "smtp;421 4.7.0 Try again later", subType: "service-unavailable"))
+        case .reject:
+            list.append(
+                MessageEvent(
+                    id: rng.uuid(), type: "REJECT", received: d, inserted: d,
+                    snippet: "Recipient is on the recipient filter"))
+        case .discard:
+            list.append(
+                MessageEvent(
+                    id: rng.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
+        case .delivered, .complaint, .opened, .clicked:
+            list.append(mtaEvent("DELIVERED", "smtp;250 Ok"))
+            let e = at(engagementDelay)
+            if outcome == .complaint {
+                list.append(
+                    MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
+            }
+            if outcome == .opened || outcome == .clicked {
+                list.append(MessageEvent(id: rng.uuid(), type: "OPENED", received: e, inserted: e))
+            }
+            if outcome == .clicked {
+                let c = e.adding(millis: 1_000)
+                list.append(
+                    MessageEvent(
+                        id: rng.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
+            }
+        case .error: break
+        }
+        return list.reversed()
+    }
+}
+
+/// Dates in mail headers (RFC 5322 §3.3).
+enum MailDate {
+    /// `Thu, 30 Dec 2021 13:04:25 +0000`.
+    static func utc(_ t: Timestamp) -> String {
+        String(HTTPDate.format(epochSeconds: t.seconds).dropLast(4)) + " +0000"
+    }
+
+    /// Local time in Europe/Amsterdam as Flowmailer's `Received` line shows it (`… 14:04:08 +0100 (CET)`).
+    /// EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
+    static func amsterdam(_ t: Timestamp) -> String {
+        let year = t.components.year
+        func lastSunday(_ month: Int) -> Int64 {
+            let d = HTTPDate.days(fromCivil: year, month, 31)
+            let weekday = ((d + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday; 0 = Sunday
+            return (d - weekday) * 86_400 + 3_600
+        }
+        let summer = t.seconds >= lastSunday(3) && t.seconds < lastSunday(10)
+        let offset: Int64 = summer ? 7_200 : 3_600
+        let local = String(HTTPDate.format(epochSeconds: t.seconds + offset).dropLast(4))
+        return local + (summer ? " +0200 (CEST)" : " +0100 (CET)")
+    }
+
+    /// `Name <address>` or the bare address.
+    static func mailbox(_ name: String?, _ address: String) -> String {
+        guard let name, !name.isEmpty else { return address }
+        return "\(name) <\(address)>"
+    }
+}
+
+/// Opaque tokens shaped like the web links of the official example (`VRbzZZWMpsc:<22>:<128>:<43>`).
+enum WebLink {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func token(_ rng: inout FastRandom) -> String {
+        "VRbzZZWMpsc:" + rng.string(22, alphabet: alphabet) + ":" + rng.string(128, alphabet: alphabet) + ":"
+            + rng.string(43, alphabet: alphabet)
+    }
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// The serialized wire forms of one message, one slot per combination of `add*` flags. Only a settled
+/// message (every planned change already visible) is cached, because its JSON no longer depends on the
+/// clock; listing pages are then a concatenation of stored bytes. Copies of a `StoredMessage` share the
+/// cache; a mutation (resume) installs a fresh one.
+final class RenderCache: Sendable {
+    private let slots = Mutex<[[UInt8]?]>(Array(repeating: nil, count: MessageFlags.combinations))
+
+    func bytes(slot: Int, render: () -> [UInt8]) -> [UInt8] {
+        if let cached = slots.withLock({ $0[slot] }) { return cached }
+        // Rendered outside the lock; two racing readers produce identical bytes, so either may win.
+        let fresh = render()
+        slots.withLock { $0[slot] = fresh }
+        return fresh
+    }
+}
+
+extension MessageFlags {
+    static let combinations = 16
+
+    /// The cache slot of this flag combination.
+    var slot: Int { (events ? 1 : 0) | (headers ? 2 : 0) | (onlineLink ? 4 : 0) | (tags ? 8 : 0) }
+}
+
+extension StoredMessage {
+    /// When the last planned change becomes visible; from then on the JSON is fixed.
+    var settledAt: Timestamp {
+        var t = inserted
+        for e in events where e.inserted > t { t = e.inserted }
+        for candidate in [processedAt, backendStart, backendDone] {
+            if let c = candidate, c > t { t = c }
+        }
+        return t
+    }
+
+    /// `json(at:flags:)` serialized, from the cache once the message has settled.
+    func jsonBytes(at now: Timestamp, flags: MessageFlags) -> [UInt8] {
+        guard now >= settledAt else { return json(at: now, flags: flags).serialized() }
+        return cache.bytes(slot: flags.slot) { json(at: now, flags: flags).serialized() }
+    }
+}
+
+extension FlowmailerAPI {
+    /// A JSON array response assembled from already serialized elements.
+    static func jsonArray(_ elements: [[UInt8]], status: HTTPStatus, headers: HTTPHeaders) -> Response {
+        var body: [UInt8] = []
+        body.reserveCapacity(elements.reduce(2) { $0 + $1.count + 1 })
+        body.append(UInt8(ascii: "["))
+        for (i, e) in elements.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: e)
+        }
+        body.append(UInt8(ascii: "]"))
+        var h = headers
+        h.replaceOrAdd(name: "Content-Type", value: FlowmailerError.contentType)
+        return Response(status: status, headers: h, body: body)
+    }
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// An insertion-ordered table of JSON resources (flows, sources, templates, …) keyed by id.
+struct ResourceTable: Sendable {
+    private(set) var ids: [String] = []
+    private var items: [String: JSONObject] = [:]
+
+    var all: [JSONObject] { ids.compactMap { items[$0] } }
+    subscript(id: String) -> JSONObject? { items[id] }
+
+    mutating func put(_ object: JSONObject, id: String) {
+        if items[id] == nil { ids.append(id) }
+        items[id] = object
+    }
+
+    @discardableResult
+    mutating func remove(_ id: String) -> Bool {
+        guard items.removeValue(forKey: id) != nil else { return false }
+        ids.removeAll { $0 == id }
+        return true
+    }
+}
+
+/// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
+struct AccountState: Sendable {
+    let id: String
+    var description: String
+    var defaultFlowId: String?
+    /// Messages in insertion order, which is also `inserted` order (see `Store.insert`).
+    var messages: [StoredMessage] = []
+    var messageIndex: [String: Int] = [:]
+    var lastInsertedMillis: Int64 = .min
+    var tables: [String: ResourceTable] = [:]
+    /// Held messages released with `POST …/resume`.
+    var resumed: Set<String> = []
+    /// Recipient filters removed with `DELETE …/filters/{id}`.
+    var deletedFilters: Set<String> = []
+    /// Indices of messages that will put their recipient on the filter (hard bounce, complaint), so that a
+    /// submit checks the filter without scanning every message.
+    var filterCandidates: [Int] = []
+    /// The extremes of `inserted - submitted` so far. A message submitted in [s, e) was inserted in
+    /// [s + minLag, e + maxLag], which bounds the keyset scan of a `;daterange` listing. Submits give a lag
+    /// of 0…999 ms; only fixtures can make it large or negative.
+    var maxInsertLagMillis: Int64 = 0
+    var minInsertLagMillis: Int64 = 0
+    var nextId = 100_000
+    /// The `Account` object it was created with (`POST /accounts`), if any.
+    var details = JSONObject()
+
+    init(id: String, description: String) {
+        self.id = id
+        self.description = description
+    }
+
+    mutating func makeId() -> String {
+        nextId += 1
+        return String(nextId)
+    }
+
+    func message(_ id: String) -> StoredMessage? { messageIndex[id].map { messages[$0] } }
+
+    /// Appends a message, forcing `inserted` strictly above every earlier one: concurrent submits in the same
+    /// millisecond (or a clock moved backwards) must still sort after rows a keyset reader already passed,
+    /// or `Next-Range` paging would skip them (spec §3.2 "without missing messages due to paging issues").
+    mutating func insert(_ message: StoredMessage) -> StoredMessage {
+        var m = message
+        if m.inserted.millis <= lastInsertedMillis {
+            let shift = lastInsertedMillis + 1 - m.inserted.millis
+            m.inserted = m.inserted.adding(millis: shift)
+            m.events = m.events.map { e in
+                var e = e
+                if e.type == "SUBMITTED" { e.inserted = m.inserted }
+                return e
+            }
+        }
+        lastInsertedMillis = m.inserted.millis
+        maxInsertLagMillis = max(maxInsertLagMillis, m.inserted.millis - m.submitted.millis)
+        minInsertLagMillis = min(minInsertLagMillis, m.inserted.millis - m.submitted.millis)
+        messageIndex[m.id] = messages.count
+        if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
+            filterCandidates.append(messages.count)
+        }
+        messages.append(m)
+        return m
+    }
+
+    func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
+}
+
+/// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
+/// lock only to copy out or mutate small values; JSON rendering happens outside it.
+final class Store: Sendable {
+    private let accounts: Mutex<[String: AccountState]>
+
+    init(accounts: [AccountState]) {
+        self.accounts = Mutex(Self.index(accounts))
+    }
+
+    /// Replaces every account (the emulator's reset back to its fixtures).
+    func replaceAll(with accounts: [AccountState]) {
+        let map = Self.index(accounts)
+        self.accounts.withLock { $0 = map }
+    }
+
+    private static func index(_ accounts: [AccountState]) -> [String: AccountState] {
+        var map: [String: AccountState] = [:]
+        for a in accounts { map[a.id] = a }
+        return map
+    }
+
+    /// Reads an account; 404 when the account does not exist.
+    func read<T>(_ account: String, _ body: (AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
+        let result: Result<T, HTTPError> = accounts.withLock { map in
+            guard let a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            do throws(HTTPError) { return .success(try body(a)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Mutates an account; 404 when the account does not exist.
+    func write<T>(_ account: String, _ body: (inout AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
+        let result: Result<T, HTTPError> = accounts.withLock { map in
+            guard var a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            // Move the value out of the dictionary so the mutation does not copy the message array.
+            map[account] = nil
+            defer { map[account] = a }
+            do throws(HTTPError) { return .success(try body(&a)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Creates an account (`POST /accounts`) with the next free numeric id and returns that id.
+    func createAccount(description: String, details: JSONObject) -> String {
+        accounts.withLock { map in
+            let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1
+            var a = AccountState(id: String(next), description: description)
+            a.details = details
+            map[a.id] = a
+            return a.id
+        }
+    }
+
+    /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint).
+    func credential(clientId: String) -> (account: String, object: JSONObject)? {
+        accounts.withLock { map in
+            for (id, a) in map {
+                for c in a.table("api_credentials").all where c["clientId"]?.stringValue == clientId {
+                    return (id, c)
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+import Testing
+
+@testable import FlowmailerAPI
+
+@Suite struct MediaTypeTests {
+    @Test func negotiatesVersions() {
+        #expect(MediaTypeMiddleware.negotiate([]) == 12)
+        #expect(MediaTypeMiddleware.negotiate(["*/*"]) == 12)
+        #expect(MediaTypeMiddleware.negotiate(["application/json"]) == 12)
+        #expect(MediaTypeMiddleware.negotiate(["Application/json; Charset=utf-8"]) == 12)
+        #expect(MediaTypeMiddleware.negotiate(["application/vnd.flowmailer.v1.12+json;charset=UTF-8"]) == 12)
+        #expect(MediaTypeMiddleware.negotiate(["application/vnd.flowmailer.v1.4+json;charset=UTF-8"]) == 4)
+        #expect(MediaTypeMiddleware.negotiate(["application/vnd.flowmailer.v1.11+json, */*;q=0.5"]) == 11)
+        #expect(MediaTypeMiddleware.negotiate(["application/vnd.flowmailer.v1.99+json"]) == nil)
+        #expect(MediaTypeMiddleware.negotiate(["text/html"]) == nil)
+        #expect(MediaTypeMiddleware.negotiate(["application/json;q=0"]) == nil)
+    }
+
+    @Test func answersInTheRequestedVersion() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let v12 = h.api(.GET, "/545/flows", token: token)
+        #expect(v12.headers["Content-Type"] == "application/vnd.flowmailer.v1.12+json;charset=UTF-8")
+        let v4 = h.send(
+            .GET, "/545/flows",
+            headers: [
+                ("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8"),
+            ])
+        #expect(v4.status == .ok)
+        #expect(v4.headers["Content-Type"] == "application/vnd.flowmailer.v1.4+json;charset=UTF-8")
+        let none = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)")])
+        #expect(none.status == .ok)
+    }
+
+    @Test func unsupportedAcceptIs406() throws {
+        let h = try Harness()
+        let token = try h.token()
+        for accept in [
+            "application/vnd.flowmailer.v2.0+json", "application/xml", "application/vnd.flowmailer.v1.13+json",
+        ] {
+            let r = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)"), ("Accept", accept)])
+            #expect(r.status == .notAcceptable, "\(accept)")
+            #expect(r.json["allErrors"]?[0]?["code"] == "media.notacceptable")
+        }
+    }
+
+    @Test func nonJSONBodyIs415ButContentTypeOnGetIsIgnored() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let xml = h.api(
+            .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")], body: "<m/>")
+        #expect(xml.status == .unsupportedMediaType)
+        #expect(xml.json["allErrors"]?[0]?["code"] == "media.unsupported")
+        let form = h.api(
+            .POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: "a=b")
+        #expect(form.status == .unsupportedMediaType)
+        // The PHP SDK sends its JSON Content-Type on GET too, and a text type on a body-less GET is ignored.
+        let get = h.api(.GET, "/545/flows", token: token, headers: [("Content-Type", "text/plain")])
+        #expect(get.status == .ok)
+        let plainJSON = h.api(
+            .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/json")],
+            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#)
+        #expect(plainJSON.status == .created)
+    }
+
+    @Test func unknownRouteAndMethodUseFlowmailerErrors() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let missing = h.api(.GET, "/545/nothing-here", token: token)
+        #expect(missing.status == .notFound)
+        #expect(missing.json["allErrors"] != nil)
+        let method = h.api(.PATCH, "/545/flows", token: token)
+        #expect(method.status == .methodNotAllowed)
+        #expect(method.headers["Allow"] != nil)
+    }
+
+    @Test func claimsFlowmailerRequests() throws {
+        let h = try Harness()
+        let claims = h.router.claims
+        #expect(claims(Request(method: .GET, target: "/545/x")))
+        #expect(claims(Request(method: .GET, target: "/oauth/authorize")))
+        #expect(claims(Request(method: .GET, target: "/x", headers: ["Host": "api.flowmailer.net"])))
+        #expect(!claims(Request(method: .GET, target: "/emails")))
+    }
+}
+
+@Suite struct PathPrefixTests {
+    @Test func decodesLikeTheRouter() {
+        let r = Request(method: .GET, target: "/%35%345/messages;daterange=a,b/submit/x?y=1")
+        #expect(PathPrefix.segments(r) == ["545", "messages", "submit"])
+        #expect(PathPrefix.segments(r) == Array(r.pathSegments.prefix(3)))
+        #expect(PathPrefix.segments(Request(method: .GET, target: "/")) == [])
+        #expect(PathPrefix.isOAuth(Request(method: .POST, target: "/oauth/token")))
+        #expect(!PathPrefix.isOAuth(Request(method: .POST, target: "/oauthx/token")))
+    }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Testing
+
+@testable import FlowmailerAPI
+
+@Suite struct MessageLifeTests {
+    @Test func receivedLineUsesAmsterdamTime() throws {
+        let winter = try #require(Timestamp.parseISO8601("2021-12-30T13:04:08Z"))
+        #expect(MailDate.amsterdam(winter) == "Thu, 30 Dec 2021 14:04:08 +0100 (CET)")
+        let summer = try #require(Timestamp.parseISO8601("2024-07-01T10:00:00Z"))
+        #expect(MailDate.amsterdam(summer) == "Mon, 01 Jul 2024 12:00:00 +0200 (CEST)")
+        // Summer time starts on the last Sunday of March at 01:00 UTC (31 March 2024).
+        #expect(
+            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z"))).hasSuffix("+0100 (CET)"))
+        #expect(
+            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z"))).hasSuffix("+0200 (CEST)"))
+        #expect(MailDate.utc(winter) == "Thu, 30 Dec 2021 13:04:08 +0000")
+    }
+
+    @Test func outcomeKeywords() {
+        #expect(Outcome.forRecipient("bounce@x.test") == .hardbounce)
+        #expect(Outcome.forRecipient("Bounce+42@x.test") == .hardbounce)
+        #expect(Outcome.forRecipient("bounced@x.test") == .delivered)
+        #expect(Outcome.forRecipient("softbounce-1@x.test") == .softbounce)
+        #expect(Outcome.forRecipient("error7@x.test") == .error)
+        #expect(Outcome.forRecipient("+31612345678") == .delivered)
+    }
+
+    @Test func scheduledMessageWaitsForItsTime() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let id = try h.submit(token: token, extra: #","scheduleAt":"2023-11-14T22:13:30Z""#)  // +10 s
+        clock.advance(bySeconds: 5)
+        #expect(h.api(.GET, "/545/messages/\(id)", token: token).json["status"] == "SUBMITTED")
+        clock.advance(bySeconds: 8)
+        #expect(h.api(.GET, "/545/messages/\(id)", token: token).json["status"] == "DELIVERED")
+    }
+
+    @Test func dateRangeAcceptsEveryOffsetSpelling() throws {
+        let h = try Harness()
+        let token = try h.token()
+        for range in [
+            "2021-12-30T00:00:00Z,2021-12-31T00:00:00Z", "2021-12-30T01:00:00+0100,2021-12-31T01:00:00+0100",
+            "2021-12-30T01:00:00+01:00,2021-12-31T00:00:00%2B00:00",
+            "2021-12-30T00%3A00%3A00Z%2C2021-12-31T00%3A00%3A00Z",
+        ] {
+            let r = h.api(.GET, "/545/messages;daterange=\(range)", token: token, headers: [("Range", "items=:10")])
+            #expect(r.json.arrayValue?.count == 3, "\(range)")
+        }
+        let none = h.api(
+            .GET, "/545/messages;daterange=2021-12-31T00:00:00Z,2022-01-01T00:00:00Z", token: token,
+            headers: [("Range", "items=:10")])
+        #expect(none.json == [])
+    }
+}
