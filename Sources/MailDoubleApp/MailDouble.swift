@@ -53,8 +53,10 @@ public final class MailDouble: Sendable {
             clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
         let flowdock = try FlowdockAPI(clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures))
         let control = ControlAPI(clock: clock, startedAt: startedAt)
+        // Flowmailer comes last: its routes start with a `{account_id}` capture, which would otherwise catch
+        // the literal first segments of the others (`/v1/messages`, `/flows/…`).
         dispatcher = Dispatcher(
-            routers: [control.makeRouter(), flowmailer.makeRouter(), postflare.makeRouter(), flowdock.makeRouter()])
+            routers: [control.makeRouter(), postflare.makeRouter(), flowdock.makeRouter(), flowmailer.makeRouter()])
 
         var server = ServerConfiguration()
         server.hosts = configuration.hosts

@@ -4,6 +4,8 @@ import PostflareAPI
 
 extension MailDouble {
     static func configure(_ options: inout FlowmailerAPI.Options, _ c: AppConfiguration) {
+        options.rateLimitPerSecond = c.flowmailerRateLimit
+        options.tokenLifetimeSeconds = c.flowmailerTokenLifetime
     }
 
     static func configure(_ options: inout PostflareAPI.Options, _ c: AppConfiguration) {
