@@ -29,3 +29,12 @@ import Testing
 extension String {
     func replacingOccurrences(of a: String, with b: String) -> String { split(separator: a, omittingEmptySubsequences: false).joined(separator: b) }
 }
+
+@Suite struct JSONEscapingTests {
+    @Test func escapesControlCharactersQuotesAndBackslashes() throws {
+        let s = "a\"b\\c\nd\re\tf\u{08}g\u{0C}h\u{01}i/é"
+        let text = JSON.string(s).text
+        #expect(text == #""a\"b\\c\nd\re\tf\bg\fh\u0001i/é""#)
+        #expect(try JSON.parse(text).stringValue == s)
+    }
+}
