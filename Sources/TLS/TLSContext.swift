@@ -95,6 +95,10 @@ public final class TLSContext: @unchecked Sendable {
         }
         ERR_clear_error()
         guard SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1 else {
+            // OpenSSL already compares the key with the loaded leaf here; name that case plainly.
+            if ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH {
+                throw TLSError.openSSL("TLS private key '\(key)' does not match the certificate in '\(chain)'")
+            }
             throw TLSError.openSSL("cannot load TLS private key from '\(key)'")
         }
         ERR_clear_error()
