@@ -26,12 +26,13 @@ extension TLSConnection {
                 switch classify(rc) {
                 case .wantIO: return .wantRead
                 case .closed: return .closed
-                case .failed(let error): return .failed(error)
+                case .failed(let reason): return .failed(TLSError("TLS read failed: \(reason)"))
                 }
             }
         }
         switch result {
         case .wantRead:
+            shrinkReadBIOIfDrained()
             return buffer.count > before ? .ok : .wantRead
         case .closed, .failed:
             terminal = result
@@ -43,7 +44,7 @@ extension TLSConnection {
     }
 
     /// Encrypts all of `bytes` into the write BIO (memory BIOs never block, so this always completes).
-    /// - Throws: `TLSError` when the session is broken or the handshake has not finished.
+    /// - Throws: `TLSError` when the session is broken, shut down, or the handshake has not finished.
     public func writePlaintext(_ bytes: UnsafeRawBufferPointer) throws(TLSError) {
         if case .failed(let error)? = terminal { throw error }
         guard var base = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -63,10 +64,10 @@ extension TLSConnection {
                 throw TLSError("TLS write before the handshake completed")
             case .closed:
                 throw TLSError("TLS write after close_notify")
-            case .failed(let error):
-                let wrapped = TLSError("TLS write failed: \(error.description)")
-                terminal = .failed(wrapped)
-                throw wrapped
+            case .failed(let reason):
+                let error = TLSError("TLS write failed: \(reason)")
+                terminal = .failed(error)
+                throw error
             }
         }
     }
@@ -78,7 +79,7 @@ extension TLSConnection {
         let start = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: pending))
         // BIO_read rather than BIO_get_mem_data + BIO_reset: resetting a writable memory BIO memsets its whole
-        // capacity, which after one large response would cost that much again on every later drain.
+        // capacity on every drain.
         let end = buffer.withUnsafeMutableBytes { bytes in
             var offset = start
             while offset < bytes.count {
@@ -90,5 +91,19 @@ extension TLSConnection {
             return offset
         }
         buffer.removeSubrange(end...)
+        if pending > Self.bioShrinkThreshold, BIO_ctrl_pending(writeBIO) == 0, let fresh = BIO_new(BIO_s_mem()) {
+            // SSL_set0_wbio frees the old BIO (and keeps OpenSSL's handshake buffering BIO, if any, on top).
+            SSL_set0_wbio(ssl, fresh)
+            writeBIO = fresh
+        }
+    }
+
+    /// Replaces a read BIO that once buffered a large burst, now that it is empty (see `bioShrinkThreshold`).
+    private func shrinkReadBIOIfDrained() {
+        guard readBIOGrew, BIO_ctrl_pending(readBIO) == 0, let fresh = BIO_new(BIO_s_mem()) else { return }
+        // SSL_set0_rbio frees the old BIO; nothing is lost because it holds no bytes.
+        SSL_set0_rbio(ssl, fresh)
+        readBIO = fresh
+        readBIOGrew = false
     }
 }

@@ -17,7 +17,7 @@ public enum TLSReadResult {
     case ok
     /// No plaintext is available until more encrypted bytes are fed.
     case wantRead
-    /// The peer sent close_notify: no more data will come.
+    /// The peer sent close_notify: no more data will come (we may still write).
     case closed
     /// A fatal TLS error; the connection must be closed (after draining any alert).
     case failed(TLSError)
@@ -26,31 +26,42 @@ public enum TLSReadResult {
 /// One server-side TLS session over two memory BIOs (sans-IO): the owner feeds bytes read from the socket
 /// with `feed(_:)` and writes whatever `drainEncrypted(into:)` hands back. Nothing here touches a file descriptor.
 ///
+/// After every `handshake()`, `readPlaintext(into:)`, `writePlaintext(_:)` and `shutdown()` call, drain the
+/// encrypted output: each of them can queue records (handshake flights, TLS 1.3 session tickets, KeyUpdate
+/// replies, alerts).
+///
 /// Not Sendable: the event-loop thread that accepted the socket owns the connection for its whole life.
 public final class TLSConnection {
     /// Retained so the `SSL_CTX` (and the ALPN callback's unretained pointer to it) outlive this session.
     private let context: TLSContext
-    /// Owned `SSL`; `SSL_free` also frees both BIOs (`SSL_set_bio` transferred them).
+    /// Owned `SSL`; `SSL_free` also frees both BIOs (`SSL_set_bio` / `SSL_set0_*bio` transferred them).
     let ssl: OpaquePointer
     /// Network → OpenSSL: ciphertext we fed.
-    private let readBIO: OpaquePointer
+    var readBIO: OpaquePointer
     /// OpenSSL → network: ciphertext to send.
-    let writeBIO: OpaquePointer
-    /// First fatal outcome, repeated on every later call: after `SSL_ERROR_SSL` the `SSL` must not be used
-    /// again and the ERR queue would no longer explain why.
+    var writeBIO: OpaquePointer
+    /// Set when the read BIO once held more than `bioShrinkThreshold` bytes (its buffer never shrinks).
+    var readBIOGrew = false
+    /// First fatal outcome (or close_notify), repeated on every later read: after `SSL_ERROR_SSL` the `SSL`
+    /// must not be used again and the ERR queue would no longer explain why.
     var terminal: TLSReadResult?
+
+    /// A memory BIO's buffer only grows. Once a burst has pushed one past this size, the drained BIO is
+    /// replaced by a fresh one, so a connection that once moved a large body does not keep that much memory
+    /// while idle (1000 idle connections must fit in a few MB).
+    static let bioShrinkThreshold = 16 * 1024 + 1024
 
     /// Creates a server session in accept state.
     /// - Parameter context: the shared server configuration.
     public init(context: TLSContext) throws(TLSError) {
         ERR_clear_error()
         guard let ssl = SSL_new(context.ctx) else { throw TLSError.openSSL("SSL_new failed") }
-        guard let readBIO = BIO_new(BIO_s_mem()) else {
-            SSL_free(ssl)
-            throw TLSError.openSSL("BIO_new failed")
-        }
-        guard let writeBIO = BIO_new(BIO_s_mem()) else {
+        let readBIO = BIO_new(BIO_s_mem())
+        let writeBIO = BIO_new(BIO_s_mem())
+        guard let readBIO, let writeBIO else {
+            // Not attached to the SSL yet, so SSL_free would not free them (BIO_free accepts NULL).
             BIO_free(readBIO)
+            BIO_free(writeBIO)
             SSL_free(ssl)
             throw TLSError.openSSL("BIO_new failed")
         }
@@ -74,9 +85,8 @@ public final class TLSConnection {
         guard var base = bytes.baseAddress, terminal == nil else { return }
         var remaining = bytes.count
         while remaining > 0 {
-            let chunk = Int32(clamping: remaining)
             // A memory BIO write only fails when malloc does.
-            let written = BIO_write(readBIO, base, chunk)
+            let written = BIO_write(readBIO, base, Int32(clamping: remaining))
             guard written > 0 else {
                 terminal = .failed(TLSError.openSSL("out of memory buffering TLS input"))
                 return
@@ -84,11 +94,12 @@ public final class TLSConnection {
             base += Int(written)
             remaining -= Int(written)
         }
+        if BIO_ctrl_pending(readBIO) > Self.bioShrinkThreshold {
+            readBIOGrew = true
+        }
     }
 
     /// Advances the handshake with the bytes fed so far.
-    ///
-    /// After every call, drain `drainEncrypted(into:)`: the server flight (or an alert) is queued there.
     public func handshake() -> TLSHandshakeResult {
         if case .failed(let error)? = terminal { return .failed(error) }
         ERR_clear_error()
@@ -102,10 +113,10 @@ public final class TLSConnection {
             let error = TLSError("peer closed the connection during the TLS handshake")
             terminal = .failed(error)
             return .failed(error)
-        case .failed(let error):
-            let wrapped = TLSError("TLS handshake failed: \(error.description)")
-            terminal = .failed(wrapped)
-            return .failed(wrapped)
+        case .failed(let reason):
+            let error = TLSError("TLS handshake failed: \(reason)")
+            terminal = .failed(error)
+            return .failed(error)
         }
     }
 
@@ -129,10 +140,10 @@ public final class TLSConnection {
         BIO_ctrl_pending(writeBIO) > 0
     }
 
-    /// Queues close_notify (RFC 8446 §6.1). Drain and send it, then close the socket; we do not wait for the
-    /// peer's reply, as every HTTP server does.
+    /// Queues close_notify (RFC 8446 §6.1). Drain and send it, then close the socket; like every HTTP server we
+    /// do not wait for the peer's reply.
     public func shutdown() {
-        // After a fatal error the SSL must not be used again; after close_notify we still answer with ours.
+        // After a fatal error the SSL must not be used again; after the peer's close_notify we still answer.
         if case .failed? = terminal { return }
         ERR_clear_error()
         // Before the handshake has finished SSL_shutdown fails ("shutdown while in init"); nothing to say then.
@@ -148,7 +159,8 @@ public final class TLSConnection {
         case wantIO
         /// ZERO_RETURN: close_notify received.
         case closed
-        case failed(TLSError)
+        /// The drained ERR queue (or what happened, when it is empty).
+        case failed(String)
     }
 
     /// Maps the return code of the `SSL_*` call just made. Must run before any other OpenSSL call on this thread.
@@ -159,11 +171,12 @@ public final class TLSConnection {
             return .wantIO
         case SSL_ERROR_ZERO_RETURN:
             return .closed
-        case SSL_ERROR_SYSCALL:
-            // No syscall happens with memory BIOs: an empty queue here means the stream ended mid-record.
-            return .failed(TLSError.openSSL("unexpected end of TLS stream"))
         default:
-            return .failed(TLSError.openSSL("TLS error \(code)"))
+            let reasons = TLSError.drainErrorQueue()
+            if !reasons.isEmpty { return .failed(reasons.joined(separator: "; ")) }
+            // SSL_ERROR_SYSCALL with an empty queue: no syscall happens with memory BIOs, so the stream ended
+            // mid-record.
+            return .failed(code == SSL_ERROR_SYSCALL ? "unexpected end of TLS stream" : "SSL_get_error \(code)")
         }
     }
 }

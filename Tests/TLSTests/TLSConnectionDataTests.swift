@@ -41,6 +41,37 @@ import Testing
         #expect(client.read().bytes == response)
     }
 
+    @Test func largeBurstsReplaceTheGrownBIOs() throws {
+        let (_, client, connection) = try connected()
+        let (readBefore, writeBefore) = (connection.readBIO, connection.writeBIO)
+        let big = [UInt8](repeating: 7, count: 256 * 1024)
+        client.write(big)
+        interactInMemory(client: client, server: connection)
+        #expect(readAll(connection).bytes == big)
+        try big.withUnsafeBytes { try connection.writePlaintext($0) }
+        interactInMemory(client: client, server: connection)
+        #expect(client.read().bytes == big)
+        #expect(connection.readBIO != readBefore)
+        #expect(connection.writeBIO != writeBefore)
+        // The fresh BIOs carry on the same session.
+        client.write([1, 2, 3])
+        interactInMemory(client: client, server: connection)
+        #expect(readAll(connection).bytes == [1, 2, 3])
+        try ([4, 5] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) }
+        interactInMemory(client: client, server: connection)
+        #expect(client.read().bytes == [4, 5])
+    }
+
+    @Test func smallExchangesKeepTheirBIOs() throws {
+        let (_, client, connection) = try connected()
+        let (readBefore, writeBefore) = (connection.readBIO, connection.writeBIO)
+        client.write(Array(repeating: 1, count: 1000))
+        interactInMemory(client: client, server: connection)
+        #expect(readAll(connection).bytes.count == 1000)
+        #expect(connection.readBIO == readBefore)
+        #expect(connection.writeBIO == writeBefore)
+    }
+
     @Test func readWithNothingFedWantsRead() throws {
         let (_, _, connection) = try connected()
         var buffer: [UInt8] = [9]
@@ -50,7 +81,7 @@ import Testing
 
     @Test func drainAppendsToExistingBytes() throws {
         let (_, _, connection) = try connected()
-        try [1, 2, 3].withUnsafeBytes { try connection.writePlaintext($0) }
+        try ([1, 2, 3] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) }
         var buffer: [UInt8] = [0xAA]
         connection.drainEncrypted(into: &buffer)
         // 0xAA, then a TLS 1.3 application_data record header (type 23, legacy version 3.3).
@@ -87,11 +118,12 @@ import Testing
         var buffer: [UInt8] = []
         let first = connection.readPlaintext(into: &buffer)
         #expect(first.name.hasPrefix("failed"))
+        #expect(first.name.contains("TLS read failed: "))
         #expect(first.name.contains("bad record mac") || first.name.contains("decrypt"))
         #expect(buffer.isEmpty)
         // Sticky: later calls report the same failure instead of touching the broken SSL.
         #expect(connection.readPlaintext(into: &buffer).name == first.name)
-        #expect(throws: TLSError.self) { try [1].withUnsafeBytes { try connection.writePlaintext($0) } }
+        #expect(throws: TLSError.self) { try ([1] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) } }
         // The alert for the peer is queued; shutdown after a failure is a no-op, not a crash.
         connection.shutdown()
     }

@@ -80,13 +80,13 @@ import Testing
         #expect(error.description.contains("TLS handshake failed"))
         var buffer: [UInt8] = []
         #expect(connection.readPlaintext(into: &buffer).name.hasPrefix("failed"))
-        #expect(throws: TLSError.self) { try [1, 2, 3].withUnsafeBytes { try connection.writePlaintext($0) } }
+        #expect(throws: TLSError.self) { try ([1, 2, 3] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) } }
     }
 
     @Test func writeBeforeHandshakeThrows() throws {
         let server = try TestServer()
         let connection = try TLSConnection(context: server.context)
-        #expect(throws: TLSError.self) { try [1].withUnsafeBytes { try connection.writePlaintext($0) } }
+        #expect(throws: TLSError.self) { try ([1] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) } }
     }
 
     @Test func emptyInputWantsRead() throws {
