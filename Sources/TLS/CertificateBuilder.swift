@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
 
+/// A certificate with its private key: the CA when it signs.
+struct SigningIdentity {
+    let certificate: X509Certificate
+    let key: PrivateKey
+}
+
 /// Builds and signs one X.509 v3 certificate with the OpenSSL C API (no `openssl` CLI, no config file).
 struct CertificateBuilder {
     /// Subject name entries in order, e.g. `[("O", "MailDouble"), ("CN", "MailDouble Development CA")]`.
@@ -11,9 +17,7 @@ struct CertificateBuilder {
     var extensions: [(nid: Int32, value: String)]
 
     /// Signs a certificate for `key`, issued by `issuer` (nil: self-signed with `key`).
-    func sign(key: PrivateKey, issuer: (certificate: X509Certificate, key: PrivateKey)?) throws(TLSError)
-        -> X509Certificate
-    {
+    func sign(key: PrivateKey, issuer: SigningIdentity?) throws(TLSError) -> X509Certificate {
         ERR_clear_error()
         guard let x509 = X509_new() else { throw TLSError.openSSL("X509_new failed") }
         let certificate = X509Certificate(taking: x509)

@@ -3,12 +3,16 @@
 import Glibc
 #endif
 
+/// The server certificate's names as asked for: a set to compare, and the extension value to issue.
+struct RequestedNames {
+    let names: SubjectAltNames
+    let extensionValue: String
+}
+
 extension DevCertificates {
     /// Validated subjectAltNames: the set to compare with an existing certificate and the
     /// `X509V3_EXT_conf_nid` value ("DNS:a,DNS:b,IP:127.0.0.1") to issue a new one.
-    static func wantedNames(dnsNames: [String], ipAddresses: [String]) throws(TLSError)
-        -> (names: SubjectAltNames, extensionValue: String)
-    {
+    static func wantedNames(dnsNames: [String], ipAddresses: [String]) throws(TLSError) -> RequestedNames {
         var names = SubjectAltNames()
         var entries: [String] = []
         for name in dnsNames {
@@ -31,7 +35,7 @@ extension DevCertificates {
         guard !entries.isEmpty else {
             throw TLSError("the TLS certificate needs at least one DNS name or IP address")
         }
-        return (names, entries.joined(separator: ","))
+        return RequestedNames(names: names, extensionValue: entries.joined(separator: ","))
     }
 
     /// RFC 1123 host names, optionally with one leading wildcard label (RFC 6125 §6.4.3). This also keeps

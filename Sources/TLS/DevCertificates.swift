@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import COpenSSL
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,7 +74,7 @@ public enum DevCertificates {
         let files = Files(directory: stateDirectory)
 
         var created = false
-        let ca: (certificate: X509Certificate, key: PrivateKey)
+        let ca: SigningIdentity
         if let existing = loadValidCA(files) {
             ca = existing
         } else {
@@ -82,9 +83,9 @@ public enum DevCertificates {
             try FileSystem.writeAtomically(files.caCertificate, ca.certificate.pem(), mode: 0o644)
             created = true
         }
-        if created || !isServerCertificateReusable(files, ca: ca.certificate, wanted: wanted.names) {
+        if created || !canReuseServerCertificate(files, ca: ca.certificate, names: wanted.names) {
             let key = try PrivateKey.generateP256()
-            let leaf = try issueServer(key: key, sanValue: wanted.extensionValue, ca: ca)
+            let leaf = try issueServer(key: key, san: wanted.extensionValue, ca: ca)
             try FileSystem.writeAtomically(files.serverKey, key.pem(), mode: 0o600)
             try FileSystem.writeAtomically(
                 files.serverCertificate, leaf.pem() + ca.certificate.pem(), mode: 0o644)
@@ -94,25 +95,23 @@ public enum DevCertificates {
     }
 
     /// The CA from disk when both files parse, belong together and the CA is not about to expire.
-    private static func loadValidCA(_ files: Files) -> (certificate: X509Certificate, key: PrivateKey)? {
+    private static func loadValidCA(_ files: Files) -> SigningIdentity? {
         guard let certificate = X509Certificate.load(pemFile: files.caCertificate),
             let key = PrivateKey.load(pemFile: files.caKey),
             certificate.matches(key), certificate.isValid(forAtLeast: renewalMargin)
         else { return nil }
-        return (certificate, key)
+        return SigningIdentity(certificate: certificate, key: key)
     }
 
-    private static func isServerCertificateReusable(
-        _ files: Files, ca: X509Certificate, wanted: SubjectAltNames
-    ) -> Bool {
+    private static func canReuseServerCertificate(_ files: Files, ca: X509Certificate, names: SubjectAltNames) -> Bool {
         guard let leaf = X509Certificate.load(pemFile: files.serverCertificate),
             let key = PrivateKey.load(pemFile: files.serverKey)
         else { return false }
         return leaf.matches(key) && leaf.isIssued(by: ca) && leaf.isValid(forAtLeast: renewalMargin)
-            && leaf.subjectAltNames() == wanted
+            && leaf.subjectAltNames() == names
     }
 
-    private static func issueCA() throws(TLSError) -> (certificate: X509Certificate, key: PrivateKey) {
+    private static func issueCA() throws(TLSError) -> SigningIdentity {
         let key = try PrivateKey.generateP256()
         let builder = CertificateBuilder(
             subject: [("O", "MailDouble"), ("CN", "MailDouble Development CA")],
@@ -124,11 +123,11 @@ public enum DevCertificates {
                 (NID_subject_key_identifier, "hash"),
             ]
         )
-        return (try builder.sign(key: key, issuer: nil), key)
+        return SigningIdentity(certificate: try builder.sign(key: key, issuer: nil), key: key)
     }
 
     private static func issueServer(
-        key: PrivateKey, sanValue: String, ca: (certificate: X509Certificate, key: PrivateKey)
+        key: PrivateKey, san: String, ca: SigningIdentity
     ) throws(TLSError) -> X509Certificate {
         let builder = CertificateBuilder(
             subject: [("CN", "localhost")],
@@ -141,7 +140,7 @@ public enum DevCertificates {
                 (NID_subject_key_identifier, "hash"),
                 // Python 3.13 sets VERIFY_X509_STRICT by default, which rejects a leaf without AKI.
                 (NID_authority_key_identifier, "keyid:always"),
-                (NID_subject_alt_name, sanValue),
+                (NID_subject_alt_name, san),
             ]
         )
         return try builder.sign(key: key, issuer: ca)

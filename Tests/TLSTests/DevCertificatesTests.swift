@@ -2,10 +2,13 @@
 import COpenSSL
 import Glibc
 import Testing
+
 @testable import TLS
 
 @Suite struct DevCertificatesTests {
-    private func ensureDefaults(in directory: TemporaryDirectory) throws -> (files: DevCertificates.Files, created: Bool) {
+    private func ensureDefaults(
+        in directory: TemporaryDirectory
+    ) throws -> (files: DevCertificates.Files, created: Bool) {
         try DevCertificates.ensure(
             in: directory.path, dnsNames: DevCertificates.defaultDNSNames,
             ipAddresses: DevCertificates.defaultIPAddresses)
@@ -37,7 +40,9 @@ import Testing
         #expect(mode(first.files.caKey) == 0o600)
         #expect(mode(first.files.serverKey) == 0o600)
         #expect(mode(first.files.caCertificate) == 0o644)
-        let paths = [first.files.caCertificate, first.files.caKey, first.files.serverCertificate, first.files.serverKey]
+        let paths = [
+            first.files.caCertificate, first.files.caKey, first.files.serverCertificate, first.files.serverKey,
+        ]
         let before = paths.map(contents)
 
         let second = try ensureDefaults(in: directory)
@@ -80,16 +85,17 @@ import Testing
         let directory = TemporaryDirectory()
         let files = try ensureDefaults(in: directory).files
         // Replace the leaf with one valid for only 2 days, signed by the same CA.
-        let ca = (try #require(X509Certificate.load(pemFile: files.caCertificate)),
-                  try #require(PrivateKey.load(pemFile: files.caKey)))
+        let ca = SigningIdentity(
+            certificate: try #require(X509Certificate.load(pemFile: files.caCertificate)),
+            key: try #require(PrivateKey.load(pemFile: files.caKey)))
         let key = try #require(PrivateKey.load(pemFile: files.serverKey))
         let sans = try DevCertificates.wantedNames(
             dnsNames: DevCertificates.defaultDNSNames, ipAddresses: DevCertificates.defaultIPAddresses)
         let short = try CertificateBuilder(
             subject: [("CN", "localhost")], validityDays: 2,
             extensions: [(NID_subject_alt_name, sans.extensionValue)]
-        ).sign(key: key, issuer: (ca.0, ca.1))
-        try FileSystem.writeAtomically(files.serverCertificate, short.pem() + ca.0.pem(), mode: 0o644)
+        ).sign(key: key, issuer: ca)
+        try FileSystem.writeAtomically(files.serverCertificate, short.pem() + ca.certificate.pem(), mode: 0o644)
         #expect(!short.isValid(forAtLeast: DevCertificates.renewalMargin))
 
         let result = try ensureDefaults(in: directory)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import COpenSSL
 import Testing
+
 @testable import TLS
 
 @Suite struct TLSConnectionDataTests {
@@ -100,6 +101,26 @@ import Testing
         #expect(buffer == Array("bye".utf8))
         #expect(connection.readPlaintext(into: &buffer).name == "closed")
         #expect(connection.readPlaintext(into: &buffer).name == "closed")
+    }
+
+    @Test func serverMayStillAnswerAfterPeerCloseNotify() throws {
+        let (_, client, connection) = try connected()
+        #expect(SSL_shutdown(client.ssl) == 0)
+        interactInMemory(client: client, server: connection)
+        var buffer: [UInt8] = []
+        #expect(connection.readPlaintext(into: &buffer).name == "closed")
+        try ([42] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) }
+        connection.shutdown()
+        interactInMemory(client: client, server: connection)
+        let read = client.read()
+        #expect(read.bytes == [42])
+        #expect(read.closed)
+    }
+
+    @Test func writeAfterOwnShutdownThrows() throws {
+        let (_, _, connection) = try connected()
+        connection.shutdown()
+        #expect(throws: TLSError.self) { try ([1] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) } }
     }
 
     @Test func serverShutdownSendsCloseNotify() throws {

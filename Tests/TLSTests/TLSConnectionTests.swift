@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import COpenSSL
 import Testing
+
 @testable import TLS
 
 @Suite struct TLSConnectionTests {
@@ -49,6 +50,30 @@ import Testing
         #expect(cipher.hasPrefix("ECDHE-ECDSA-"))
     }
 
+    @Test func tls12ServerCipherPreferenceWins() throws {
+        let server = try TestServer()
+        let client = TestClient(
+            caFile: server.files.caCertificate,
+            options: .init(
+                maxVersion: TLS1_2_VERSION,
+                cipherList: "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256")
+        )
+        let connection = try TLSConnection(context: server.context)
+        #expect(interactInMemory(client: client, server: connection)?.isComplete == true)
+        let cipher = String(cString: SSL_CIPHER_get_name(SSL_get_current_cipher(client.ssl)))
+        #expect(cipher == "ECDHE-ECDSA-AES128-GCM-SHA256")
+    }
+
+    @Test func tls12LegacyCiphersAreRefused() throws {
+        let server = try TestServer()
+        let client = TestClient(
+            caFile: server.files.caCertificate,
+            options: .init(maxVersion: TLS1_2_VERSION, cipherList: "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384"))
+        let connection = try TLSConnection(context: server.context)
+        let error = try #require(interactInMemory(client: client, server: connection)?.failure)
+        #expect(error.description.contains("no shared cipher"))
+    }
+
     @Test func tls11ClientIsRejected() throws {
         let server = try TestServer()
         let client = TestClient(
@@ -80,7 +105,9 @@ import Testing
         #expect(error.description.contains("TLS handshake failed"))
         var buffer: [UInt8] = []
         #expect(connection.readPlaintext(into: &buffer).name.hasPrefix("failed"))
-        #expect(throws: TLSError.self) { try ([1, 2, 3] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) } }
+        #expect(throws: TLSError.self) {
+            try ([1, 2, 3] as [UInt8]).withUnsafeBytes { try connection.writePlaintext($0) }
+        }
     }
 
     @Test func writeBeforeHandshakeThrows() throws {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import COpenSSL
 import Testing
+
 @testable import TLS
 
 @Suite struct TLSContextTests {
@@ -49,14 +50,15 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (["http/1.1", "h2"], "h2"),
-        (["h2", "http/1.1"], "h2"),
-        (["http/1.1"], "http/1.1"),
-        (["h2"], "h2"),
-        (["h3", "spdy/3"], nil),
-        (nil, nil),
-    ] as [([String]?, String?)])
+    @Test(
+        arguments: [
+            (["http/1.1", "h2"], "h2"),
+            (["h2", "http/1.1"], "h2"),
+            (["http/1.1"], "http/1.1"),
+            (["h2"], "h2"),
+            (["h3", "spdy/3"], nil),
+            (nil, nil),
+        ] as [([String]?, String?)])
     func alpnFollowsServerPreference(offered: [String]?, expected: String?) throws {
         let server = try TestServer()
         let client = TestClient(caFile: server.files.caCertificate, options: .init(alpn: offered))

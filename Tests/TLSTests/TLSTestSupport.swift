@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import COpenSSL
 import Glibc
+
 @testable import TLS
 
 /// A unique directory under /tmp (mkdtemp), removed with its files when released.
@@ -21,7 +22,9 @@ final class TemporaryDirectory {
     private static func remove(_ path: String) {
         if let dir = opendir(path) {
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+                }
                 if name == "." || name == ".." { continue }
                 let child = path + "/" + name
                 if unlink(child) != 0 { remove(child) }
@@ -57,6 +60,8 @@ final class TestClient {
         var alpn: [String]? = nil
         var maxVersion: Int32? = nil
         var session: OpaquePointer? = nil
+        /// TLS 1.2 cipher list, most preferred first.
+        var cipherList: String? = nil
     }
 
     let ctx: OpaquePointer
@@ -74,6 +79,9 @@ final class TestClient {
             // OpenSSL 3 allows TLS < 1.2 only at security level 0; without this the client would refuse to
             // send its hello at all and we would not be testing the server.
             _ = SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")
+        }
+        if let cipherList = options.cipherList {
+            precondition(SSL_CTX_set_cipher_list(ctx, cipherList) == 1)
         }
         ssl = SSL_new(ctx)!
         readBIO = BIO_new(BIO_s_mem())!

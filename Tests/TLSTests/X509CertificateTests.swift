@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import COpenSSL
 import Testing
+
 @testable import TLS
 
 /// Checks the generated certificates the way strict clients do: `X509_verify_cert` with X509_STRICT (what
