@@ -142,6 +142,9 @@ public final class TLSConnection {
 
     /// Queues close_notify (RFC 8446 §6.1). Drain and send it, then close the socket; like every HTTP server we
     /// do not wait for the peer's reply.
+    ///
+    /// Call it on every clean close (idle timeout, `Connection: close`, GOAWAY, server shutdown): OpenSSL drops
+    /// the cached TLS 1.2 session of a connection freed without close_notify, so the client could not resume.
     public func shutdown() {
         // After a fatal error the SSL must not be used again; after the peer's close_notify we still answer.
         if case .failed? = terminal { return }

@@ -21,6 +21,9 @@ public final class TLSContext: @unchecked Sendable {
         "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
         + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
+    /// Upper bound on cached TLS 1.2 sessions.
+    static let sessionCacheSize = 2048
+
     /// Loads a PEM certificate chain (leaf first, then intermediates) and its private key.
     /// - Parameters:
     ///   - certificateChainFile: PEM file with the server certificate followed by its chain.
@@ -84,6 +87,9 @@ public final class TLSContext: @unchecked Sendable {
         _ = CShims_SSL_CTX_set_mode(ctx, Int(SSL_MODE_RELEASE_BUFFERS))
         // Server-side cache for TLS 1.2 session-id resumption; TLS 1.3 uses stateless tickets by default.
         _ = CShims_SSL_CTX_set_session_cache_mode(ctx, Int(SSL_SESS_CACHE_SERVER))
+        // OpenSSL's default bound is 20480 sessions (~1 KB each); a local emulator needs far fewer, and the
+        // cache counts toward idle RSS.
+        _ = CShims_SSL_CTX_sess_set_cache_size(ctx, Self.sessionCacheSize)
         let sessionContext: [UInt8] = Array("maildouble".utf8)
         _ = SSL_CTX_set_session_id_context(ctx, sessionContext, UInt32(sessionContext.count))
     }

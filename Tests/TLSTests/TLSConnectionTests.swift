@@ -127,16 +127,25 @@ import Testing
         #expect(buffer.isEmpty)
     }
 
-    @Test func sessionCacheResumesTLS12Session() throws {
+    /// With tickets the session lives in the ticket; without, in the server-side cache (RFC 5246 session IDs).
+    @Test(arguments: [true, false])
+    func tls12SessionsResume(withTickets tickets: Bool) throws {
         let server = try TestServer()
-        let first = TestClient(caFile: server.files.caCertificate, options: .init(maxVersion: TLS1_2_VERSION))
-        #expect(interactInMemory(client: first, server: try TLSConnection(context: server.context))?.isComplete == true)
+        let options = TestClient.Options(maxVersion: TLS1_2_VERSION, sessionTickets: tickets)
+        let first = TestClient(caFile: server.files.caCertificate, options: options)
+        let firstConnection = try TLSConnection(context: server.context)
+        #expect(interactInMemory(client: first, server: firstConnection)?.isComplete == true)
+        // A session whose connection was freed without close_notify is dropped from the cache (RFC 5246 §7.2.1).
+        firstConnection.shutdown()
         let session = try #require(SSL_get1_session(first.ssl))
         defer { SSL_SESSION_free(session) }
-        let second = TestClient(
-            caFile: server.files.caCertificate, options: .init(maxVersion: TLS1_2_VERSION, session: session))
+        var resumed = options
+        resumed.session = session
+        let second = TestClient(caFile: server.files.caCertificate, options: resumed)
         let connection = try TLSConnection(context: server.context)
         #expect(interactInMemory(client: second, server: connection)?.isComplete == true)
         #expect(SSL_session_reused(second.ssl) == 1)
+        #expect(CShims_SSL_CTX_sess_number(server.context.ctx) == (tickets ? 0 : 1))
+        #expect(CShims_SSL_CTX_sess_get_cache_size(server.context.ctx) == TLSContext.sessionCacheSize)
     }
 }

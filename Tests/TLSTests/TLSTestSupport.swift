@@ -62,6 +62,8 @@ final class TestClient {
         var session: OpaquePointer? = nil
         /// TLS 1.2 cipher list, most preferred first.
         var cipherList: String? = nil
+        /// false: no RFC 5077 tickets, so TLS 1.2 resumption must use the server's session cache.
+        var sessionTickets = true
     }
 
     let ctx: OpaquePointer
@@ -82,6 +84,9 @@ final class TestClient {
         }
         if let cipherList = options.cipherList {
             precondition(SSL_CTX_set_cipher_list(ctx, cipherList) == 1)
+        }
+        if !options.sessionTickets {
+            _ = SSL_CTX_set_options(ctx, CShims_SSL_OP_NO_TICKET())
         }
         ssl = SSL_new(ctx)!
         readBIO = BIO_new(BIO_s_mem())!
