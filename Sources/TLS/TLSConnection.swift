@@ -2,7 +2,7 @@
 internal import COpenSSL
 
 /// Outcome of one `TLSConnection.handshake()` step.
-public enum TLSHandshakeResult {
+public enum TLSHandshakeResult: Sendable {
     /// The handshake finished; application data may flow.
     case complete
     /// Feed more bytes from the socket, then call `handshake()` again. Drain encrypted output first.
@@ -12,7 +12,7 @@ public enum TLSHandshakeResult {
 }
 
 /// Outcome of `TLSConnection.readPlaintext(into:)`.
-public enum TLSReadResult {
+public enum TLSReadResult: Sendable {
     /// Plaintext was appended.
     case ok
     /// No plaintext is available until more encrypted bytes are fed.
