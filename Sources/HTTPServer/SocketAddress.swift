@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import Glibc
 
 /// An IPv4 or IPv6 socket address parsed from a numeric host (`127.0.0.1`, `::1`, `0.0.0.0`, `::`).
