@@ -165,10 +165,11 @@ def report(name, ours, theirs, target=None, unit="req/s"):
 
 def transport(work, threads, seconds):
     md = MailDouble(work, threads)
-    cert = os.path.join(md.state, "server.pem")
-    key = os.path.join(md.state, "server-key.pem")
-    ng = Nginx(work, threads, cert, key, {"/_emulator/ping": PING_BODY})
+    ng = None
     try:
+        cert = os.path.join(md.state, "server.pem")
+        key = os.path.join(md.state, "server-key.pem")
+        ng = Nginx(work, threads, cert, key, {"/_emulator/ping": PING_BODY})
         print(f"transport — /_emulator/ping, {threads} thread(s)/worker(s), {seconds}s per run")
         ours, _ = wrk(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds)
         theirs, _ = wrk(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
@@ -177,7 +178,8 @@ def transport(work, threads, seconds):
         theirs, _ = h2load(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
         report("h2load -c16 -m10 h2 over TLS", ours, theirs, 1.0)
     finally:
-        ng.stop()
+        if ng:
+            ng.stop()
         md.stop()
 
 
@@ -246,6 +248,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: run `make bench` (it installs wrk, nghttp2-client, nginx-light)")
     work = tempfile.mkdtemp(prefix="maildouble-bench-")
+    os.chmod(work, 0o755)  # nginx workers run as nobody and must reach the files they serve
     sections = {"transport": transport, "startup": startup, "idle-load": idle_load}
     extra = {}
     for path in sorted((ROOT / "bench").glob("bench_*.py")):
