@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// Who is calling: resolved from the bearer token by the auth middleware.
+struct Principal: Sendable {
+    var teamId: String
+    var keyId: String
+    var permission: String
+    var domainId: String?
+}
+
+/// Every team's state behind one lock. Handlers are short and synchronous, so one `Mutex` is enough: a
+/// request never holds it while doing I/O.
+final class PostflareStore: Sendable {
+    struct State: Sendable {
+        var teams: [String: Team] = [:]
+        /// Bearer token → (team, key id). Kept in step with `Team.keys` by `addKey`/`removeKey`.
+        var tokens: [String: (teamId: String, keyId: String)] = [:]
+        var seq = 0
+
+        mutating func nextSeq() -> Int {
+            seq += 1
+            return seq
+        }
+
+        mutating func addKey(_ key: APIKeyRecord, team teamId: String) {
+            teams[teamId]?.keys[key.id] = key
+            tokens[key.token] = (teamId, key.id)
+        }
+
+        mutating func removeKey(_ keyId: String, team teamId: String) -> Bool {
+            guard let key = teams[teamId]?.keys.removeValue(forKey: keyId) else { return false }
+            tokens[key.token] = nil
+            return true
+        }
+    }
+
+    let clock: EmulatorClock
+    private let state = Mutex(State())
+    let idempotency = IdempotencyCache()
+
+    init(clock: EmulatorClock) { self.clock = clock }
+
+    var now: Int64 { clock.nowMillis() }
+
+    /// Runs `body` on the whole state under the lock.
+    func withState<R: Sendable>(_ body: (inout State) throws(PostflareError) -> R) throws(PostflareError) -> R {
+        try state.withLock { (s: inout State) throws(PostflareError) -> R in try body(&s) }
+    }
+
+    /// Runs `body` on one team under the lock. Teams are never removed, and principals only name existing
+    /// ones; an unknown team id still gets a fresh empty team rather than a crash.
+    func withTeam<R: Sendable>(_ teamId: String, _ body: (inout Team, inout State) throws(PostflareError) -> R)
+        throws(PostflareError) -> R
+    {
+        try state.withLock { (s: inout State) throws(PostflareError) -> R in
+            var team = s.teams.removeValue(forKey: teamId) ?? Team(id: teamId, ownerEmail: "owner@example.org")
+            defer { s.teams[teamId] = team }
+            return try body(&team, &s)
+        }
+    }
+
+    /// The principal for `token`, recording the key's `last_used_at`.
+    func resolve(token: String) -> Principal? {
+        let now = self.now
+        return state.withLock { s -> Principal? in
+            guard let (teamId, keyId) = s.tokens[token], let key = s.teams[teamId]?.keys[keyId] else { return nil }
+            s.teams[teamId]?.keys[keyId]?.lastUsedAt = now
+            return Principal(teamId: teamId, keyId: keyId, permission: key.permission, domainId: key.domainId)
+        }
+    }
+
+    /// The team's own rate limit, if its fixture sets one.
+    func teamRateLimit(token: String) -> (teamId: String, limit: Int?)? {
+        state.withLock { s in
+            guard let (teamId, _) = s.tokens[token] else { return nil }
+            return (teamId, s.teams[teamId]?.rateLimit)
+        }
+    }
+}
+
+extension DomainRecord {
+    /// Domain status on the emulator clock: a verification request completes 5 s later (DNS is not checked).
+    func status(now: Int64) -> String {
+        if verified { return "verified" }
+        guard let at = verifyRequestedAt else { return "not_started" }
+        return now - at >= 5_000 ? "verified" : "pending"
+    }
+}
+
+/// Timestamp text forms (spec §1): Postgres text for most resources, ISO with `+00:00` for e-mails.
+enum Time {
+    static func pg(_ millis: Int64) -> JSON { .string(Timestamp(millis: millis).postgres()) }
+    static func pg(_ millis: Int64?) -> JSON { millis.map { pg($0) } ?? .null }
+    static func email(_ millis: Int64) -> JSON {
+        .string(Timestamp(millis: millis).iso8601(fraction: 6, utcSuffix: "+00:00"))
+    }
+    static func email(_ millis: Int64?) -> JSON { millis.map { email($0) } ?? .null }
+    static func iso(_ millis: Int64) -> JSON { .string(Timestamp(millis: millis).iso8601()) }
+}
