@@ -1,8 +1,5 @@
 import HTTPCore
 extension PostflareAPI {
-    func addContactRoutes(_ r: inout Router) {}
-    func addSegmentRoutes(_ r: inout Router) {}
-    func addTopicRoutes(_ r: inout Router) {}
     func addTemplateRoutes(_ r: inout Router) {}
     func addBroadcastRoutes(_ r: inout Router) {}
     func addWebhookRoutes(_ r: inout Router) {}
