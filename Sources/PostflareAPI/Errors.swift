@@ -63,8 +63,6 @@ extension PostflareError {
     static let dailyQuota = PostflareError(429, "daily_quota_exceeded", "You have reached your daily email quota.")
     static let monthlyQuota = PostflareError(
         429, "monthly_quota_exceeded", "You have reached your monthly email quota.")
-    static let securityError = PostflareError(
-        451, "security_error", "We may have found a security issue with the request.")
 
     static func validation(_ message: String, status: Int = 422) -> PostflareError {
         PostflareError(status, "validation_error", message)
