@@ -72,6 +72,8 @@ struct EmailInput {
             // Postflare's documented message for a body-less send (seed document).
             throw .validation("Either 'html' or 'text' content is required.")
         }
+        // "if `text` omitted the HTML is converted; `""` opts out" (spec §2.1).
+        if text == nil, let html { text = HTMLText.plainText(html) }
 
         let headers = try body.objectField("headers")
         if let headers {

@@ -170,10 +170,10 @@ extension PostflareAPI {
         return .object(o)
     }
 
-    /// The e-mail as `GET /emails/{id}` (full) or a list item shows it. Lists show `null` for empty
-    /// cc/bcc/reply_to and the single view shows `[]`, as the docs' examples do.
+    /// The e-mail as `GET /emails/{id}` (full) or a list item shows it. cc/bcc/reply_to are always arrays,
+    /// as the spec declares them (the docs' list example shows `null`, but that is not recorded traffic).
     static func emailJSON(_ e: EmailRecord, now: Int64, full: Bool) -> JSON {
-        func list(_ a: [String]) -> JSON { a.isEmpty && !full ? .null : .array(a.map { .string($0) }) }
+        func list(_ a: [String]) -> JSON { .array(a.map { .string($0) }) }
         var o: JSONObject = full ? ["object": "email"] : [:]
         o["id"] = .string(e.id)
         o["to"] = .array(e.to.map { .string($0) })

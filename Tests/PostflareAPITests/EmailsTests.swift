@@ -55,7 +55,7 @@ import Testing
         #expect(first.json["object"] == "list")
         #expect(first.json["has_more"] == true)
         #expect(first.json["data"]?[0]?["id"]?.stringValue == ids[4])
-        #expect(first.json["data"]?[0]?["bcc"] == .null)
+        #expect(first.json["data"]?[0]?["bcc"] == [])
         let next = h.call(.GET, "/emails?limit=2&after=\(ids[3])")
         #expect(next.json["data"]?[0]?["id"]?.stringValue == ids[2])
         let before = h.call(.GET, "/emails?limit=2&before=\(ids[2])")
@@ -134,5 +134,21 @@ import Testing
         let h = try Harness()
         #expect(h.call(.GET, "/emails/receiving").json["data"] == [])
         expectError(h.call(.GET, "/emails/receiving/\(segmentId)"), 404, "not_found")
+    }
+}
+
+@Suite struct HTMLTextTests {
+    @Test func convertsHTMLToText() {
+        #expect(HTMLText.plainText("<p>Hi <b>Ada</b> &amp; co</p><p>Bye</p>") == "Hi Ada & co\n\nBye")
+        #expect(HTMLText.plainText("<style>p{}</style>Text<br/>more") == "Text\nmore")
+        #expect(HTMLText.plainText("a < b") == "a < b")
+    }
+
+    @Test func sendWithoutTextDerivesIt() throws {
+        let h = try Harness()
+        let id = try #require(h.call(.POST, "/emails", Harness.email()).id)
+        #expect(h.call(.GET, "/emails/\(id)").json["text"] == "Hi")
+        let id2 = try #require(h.call(.POST, "/emails", Harness.email(["text": ""])).id)
+        #expect(h.call(.GET, "/emails/\(id2)").json["text"] == "")
     }
 }
