@@ -91,11 +91,12 @@ struct EmailInput {
         }
         let topicId = try body.string("topic_id")
         if let topicId, team.topics[topicId] == nil { throw .notFound("Topic") }
+        let suppressed = (to + cc + bcc).contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
         return EmailRecord(
             id: "", from: fromText, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: renderedSubject, html: html,
             text: text, headers: headers, tags: tags, attachments: attachments, createdAt: now,
             scheduledAt: scheduledAt, sendAt: max(now, scheduledAt ?? now), canceledAt: nil,
-            templateId: templateId, topicId: topicId, broadcastId: nil, seq: 0)
+            templateId: templateId, topicId: topicId, broadcastId: nil, seq: 0, suppressed: suppressed)
     }
 
     /// `from` must be a string; another JSON type is the documented `invalid_from_address`.

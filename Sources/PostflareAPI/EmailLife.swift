@@ -32,7 +32,8 @@ enum EmailLife {
 
     /// The worst outcome among all recipients.
     static func outcome(of email: EmailRecord) -> Outcome {
-        (email.to + email.cc + email.bcc).map { outcome(of: $0) }.max() ?? .delivered
+        if email.suppressed { return .suppressed }
+        return (email.to + email.cc + email.bcc).map { outcome(of: $0) }.max() ?? .delivered
     }
 
     static func lastEvent(_ email: EmailRecord, now: Int64) -> String {

@@ -36,6 +36,8 @@ struct EmailRecord: Sendable {
     var topicId: String?
     var broadcastId: String?
     var seq: Int
+    /// A recipient was on the team's suppression list when it was sent.
+    var suppressed = false
 }
 
 struct AttachmentRecord: Sendable {
@@ -182,6 +184,7 @@ struct Team: Sendable {
     var templates: [String: TemplateRecord] = [:]
     var broadcasts: [String: BroadcastRecord] = [:]
     var webhooks: [String: WebhookRecord] = [:]
+    var suppressions: [String: SuppressionRecord] = [:]
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

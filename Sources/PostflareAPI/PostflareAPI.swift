@@ -76,6 +76,7 @@ public final class PostflareAPI: Sendable {
         addTemplateRoutes(&r)
         addBroadcastRoutes(&r)
         addWebhookRoutes(&r)
+        addSuppressionRoutes(&r)
         return r
     }
 
