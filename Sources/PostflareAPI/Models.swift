@@ -185,6 +185,7 @@ struct Team: Sendable {
     var broadcasts: [String: BroadcastRecord] = [:]
     var webhooks: [String: WebhookRecord] = [:]
     var suppressions: [String: SuppressionRecord] = [:]
+    var logs: [LogRecord] = []
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

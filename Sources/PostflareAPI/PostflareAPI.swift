@@ -56,6 +56,7 @@ public final class PostflareAPI: Sendable {
         r.use(ResponseShapeMiddleware())
         r.use(RateLimitMiddleware(api: self))
         r.use(AuthMiddleware(api: self))
+        r.use(LogMiddleware(api: self))
         r.notFound = { _ in PostflareError.routeNotFound.response }
         r.methodNotAllowed = { _, _ in PostflareError.methodNotAllowed.response }
         r.internalError = { _, error in
@@ -77,6 +78,7 @@ public final class PostflareAPI: Sendable {
         addBroadcastRoutes(&r)
         addWebhookRoutes(&r)
         addSuppressionRoutes(&r)
+        addLogRoutes(&r)
         return r
     }
 
