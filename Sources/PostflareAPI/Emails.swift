@@ -9,6 +9,7 @@ extension PostflareAPI {
         route(&r, .POST, "/emails") { api, req, p in try api.sendEmail(req, p) }
         route(&r, .GET, "/emails") { api, req, p in try api.listEmails(req, p) }
         route(&r, .POST, "/emails/batch") { api, req, p in try api.sendBatch(req, p) }
+        addMetricsRoute(&r)
         route(&r, .GET, "/emails/{id}") { api, req, p in try api.getEmail(req, p) }
         route(&r, .PATCH, "/emails/{id}") { api, req, p in try api.updateEmail(req, p) }
         route(&r, .POST, "/emails/{id}/cancel") { api, req, p in try api.cancelEmail(req, p) }
