@@ -8,6 +8,7 @@ import HTTPCore
 extension PostflareAPI {
     func addBroadcastRoutes(_ r: inout Router) {
         route(&r, .POST, "/broadcasts") { api, req, p in try api.createBroadcast(req, p) }
+        addBroadcastStatsRoutes(&r)
         route(&r, .GET, "/broadcasts") { api, req, p in
             let now = api.store.now
             return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in

@@ -52,3 +52,25 @@ import Testing
         expectError(h.call(.GET, "/broadcasts/\(segmentId)"), 404, "not_found")
     }
 }
+
+@Suite struct BroadcastRecipientsTests {
+    @Test func recipientsByOutcome() throws {
+        let h = try Harness()
+        let id = try #require(
+            h.call(.POST, "/broadcasts", ["segment_id": .string(segmentId), "from": "n@example.org", "subject": "S", "text": "T", "send": true]).id)
+        h.clock.advance(bySeconds: 10)
+        let sent = h.call(.GET, "/broadcasts/\(id)/recipients?type=sent")
+        #expect(sent.json["data"]?.arrayValue?.count == 3)
+        #expect(sent.json["data"]?[0]?["id"] == "b2Zmc2V0OjA")
+        let bounced = h.call(.GET, "/broadcasts/\(id)/recipients?type=bounced")
+        #expect(bounced.json["data"]?[0]?["email"] == "bounced@resend.dev")
+        #expect(bounced.json["data"]?[0]?["bounce_type"] == "permanent")
+        let page = h.call(.GET, "/broadcasts/\(id)/recipients?type=sent&limit=2")
+        #expect(page.json["has_more"] == true)
+        let next = h.call(.GET, "/broadcasts/\(id)/recipients?type=sent&limit=2&after=b2Zmc2V0OjE")
+        #expect(next.json["data"]?.arrayValue?.count == 1)
+        expectError(h.call(.GET, "/broadcasts/\(id)/recipients"), 422, "missing_required_field")
+        #expect(h.call(.GET, "/broadcasts/\(id)/clicked-links").json["data"] == [])
+        #expect(h.call(.GET, "/oauth/grants").json["object"] == "list")
+    }
+}
