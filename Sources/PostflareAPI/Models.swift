@@ -186,6 +186,7 @@ struct Team: Sendable {
     var webhooks: [String: WebhookRecord] = [:]
     var suppressions: [String: SuppressionRecord] = [:]
     var logs: [LogRecord] = []
+    var events: [String: EventRecord] = [:]
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

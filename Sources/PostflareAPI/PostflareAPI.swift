@@ -79,6 +79,7 @@ public final class PostflareAPI: Sendable {
         addWebhookRoutes(&r)
         addSuppressionRoutes(&r)
         addLogRoutes(&r)
+        addEventRoutes(&r)
         return r
     }
 
