@@ -9,6 +9,7 @@ extension PostflareAPI {
 
     func addDomainRoutes(_ r: inout Router) {
         route(&r, .POST, "/domains") { api, req, p in try api.createDomain(req, p) }
+        addDomainClaimRoutes(&r)
         route(&r, .GET, "/domains") { api, req, p in
             let now = api.store.now
             return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in

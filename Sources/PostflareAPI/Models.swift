@@ -187,6 +187,8 @@ struct Team: Sendable {
     var suppressions: [String: SuppressionRecord] = [:]
     var logs: [LogRecord] = []
     var events: [String: EventRecord] = [:]
+    /// Domain claims keyed by their placeholder domain's id.
+    var claims: [String: DomainClaimRecord] = [:]
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

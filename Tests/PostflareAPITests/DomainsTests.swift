@@ -44,3 +44,23 @@ import Testing
             422, "validation_error")
     }
 }
+
+@Suite struct DomainClaimsTests {
+    @Test func claimAndVerify() throws {
+        let h = try Harness()
+        let c = h.call(.POST, "/domains/claim", ["name": "taken.org"])
+        #expect(c.status == 201)
+        #expect(c.json["object"] == "domain_claim")
+        #expect(c.json["status"] == "pending")
+        #expect(c.json["record"]?["value"]?.stringValue?.hasPrefix("resend-domain-verification=") == true)
+        let again = h.call(.POST, "/domains/claim", ["name": "taken.org"])
+        #expect(again.status == 200)
+        #expect(again.id == c.id)
+        let domain = try #require(c.json["domain_id"]?.stringValue)
+        #expect(h.call(.GET, "/domains/\(domain)/claim").id == c.id)
+        #expect(h.call(.POST, "/domains/\(domain)/claim/verify").json["status"] == "completed")
+        h.clock.advance(bySeconds: 5)
+        #expect(h.call(.GET, "/domains/\(domain)").json["status"] == "verified")
+        expectError(h.call(.GET, "/domains/\(domainId)/claim"), 404, "not_found")
+    }
+}
