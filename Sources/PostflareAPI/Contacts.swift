@@ -8,6 +8,7 @@ import HTTPCore
 extension PostflareAPI {
     func addContactRoutes(_ r: inout Router) {
         route(&r, .POST, "/contacts") { api, req, p in try api.createContact(req, p, audience: nil) }
+        addContactImportRoutes(&r)
         route(&r, .GET, "/contacts") { api, req, p in
             try api.listContacts(req, p, segment: req.query("segment_id") ?? req.query("audience_id"))
         }

@@ -189,6 +189,7 @@ struct Team: Sendable {
     var events: [String: EventRecord] = [:]
     /// Domain claims keyed by their placeholder domain's id.
     var claims: [String: DomainClaimRecord] = [:]
+    var imports: [String: ContactImportRecord] = [:]
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

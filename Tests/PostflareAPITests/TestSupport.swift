@@ -48,7 +48,9 @@ struct Harness {
     ) -> Result {
         var headers = HTTPHeaders()
         if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        headers.add(name: "Content-Type", value: "application/json")
+        if !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headers.add(name: "Content-Type", value: "application/json")
+        }
         for (n, v) in extra { headers.add(name: n, value: v) }
         let bytes = rawBody.map { Array($0.utf8) } ?? body?.serialized() ?? []
         let request = Request(method: method, target: path, headers: headers, body: bytes)
