@@ -52,10 +52,23 @@ extension PostflareAPI {
             if let payload = body["payload"], payload.objectValue == nil {
                 throw PostflareError.validation("The `payload` field must be an object.")
             }
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            if let email, !EmailAddress.isValid(email) { throw EmailAddress.invalidFieldError("email") }
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
                 guard let e = team.event(idOrName: name) else { throw .notFound("Event") }
-                if let contactId, team.contact(idOrEmail: contactId) == nil { throw .notFound("Contact") }
+                var contact = team.contact(idOrEmail: contactId ?? email ?? "")
+                if contact == nil, contactId != nil { throw .notFound("Contact") }
+                if contact == nil, let email {
+                    // Inferred: an event for an unknown address creates the contact, so that the
+                    // automation has someone to act on.
+                    let c = ContactRecord(
+                        id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                        properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
+                    team.contacts[c.id] = c
+                    contact = c
+                }
                 team.events[e.id]?.sent += 1
+                if let contact { Self.startRuns(event: e.name, contactId: contact.id, team: &team, state: &state, now: now) }
             }
             return ok(["object": "event", "event": .string(name)], status: 202)
         }

@@ -190,6 +190,10 @@ struct Team: Sendable {
     /// Domain claims keyed by their placeholder domain's id.
     var claims: [String: DomainClaimRecord] = [:]
     var imports: [String: ContactImportRecord] = [:]
+    var automations: [String: AutomationRecord] = [:]
+    var runs: [String: AutomationRun] = [:]
+    /// The earliest `resumeAt` of a running automation run, so that most requests skip the run scan.
+    var runWake: Int64 = .max
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

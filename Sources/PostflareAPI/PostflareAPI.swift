@@ -80,6 +80,7 @@ public final class PostflareAPI: Sendable {
         addSuppressionRoutes(&r)
         addLogRoutes(&r)
         addEventRoutes(&r)
+        addAutomationRoutes(&r)
         return r
     }
 

@@ -58,6 +58,8 @@ final class PostflareStore: Sendable {
         try state.withLock { (s: inout State) throws(PostflareError) -> R in
             var team = s.teams.removeValue(forKey: teamId) ?? Team(id: teamId, ownerEmail: "owner@example.org")
             defer { s.teams[teamId] = team }
+            // Automation runs whose delay has ended move on before anyone looks at the team.
+            team.advanceRuns(now: clock.nowMillis(), seq: &s.seq)
             return try body(&team, &s)
         }
     }
