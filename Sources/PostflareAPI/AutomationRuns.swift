@@ -157,7 +157,7 @@ extension Team {
         email.id = IDs.uuid()
         seq += 1
         email.seq = seq
-        emails[email.id] = email
+        store(email)
         return email.id
     }
 

@@ -46,7 +46,7 @@ extension PostflareAPI {
                 for var email in valid {
                     email.id = IDs.uuid()
                     email.seq = state.nextSeq()
-                    team.emails[email.id] = email
+                    team.store(email)
                     data.append(["id": .string(email.id)])
                 }
                 var out: JSONObject = ["data": .array(data)]

@@ -165,7 +165,7 @@ extension PostflareAPI {
             }
             emails.append(e)
         }
-        for e in emails { team.emails[e.id] = e }
+        for e in emails { team.store(e) }
         b.emailIds = emails.map(\.id)
         b.scheduledAt = scheduledAt
         b.sentAt = max(now, scheduledAt ?? now)

@@ -57,3 +57,24 @@ enum EmailLife {
         email.canceledAt == nil && email.scheduledAt != nil && now < email.sendAt
     }
 }
+
+extension Team {
+    /// E-mails kept per team. Older ones are forgotten so that a long benchmark cannot exhaust memory;
+    /// the real API keeps them, but no client reads back that far.
+    static let maxEmails = 100_000
+
+    /// Stores a new e-mail, evicting the oldest one beyond `maxEmails`.
+    mutating func store(_ email: EmailRecord) {
+        emails[email.id] = email
+        emailOrder.append(email.id)
+        while emailOrder.count - emailHead > Self.maxEmails {
+            emails[emailOrder[emailHead]] = nil
+            emailHead += 1
+        }
+        // Compact the order array once its dead prefix is as long as its live part.
+        if emailHead > 1_024 && emailHead * 2 > emailOrder.count {
+            emailOrder.removeFirst(emailHead)
+            emailHead = 0
+        }
+    }
+}

@@ -43,7 +43,7 @@ extension PostflareAPI {
                 try chargeQuota(&team, count: 1, now: now)
                 email.id = IDs.uuid()
                 email.seq = state.nextSeq()
-                team.emails[email.id] = email
+                team.store(email)
                 return email.id
             }
             return ok(["id": .string(id)])

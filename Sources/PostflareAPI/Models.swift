@@ -194,6 +194,9 @@ struct Team: Sendable {
     var runs: [String: AutomationRun] = [:]
     /// The earliest `resumeAt` of a running automation run, so that most requests skip the run scan.
     var runWake: Int64 = .max
+    /// E-mail ids oldest first (from `emailHead` on), for evicting beyond `maxEmails`.
+    var emailOrder: [String] = []
+    var emailHead = 0
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

@@ -152,3 +152,23 @@ import Testing
         #expect(h.call(.GET, "/emails/\(id2)").json["text"] == "")
     }
 }
+
+@Suite struct EmailStoreTests {
+    @Test func oldestEmailsAreEvictedBeyondTheCap() {
+        var team = Team(id: "t", ownerEmail: "o@example.org")
+        let template = EmailRecord(
+            id: "", from: "a@example.org", to: ["b@example.org"], cc: [], bcc: [], replyTo: [], subject: "s", html: nil,
+            text: "t", headers: nil, tags: [], attachments: [], createdAt: 0, scheduledAt: nil, sendAt: 0, canceledAt: nil,
+            templateId: nil, topicId: nil, broadcastId: nil, seq: 0)
+        for i in 0..<(Team.maxEmails + 3) {
+            var e = template
+            e.id = "e\(i)"
+            e.seq = i
+            team.store(e)
+        }
+        #expect(team.emails.count == Team.maxEmails)
+        #expect(team.emails["e0"] == nil)
+        #expect(team.emails["e2"] == nil)
+        #expect(team.emails["e3"] != nil)
+    }
+}
