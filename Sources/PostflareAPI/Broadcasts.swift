@@ -63,6 +63,24 @@ extension PostflareAPI {
             }
             return ok(["id": .string(id)])
         }
+        // Newer than the contract (resend-python 2.x `Broadcasts.duplicate`): a draft copy.
+        route(&r, .POST, "/broadcasts/{id}/duplicate") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+                guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                b.id = IDs.uuid()
+                b.status = "draft"
+                b.createdAt = now
+                b.scheduledAt = nil
+                b.sentAt = nil
+                b.emailIds = []
+                b.seq = state.nextSeq()
+                team.broadcasts[b.id] = b
+                return b.id
+            }
+            return ok(["object": "broadcast", "id": .string(copy)])
+        }
         route(&r, .POST, "/broadcasts/{id}/cancel") { api, req, p in
             let id = try uuidParameter(req, "id")
             let now = api.store.now

@@ -50,6 +50,16 @@ extension PostflareAPI {
             }
             return ok(["object": "webhook", "id": .string(id)])
         }
+        // Newer than the contract (resend-python 2.x `Webhooks.rotate_signing_secret`).
+        route(&r, .POST, "/webhooks/{id}/signing-secret/rotate") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let secret = Webhooks.newSecret()
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+                team.webhooks[id]?.signingSecret = secret
+            }
+            return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
+        }
         route(&r, .DELETE, "/webhooks/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in

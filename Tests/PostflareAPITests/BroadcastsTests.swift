@@ -21,6 +21,8 @@ import Testing
         #expect(emails.count == 3)
         #expect(emails.contains { $0["subject"] == "Hey Steve" })
         expectError(h.call(.POST, "/broadcasts/\(id)/send"), 422, "validation_error")
+        let dup = try #require(h.call(.POST, "/broadcasts/\(id)/duplicate").id)
+        #expect(h.call(.GET, "/broadcasts/\(dup)").json["status"] == "draft")
         expectError(h.call(.DELETE, "/broadcasts/\(id)"), 422, "validation_error")
     }
 

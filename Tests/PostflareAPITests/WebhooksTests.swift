@@ -17,6 +17,9 @@ import Testing
         #expect(h.call(.GET, "/webhooks").json["data"]?.arrayValue?.count == 2)
         #expect(h.call(.PATCH, "/webhooks/\(id)", ["status": "disabled", "webhook_id": .string(id)]).status == 200)
         #expect(h.call(.GET, "/webhooks/\(id)").json["status"] == "disabled")
+        let rotated = h.call(.POST, "/webhooks/\(id)/signing-secret/rotate")
+        #expect(rotated.json["signing_secret"]?.stringValue != secret)
+        #expect(h.call(.GET, "/webhooks/\(id)").json["signing_secret"] == rotated.json["signing_secret"])
         #expect(h.call(.DELETE, "/webhooks/\(id)").json["deleted"] == true)
         expectError(h.call(.GET, "/webhooks/\(id)"), 404, "not_found")
     }
