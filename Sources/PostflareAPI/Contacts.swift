@@ -42,9 +42,10 @@ extension PostflareAPI {
         route(&r, .PATCH, a + "/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
     }
 
-    /// The `{audience_id}` of a legacy path, which must name an existing segment.
-    func audience(_ req: Request, _ p: Principal) throws -> String {
-        let id = try uuidParameter(req, "audience_id")
+    /// The `{audience_id}` (or another named) path id, which must name an existing segment. The real API
+    /// says "Audience not found" for segments too (spec §11.5).
+    func audience(_ req: Request, _ p: Principal, parameter: String = "audience_id") throws -> String {
+        let id = try uuidParameter(req, parameter)
         try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
             guard team.segments[id] != nil else { throw .notFound("Audience") }
         }

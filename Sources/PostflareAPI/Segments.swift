@@ -46,7 +46,7 @@ extension PostflareAPI {
         }
         // Served and used by the SDKs although absent from the spec (spec §11.13).
         route(&r, .GET, "/segments/{segment_id}/contacts") { api, req, p in
-            try api.listContacts(req, p, segment: try api.audience(req.withParameter("audience_id", req.parameter("segment_id")), p))
+            try api.listContacts(req, p, segment: try api.audience(req, p, parameter: "segment_id"))
         }
     }
 
@@ -56,13 +56,5 @@ extension PostflareAPI {
         o["name"] = .string(s.name)
         o["created_at"] = Time.pg(s.createdAt)
         return .object(o)
-    }
-}
-
-extension Request {
-    func withParameter(_ name: String, _ value: String) -> Request {
-        var r = self
-        r.pathParameters[name] = value
-        return r
     }
 }
