@@ -129,3 +129,29 @@ import Testing
         #expect(unrouted == [])
     }
 }
+
+/// Bad input never crashes nor yields a 500: every operation gets hostile bodies and answers with a
+/// Postflare error or a success, always JSON.
+@Suite struct HostileInputTests {
+    static let bodies: [String] = [
+        "", "null", "\"x\"", "[1,2]", "{", "{\"a\":}", "\u{FF}\u{FE}",
+        #"{"name":5,"email":[],"from":{},"to":7,"subject":[],"html":1,"text":{},"tags":"x","attachments":{},"headers":[]}"#,
+        #"{"scheduled_at":12,"segment_id":null,"steps":"x","connections":{},"events":"email.sent","endpoint":1}"#,
+        #"{"template":"welcome","variables":[],"permission":1,"region":{},"topics":[1],"segments":[{}],"properties":[]}"#,
+        #"[{"from":"a@example.org"},{},null,5]"#,
+    ]
+
+    @Test func neverAServerError() throws {
+        let h = try Harness()
+        for (method, path) in ContractCoverageTests.operations {
+            for body in Self.bodies {
+                let r = h.call(method, path, rawBody: body)
+                #expect(r.status != 500, "\(method) \(path) \(body)")
+                #expect(r.headers["Content-Type"] == "application/json; charset=utf-8")
+                if r.status >= 400 {
+                    #expect(r.json["statusCode"]?.intValue == r.status, "\(method) \(path) \(body)")
+                }
+            }
+        }
+    }
+}
