@@ -37,6 +37,7 @@ public final class PostflareAPI: Sendable {
     let store: PostflareStore
     let options: Options
     let rateLimiter: RateLimitGate
+    let fixtures: JSON
 
     /// - Parameters:
     ///   - clock: the emulator clock every timestamp, schedule and e-mail life follows.
@@ -45,8 +46,19 @@ public final class PostflareAPI: Sendable {
     public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
         self.store = PostflareStore(clock: clock)
         self.options = options
-        let teams = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
+        self.fixtures = fixtures ?? PostflareFixtures.defaultFixtures
+        let teams = try PostflareFixtures.load(self.fixtures, into: store)
         self.rateLimiter = RateLimitGate(defaultLimit: options.rateLimitPerSecond, teamLimits: teams, clock: clock)
+    }
+
+    /// Forgets everything the API created and reloads the fixtures (rate-limit windows and idempotency
+    /// keys included), for the emulator's reset. Fixture ids and keys stay the same.
+    public func reset() {
+        try? store.withState { $0 = PostflareStore.State() }
+        store.idempotency.reset()
+        rateLimiter.reset()
+        // The fixtures loaded once at start-up, so loading them again cannot fail.
+        _ = try? PostflareFixtures.load(fixtures, into: store)
     }
 
     /// The router with every Postflare route, its middleware (rate limit, auth, JSON content type) and

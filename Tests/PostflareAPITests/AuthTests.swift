@@ -61,3 +61,17 @@ import Testing
         expectError(h.call(.GET, "/domains", key: token), 400, "validation_error")
     }
 }
+
+@Suite struct ResetTests {
+    @Test func resetRestoresTheFixtures() throws {
+        let h = try Harness()
+        let created = h.call(.POST, "/api-keys", ["name": "temp"])
+        let token = try #require(created.json["token"]?.stringValue)
+        _ = h.call(.POST, "/emails", Harness.email())
+        _ = h.call(.DELETE, "/segments/\(segmentId)")
+        h.api.reset()
+        expectError(h.call(.GET, "/domains", key: token), 400, "validation_error")
+        #expect(h.call(.GET, "/emails").json["data"] == [])
+        #expect(h.call(.GET, "/segments/\(segmentId)").status == 200)
+    }
+}
