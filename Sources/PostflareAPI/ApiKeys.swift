@@ -7,12 +7,12 @@ extension PostflareAPI {
     func addAPIKeyRoutes(_ r: inout Router) {
         route(&r, .POST, "/api-keys") { api, req, p in try api.createAPIKey(req, p) }
         route(&r, .GET, "/api-keys") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+            ok(try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
                 let (page, more) = try Pagination.page(team.keys.values, req, defaultLimit: nil)
                 return Pagination.list(
                     page.map { k in
                         ["id": .string(k.id), "name": .string(k.name), "created_at": Time.pg(k.createdAt),
-                         "last_used_at": Time.pg(k.lastUsedAt)]
+                         "last_used_at": Time.pg(state.lastUsed[k.id])]
                     }, hasMore: more)
             })
         }
@@ -31,7 +31,7 @@ extension PostflareAPI {
             try api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
                 // The key leaves `team.keys` here; the token index is cleaned with it.
                 guard let key = team.keys.removeValue(forKey: id) else { throw .notFound("API key") }
-                state.tokens[key.token] = nil
+                state.unindex(key)
             }
             // Spec value `"object":"api_key"`; the Oct 2025 recording had `"object":"list"` (spec §11.3).
             return ok(["object": "api_key", "id": .string(id), "deleted": true])
@@ -50,12 +50,11 @@ extension PostflareAPI {
         let (id, token) = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, String) in
             if let domainId, team.domains[domainId] == nil { throw .notFound("Domain") }
             let key = APIKeyRecord(
-                id: IDs.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24), permission: permission,
+                id: FastID.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24), permission: permission,
                 // "Only used when the permission is sending_access."
-                domainId: permission == "sending_access" ? domainId : nil, createdAt: now, lastUsedAt: nil,
-                seq: state.nextSeq())
+                domainId: permission == "sending_access" ? domainId : nil, createdAt: now, seq: state.nextSeq())
             team.keys[key.id] = key
-            state.tokens[key.token] = (team.id, key.id)
+            state.index(key, team: team.id)
             return (key.id, key.token)
         }
         return ok(["id": .string(id), "token": .string(token)], status: 201)

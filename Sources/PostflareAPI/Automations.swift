@@ -20,7 +20,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 let a = AutomationRecord(
-                    id: IDs.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
+                    id: FastID.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
                     createdAt: now, updatedAt: now, seq: state.nextSeq())
                 team.automations[a.id] = a
                 return a.id
@@ -77,7 +77,7 @@ extension PostflareAPI {
             let now = api.store.now
             let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 guard var a = team.automations[id] else { throw .notFound("Automation") }
-                a.id = IDs.uuid()
+                a.id = FastID.uuid()
                 a.name += " (Copy)"
                 a.status = "disabled"
                 a.createdAt = now
@@ -130,7 +130,7 @@ extension PostflareAPI {
                 trigger.config["event_name"]?.stringValue == event
             else { continue }
             let run = AutomationRun(
-                id: IDs.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
+                id: FastID.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
                 completedAt: nil,
                 steps: [RunStep(key: trigger.key, type: "trigger", status: "completed", startedAt: now, completedAt: now)],
                 nextKey: a.next(after: trigger.key), resumeAt: now, seq: state.nextSeq())

@@ -44,7 +44,7 @@ extension PostflareAPI {
                 try chargeQuota(&team, count: valid.count, now: now)
                 var data: [JSON] = []
                 for var email in valid {
-                    email.id = IDs.uuid()
+                    email.id = FastID.uuid()
                     email.seq = state.nextSeq()
                     team.store(email)
                     data.append(["id": .string(email.id)])

@@ -24,7 +24,7 @@ extension PostflareAPI {
                     throw .validation("A contact property with the key `\(key)` already exists.", status: 409)
                 }
                 let c = ContactPropertyRecord(
-                    id: IDs.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now, seq: state.nextSeq())
+                    id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now, seq: state.nextSeq())
                 team.properties[c.id] = c
                 return c.id
             }

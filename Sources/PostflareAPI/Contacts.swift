@@ -73,7 +73,7 @@ extension PostflareAPI {
             // adds the new segments, so re-running a legacy per-audience create keeps working.
             var c = team.contact(idOrEmail: email)
                 ?? ContactRecord(
-                    id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                    id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                     properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
             if let first { c.firstName = first }
             if let last { c.lastName = last }

@@ -175,7 +175,7 @@ struct EmailInput {
                 ?? (path.isEmpty ? "attachment" : String(path.split(separator: "/").last ?? "attachment"))
             out.append(
                 AttachmentRecord(
-                    id: IDs.uuid(), filename: filename,
+                    id: FastID.uuid(), filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
                     contentId: obj["content_id"]?.stringValue, size: encodedSize / 4 * 3))
         }

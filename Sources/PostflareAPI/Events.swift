@@ -29,7 +29,7 @@ extension PostflareAPI {
                 if team.events.values.contains(where: { $0.name == name }) {
                     throw .validation("An event named `\(name)` already exists.", status: 409)
                 }
-                let e = EventRecord(id: IDs.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
+                let e = EventRecord(id: FastID.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
                 team.events[e.id] = e
                 return e.id
             }
@@ -62,7 +62,7 @@ extension PostflareAPI {
                     // Inferred: an event for an unknown address creates the contact, so that the
                     // automation has someone to act on.
                     let c = ContactRecord(
-                        id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                        id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                         properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
                     team.contacts[c.id] = c
                     contact = c

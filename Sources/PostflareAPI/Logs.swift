@@ -34,7 +34,7 @@ struct LogMiddleware: Middleware {
         let now = api.store.now
         try? api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
             let log = LogRecord(
-                id: IDs.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
+                id: FastID.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
                 status: response.status.code, userAgent: request.headers["User-Agent"], requestBody: request.body,
                 responseBody: response.body, seq: state.nextSeq())
             team.logs.append(log)

@@ -9,7 +9,6 @@ struct APIKeyRecord: Sendable {
     var permission: String  // "full_access" | "sending_access"
     var domainId: String?
     var createdAt: Int64
-    var lastUsedAt: Int64?
     var seq: Int
 }
 

@@ -32,8 +32,8 @@ struct RateLimitMiddleware: Middleware {
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         let token = AuthMiddleware.bearerToken(request)
         let bucket: String
-        if let token, let team = api.store.teamRateLimit(token: token) {
-            bucket = team.teamId
+        if let token, let team = api.store.team(ofToken: token) {
+            bucket = team
         } else {
             bucket = "anonymous:" + (token ?? "")
         }

@@ -16,8 +16,11 @@ struct Principal: Sendable {
 final class PostflareStore: Sendable {
     struct State: Sendable {
         var teams: [String: Team] = [:]
-        /// Bearer token → (team, key id). Kept in step with `Team.keys` by `addKey`/`removeKey`.
-        var tokens: [String: (teamId: String, keyId: String)] = [:]
+        /// Bearer token → principal, kept in step with `Team.keys` by the api-key handlers and fixtures.
+        /// Authentication reads only this index: reading a `Team` out of `teams` would copy it.
+        var tokens: [String: Principal] = [:]
+        /// Key id → last use, for `GET /api-keys` (kept here so that every request does not touch a team).
+        var lastUsed: [String: Int64] = [:]
         var seq = 0
 
         mutating func nextSeq() -> Int {
@@ -25,15 +28,15 @@ final class PostflareStore: Sendable {
             return seq
         }
 
-        mutating func addKey(_ key: APIKeyRecord, team teamId: String) {
-            teams[teamId]?.keys[key.id] = key
-            tokens[key.token] = (teamId, key.id)
+        /// Registers a key of `team` (which must be checked out of `teams` or be written back after).
+        mutating func index(_ key: APIKeyRecord, team teamId: String) {
+            tokens[key.token] = Principal(
+                teamId: teamId, keyId: key.id, permission: key.permission, domainId: key.domainId)
         }
 
-        mutating func removeKey(_ keyId: String, team teamId: String) -> Bool {
-            guard let key = teams[teamId]?.keys.removeValue(forKey: keyId) else { return false }
+        mutating func unindex(_ key: APIKeyRecord) {
             tokens[key.token] = nil
-            return true
+            lastUsed[key.id] = nil
         }
     }
 
@@ -68,18 +71,15 @@ final class PostflareStore: Sendable {
     func resolve(token: String) -> Principal? {
         let now = self.now
         return state.withLock { s -> Principal? in
-            guard let (teamId, keyId) = s.tokens[token], let key = s.teams[teamId]?.keys[keyId] else { return nil }
-            s.teams[teamId]?.keys[keyId]?.lastUsedAt = now
-            return Principal(teamId: teamId, keyId: keyId, permission: key.permission, domainId: key.domainId)
+            guard let p = s.tokens[token] else { return nil }
+            s.lastUsed[p.keyId] = now
+            return p
         }
     }
 
-    /// The team's own rate limit, if its fixture sets one.
-    func teamRateLimit(token: String) -> (teamId: String, limit: Int?)? {
-        state.withLock { s in
-            guard let (teamId, _) = s.tokens[token] else { return nil }
-            return (teamId, s.teams[teamId]?.rateLimit)
-        }
+    /// The team a token belongs to, for rate limiting before authentication.
+    func team(ofToken token: String) -> String? {
+        state.withLock { $0.tokens[token]?.teamId }
     }
 }
 

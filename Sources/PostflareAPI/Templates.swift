@@ -21,7 +21,7 @@ extension PostflareAPI {
                     throw .validation("A template with the alias `\(alias)` already exists.", status: 409)
                 }
                 let t = TemplateRecord(
-                    id: IDs.uuid(), draft: content, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
+                    id: FastID.uuid(), draft: content, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
                     updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
                 team.templates[t.id] = t
                 return t.id
@@ -72,7 +72,7 @@ extension PostflareAPI {
                 t.published = t.draft
                 t.publishedAt = now
                 t.updatedAt = now
-                t.currentVersionId = IDs.uuid()
+                t.currentVersionId = FastID.uuid()
                 t.hasUnpublishedVersions = false
                 team.templates[t.id] = t
                 return t.id
@@ -89,7 +89,7 @@ extension PostflareAPI {
                 draft.name += " (Copy)"
                 draft.alias = nil
                 let copy = TemplateRecord(
-                    id: IDs.uuid(), draft: draft, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
+                    id: FastID.uuid(), draft: draft, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
                     updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
                 team.templates[copy.id] = copy
                 return copy.id
@@ -132,7 +132,7 @@ extension PostflareAPI {
                 guard vb.has("type") else { throw .missingField("type") }
                 let type = try vb.oneOf("type", templateVariableTypes) ?? "string"
                 vars.append(
-                    TemplateVariable(id: IDs.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
+                    TemplateVariable(id: FastID.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
                         createdAt: now))
             }
             c.variables = vars

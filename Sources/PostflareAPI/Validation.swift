@@ -94,18 +94,31 @@ enum EmailAddress {
         return isValid(t) ? t : nil
     }
 
-    /// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces or brackets.
+    /// A pragmatic address check in one pass over the bytes (it runs for every recipient of every send):
+    /// one `@` after a local part of 1–64 bytes, a dotted domain without empty labels at its ends or
+    /// `..`, and no spaces, controls, brackets, commas or quotes.
     static func isValid(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
-        let domain = parts[1]
-        guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else {
-            return false
+        var at = -1
+        var index = 0
+        var previous: UInt8 = 0
+        var dottedDomain = false
+        for c in s.utf8 {
+            switch c {
+            case 0..<0x21, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: "\""):
+                return false
+            case UInt8(ascii: "@"):
+                if at >= 0 { return false }
+                at = index
+            case UInt8(ascii: ".") where at >= 0:
+                if index == at + 1 || previous == UInt8(ascii: ".") { return false }
+                dottedDomain = true
+            default:
+                break
+            }
+            previous = c
+            index += 1
         }
-        for c in s.unicodeScalars where c == " " || c == "<" || c == ">" || c == "," || c == "\"" || c.value < 0x21 {
-            return false
-        }
-        return true
+        return at > 0 && at <= 64 && dottedDomain && previous != UInt8(ascii: ".") && index > at + 1
     }
 
     static func domain(of address: String) -> String {

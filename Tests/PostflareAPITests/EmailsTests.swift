@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 import Testing
 
@@ -170,5 +171,29 @@ import Testing
         #expect(team.emails["e0"] == nil)
         #expect(team.emails["e2"] == nil)
         #expect(team.emails["e3"] != nil)
+    }
+}
+
+@Suite struct FastIDTests {
+    @Test func uuidsAreVersion4AndDistinct() {
+        let ids = (0..<1000).map { _ in FastID.uuid() }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(50) {
+            #expect(EmulatorKit.IDs.isUUID(id))
+            #expect(Array(id)[14] == "4")
+            #expect("89ab".contains(Array(id)[19]))
+        }
+    }
+}
+
+@Suite struct EmailAddressTests {
+    @Test(arguments: [
+        ("a@example.org", true), ("first.last+tag@sub.example.org", true), ("Ada <ada@example.org>", true),
+        ("noat", false), ("@example.org", false), ("a@b", false), ("a@.example.org", false), ("a@example.org.", false),
+        ("a@exa..mple.org", false), ("a b@example.org", false), ("a@@example.org", false), ("a@", false),
+        ("\"q\"@example.org", false), ("Ada <ada@example.org", false),
+    ])
+    func parse(_ text: String, valid: Bool) {
+        #expect((EmailAddress.parse(text) != nil) == valid)
     }
 }
