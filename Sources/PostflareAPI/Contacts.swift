@@ -71,7 +71,8 @@ extension PostflareAPI {
             try Self.checkProperties(properties, team: team)
             // Inferred: contacts are unique per e-mail in a team; creating an existing one updates it and
             // adds the new segments, so re-running a legacy per-audience create keeps working.
-            var c = team.contact(idOrEmail: email)
+            let existing = team.contact(idOrEmail: email)
+            var c = existing
                 ?? ContactRecord(
                     id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                     properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
@@ -82,6 +83,7 @@ extension PostflareAPI {
             for s in segments where !c.segmentIds.contains(s) { c.segmentIds.append(s) }
             for (t, sub) in topics { c.topics[t] = sub }
             team.contacts[c.id] = c
+            team.emitContact(existing == nil ? "contact.created" : "contact.updated", c, now: now)
             return c.id
         }
         return ok(["object": "contact", "id": .string(id)], status: 201)
@@ -115,6 +117,7 @@ extension PostflareAPI {
         let last = try body.string("last_name")
         let unsubscribed = try body.bool("unsubscribed")
         let properties = try body.objectField("properties")
+        let now = store.now
         let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
             guard var c = team.contact(idOrEmail: ref), audience == nil || c.segmentIds.contains(audience!) else {
                 throw .notFound("Contact")
@@ -126,6 +129,7 @@ extension PostflareAPI {
             if let unsubscribed { c.unsubscribed = unsubscribed }
             for (k, v) in properties ?? JSONObject() { c.properties[k] = v }
             team.contacts[c.id] = c
+            team.emitContact("contact.updated", c, now: now)
             return c.id
         }
         return ok(["object": "contact", "id": .string(id)])
@@ -134,15 +138,20 @@ extension PostflareAPI {
     /// 200 `{"object":"contact","contact":…,"deleted":true}` even for an unknown contact (spec §11.4).
     func deleteContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
         let ref = req.parameter("id")
+        let now = store.now
         let echoed = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
             guard let c = team.contact(idOrEmail: ref) else { return ref }
             if let audience {
                 // Legacy path: the contact leaves that audience, and disappears once it is in none.
                 team.contacts[c.id]?.segmentIds.removeAll { $0 == audience }
-                if team.contacts[c.id]?.segmentIds.isEmpty == true { team.contacts[c.id] = nil }
+                if team.contacts[c.id]?.segmentIds.isEmpty == true {
+                    team.contacts[c.id] = nil
+                    team.emitContact("contact.deleted", c, now: now)
+                }
                 return ref
             }
             team.contacts[c.id] = nil
+            team.emitContact("contact.deleted", c, now: now)
             return c.id
         }
         return ok(["object": "contact", "contact": .string(echoed), "deleted": true])

@@ -33,6 +33,7 @@ extension PostflareAPI {
             let tls = try body.oneOf("tls", ["opportunistic", "enforced"])
             let sub = try body.string("tracking_subdomain")
             let caps = try Self.capabilities(body)
+            let now = api.store.now
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                 guard var d = team.domains[id] else { throw .notFound("Domain") }
                 if let open { d.openTracking = open }
@@ -41,13 +42,16 @@ extension PostflareAPI {
                 if let sub { d.trackingSubdomain = sub }
                 if let caps { (d.sending, d.receiving) = caps }
                 team.domains[id] = d
+                team.emitDomain("domain.updated", d, now: now)
             }
             return ok(["id": .string(id), "object": "domain"])
         }
         route(&r, .DELETE, "/domains/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
+            let now = api.store.now
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard team.domains.removeValue(forKey: id) != nil else { throw .notFound("Domain") }
+                guard let d = team.domains.removeValue(forKey: id) else { throw .notFound("Domain") }
+                team.emitDomain("domain.deleted", d, now: now)
             }
             return ok(["object": "domain", "id": .string(id), "deleted": true])
         }
@@ -98,6 +102,7 @@ extension PostflareAPI {
                 tls: tls, customReturnPath: returnPath, trackingSubdomain: sub, sending: caps.0, receiving: caps.1,
                 verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
             team.domains[d.id] = d
+            team.emitDomain("domain.created", d, now: now)
             var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
             o["object"] = nil
             return .object(o)

@@ -66,6 +66,7 @@ extension Team {
     /// Stores a new e-mail, evicting the oldest one beyond `maxEmails`.
     mutating func store(_ email: EmailRecord) {
         emails[email.id] = email
+        trackForWebhooks(email)
         emailOrder.append(email.id)
         while emailOrder.count - emailHead > Self.maxEmails {
             emails[emailOrder[emailHead]] = nil

@@ -195,6 +195,9 @@ struct Team: Sendable {
     var runWake: Int64 = .max
     /// E-mail ids oldest first (from `emailHead` on), for evicting beyond `maxEmails`.
     var emailOrder: [String] = []
+    /// Webhook events not yet collected, and e-mails whose life still has events to emit.
+    var pendingEvents: [WebhookEvent] = []
+    var trackedEmails: [String: Int] = [:]
     var emailHead = 0
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
