@@ -157,7 +157,6 @@ extension PostflareAPI {
                     && (b.topicId.map { t in (c.topics[t] ?? team.topics[t]?.defaultSubscription) != "opt_out" } ?? true)
             }
             .sorted { $0.seq < $1.seq }
-        try chargeQuota(&team, count: recipients.count, now: now)
         var emails: [EmailRecord] = []
         for c in recipients {
             let values = [
@@ -183,6 +182,8 @@ extension PostflareAPI {
             }
             emails.append(e)
         }
+        // Charged once every e-mail is valid: a failed send leaves the quota untouched.
+        try chargeQuota(&team, count: emails.count, now: now)
         for e in emails { team.store(e) }
         b.emailIds = emails.map(\.id)
         b.scheduledAt = scheduledAt
