@@ -54,7 +54,8 @@ final class PostflareStore: Sendable {
     }
 
     /// Runs `body` on one team under the lock. Teams are never removed, and principals only name existing
-    /// ones; an unknown team id still gets a fresh empty team rather than a crash.
+    /// ones; an unknown team id still gets a fresh empty team rather than a crash. The team is written back
+    /// even when `body` throws, so handlers validate everything before they change anything.
     func withTeam<R: Sendable>(_ teamId: String, _ body: (inout Team, inout State) throws(PostflareError) -> R)
         throws(PostflareError) -> R
     {
