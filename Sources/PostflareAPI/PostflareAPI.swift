@@ -38,6 +38,7 @@ public final class PostflareAPI: Sendable {
     let options: Options
     let rateLimiter: RateLimitGate
     let fixtures: JSON
+    let webhookRetries = WebhookRetryQueue()
 
     /// - Parameters:
     ///   - clock: the emulator clock every timestamp, schedule and e-mail life follows.
@@ -56,6 +57,7 @@ public final class PostflareAPI: Sendable {
     public func reset() {
         try? store.withState { $0 = PostflareStore.State() }
         store.idempotency.reset()
+        webhookRetries.reset()
         rateLimiter.reset()
         // The fixtures loaded once at start-up, so loading them again cannot fail.
         _ = try? PostflareFixtures.load(fixtures, into: store)

@@ -11,6 +11,10 @@ public struct PostflareWebhookDelivery: Sendable {
     /// `standardwebhooks` verifier of the Node SDK reads).
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// 1 for the first attempt; report a failure with `webhookDeliveryFailed(_:)` to get the next one.
+    public var attempt: Int
+    let teamId: String
+    let messageId: String
 }
 
 /// An event waiting to be delivered.
@@ -22,14 +26,17 @@ struct WebhookEvent: Sendable {
 
 extension PostflareAPI {
     /// The webhook deliveries that became due on the emulator clock since the last call, for the server to
-    /// POST (each event once per enabled webhook subscribed to its type; retries are not emulated).
+    /// POST: each event once per enabled webhook subscribed to its type, plus the retries that are due.
     /// E-mail events follow the e-mail's life (`email.scheduled`, `email.sent`, `email.delivered`,
     /// `email.bounced`, `email.complained`, `email.suppressed`); contact and domain events are emitted by
     /// their handlers.
     public func takeDueWebhookDeliveries() -> [PostflareWebhookDelivery] {
         let now = store.now
-        let due: [(WebhookRecord, WebhookEvent)] = (try? store.withState { state throws(PostflareError) in
-            var out: [(WebhookRecord, WebhookEvent)] = []
+        let retries = webhookRetries.takeDue(now: now)
+        typealias Due = (fresh: [(String, WebhookRecord, WebhookEvent)], retried: [(WebhookRecord, WebhookRetryQueue.Retry)])
+        let (fresh, retried) = (try? store.withState { state throws(PostflareError) -> Due in
+            var fresh: [(String, WebhookRecord, WebhookEvent)] = []
+            var retried: [(WebhookRecord, WebhookRetryQueue.Retry)] = []
             for teamId in Array(state.teams.keys) {
                 guard var team = state.teams.removeValue(forKey: teamId) else { continue }
                 team.advanceEmailEvents(now: now)
@@ -37,27 +44,49 @@ extension PostflareAPI {
                 team.pendingEvents.removeAll()
                 let hooks = team.webhooks.values.filter { $0.status == "enabled" }.sorted { $0.seq < $1.seq }
                 for event in events {
-                    for hook in hooks where hook.events.contains(event.type) { out.append((hook, event)) }
+                    for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
                 }
                 state.teams[teamId] = team
             }
-            return out
-        }) ?? []
-        return due.map { hook, event in
+            // "Disabled/removed endpoints stop deliveries" (spec §6.4).
+            for r in retries {
+                if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.status == "enabled" { retried.append((hook, r)) }
+            }
+            return (fresh, retried)
+        }) ?? ([], [])
+        var out = fresh.map { teamId, hook, event in
             let body = JSON.object(["type": .string(event.type), "created_at": Time.iso(event.at), "data": event.data])
                 .serialized()
-            let id = "msg_" + IDs.random(24)
-            let timestamp = now / 1000
-            let signature = Svix.signature(secret: hook.signingSecret, id: id, timestamp: timestamp, body: body)
-            var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: "application/json")
-            for prefix in ["svix", "webhook"] {
-                headers.add(name: prefix + "-id", value: id)
-                headers.add(name: prefix + "-timestamp", value: String(timestamp))
-                headers.add(name: prefix + "-signature", value: signature)
-            }
-            return PostflareWebhookDelivery(webhookId: hook.id, url: hook.endpoint, headers: headers, body: body)
+            return Self.delivery(hook, teamId: teamId, messageId: "msg_" + IDs.random(24), body: body, attempt: 1, now: now)
         }
+        for (hook, r) in retried {
+            out.append(Self.delivery(hook, teamId: r.teamId, messageId: r.messageId, body: r.body, attempt: r.attempt, now: now))
+        }
+        return out
+    }
+
+    /// Schedules the next attempt of a delivery the server could not make (no 2xx): Resend's schedule
+    /// after the first attempt is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (spec §6.4), with the same
+    /// `svix-id` and a fresh `svix-timestamp`. After the eighth attempt the message is dropped.
+    public func webhookDeliveryFailed(_ delivery: PostflareWebhookDelivery) {
+        webhookRetries.schedule(delivery, now: store.now)
+    }
+
+    static func delivery(
+        _ hook: WebhookRecord, teamId: String, messageId: String, body: [UInt8], attempt: Int, now: Int64
+    ) -> PostflareWebhookDelivery {
+        let timestamp = now / 1000
+        let signature = Svix.signature(secret: hook.signingSecret, id: messageId, timestamp: timestamp, body: body)
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        for prefix in ["svix", "webhook"] {
+            headers.add(name: prefix + "-id", value: messageId)
+            headers.add(name: prefix + "-timestamp", value: String(timestamp))
+            headers.add(name: prefix + "-signature", value: signature)
+        }
+        return PostflareWebhookDelivery(
+            webhookId: hook.id, url: hook.endpoint, headers: headers, body: body, attempt: attempt, teamId: teamId,
+            messageId: messageId)
     }
 }
 

@@ -50,3 +50,28 @@ import Testing
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
     }
 }
+
+@Suite struct WebhookRetryTests {
+    @Test func failedDeliveriesFollowTheRetrySchedule() throws {
+        let h = try Harness()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        let first = try #require(h.api.takeDueWebhookDeliveries().first)
+        #expect(first.attempt == 1)
+        h.api.webhookDeliveryFailed(first)
+        h.clock.advance(bySeconds: 4)
+        // Only the fresh `email.delivered` (attempt 1) is due; the retry waits 5 s.
+        #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [1])
+        h.clock.advance(bySeconds: 1)
+        let due = h.api.takeDueWebhookDeliveries()
+        let second = try #require(due.first { $0.attempt == 2 })
+        #expect(second.headers["svix-id"] == first.headers["svix-id"])
+        #expect(second.body == first.body)
+        #expect(second.headers["svix-timestamp"] != first.headers["svix-timestamp"])
+        h.api.webhookDeliveryFailed(second)
+        h.clock.advance(bySeconds: 299)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        h.clock.advance(bySeconds: 1)
+        #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [3])
+    }
+}
