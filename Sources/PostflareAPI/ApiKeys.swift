@@ -7,19 +7,24 @@ extension PostflareAPI {
     func addAPIKeyRoutes(_ r: inout Router) {
         route(&r, .POST, "/api-keys") { api, req, p in try api.createAPIKey(req, p) }
         route(&r, .GET, "/api-keys") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.keys.values, req, defaultLimit: nil)
-                return Pagination.list(
-                    page.map { k in
-                        ["id": .string(k.id), "name": .string(k.name), "created_at": Time.pg(k.createdAt),
-                         "last_used_at": Time.pg(state.lastUsed[k.id])]
-                    }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.keys.values, req, defaultLimit: nil)
+                    return Pagination.list(
+                        page.map { k in
+                            [
+                                "id": .string(k.id), "name": .string(k.name), "created_at": Time.pg(k.createdAt),
+                                "last_used_at": Time.pg(state.lastUsed[k.id]),
+                            ]
+                        }, hasMore: more)
+                })
         }
         route(&r, .PATCH, "/api-keys/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             let name = try Body(req).requiredString("name", allowEmpty: true)
-            guard name.count <= 50 else { throw PostflareError.validation("The `name` field must be at most 50 characters.") }
+            guard name.count <= 50 else {
+                throw PostflareError.validation("The `name` field must be at most 50 characters.")
+            }
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                 guard team.keys[id] != nil else { throw .notFound("API key") }
                 team.keys[id]?.name = name
@@ -42,7 +47,9 @@ extension PostflareAPI {
         let body = try Body(req)
         // An empty name is accepted by the real API (spec §2.4, HAR).
         let name = try body.requiredString("name", allowEmpty: true)
-        guard name.count <= 50 else { throw PostflareError.validation("The `name` field must be at most 50 characters.") }
+        guard name.count <= 50 else {
+            throw PostflareError.validation("The `name` field must be at most 50 characters.")
+        }
         let permission = try body.string("permission") ?? "full_access"
         guard permission == "full_access" || permission == "sending_access" else { throw PostflareError.invalidAccess }
         let domainId = try body.string("domain_id")
@@ -50,7 +57,8 @@ extension PostflareAPI {
         let (id, token) = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, String) in
             if let domainId, team.domains[domainId] == nil { throw .notFound("Domain") }
             let key = APIKeyRecord(
-                id: FastID.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24), permission: permission,
+                id: FastID.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24),
+                permission: permission,
                 // "Only used when the permission is sending_access."
                 domainId: permission == "sending_access" ? domainId : nil, createdAt: now, seq: state.nextSeq())
             team.keys[key.id] = key

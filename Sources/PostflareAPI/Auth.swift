@@ -26,7 +26,8 @@ struct AuthMiddleware: Middleware {
         // observed 401 `restricted_api_key`, including unknown routes.
         if principal.permission == "sending_access" {
             let segments = request.pathSegments
-            let sending = request.method == .POST && segments.first == "emails"
+            let sending =
+                request.method == .POST && segments.first == "emails"
                 && (segments.count == 1 || (segments.count == 2 && segments[1] == "batch"))
             if !sending { throw PostflareError.restrictedAPIKey }
         }

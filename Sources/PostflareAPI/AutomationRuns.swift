@@ -88,7 +88,8 @@ extension Team {
                 // A delay or wait whose time has come: finish it and follow its branch.
                 run.steps[i].status = "completed"
                 run.steps[i].completedAt = at
-                run.nextKey = automation.next(after: key, step.type == "wait_for_event" ? "timeout" : "default")
+                run.nextKey =
+                    automation.next(after: key, step.type == "wait_for_event" ? "timeout" : "default")
                     ?? automation.next(after: key)
                 continue
             }
@@ -106,7 +107,9 @@ extension Team {
                 continue
             case "send_email":
                 do throws(PostflareError) {
-                    record.output = ["email_id": .string(try sendEmail(step.config, contactId: run.contactId, now: at, seq: &seq))]
+                    record.output = [
+                        "email_id": .string(try sendEmail(step.config, contactId: run.contactId, now: at, seq: &seq))
+                    ]
                 } catch {
                     record.status = "failed"
                     record.error = ["name": .string(error.name), "message": .string(error.message)]
@@ -127,7 +130,8 @@ extension Team {
             case "contact_delete":
                 contacts[run.contactId] = nil
             case "condition":
-                branch = evaluate(.object(step.config), contactId: run.contactId) ? "condition_met" : "condition_not_met"
+                branch =
+                    evaluate(.object(step.config), contactId: run.contactId) ? "condition_met" : "condition_not_met"
                 record.output = ["result": .bool(branch == "condition_met")]
             default:
                 break
@@ -148,7 +152,9 @@ extension Team {
     }
 
     /// `send_email`: `{template: {id, variables?}, subject?, from?, reply_to?}` to the run's contact.
-    mutating func sendEmail(_ config: JSONObject, contactId: String, now: Int64, seq: inout Int) throws(PostflareError) -> String {
+    mutating func sendEmail(_ config: JSONObject, contactId: String, now: Int64, seq: inout Int) throws(PostflareError)
+        -> String
+    {
         guard let contact = contacts[contactId] else { throw .notFound("Contact") }
         var body: JSONObject = ["to": .string(contact.email)]
         for key in ["template", "subject", "from", "reply_to"] { if let v = config[key] { body[key] = v } }

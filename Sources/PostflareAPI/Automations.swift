@@ -9,7 +9,9 @@ extension PostflareAPI {
         "trigger", "send_email", "delay", "wait_for_event", "condition", "contact_update", "contact_delete",
         "add_to_segment",
     ]
-    static let connectionTypes: Set<String> = ["default", "condition_met", "condition_not_met", "timeout", "event_received"]
+    static let connectionTypes: Set<String> = [
+        "default", "condition_met", "condition_not_met", "timeout", "event_received",
+    ]
 
     func addAutomationRoutes(_ r: inout Router) {
         route(&r, .POST, "/automations") { api, req, p in
@@ -29,18 +31,20 @@ extension PostflareAPI {
         }
         route(&r, .GET, "/automations") { api, req, p in
             let status = req.query("status")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let items = team.automations.values.filter { status == nil || $0.status == status }
-                let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.automationJSON($0, detail: false) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let items = team.automations.values.filter { status == nil || $0.status == status }
+                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.automationJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/automations/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let a = team.automations[id] else { throw .notFound("Automation") }
-                return Self.automationJSON(a, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let a = team.automations[id] else { throw .notFound("Automation") }
+                    return Self.automationJSON(a, detail: true)
+                })
         }
         route(&r, .PATCH, "/automations/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -106,25 +110,31 @@ extension PostflareAPI {
         route(&r, .GET, "/automations/{id}/runs") { api, req, p in
             let id = try uuidParameter(req, "id")
             let status = req.query("status")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard team.automations[id] != nil else { throw .notFound("Automation") }
-                let items = team.runs.values.filter { $0.automationId == id && (status == nil || $0.status == status) }
-                let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.runJSON($0, detail: false) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard team.automations[id] != nil else { throw .notFound("Automation") }
+                    let items = team.runs.values.filter {
+                        $0.automationId == id && (status == nil || $0.status == status)
+                    }
+                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.runJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/automations/{id}/runs/{run_id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             let runId = try uuidParameter(req, "run_id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let run = team.runs[runId], run.automationId == id else { throw .notFound("Automation run") }
-                return Self.runJSON(run, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let run = team.runs[runId], run.automationId == id else { throw .notFound("Automation run") }
+                    return Self.runJSON(run, detail: true)
+                })
         }
     }
 
     /// Starts a run of every enabled automation triggered by `event` for the contact.
-    static func startRuns(event: String, contactId: String, team: inout Team, state: inout PostflareStore.State, now: Int64) {
+    static func startRuns(
+        event: String, contactId: String, team: inout Team, state: inout PostflareStore.State, now: Int64
+    ) {
         for a in team.automations.values.sorted(by: { $0.seq < $1.seq }) where a.status == "enabled" {
             guard let trigger = a.steps.first(where: { $0.type == "trigger" }),
                 trigger.config["event_name"]?.stringValue == event
@@ -132,7 +142,9 @@ extension PostflareAPI {
             let run = AutomationRun(
                 id: FastID.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
                 completedAt: nil,
-                steps: [RunStep(key: trigger.key, type: "trigger", status: "completed", startedAt: now, completedAt: now)],
+                steps: [
+                    RunStep(key: trigger.key, type: "trigger", status: "completed", startedAt: now, completedAt: now)
+                ],
                 nextKey: a.next(after: trigger.key), resumeAt: now, seq: state.nextSeq())
             team.runs[run.id] = run
             team.advance(runId: run.id, now: now, seq: &state.seq)
@@ -141,7 +153,9 @@ extension PostflareAPI {
     }
 
     /// `steps` (1–150, one trigger, unique keys) and `connections` between existing keys.
-    static func workflow(_ body: Body, required: Bool) throws(PostflareError) -> ([AutomationStep]?, [AutomationConnection]?) {
+    static func workflow(_ body: Body, required: Bool) throws(PostflareError) -> (
+        [AutomationStep]?, [AutomationConnection]?
+    ) {
         var steps: [AutomationStep]?
         var connections: [AutomationConnection]?
         if let v = body["steps"] {
@@ -169,7 +183,8 @@ extension PostflareAPI {
             connections = try items.map { item throws(PostflareError) in
                 let b = Body(object: item.objectValue ?? JSONObject())
                 let type = try b.oneOf("type", Array(connectionTypes)) ?? "default"
-                return AutomationConnection(from: try b.requiredString("from"), to: try b.requiredString("to"), type: type)
+                return AutomationConnection(
+                    from: try b.requiredString("from"), to: try b.requiredString("to"), type: type)
             }
         } else if required {
             throw .missingField("connections")
@@ -197,10 +212,12 @@ extension PostflareAPI {
         o["created_at"] = Time.pg(a.createdAt)
         o["updated_at"] = Time.pg(a.updatedAt)
         if detail {
-            o["steps"] = .array(a.steps.map { ["key": .string($0.key), "type": .string($0.type), "config": .object($0.config)] })
-            o["connections"] = .array(a.connections.map {
-                ["from": .string($0.from), "to": .string($0.to), "type": .string($0.type)]
-            })
+            o["steps"] = .array(
+                a.steps.map { ["key": .string($0.key), "type": .string($0.type), "config": .object($0.config)] })
+            o["connections"] = .array(
+                a.connections.map {
+                    ["from": .string($0.from), "to": .string($0.to), "type": .string($0.type)]
+                })
         }
         return .object(o)
     }
@@ -213,11 +230,14 @@ extension PostflareAPI {
         o["completed_at"] = Time.pg(r.completedAt)
         o["created_at"] = Time.pg(r.createdAt)
         if detail {
-            o["steps"] = .array(r.steps.map { s in
-                ["key": .string(s.key), "type": .string(s.type), "status": .string(s.status),
-                 "started_at": Time.pg(s.startedAt), "completed_at": Time.pg(s.completedAt), "output": s.output,
-                 "error": s.error, "created_at": Time.pg(s.startedAt)]
-            })
+            o["steps"] = .array(
+                r.steps.map { s in
+                    [
+                        "key": .string(s.key), "type": .string(s.type), "status": .string(s.status),
+                        "started_at": Time.pg(s.startedAt), "completed_at": Time.pg(s.completedAt), "output": s.output,
+                        "error": s.error, "created_at": Time.pg(s.startedAt),
+                    ]
+                })
         }
         return .object(o)
     }

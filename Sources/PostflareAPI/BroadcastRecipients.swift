@@ -4,7 +4,9 @@ import HTTPCore
 /// `GET /broadcasts/{id}/recipients` and `/clicked-links` (spec §2.9): read from the broadcast's e-mails on
 /// the emulator clock. Rows have opaque offset cursors (`b2Zmc2V0OjA` = base64 `offset:0`), as the real API.
 extension PostflareAPI {
-    static let recipientTypes = ["sent", "delivered", "opened", "clicked", "bounced", "complained", "unsubscribed", "suppressed"]
+    static let recipientTypes = [
+        "sent", "delivered", "opened", "clicked", "bounced", "complained", "unsubscribed", "suppressed",
+    ]
 
     struct CursorRow: Listed {
         var id: String
@@ -15,33 +17,37 @@ extension PostflareAPI {
     func addBroadcastStatsRoutes(_ r: inout Router) {
         route(&r, .GET, "/broadcasts/{id}/recipients") { api, req, p in
             let id = try uuidParameter(req, "id")
-            guard let type = req.query("type") else { throw PostflareError(422, "missing_required_field", "Missing `type` field.") }
+            guard let type = req.query("type") else {
+                throw PostflareError(422, "missing_required_field", "Missing `type` field.")
+            }
             guard Self.recipientTypes.contains(type) else {
-                throw PostflareError.validation("The `type` parameter must be one of: " + Self.recipientTypes.joined(separator: ", ") + ".")
+                throw PostflareError.validation(
+                    "The `type` parameter must be one of: " + Self.recipientTypes.joined(separator: ", ") + ".")
             }
             let emailFilter = req.query("email")?.lowercased()
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                var rows: [JSON] = []
-                for emailId in b.emailIds {
-                    guard let e = team.emails[emailId], let address = e.to.first else { continue }
-                    let event = EmailLife.lastEvent(e, now: now)
-                    let matches: Bool
-                    switch type {
-                    case "sent": matches = ["sent", "delivered", "bounced", "complained"].contains(event)
-                    case "delivered": matches = event == "delivered" || event == "complained"
-                    default: matches = event == type
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                    var rows: [JSON] = []
+                    for emailId in b.emailIds {
+                        guard let e = team.emails[emailId], let address = e.to.first else { continue }
+                        let event = EmailLife.lastEvent(e, now: now)
+                        let matches: Bool
+                        switch type {
+                        case "sent": matches = ["sent", "delivered", "bounced", "complained"].contains(event)
+                        case "delivered": matches = event == "delivered" || event == "complained"
+                        default: matches = event == type
+                        }
+                        guard matches, emailFilter == nil || address.lowercased() == emailFilter else { continue }
+                        var o: JSONObject = [
+                            "contact_id": .string(team.contact(idOrEmail: address)?.id), "email": .string(address),
+                        ]
+                        if type == "bounced" { o["bounce_type"] = "permanent" }
+                        rows.append(.object(o))
                     }
-                    guard matches, emailFilter == nil || address.lowercased() == emailFilter else { continue }
-                    var o: JSONObject = [
-                        "contact_id": .string(team.contact(idOrEmail: address)?.id), "email": .string(address),
-                    ]
-                    if type == "bounced" { o["bounce_type"] = "permanent" }
-                    rows.append(.object(o))
-                }
-                return try Self.cursorPage(rows, req)
-            })
+                    return try Self.cursorPage(rows, req)
+                })
         }
         route(&r, .GET, "/broadcasts/{id}/clicked-links") { api, req, p in
             let id = try uuidParameter(req, "id")

@@ -11,18 +11,20 @@ extension PostflareAPI {
         addBroadcastStatsRoutes(&r)
         route(&r, .GET, "/broadcasts") { api, req, p in
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.broadcasts.values, req, defaultLimit: nil)
-                return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.broadcasts.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/broadcasts/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                return Self.broadcastJSON(b, now: now, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                    return Self.broadcastJSON(b, now: now, detail: true)
+                })
         }
         route(&r, .PATCH, "/broadcasts/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -161,7 +163,8 @@ extension PostflareAPI {
         for c in recipients {
             let values = [
                 "FIRST_NAME": c.firstName ?? "", "LAST_NAME": c.lastName ?? "", "EMAIL": c.email,
-                "contact.first_name": c.firstName ?? "", "contact.last_name": c.lastName ?? "", "contact.email": c.email,
+                "contact.first_name": c.firstName ?? "", "contact.last_name": c.lastName ?? "",
+                "contact.email": c.email,
                 "RESEND_UNSUBSCRIBE_URL": "https://api.postflare.app/unsubscribe/\(c.id)",
             ]
             var o: JSONObject = [

@@ -20,19 +20,23 @@ extension PostflareAPI {
         route(&r, .GET, "/contacts/imports") { api, req, p in
             let status = req.query("status")
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let items = team.imports.values.filter { status == nil || Self.importStatus($0, now: now) == status }
-                let (page, more) = try Pagination.page(items, req, defaultLimit: nil)
-                return Pagination.list(page.map { Self.importJSON($0, now: now) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let items = team.imports.values.filter {
+                        status == nil || Self.importStatus($0, now: now) == status
+                    }
+                    let (page, more) = try Pagination.page(items, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Self.importJSON($0, now: now) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/contacts/imports/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let i = team.imports[id] else { throw .notFound("Contact import") }
-                return Self.importJSON(i, now: now)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let i = team.imports[id] else { throw .notFound("Contact import") }
+                    return Self.importJSON(i, now: now)
+                })
         }
     }
 
@@ -55,12 +59,15 @@ extension PostflareAPI {
         }
         func jsonField(_ name: String) throws -> JSON? {
             guard let t = text(name), !t.isEmpty else { return nil }
-            guard let j = try? JSON.parse(t) else { throw PostflareError.validation("The `\(name)` field must be JSON.") }
+            guard let j = try? JSON.parse(t) else {
+                throw PostflareError.validation("The `\(name)` field must be JSON.")
+            }
             return j
         }
         let map = try jsonField("column_map")?.objectValue ?? JSONObject()
         let segments = try Self.segmentRefs(Body(object: ["segments": try jsonField("segments") ?? .array([])]))
-        let topics = try Self.topicRefs(Body(object: ["topics": try jsonField("topics") ?? .array([])]), required: false)
+        let topics = try Self.topicRefs(
+            Body(object: ["topics": try jsonField("topics") ?? .array([])]), required: false)
         let rows = CSV.parse(file)
         guard let header = rows.first else { throw PostflareError.validation("The CSV `file` is empty.") }
         func column(_ field: String) -> Int? {
@@ -124,7 +131,8 @@ extension PostflareAPI {
     static func importJSON(_ i: ContactImportRecord, now: Int64) -> JSON {
         let status = importStatus(i, now: now)
         return [
-            "object": "contact_import", "id": .string(i.id), "status": .string(status), "created_at": Time.pg(i.createdAt),
+            "object": "contact_import", "id": .string(i.id), "status": .string(status),
+            "created_at": Time.pg(i.createdAt),
             "completed_at": status == "completed" ? Time.pg(i.createdAt + 1_000) : .null,
             "counts": [
                 "total": .int(i.counts.total), "created": .int(i.counts.created), "updated": .int(i.counts.updated),

@@ -8,9 +8,11 @@ extension PostflareAPI {
         route(&r, .POST, "/contact-properties") { api, req, p in
             let body = try Body(req)
             let key = try body.requiredString("key")
-            guard key.count <= 50, key.utf8.allSatisfy({ c in
-                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
-            }) else {
+            guard key.count <= 50,
+                key.utf8.allSatisfy({ c in
+                    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
+                })
+            else {
                 throw PostflareError.validation(
                     "The `key` field must be at most 50 characters of letters, numbers and underscores.")
             }
@@ -24,24 +26,27 @@ extension PostflareAPI {
                     throw .validation("A contact property with the key `\(key)` already exists.", status: 409)
                 }
                 let c = ContactPropertyRecord(
-                    id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now, seq: state.nextSeq())
+                    id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
+                    seq: state.nextSeq())
                 team.properties[c.id] = c
                 return c.id
             }
             return ok(["object": "contact_property", "id": .string(id)], status: 201)
         }
         route(&r, .GET, "/contact-properties") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.properties.values, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.propertyJSON($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.properties.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.propertyJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/contact-properties/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let c = team.properties[id] else { throw .notFound("Contact property") }
-                return Self.propertyJSON(c, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let c = team.properties[id] else { throw .notFound("Contact property") }
+                    return Self.propertyJSON(c, detail: true)
+                })
         }
         route(&r, .PATCH, "/contact-properties/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")

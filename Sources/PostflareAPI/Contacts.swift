@@ -16,7 +16,9 @@ extension PostflareAPI {
         route(&r, .PATCH, "/contacts/{id}") { api, req, p in try api.updateContact(req, p, audience: nil) }
         route(&r, .DELETE, "/contacts/{id}") { api, req, p in try api.deleteContact(req, p, audience: nil) }
         route(&r, .GET, "/contacts/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
-        route(&r, .POST, "/contacts/{id}/segments/{segment_id}") { api, req, p in try api.contactSegment(req, p, add: true) }
+        route(&r, .POST, "/contacts/{id}/segments/{segment_id}") { api, req, p in
+            try api.contactSegment(req, p, add: true)
+        }
         route(&r, .DELETE, "/contacts/{id}/segments/{segment_id}") { api, req, p in
             try api.contactSegment(req, p, add: false)
         }
@@ -28,8 +30,12 @@ extension PostflareAPI {
         route(&r, .POST, a) { api, req, p in try api.createContact(req, p, audience: try api.audience(req, p)) }
         route(&r, .GET, a) { api, req, p in try api.listContacts(req, p, segment: try api.audience(req, p)) }
         route(&r, .GET, a + "/{id}") { api, req, p in try api.getContact(req, p, audience: try api.audience(req, p)) }
-        route(&r, .PATCH, a + "/{id}") { api, req, p in try api.updateContact(req, p, audience: try api.audience(req, p)) }
-        route(&r, .DELETE, a + "/{id}") { api, req, p in try api.deleteContact(req, p, audience: try api.audience(req, p)) }
+        route(&r, .PATCH, a + "/{id}") { api, req, p in
+            try api.updateContact(req, p, audience: try api.audience(req, p))
+        }
+        route(&r, .DELETE, a + "/{id}") { api, req, p in
+            try api.deleteContact(req, p, audience: try api.audience(req, p))
+        }
         route(&r, .GET, a + "/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
         route(&r, .POST, a + "/{id}/segments") { api, req, p in
             let body = try Body(req)
@@ -37,7 +43,9 @@ extension PostflareAPI {
             routed.pathParameters["segment_id"] = try body.requiredString("segment_id")
             return try api.contactSegment(routed, p, add: true)
         }
-        route(&r, .DELETE, a + "/{id}/segments/{segment_id}") { api, req, p in try api.contactSegment(req, p, add: false) }
+        route(&r, .DELETE, a + "/{id}/segments/{segment_id}") { api, req, p in
+            try api.contactSegment(req, p, add: false)
+        }
         route(&r, .GET, a + "/{id}/topics") { api, req, p in try api.listContactTopics(req, p) }
         route(&r, .PATCH, a + "/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
     }
@@ -72,7 +80,8 @@ extension PostflareAPI {
             // Inferred: contacts are unique per e-mail in a team; creating an existing one updates it and
             // adds the new segments, so re-running a legacy per-audience create keeps working.
             let existing = team.contact(idOrEmail: email)
-            var c = existing
+            var c =
+                existing
                 ?? ContactRecord(
                     id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                     properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
@@ -90,21 +99,23 @@ extension PostflareAPI {
     }
 
     func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
-        ok(try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            let contacts = team.contacts.values.filter { segment == nil || $0.segmentIds.contains(segment!) }
-            let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
-            return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
-        })
+        ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                let contacts = team.contacts.values.filter { segment == nil || $0.segmentIds.contains(segment!) }
+                let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
+                return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
+            })
     }
 
     func getContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
         let ref = req.parameter("id")
-        return ok(try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            guard let c = team.contact(idOrEmail: ref), audience == nil || c.segmentIds.contains(audience!) else {
-                throw .notFound("Contact")
-            }
-            return Self.contactJSON(c, detail: true)
-        })
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref), audience == nil || c.segmentIds.contains(audience!) else {
+                    throw .notFound("Contact")
+                }
+                return Self.contactJSON(c, detail: true)
+            })
     }
 
     func updateContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
@@ -159,12 +170,13 @@ extension PostflareAPI {
 
     func listContactSegments(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
-        return ok(try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
-            let segments = c.segmentIds.compactMap { team.segments[$0] }
-            let (page, more) = try Pagination.page(segments, req, defaultLimit: nil)
-            return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
-        })
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+                let segments = c.segmentIds.compactMap { team.segments[$0] }
+                let (page, more) = try Pagination.page(segments, req, defaultLimit: nil)
+                return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+            })
     }
 
     /// Spec body (`contact_segment`) plus the docs' `id`, so that clients of either shape are served.
@@ -191,15 +203,18 @@ extension PostflareAPI {
 
     func listContactTopics(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
-        return ok(try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
-            let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: nil)
-            return Pagination.list(
-                page.map { t in
-                    ["id": .string(t.id), "name": .string(t.name), "description": .string(t.description),
-                     "subscription": .string(c.topics[t.id] ?? t.defaultSubscription)]
-                }, hasMore: more)
-        })
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+                let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: nil)
+                return Pagination.list(
+                    page.map { t in
+                        [
+                            "id": .string(t.id), "name": .string(t.name), "description": .string(t.description),
+                            "subscription": .string(c.topics[t.id] ?? t.defaultSubscription),
+                        ]
+                    }, hasMore: more)
+            })
     }
 
     func updateContactTopics(_ req: Request, _ p: Principal) throws -> Response {

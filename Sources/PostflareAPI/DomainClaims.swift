@@ -28,18 +28,22 @@ extension PostflareAPI {
             let region = try body.string("region") ?? "us-east-1"
             guard Self.regions.contains(region) else { throw PostflareError.invalidRegion }
             let now = api.store.now
-            let (json, existed) = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> (JSON, Bool) in
+            let (json, existed) = try api.store.withTeam(p.teamId) {
+                team, state throws(PostflareError) -> (JSON, Bool) in
                 // "An identical pending claim already existed" → 200 with that claim.
                 if let c = team.claims.values.first(where: { $0.name == name && $0.status == "pending" }) {
                     return (Self.claimJSON(c), true)
                 }
                 let domain = DomainRecord(
-                    id: FastID.uuid(), name: name, region: region, createdAt: now, openTracking: false, clickTracking: false,
-                    tls: "opportunistic", customReturnPath: "send", trackingSubdomain: nil, sending: true, receiving: false,
+                    id: FastID.uuid(), name: name, region: region, createdAt: now, openTracking: false,
+                    clickTracking: false,
+                    tls: "opportunistic", customReturnPath: "send", trackingSubdomain: nil, sending: true,
+                    receiving: false,
                     verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
                 team.domains[domain.id] = domain
                 let c = DomainClaimRecord(
-                    id: FastID.uuid(), name: name, domainId: domain.id, region: region, token: IDs.hex(32), status: "pending",
+                    id: FastID.uuid(), name: name, domainId: domain.id, region: region, token: IDs.hex(32),
+                    status: "pending",
                     createdAt: now)
                 team.claims[domain.id] = c
                 return (Self.claimJSON(c), false)
@@ -48,23 +52,25 @@ extension PostflareAPI {
         }
         route(&r, .GET, "/domains/{id}/claim") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let c = team.claims[id] else { throw .notFound("Domain claim") }
-                return Self.claimJSON(c)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let c = team.claims[id] else { throw .notFound("Domain claim") }
+                    return Self.claimJSON(c)
+                })
         }
         route(&r, .POST, "/domains/{id}/claim/verify") { api, req, p in
             let id = try uuidParameter(req, "id")
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard var c = team.claims[id] else { throw .notFound("Domain claim") }
-                if c.status == "pending" {
-                    c.status = "completed"
-                    team.claims[id] = c
-                    if team.domains[id]?.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
-                }
-                return Self.claimJSON(c)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard var c = team.claims[id] else { throw .notFound("Domain claim") }
+                    if c.status == "pending" {
+                        c.status = "completed"
+                        team.claims[id] = c
+                        if team.domains[id]?.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
+                    }
+                    return Self.claimJSON(c)
+                })
         }
     }
 

@@ -12,18 +12,20 @@ extension PostflareAPI {
         addDomainClaimRoutes(&r)
         route(&r, .GET, "/domains") { api, req, p in
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.domains.values, req, defaultLimit: nil)
-                return Pagination.list(page.map { Self.domainJSON($0, now: now, detail: false) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.domains.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Self.domainJSON($0, now: now, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/domains/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             let now = api.store.now
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let d = team.domains[id] else { throw .notFound("Domain") }
-                return Self.domainJSON(d, now: now, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let d = team.domains[id] else { throw .notFound("Domain") }
+                    return Self.domainJSON(d, now: now, detail: true)
+                })
         }
         route(&r, .PATCH, "/domains/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")

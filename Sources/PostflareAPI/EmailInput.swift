@@ -54,7 +54,8 @@ struct EmailInput {
                 guard let bare = EmailAddress.parse(address) else { throw EmailAddress.invalidFieldError(field) }
                 if field != "reply_to", Self.blockedTestDomains.contains(EmailAddress.domain(of: bare)) {
                     throw .validation(
-                        "Invalid `\(field)` field. Please use our testing email address instead of domains like `\(EmailAddress.domain(of: bare))`. See our documentation for more information.")
+                        "Invalid `\(field)` field. Please use our testing email address instead of domains like `\(EmailAddress.domain(of: bare))`. See our documentation for more information."
+                    )
                 }
             }
         }
@@ -136,11 +137,14 @@ struct EmailInput {
         guard let items = v.arrayValue else { throw .validation("The `tags` field must be an array.") }
         var out: [JSON] = []
         for item in items {
-            guard let obj = item.objectValue, let name = obj["name"]?.stringValue else { throw .missingField("tags.name") }
+            guard let obj = item.objectValue, let name = obj["name"]?.stringValue else {
+                throw .missingField("tags.name")
+            }
             let value = obj["value"]?.stringValue ?? ""
             guard Self.isTagText(name), value.isEmpty || Self.isTagText(value) else {
                 throw .validation(
-                    "Invalid `tags` field. Tags should only contain ASCII letters, numbers, underscores, or dashes, and be at most 256 characters long.")
+                    "Invalid `tags` field. Tags should only contain ASCII letters, numbers, underscores, or dashes, and be at most 256 characters long."
+                )
             }
             out.append(["name": .string(name), "value": .string(value)])
         }
@@ -163,7 +167,8 @@ struct EmailInput {
         for item in items {
             guard let obj = item.objectValue else { throw .invalidAttachment }
             // `content` is base64 text, or a byte array when a Node `Buffer` was serialised.
-            let encodedSize = obj["content"]?.stringValue?.utf8.count ?? ((obj["content"]?.arrayValue?.count ?? 0) * 4 / 3)
+            let encodedSize =
+                obj["content"]?.stringValue?.utf8.count ?? ((obj["content"]?.arrayValue?.count ?? 0) * 4 / 3)
             let path = obj["path"]?.stringValue ?? ""
             guard encodedSize > 0 || !path.isEmpty else { throw .invalidAttachment }
             total += encodedSize
@@ -171,7 +176,8 @@ struct EmailInput {
             if total > Self.maxAttachmentBytes {
                 throw .validation("Attachments exceed the maximum size of 40MB per email (after Base64 encoding).")
             }
-            let filename = obj["filename"]?.stringValue
+            let filename =
+                obj["filename"]?.stringValue
                 ?? (path.isEmpty ? "attachment" : String(path.split(separator: "/").last ?? "attachment"))
             out.append(
                 AttachmentRecord(

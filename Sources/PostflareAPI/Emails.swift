@@ -120,7 +120,8 @@ extension PostflareAPI {
         if let text = try body.string("expires_in") {
             let words = text.lowercased().split(separator: " ").map(String.init)
             guard let ms = Scheduling.duration(words) else {
-                throw PostflareError.validation("Invalid `expires_in` field. Use a duration such as `10m` or `2 hours`.")
+                throw PostflareError.validation(
+                    "Invalid `expires_in` field. Use a duration such as `10m` or `2 hours`.")
             }
             guard ms <= 48 * 3600 * 1000 else { throw PostflareError.validation("expires_in must not exceed 48 hours") }
             seconds = ms / 1000
@@ -191,7 +192,8 @@ extension PostflareAPI {
         o["last_event"] = .string(EmailLife.lastEvent(e, now: now))
         o["scheduled_at"] = Time.email(e.scheduledAt)
         if full {
-            o["message_id"] = .string("<\(Timestamp(millis: e.createdAt).compact()).\(e.id.prefix(8))@email.postflare.app>")
+            o["message_id"] = .string(
+                "<\(Timestamp(millis: e.createdAt).compact()).\(e.id.prefix(8))@email.postflare.app>")
             o["tags"] = .array(e.tags)
             o["topic_id"] = .string(e.topicId)
         }

@@ -89,9 +89,11 @@ extension PostflareError {
     }
 
     static let badPagination = PostflareError.validation(
-        "The pagination limit must be a number between 1 and 100. See https://resend.com/docs/pagination for more information.")
+        "The pagination limit must be a number between 1 and 100. See https://resend.com/docs/pagination for more information."
+    )
     static let bothCursors = PostflareError.validation(
-        "You can only use either `after` or `before`, not both. See https://resend.com/docs/pagination for more information.")
+        "You can only use either `after` or `before`, not both. See https://resend.com/docs/pagination for more information."
+    )
 }
 
 /// Every error name this module can answer with (tests assert each is reachable).

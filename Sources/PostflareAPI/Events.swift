@@ -29,17 +29,19 @@ extension PostflareAPI {
                 if team.events.values.contains(where: { $0.name == name }) {
                     throw .validation("An event named `\(name)` already exists.", status: 409)
                 }
-                let e = EventRecord(id: FastID.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
+                let e = EventRecord(
+                    id: FastID.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
                 team.events[e.id] = e
                 return e.id
             }
             return ok(["object": "event", "id": .string(id)], status: 201)
         }
         route(&r, .GET, "/events") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.events.values, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.eventJSON($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.events.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.eventJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .POST, "/events/send") { api, req, p in
             let body = try Body(req)
@@ -68,16 +70,19 @@ extension PostflareAPI {
                     contact = c
                 }
                 team.events[e.id]?.sent += 1
-                if let contact { Self.startRuns(event: e.name, contactId: contact.id, team: &team, state: &state, now: now) }
+                if let contact {
+                    Self.startRuns(event: e.name, contactId: contact.id, team: &team, state: &state, now: now)
+                }
             }
             return ok(["object": "event", "event": .string(name)], status: 202)
         }
         route(&r, .GET, "/events/{id}") { api, req, p in
             let ref = req.parameter("id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-                return Self.eventJSON(e, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
+                    return Self.eventJSON(e, detail: true)
+                })
         }
         route(&r, .PATCH, "/events/{id}") { api, req, p in
             let ref = req.parameter("id")

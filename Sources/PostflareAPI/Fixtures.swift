@@ -13,7 +13,9 @@ enum PostflareFixtures {
 
     /// Loads every team; returns the teams that have their own rate limit.
     static func load(_ json: JSON, into store: PostflareStore) throws -> [String: Int] {
-        guard let teams = json["teams"]?.arrayValue else { throw Invalid(description: "postflare fixtures: no `teams` array") }
+        guard let teams = json["teams"]?.arrayValue else {
+            throw Invalid(description: "postflare fixtures: no `teams` array")
+        }
         let now = store.now
         var limits: [String: Int] = [:]
         try store.withState { state throws(PostflareError) in
@@ -71,7 +73,8 @@ enum PostflareFixtures {
                         html: tm["html"]?.stringValue ?? "", text: tm["text"]?.stringValue,
                         variables: (tm["variables"]?.arrayValue ?? []).map { v in
                             TemplateVariable(
-                                id: FastID.uuid(), key: v["key"]?.stringValue ?? "", type: v["type"]?.stringValue ?? "string",
+                                id: FastID.uuid(), key: v["key"]?.stringValue ?? "",
+                                type: v["type"]?.stringValue ?? "string",
                                 fallbackValue: v["fallback_value"] ?? .null, createdAt: now)
                         })
                     let published = (tm["status"]?.stringValue ?? "published") == "published"
@@ -93,7 +96,8 @@ enum PostflareFixtures {
                     guard let token = k["token"]?.stringValue else { continue }
                     let key = APIKeyRecord(
                         id: k["id"]?.stringValue ?? FastID.uuid(), name: k["name"]?.stringValue ?? "Key", token: token,
-                        permission: k["permission"]?.stringValue ?? "full_access", domainId: k["domain_id"]?.stringValue,
+                        permission: k["permission"]?.stringValue ?? "full_access",
+                        domainId: k["domain_id"]?.stringValue,
                         createdAt: now, seq: state.nextSeq())
                     team.keys[key.id] = key
                     state.index(key, team: teamId)
@@ -110,12 +114,20 @@ enum PostflareFixtures {
             [
                 "id": "team_maildouble", "owner_email": "owner@example.org",
                 "api_keys": [
-                    ["id": "9a3c8a52-1d0e-4b6f-9d5e-0c1f2a3b4c5d", "name": "Full access", "token": "re_test_maildouble_full",
-                     "permission": "full_access"],
-                    ["id": "2b7e4f10-6c3a-4d8e-a1b2-3c4d5e6f7a8b", "name": "Sending only", "token": "re_test_maildouble_send",
-                     "permission": "sending_access"],
+                    [
+                        "id": "9a3c8a52-1d0e-4b6f-9d5e-0c1f2a3b4c5d", "name": "Full access",
+                        "token": "re_test_maildouble_full",
+                        "permission": "full_access",
+                    ],
+                    [
+                        "id": "2b7e4f10-6c3a-4d8e-a1b2-3c4d5e6f7a8b", "name": "Sending only",
+                        "token": "re_test_maildouble_send",
+                        "permission": "sending_access",
+                    ],
                 ],
-                "domains": [["id": "4dd369bc-aa82-4ff3-97de-514ae3000ee0", "name": "example.org", "status": "verified"]],
+                "domains": [
+                    ["id": "4dd369bc-aa82-4ff3-97de-514ae3000ee0", "name": "example.org", "status": "verified"]
+                ],
             ]
         ]
     ]

@@ -5,7 +5,9 @@
 /// breaks), `<script>`/`<style>` content is skipped, the common entities are decoded and runs of blanks
 /// collapse.
 enum HTMLText {
-    static let blockTags: Set<String> = ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"]
+    static let blockTags: Set<String> = [
+        "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+    ]
     static let entities: [String: UInt8] = [
         "amp": UInt8(ascii: "&"), "lt": UInt8(ascii: "<"), "gt": UInt8(ascii: ">"), "quot": UInt8(ascii: "\""),
         "apos": UInt8(ascii: "'"), "nbsp": UInt8(ascii: " "), "#39": UInt8(ascii: "'"),

@@ -53,7 +53,8 @@ final class IdempotencyCache: Sendable {
         let slot = team + "\u{0}" + key
         entries.withLock { entries in
             if (200..<300).contains(status) {
-                entries[slot] = .done(fingerprint: fingerprint, status: status, body: body,
+                entries[slot] = .done(
+                    fingerprint: fingerprint, status: status, body: body,
                     expiresAt: now + Self.retentionMillis)
             } else {
                 entries[slot] = nil
@@ -89,15 +90,18 @@ extension PostflareAPI {
             do {
                 response = try send()
             } catch let error as HTTPError {
-                store.idempotency.finish(team: principal.teamId, key: key, fingerprint: fingerprint,
+                store.idempotency.finish(
+                    team: principal.teamId, key: key, fingerprint: fingerprint,
                     status: error.response.status.code, body: [], now: now)
                 throw error
             } catch {
-                store.idempotency.finish(team: principal.teamId, key: key, fingerprint: fingerprint, status: 500,
+                store.idempotency.finish(
+                    team: principal.teamId, key: key, fingerprint: fingerprint, status: 500,
                     body: [], now: now)
                 throw error
             }
-            store.idempotency.finish(team: principal.teamId, key: key, fingerprint: fingerprint,
+            store.idempotency.finish(
+                team: principal.teamId, key: key, fingerprint: fingerprint,
                 status: response.status.code, body: response.body, now: store.now)
             return response
         }

@@ -30,7 +30,9 @@ struct LogMiddleware: Middleware {
         } catch let error as HTTPError {
             response = error.response
         }
-        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs" else { return response }
+        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs" else {
+            return response
+        }
         let now = api.store.now
         try? api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
             let log = LogRecord(
@@ -47,17 +49,19 @@ struct LogMiddleware: Middleware {
 extension PostflareAPI {
     func addLogRoutes(_ r: inout Router) {
         route(&r, .GET, "/logs") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.logs, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.logJSON($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.logs, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.logJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/logs/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let log = team.logs.first(where: { $0.id == id }) else { throw .notFound("Log") }
-                return Self.logJSON(log, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let log = team.logs.first(where: { $0.id == id }) else { throw .notFound("Log") }
+                    return Self.logJSON(log, detail: true)
+                })
         }
     }
 

@@ -42,7 +42,8 @@ extension PostflareAPI {
         case "daily": bucket = day
         case "weekly": bucket = 7 * day
         case "monthly": bucket = 30 * day
-        default: throw PostflareError.validation("The `granularity` parameter must be hourly | daily | weekly | monthly.")
+        default:
+            throw PostflareError.validation("The `granularity` parameter must be hourly | daily | weekly | monthly.")
         }
         var metrics = Self.csvQuery(req, "metrics")
         if metrics.isEmpty { metrics = Self.defaultMetrics }
@@ -62,7 +63,9 @@ extension PostflareAPI {
             var rows: [[String]: [String: Double]] = [:]
             var rowKeys: [[String]] = []
             for e in team.emails.values where e.createdAt >= start && e.createdAt < end {
-                let domain = team.domains.values.first { $0.name == EmailAddress.domain(of: EmailAddress.parse(e.from) ?? e.from) }
+                let domain = team.domains.values.first {
+                    $0.name == EmailAddress.domain(of: EmailAddress.parse(e.from) ?? e.from)
+                }
                 if !emailFilter.isEmpty && !emailFilter.contains(e.id) { continue }
                 if !broadcastFilter.isEmpty && !broadcastFilter.contains(e.broadcastId ?? "") { continue }
                 if !domainFilter.isEmpty && !domainFilter.contains(domain?.id ?? "") { continue }

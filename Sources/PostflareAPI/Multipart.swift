@@ -38,14 +38,20 @@ enum Multipart {
             if s + 1 < body.count, body[s] == 13, body[s + 1] == 10 { s += 2 }
             var e = end
             if e >= 2, body[e - 2] == 13, body[e - 1] == 10 { e -= 2 }
-            guard s <= e, let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: s), headerEnd <= e else { continue }
+            guard s <= e, let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: s), headerEnd <= e else {
+                continue
+            }
             let headers = String(decoding: body[s..<headerEnd], as: UTF8.self)
-            guard let disposition = headers.split(separator: "\r\n").first(where: {
-                $0.lowercased().hasPrefix("content-disposition:")
-            }) else { continue }
+            guard
+                let disposition = headers.split(separator: "\r\n").first(where: {
+                    $0.lowercased().hasPrefix("content-disposition:")
+                })
+            else { continue }
             guard let name = parameter("name", in: String(disposition)) else { continue }
-            parts.append(Part(name: name, filename: parameter("filename", in: String(disposition)),
-                body: Array(body[(headerEnd + 4)..<e])))
+            parts.append(
+                Part(
+                    name: name, filename: parameter("filename", in: String(disposition)),
+                    body: Array(body[(headerEnd + 4)..<e])))
         }
         return parts
     }
@@ -88,7 +94,12 @@ enum CSV {
             if quoted {
                 if c == "\"" {
                     if let n = it.next() {
-                        if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
+                        if n == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = n
+                        }
                     } else {
                         quoted = false
                     }
@@ -99,7 +110,9 @@ enum CSV {
             }
             switch c {
             case "\"" where field.isEmpty: quoted = true
-            case ",": row.append(field); field = ""
+            case ",":
+                row.append(field)
+                field = ""
             case "\n", "\r\n":
                 row.append(field)
                 rows.append(row)

@@ -18,9 +18,10 @@ public final class PostflareAPI: Sendable {
         public var dailyQuota: Int?
         public var monthlyQuota: Int?
 
-        public init(rateLimitPerSecond: Int = 10, invalidKeyStatus: Int = 400, dailyQuota: Int? = nil,
-            monthlyQuota: Int? = nil)
-        {
+        public init(
+            rateLimitPerSecond: Int = 10, invalidKeyStatus: Int = 400, dailyQuota: Int? = nil,
+            monthlyQuota: Int? = nil
+        ) {
             self.rateLimitPerSecond = rateLimitPerSecond
             self.invalidKeyStatus = [400, 401, 403].contains(invalidKeyStatus) ? invalidKeyStatus : 400
             self.dailyQuota = dailyQuota

@@ -64,7 +64,13 @@ enum Scheduling {
     static func timeOfDay(_ text: String) -> Int64? {
         var s = Substring(text)
         var pm: Bool?
-        if s.hasSuffix("am") { pm = false; s = s.dropLast(2) } else if s.hasSuffix("pm") { pm = true; s = s.dropLast(2) }
+        if s.hasSuffix("am") {
+            pm = false
+            s = s.dropLast(2)
+        } else if s.hasSuffix("pm") {
+            pm = true
+            s = s.dropLast(2)
+        }
         let parts = s.split(separator: ":", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), var h = Int(parts[0]) else { return nil }
         let m = parts.count == 2 ? Int(parts[1]) : 0
@@ -82,7 +88,8 @@ enum Scheduling {
     static func validate(_ text: String, now: Int64) throws(PostflareError) -> Int64 {
         guard let at = parse(text, now: now) else {
             throw .validation(
-                "Invalid `scheduled_at` field. Use an ISO 8601 date (e.g. 2024-08-05T11:52:01.858Z) or natural language (e.g. in 1 min).")
+                "Invalid `scheduled_at` field. Use an ISO 8601 date (e.g. 2024-08-05T11:52:01.858Z) or natural language (e.g. in 1 min)."
+            )
         }
         guard at - now <= maxAheadMillis else {
             throw .validation("Invalid `scheduled_at` field. Emails can be scheduled up to 30 days in advance.")

@@ -17,20 +17,22 @@ extension PostflareAPI {
                 return ok(["object": .string(object), "id": .string(id), "name": .string(name)], status: 201)
             }
             route(&r, .GET, base) { api, req, p in
-                ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.segments.values, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
-                })
+                ok(
+                    try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                        let (page, more) = try Pagination.page(team.segments.values, req, defaultLimit: nil)
+                        return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+                    })
             }
             route(&r, .GET, base + "/{id}") { api, req, p in
                 let id = try uuidParameter(req, "id")
-                return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    // The real API still says "Audience not found" for segments (spec §11.5).
-                    guard let s = team.segments[id] else { throw .notFound("Audience") }
-                    var o = Self.segmentJSON(s, detail: true).objectValue ?? JSONObject()
-                    o["object"] = .string(object)
-                    return .object(o)
-                })
+                return ok(
+                    try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                        // The real API still says "Audience not found" for segments (spec §11.5).
+                        guard let s = team.segments[id] else { throw .notFound("Audience") }
+                        var o = Self.segmentJSON(s, detail: true).objectValue ?? JSONObject()
+                        o["object"] = .string(object)
+                        return .object(o)
+                    })
             }
             route(&r, .DELETE, base + "/{id}") { api, req, p in
                 let id = try uuidParameter(req, "id")

@@ -32,13 +32,15 @@ extension PostflareAPI {
         route(&r, .GET, "/suppressions") { api, req, p in
             let origin = req.query("origin")
             if let origin, !["bounce", "complaint", "manual"].contains(origin) {
-                throw PostflareError.validation("The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\".")
+                throw PostflareError.validation(
+                    "The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\".")
             }
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let items = team.suppressions.values.filter { origin == nil || $0.origin == origin }
-                let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.suppressionJSON($0, object: false) }, hasMore: more)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let items = team.suppressions.values.filter { origin == nil || $0.origin == origin }
+                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.suppressionJSON($0, object: false) }, hasMore: more)
+                })
         }
         route(&r, .POST, "/suppressions/batch/add") { api, req, p in
             let emails = try Self.emailList(Body(req), "emails", required: true)
@@ -63,10 +65,11 @@ extension PostflareAPI {
         }
         route(&r, .GET, "/suppressions/{id}") { api, req, p in
             let ref = req.parameter("id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
-                return Self.suppressionJSON(s, object: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
+                    return Self.suppressionJSON(s, object: true)
+                })
         }
         route(&r, .DELETE, "/suppressions/{id}") { api, req, p in
             let ref = req.parameter("id")

@@ -29,17 +29,19 @@ extension PostflareAPI {
             return ok(["id": .string(id), "object": "template"], status: 201)
         }
         route(&r, .GET, "/templates") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.templates.values, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.templateJSON($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.templates.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.templateJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/templates/{id}") { api, req, p in
             let ref = req.parameter("id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                return Self.templateJSON(t, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                    return Self.templateJSON(t, detail: true)
+                })
         }
         route(&r, .PATCH, "/templates/{id}") { api, req, p in
             let ref = req.parameter("id")
@@ -99,8 +101,13 @@ extension PostflareAPI {
     }
 
     /// Create (base nil: `name` and `html` required) or update (every field optional) a template's draft.
-    static func templateContent(_ body: Body, base: TemplateContent?, now: Int64) throws(PostflareError) -> TemplateContent {
-        var c = base ?? TemplateContent(name: "", alias: nil, from: nil, subject: nil, replyTo: nil, html: "", text: nil, variables: [])
+    static func templateContent(_ body: Body, base: TemplateContent?, now: Int64) throws(PostflareError)
+        -> TemplateContent
+    {
+        var c =
+            base
+            ?? TemplateContent(
+                name: "", alias: nil, from: nil, subject: nil, replyTo: nil, html: "", text: nil, variables: [])
         if base == nil {
             c.name = try body.requiredString("name")
             c.html = try body.requiredString("html")
@@ -132,7 +139,8 @@ extension PostflareAPI {
                 guard vb.has("type") else { throw .missingField("type") }
                 let type = try vb.oneOf("type", templateVariableTypes) ?? "string"
                 vars.append(
-                    TemplateVariable(id: FastID.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
+                    TemplateVariable(
+                        id: FastID.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
                         createdAt: now))
             }
             c.variables = vars
@@ -159,9 +167,11 @@ extension PostflareAPI {
             "text": .string(c.text),
             "variables": .array(
                 c.variables.map { v in
-                    ["id": .string(v.id), "key": .string(v.key), "type": .string(v.type),
-                     "fallback_value": v.fallbackValue, "created_at": Time.pg(v.createdAt),
-                     "updated_at": Time.pg(v.createdAt)]
+                    [
+                        "id": .string(v.id), "key": .string(v.key), "type": .string(v.type),
+                        "fallback_value": v.fallbackValue, "created_at": Time.pg(v.createdAt),
+                        "updated_at": Time.pg(v.createdAt),
+                    ]
                 }),
             "has_unpublished_versions": .bool(t.hasUnpublishedVersions),
         ]
@@ -172,7 +182,8 @@ extension PostflareAPI {
 enum TemplateRendering {
     /// The value of every declared variable. A variable with no fallback must be given ("If not, the call
     /// will throw a validation error"); values are strings or numbers.
-    static func values(for variables: [TemplateVariable], given: JSONObject) throws(PostflareError) -> [String: String] {
+    static func values(for variables: [TemplateVariable], given: JSONObject) throws(PostflareError) -> [String: String]
+    {
         var out: [String: String] = [:]
         for (key, value) in given {
             switch value {

@@ -8,7 +8,9 @@ extension PostflareAPI {
         route(&r, .POST, "/topics") { api, req, p in
             let body = try Body(req)
             let name = try body.requiredString("name")
-            guard name.count <= 50 else { throw PostflareError.validation("The `name` field must be at most 50 characters.") }
+            guard name.count <= 50 else {
+                throw PostflareError.validation("The `name` field must be at most 50 characters.")
+            }
             guard body.has("default_subscription") else { throw PostflareError.missingField("default_subscription") }
             let def = try body.oneOf("default_subscription", ["opt_in", "opt_out"]) ?? "opt_in"
             let description = try body.string("description", max: 200)
@@ -24,17 +26,19 @@ extension PostflareAPI {
             return ok(["object": "topic", "id": .string(id)], status: 201)
         }
         route(&r, .GET, "/topics") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: 20)
-                return Pagination.list(page.map { Self.topicJSON($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.topicJSON($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/topics/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.topics[id] else { throw .notFound("Topic") }
-                return Self.topicJSON(t, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let t = team.topics[id] else { throw .notFound("Topic") }
+                    return Self.topicJSON(t, detail: true)
+                })
         }
         route(&r, .PATCH, "/topics/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")

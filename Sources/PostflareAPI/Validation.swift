@@ -55,7 +55,8 @@ struct Body {
     func oneOf(_ key: String, _ allowed: [String]) throws(PostflareError) -> String? {
         guard let s = try string(key) else { return nil }
         guard allowed.contains(s) else {
-            throw .validation("The `\(key)` field must be one of: " + allowed.map { "\"\($0)\"" }.joined(separator: " | ") + ".")
+            throw .validation(
+                "The `\(key)` field must be one of: " + allowed.map { "\"\($0)\"" }.joined(separator: " | ") + ".")
         }
         return s
     }
@@ -64,7 +65,9 @@ struct Body {
     func stringList(_ key: String) throws(PostflareError) -> [String]? {
         guard let v = self[key] else { return nil }
         if let s = v.stringValue { return [s] }
-        guard let a = v.arrayValue else { throw .validation("The `\(key)` field must be a string or an array of strings.") }
+        guard let a = v.arrayValue else {
+            throw .validation("The `\(key)` field must be a string or an array of strings.")
+        }
         var out: [String] = []
         for item in a {
             guard let s = item.stringValue else {

@@ -33,34 +33,42 @@ extension PostflareAPI {
     public func takeDueWebhookDeliveries() -> [PostflareWebhookDelivery] {
         let now = store.now
         let retries = webhookRetries.takeDue(now: now)
-        typealias Due = (fresh: [(String, WebhookRecord, WebhookEvent)], retried: [(WebhookRecord, WebhookRetryQueue.Retry)])
-        let (fresh, retried) = (try? store.withState { state throws(PostflareError) -> Due in
-            var fresh: [(String, WebhookRecord, WebhookEvent)] = []
-            var retried: [(WebhookRecord, WebhookRetryQueue.Retry)] = []
-            for teamId in Array(state.teams.keys) {
-                guard var team = state.teams.removeValue(forKey: teamId) else { continue }
-                team.advanceEmailEvents(now: now)
-                let events = team.pendingEvents.sorted { $0.at < $1.at }
-                team.pendingEvents.removeAll()
-                let hooks = team.webhooks.values.filter { $0.status == "enabled" }.sorted { $0.seq < $1.seq }
-                for event in events {
-                    for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
+        typealias Due = (
+            fresh: [(String, WebhookRecord, WebhookEvent)], retried: [(WebhookRecord, WebhookRetryQueue.Retry)]
+        )
+        let (fresh, retried) =
+            (try? store.withState { state throws(PostflareError) -> Due in
+                var fresh: [(String, WebhookRecord, WebhookEvent)] = []
+                var retried: [(WebhookRecord, WebhookRetryQueue.Retry)] = []
+                for teamId in Array(state.teams.keys) {
+                    guard var team = state.teams.removeValue(forKey: teamId) else { continue }
+                    team.advanceEmailEvents(now: now)
+                    let events = team.pendingEvents.sorted { $0.at < $1.at }
+                    team.pendingEvents.removeAll()
+                    let hooks = team.webhooks.values.filter { $0.status == "enabled" }.sorted { $0.seq < $1.seq }
+                    for event in events {
+                        for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
+                    }
+                    state.teams[teamId] = team
                 }
-                state.teams[teamId] = team
-            }
-            // "Disabled/removed endpoints stop deliveries" (spec §6.4).
-            for r in retries {
-                if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.status == "enabled" { retried.append((hook, r)) }
-            }
-            return (fresh, retried)
-        }) ?? ([], [])
+                // "Disabled/removed endpoints stop deliveries" (spec §6.4).
+                for r in retries {
+                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.status == "enabled" {
+                        retried.append((hook, r))
+                    }
+                }
+                return (fresh, retried)
+            }) ?? ([], [])
         var out = fresh.map { teamId, hook, event in
             let body = JSON.object(["type": .string(event.type), "created_at": Time.iso(event.at), "data": event.data])
                 .serialized()
-            return Self.delivery(hook, teamId: teamId, messageId: "msg_" + IDs.random(24), body: body, attempt: 1, now: now)
+            return Self.delivery(
+                hook, teamId: teamId, messageId: "msg_" + IDs.random(24), body: body, attempt: 1, now: now)
         }
         for (hook, r) in retried {
-            out.append(Self.delivery(hook, teamId: r.teamId, messageId: r.messageId, body: r.body, attempt: r.attempt, now: now))
+            out.append(
+                Self.delivery(
+                    hook, teamId: r.teamId, messageId: r.messageId, body: r.body, attempt: r.attempt, now: now))
         }
         return out
     }
@@ -121,7 +129,9 @@ extension Team {
             let timeline = EmailLife.timeline(email)
             var count = emitted
             while count < timeline.count, timeline[count].at <= now {
-                emit(timeline[count].type, at: timeline[count].at, EmailLife.webhookData(email, type: timeline[count].type))
+                emit(
+                    timeline[count].type, at: timeline[count].at,
+                    EmailLife.webhookData(email, type: timeline[count].type))
                 count += 1
             }
             trackedEmails[id] = count == timeline.count ? nil : count
@@ -171,7 +181,8 @@ extension EmailLife {
         if type == "email.suppressed" {
             o["suppressed"] = [
                 "diagnosticCode": ["smtp; 550 5.1.1 user unknown"],
-                "message": "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
+                "message":
+                    "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
                 "reason": "previous_bounce", "type": "OnAccountSuppressionList",
             ]
         }
@@ -202,9 +213,12 @@ extension Team {
     mutating func emitDomain(_ type: String, _ d: DomainRecord, now: Int64) {
         guard subscribed(to: type) else { return }
         let status = d.status(now: now)
-        emit(type, at: now, [
-            "id": .string(d.id), "name": .string(d.name), "status": .string(status), "created_at": Time.iso(d.createdAt),
-            "region": .string(d.region), "records": .array(PostflareAPI.records(d, status: status)),
-        ])
+        emit(
+            type, at: now,
+            [
+                "id": .string(d.id), "name": .string(d.name), "status": .string(status),
+                "created_at": Time.iso(d.createdAt),
+                "region": .string(d.region), "records": .array(PostflareAPI.records(d, status: status)),
+            ])
     }
 }

@@ -13,7 +13,8 @@ extension PostflareAPI {
             guard body.has("events") else { throw PostflareError.missingField("events") }
             let events = try Webhooks.events(body)
             let now = api.store.now
-            let (id, secret) = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, String) in
+            let (id, secret) = try api.store.withTeam(p.teamId) {
+                team, state throws(PostflareError) -> (String, String) in
                 let w = WebhookRecord(
                     id: FastID.uuid(), endpoint: endpoint, events: events, status: "enabled",
                     signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq())
@@ -23,17 +24,19 @@ extension PostflareAPI {
             return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
         }
         route(&r, .GET, "/webhooks") { api, req, p in
-            ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let (page, more) = try Pagination.page(team.webhooks.values, req, defaultLimit: nil)
-                return Pagination.list(page.map { Webhooks.json($0, detail: false) }, hasMore: more)
-            })
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.webhooks.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Webhooks.json($0, detail: false) }, hasMore: more)
+                })
         }
         route(&r, .GET, "/webhooks/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
-            return ok(try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
-                return Webhooks.json(w, detail: true)
-            })
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
+                    return Webhooks.json(w, detail: true)
+                })
         }
         route(&r, .PATCH, "/webhooks/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -86,7 +89,7 @@ enum Webhooks {
 
     static func checkEndpoint(_ endpoint: String) throws(PostflareError) {
         let lower = endpoint.lowercased()
-        guard (lower.hasPrefix("https://") || lower.hasPrefix("http://")), endpoint.count > 8,
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), endpoint.count > 8,
             !endpoint.contains(" ")
         else {
             throw .validation("Invalid `endpoint` field. The endpoint must be a valid URL.")

@@ -7,14 +7,16 @@ import Testing
 @Suite struct ApiKeysTests {
     @Test func crud() throws {
         let h = try Harness()
-        let created = h.call(.POST, "/api-keys", ["name": "", "permission": "sending_access", "domain_id": .string(domainId)])
+        let created = h.call(
+            .POST, "/api-keys", ["name": "", "permission": "sending_access", "domain_id": .string(domainId)])
         #expect(created.status == 201)
         let id = try #require(created.id)
         let list = h.call(.GET, "/api-keys")
         #expect(list.json["data"]?.arrayValue?.count == 3)
         #expect(list.json["data"]?[0]?["token"] == nil)
         #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
-        #expect(h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)])
+        #expect(
+            h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)])
         expectError(h.call(.DELETE, "/api-keys/\(segmentId)"), 404, "not_found")
         #expect(h.call(.DELETE, "/api-keys/\(id)").json["message"] == nil)
     }
@@ -34,6 +36,7 @@ import Testing
             h.call(.POST, "/api-keys", ["name": "k", "permission": "sending_access", "domain_id": .string(domainId)])
                 .json["token"]?.stringValue)
         #expect(h.call(.POST, "/emails", Harness.email(), key: token).status == 200)
-        expectError(h.call(.POST, "/emails", Harness.email(["from": "a@other.org"]), key: token), 403, "validation_error")
+        expectError(
+            h.call(.POST, "/emails", Harness.email(["from": "a@other.org"]), key: token), 403, "validation_error")
     }
 }

@@ -10,13 +10,20 @@ import Testing
         "steps": [
             ["key": "start", "type": "trigger", "config": ["event_name": "user.signed_up"]],
             ["key": "wait", "type": "delay", "config": ["duration": "1 hour"]],
-            ["key": "check", "type": "condition", "config": ["type": "rule", "field": "first_name", "operator": "exists"]],
-            ["key": "mail", "type": "send_email", "config": ["template": ["id": "welcome", "variables": ["NAME": "friend"]]]],
+            [
+                "key": "check", "type": "condition",
+                "config": ["type": "rule", "field": "first_name", "operator": "exists"],
+            ],
+            [
+                "key": "mail", "type": "send_email",
+                "config": ["template": ["id": "welcome", "variables": ["NAME": "friend"]]],
+            ],
             ["key": "tag", "type": "add_to_segment", "config": ["segment_id": .string(segmentId)]],
         ],
         "connections": [
             ["from": "start", "to": "wait"], ["from": "wait", "to": "check"],
-            ["from": "check", "to": "mail", "type": "condition_met"], ["from": "check", "to": "tag", "type": "condition_not_met"],
+            ["from": "check", "to": "mail", "type": "condition_met"],
+            ["from": "check", "to": "tag", "type": "condition_not_met"],
         ],
     ]
 
@@ -24,7 +31,11 @@ import Testing
         let h = try Harness()
         let id = try #require(h.call(.POST, "/automations", Self.welcomeFlow).id)
         #expect(h.call(.POST, "/events", ["name": "user.signed_up"]).status == 201)
-        #expect(h.call(.POST, "/events/send", ["event": "user.signed_up", "contact_id": "e169aa45-1ecf-4183-9955-b1499d5701d3"]).status == 202)
+        #expect(
+            h.call(
+                .POST, "/events/send",
+                ["event": "user.signed_up", "contact_id": "e169aa45-1ecf-4183-9955-b1499d5701d3"]
+            ).status == 202)
         var runs = h.call(.GET, "/automations/\(id)/runs")
         let runId = try #require(runs.json["data"]?[0]?["id"]?.stringValue)
         #expect(runs.json["data"]?[0]?["status"] == "running")
@@ -33,7 +44,8 @@ import Testing
         runs = h.call(.GET, "/automations/\(id)/runs")
         #expect(runs.json["data"]?[0]?["status"] == "completed")
         let run = h.call(.GET, "/automations/\(id)/runs/\(runId)")
-        #expect(run.json["steps"]?.arrayValue?.map { $0["key"]?.stringValue ?? "" } == ["start", "wait", "check", "mail"])
+        #expect(
+            run.json["steps"]?.arrayValue?.map { $0["key"]?.stringValue ?? "" } == ["start", "wait", "check", "mail"])
         let emails = h.call(.GET, "/emails").json["data"]?.arrayValue ?? []
         #expect(emails.count == 1)
         #expect(emails.first?["subject"] == "Welcome, friend!")
@@ -56,12 +68,16 @@ import Testing
         let h = try Harness()
         expectError(h.call(.POST, "/automations", ["name": "x", "connections": []]), 422, "missing_required_field")
         expectError(
-            h.call(.POST, "/automations", ["name": "x", "steps": [["key": "a", "type": "delay", "config": [:]]], "connections": []]),
+            h.call(
+                .POST, "/automations",
+                ["name": "x", "steps": [["key": "a", "type": "delay", "config": [:]]], "connections": []]),
             422, "validation_error")
         expectError(
-            h.call(.POST, "/automations", [
-                "name": "x", "steps": [["key": "a", "type": "trigger", "config": ["event_name": "e"]]],
-                "connections": [["from": "a", "to": "zz"]],
-            ]), 422, "validation_error")
+            h.call(
+                .POST, "/automations",
+                [
+                    "name": "x", "steps": [["key": "a", "type": "trigger", "config": ["event_name": "e"]]],
+                    "connections": [["from": "a", "to": "zz"]],
+                ]), 422, "validation_error")
     }
 }

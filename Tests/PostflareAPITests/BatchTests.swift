@@ -33,8 +33,10 @@ import Testing
         let tooMany = JSON.array(Array(repeating: Harness.email(), count: 101))
         expectError(h.call(.POST, "/emails/batch", tooMany), 422, "validation_error")
         expectError(h.call(.POST, "/emails/batch", Harness.email()), 422, "validation_error")
-        expectError(h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "in 1 min"])]), 422, "validation_error")
-        expectError(h.call(.POST, "/emails/batch", [Harness.email()], headers: [("x-batch-validation", "lax")]), 422,
+        expectError(
+            h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "in 1 min"])]), 422, "validation_error")
+        expectError(
+            h.call(.POST, "/emails/batch", [Harness.email()], headers: [("x-batch-validation", "lax")]), 422,
             "validation_error")
     }
 }

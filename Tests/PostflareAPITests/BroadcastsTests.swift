@@ -9,8 +9,10 @@ import Testing
         let h = try Harness()
         let created = h.call(
             .POST, "/broadcasts",
-            ["segment_id": .string(segmentId), "from": "News <news@example.org>", "subject": "Hi {{{FIRST_NAME}}}",
-             "html": "<p>Hello {{{FIRST_NAME}}}</p>", "name": "January"])
+            [
+                "segment_id": .string(segmentId), "from": "News <news@example.org>", "subject": "Hi {{{FIRST_NAME}}}",
+                "html": "<p>Hello {{{FIRST_NAME}}}</p>", "name": "January",
+            ])
         #expect(created.status == 201)
         let id = try #require(created.id)
         #expect(h.call(.GET, "/broadcasts/\(id)").json["status"] == "draft")
@@ -31,8 +33,11 @@ import Testing
         let id = try #require(
             h.call(
                 .POST, "/broadcasts",
-                ["audience_id": .string(segmentId), "from": "news@example.org", "subject": "S", "text": "T", "send": true,
-                 "scheduled_at": "in 1 hour"]
+                [
+                    "audience_id": .string(segmentId), "from": "news@example.org", "subject": "S", "text": "T",
+                    "send": true,
+                    "scheduled_at": "in 1 hour",
+                ]
             ).id)
         #expect(h.call(.GET, "/broadcasts").json["data"]?[0]?["status"] == "scheduled")
         #expect(h.call(.POST, "/broadcasts/\(id)/cancel").status == 200)
@@ -44,12 +49,16 @@ import Testing
 
     @Test func validation() throws {
         let h = try Harness()
-        expectError(h.call(.POST, "/broadcasts", ["from": "a@example.org", "subject": "s"]), 422, "missing_required_field")
         expectError(
-            h.call(.POST, "/broadcasts", ["segment_id": .string(topicId), "from": "a@example.org", "subject": "s"]), 404,
+            h.call(.POST, "/broadcasts", ["from": "a@example.org", "subject": "s"]), 422, "missing_required_field")
+        expectError(
+            h.call(.POST, "/broadcasts", ["segment_id": .string(topicId), "from": "a@example.org", "subject": "s"]),
+            404,
             "not_found")
         expectError(
-            h.call(.POST, "/broadcasts", ["segment_id": .string(segmentId), "from": "a@example.org", "subject": "s", "scheduled_at": "in 1 min"]),
+            h.call(
+                .POST, "/broadcasts",
+                ["segment_id": .string(segmentId), "from": "a@example.org", "subject": "s", "scheduled_at": "in 1 min"]),
             422, "validation_error")
         expectError(h.call(.GET, "/broadcasts/\(segmentId)"), 404, "not_found")
     }
@@ -59,7 +68,10 @@ import Testing
     @Test func recipientsByOutcome() throws {
         let h = try Harness()
         let id = try #require(
-            h.call(.POST, "/broadcasts", ["segment_id": .string(segmentId), "from": "n@example.org", "subject": "S", "text": "T", "send": true]).id)
+            h.call(
+                .POST, "/broadcasts",
+                ["segment_id": .string(segmentId), "from": "n@example.org", "subject": "S", "text": "T", "send": true]
+            ).id)
         h.clock.advance(bySeconds: 10)
         let sent = h.call(.GET, "/broadcasts/\(id)/recipients?type=sent")
         #expect(sent.json["data"]?.arrayValue?.count == 3)

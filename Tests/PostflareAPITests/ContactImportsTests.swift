@@ -17,12 +17,14 @@ import Testing
 
     @Test func importsCSVWithColumnMap() throws {
         let h = try Harness()
-        let csv = "Mail,First\r\nnew1@example.org,Ann\r\n\"new2@example.org\",\"B, Jr\"\r\nnot-an-email,X\r\nalice@example.org,Al\r\n"
+        let csv =
+            "Mail,First\r\nnew1@example.org,Ann\r\n\"new2@example.org\",\"B, Jr\"\r\nnot-an-email,X\r\nalice@example.org,Al\r\n"
         let body = multipart([
             ("file", csv), ("column_map", #"{"email":"Mail","first_name":"First"}"#), ("on_conflict", "skip"),
             ("segments", "[\"\(segmentId)\"]"),
         ])
-        let r = h.call(.POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")], rawBody: body)
+        let r = h.call(
+            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")], rawBody: body)
         #expect(r.status == 201)
         let id = try #require(r.id)
         #expect(h.call(.GET, "/contacts/imports/\(id)").json["status"] == "queued")
@@ -37,7 +39,8 @@ import Testing
     @Test func rejectsNonMultipart() throws {
         let h = try Harness()
         expectError(h.call(.POST, "/contacts/imports", ["file": "x"]), 422, "validation_error")
-        let r = h.call(.POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
+        let r = h.call(
+            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
             rawBody: multipart([("on_conflict", "skip")]))
         expectError(r, 422, "missing_required_field")
     }

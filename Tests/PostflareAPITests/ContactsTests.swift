@@ -7,7 +7,9 @@ import Testing
 @Suite struct ContactsTests {
     @Test func globalContactsByIdOrEmail() throws {
         let h = try Harness()
-        let created = h.call(.POST, "/contacts", ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]])
+        let created = h.call(
+            .POST, "/contacts",
+            ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]])
         #expect(created.status == 201)
         #expect(created.json["object"] == "contact")
         let id = try #require(created.id)
@@ -15,7 +17,8 @@ import Testing
         #expect(byEmail.json["id"]?.stringValue == id)
         #expect(byEmail.json["properties"] == [:])
         #expect(byEmail.json["created_at"]?.stringValue == "2026-01-01 00:00:00.000000+00")
-        #expect(h.call(.PATCH, "/contacts/\(id)", ["id": .string(id), "unsubscribed": true]).json["id"]?.stringValue == id)
+        #expect(
+            h.call(.PATCH, "/contacts/\(id)", ["id": .string(id), "unsubscribed": true]).json["id"]?.stringValue == id)
         #expect(h.call(.GET, "/contacts/\(id)").json["unsubscribed"] == true)
         let list = h.call(.GET, "/contacts")
         #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
@@ -32,11 +35,14 @@ import Testing
         let r = h.call(.POST, "/contacts", [:])
         expectError(r, 422, "missing_required_field")
         #expect(r.json["message"] == "Missing `email` field.")
-        expectError(h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["nope": "1"]]), 422,
+        expectError(
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["nope": "1"]]), 422,
             "validation_error")
-        expectError(h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": 3]]), 422,
+        expectError(
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": 3]]), 422,
             "validation_error")
-        #expect(h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": "Acme"]]).status == 201)
+        #expect(
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": "Acme"]]).status == 201)
     }
 
     @Test func legacyAudienceFamily() throws {
@@ -61,7 +67,8 @@ import Testing
         #expect(h.call(.GET, "/contacts/\(contact)/segments").json["data"]?.arrayValue?.count == 2)
         #expect(h.call(.DELETE, "/contacts/\(contact)/segments/\(seg)").json["deleted"] == true)
         #expect(h.call(.GET, "/contacts/\(contact)/topics").json["data"]?[0]?["subscription"] == "opt_in")
-        let upd = h.call(.PATCH, "/contacts/\(contact)/topics", ["topics": [["id": .string(topicId), "subscription": "opt_out"]]])
+        let upd = h.call(
+            .PATCH, "/contacts/\(contact)/topics", ["topics": [["id": .string(topicId), "subscription": "opt_out"]]])
         #expect(upd.json["object"] == "contact_topics")
         #expect(h.call(.GET, "/contacts/\(contact)/topics").json["data"]?[0]?["subscription"] == "opt_out")
     }

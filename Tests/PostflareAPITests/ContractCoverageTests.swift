@@ -20,7 +20,10 @@ import Testing
         (.GET, "/emails/receiving"),
         (.GET, "/emails/receiving/4ef9a417-02e9-4d39-ad75-9611e0fcc33c"),
         (.GET, "/emails/receiving/4ef9a417-02e9-4d39-ad75-9611e0fcc33c/attachments"),
-        (.GET, "/emails/receiving/4ef9a417-02e9-4d39-ad75-9611e0fcc33c/attachments/4ef9a417-02e9-4d39-ad75-9611e0fcc33c"),
+        (
+            .GET,
+            "/emails/receiving/4ef9a417-02e9-4d39-ad75-9611e0fcc33c/attachments/4ef9a417-02e9-4d39-ad75-9611e0fcc33c"
+        ),
         (.GET, "/emails/metrics"),
         (.POST, "/domains"),
         (.GET, "/domains"),

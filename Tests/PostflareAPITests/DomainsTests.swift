@@ -40,7 +40,8 @@ import Testing
         expectError(h.call(.POST, "/domains", ["name": "x.org", "region": "mars-1"]), 422, "invalid_region")
         expectError(h.call(.POST, "/domains", ["name": "nodot"]), 422, "validation_error")
         expectError(
-            h.call(.POST, "/domains", ["name": "y.org", "capabilities": ["sending": "disabled", "receiving": "disabled"]]),
+            h.call(
+                .POST, "/domains", ["name": "y.org", "capabilities": ["sending": "disabled", "receiving": "disabled"]]),
             422, "validation_error")
     }
 }

@@ -81,7 +81,8 @@ import Testing
         #expect(r.json["message"] == "Missing `from` field.")
         r = h.call(.POST, "/emails", Harness.email(to: "nope"))
         expectError(r, 422, "validation_error")
-        #expect(r.json["message"]?.stringValue?.hasPrefix("Invalid `to` field. The email address needs to follow") == true)
+        #expect(
+            r.json["message"]?.stringValue?.hasPrefix("Invalid `to` field. The email address needs to follow") == true)
         expectError(h.call(.POST, "/emails", Harness.email(["from": 5])), 422, "invalid_from_address")
         r = h.call(.POST, "/emails", Harness.email(to: "someone@example.com"))
         expectError(r, 422, "validation_error")
@@ -90,9 +91,11 @@ import Testing
         expectError(h.call(.POST, "/emails", Harness.email(to: many)), 422, "validation_error")
         r = h.call(.POST, "/emails", ["from": "a@example.org", "to": "b@example.org", "subject": "s"])
         #expect(r.json["message"] == "Either 'html' or 'text' content is required.")
-        expectError(h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])), 422,
+        expectError(
+            h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])), 422,
             "validation_error")
-        expectError(h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])), 422,
+        expectError(
+            h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])), 422,
             "invalid_attachment")
         expectError(h.call(.POST, "/emails", Harness.email(["headers": ["X-N": 1]])), 422, "validation_error")
         expectError(h.call(.POST, "/emails", rawBody: "{not json"), 400, "validation_error")
@@ -159,7 +162,8 @@ import Testing
         var team = Team(id: "t", ownerEmail: "o@example.org")
         let template = EmailRecord(
             id: "", from: "a@example.org", to: ["b@example.org"], cc: [], bcc: [], replyTo: [], subject: "s", html: nil,
-            text: "t", headers: nil, tags: [], attachments: [], createdAt: 0, scheduledAt: nil, sendAt: 0, canceledAt: nil,
+            text: "t", headers: nil, tags: [], attachments: [], createdAt: 0, scheduledAt: nil, sendAt: 0,
+            canceledAt: nil,
             templateId: nil, topicId: nil, broadcastId: nil, seq: 0)
         for i in 0..<(Team.maxEmails + 3) {
             var e = template

@@ -25,7 +25,8 @@ import Testing
         Case(name: "method_not_allowed", status: 405) { $0.call(.DELETE, "/emails") },
         Case(name: "invalid_idempotent_request", status: 409) { h in
             h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "e")])
-            return h.call(.POST, "/emails", Harness.email(to: "bounced@resend.dev"), headers: [("Idempotency-Key", "e")])
+            return h.call(
+                .POST, "/emails", Harness.email(to: "bounced@resend.dev"), headers: [("Idempotency-Key", "e")])
         },
         Case(name: "invalid_attachment", status: 422) {
             $0.call(.POST, "/emails", Harness.email(["attachments": [["filename": "x"]]]))

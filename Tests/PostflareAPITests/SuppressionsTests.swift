@@ -27,7 +27,8 @@ import Testing
         #expect(h.call(.GET, "/suppressions?origin=bounce").json["data"] == [])
         let removed = h.call(.POST, "/suppressions/batch/remove", ["emails": ["a@example.org"]])
         #expect(removed.json["data"]?[0]?["deleted"] == true)
-        expectError(h.call(.POST, "/suppressions/batch/remove", ["emails": ["a"], "ids": ["b"]]), 422, "validation_error")
+        expectError(
+            h.call(.POST, "/suppressions/batch/remove", ["emails": ["a"], "ids": ["b"]]), 422, "validation_error")
         expectError(h.call(.POST, "/suppressions/batch/add", ["emails": []]), 422, "validation_error")
         expectError(h.call(.POST, "/suppressions", [:]), 422, "missing_required_field")
     }

@@ -14,8 +14,9 @@ let domainId = "4dd369bc-aa82-4ff3-97de-514ae3000ee0"
 
 /// The repository's `fixtures/postflare.json`, found from this file's path.
 func loadFixtures() throws -> JSON? {
-    let testsDir = String(#filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
-        .joined(separator: "/"))
+    let testsDir = String(
+        #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
+            .joined(separator: "/"))
     return try Fixtures.load(vendor: "postflare", directory: testsDir + "/fixtures")
 }
 
@@ -70,7 +71,8 @@ struct Harness {
 }
 
 /// Asserts the Postflare error shape: exactly `statusCode`, `message`, `name`, status equal to `statusCode`.
-func expectError(_ r: Harness.Result, _ status: Int, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectError(_ r: Harness.Result, _ status: Int, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
+{
     #expect(r.status == status, sourceLocation: sourceLocation)
     #expect(r.name == name, "body: \(r.json.text)", sourceLocation: sourceLocation)
     #expect(r.json["statusCode"]?.intValue == status, sourceLocation: sourceLocation)

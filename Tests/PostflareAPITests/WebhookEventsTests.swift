@@ -8,7 +8,9 @@ import Testing
     @Test func emailEventsFollowTheClockAndAreSigned() throws {
         let h = try Harness()
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
-        let id = try #require(h.call(.POST, "/emails", Harness.email(to: "bounced@resend.dev", ["tags": [["name": "k", "value": "v"]]])).id)
+        let id = try #require(
+            h.call(.POST, "/emails", Harness.email(to: "bounced@resend.dev", ["tags": [["name": "k", "value": "v"]]]))
+                .id)
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
         h.clock.advance(bySeconds: 1)
         let sent = h.api.takeDueWebhookDeliveries()
@@ -21,7 +23,10 @@ import Testing
         #expect(body["data"]?["tags"] == ["k": "v"])
         let msgId = try #require(d.headers["svix-id"])
         let ts = try #require(d.headers["svix-timestamp"].flatMap { Int64($0) })
-        #expect(d.headers["svix-signature"] == Svix.signature(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: msgId, timestamp: ts, body: d.body))
+        #expect(
+            d.headers["svix-signature"]
+                == Svix.signature(
+                    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: msgId, timestamp: ts, body: d.body))
         h.clock.advance(bySeconds: 10)
         let later = h.api.takeDueWebhookDeliveries().compactMap { try? JSON.parse($0.body)["type"]?.stringValue }
         #expect(later == ["email.bounced"])
@@ -30,7 +35,12 @@ import Testing
 
     @Test func contactAndDomainEventsReachSubscribers() throws {
         let h = try Harness()
-        _ = h.call(.POST, "/webhooks", ["endpoint": "https://hooks.example.org/c", "events": ["contact.created", "domain.created", "contact.deleted"]])
+        _ = h.call(
+            .POST, "/webhooks",
+            [
+                "endpoint": "https://hooks.example.org/c",
+                "events": ["contact.created", "domain.created", "contact.deleted"],
+            ])
         _ = h.call(.POST, "/contacts", ["email": "n@example.org"])
         _ = h.call(.POST, "/domains", ["name": "new.example.org"])
         _ = h.call(.DELETE, "/contacts/n%40example.org")
