@@ -101,7 +101,7 @@ extension PostflareAPI {
     func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let contacts = team.contacts.values.filter { segment == nil || $0.segmentIds.contains(segment!) }
+                let contacts = team.contacts.values.filter { c in segment.map { c.segmentIds.contains($0) } ?? true }
                 let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
                 return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
             })
@@ -111,7 +111,7 @@ extension PostflareAPI {
         let ref = req.parameter("id")
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let c = team.contact(idOrEmail: ref), audience == nil || c.segmentIds.contains(audience!) else {
+                guard let c = team.contact(idOrEmail: ref), audience.map({ c.segmentIds.contains($0) }) ?? true else {
                     throw .notFound("Contact")
                 }
                 return Self.contactJSON(c, detail: true)
@@ -130,7 +130,7 @@ extension PostflareAPI {
         let properties = try body.objectField("properties")
         let now = store.now
         let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard var c = team.contact(idOrEmail: ref), audience == nil || c.segmentIds.contains(audience!) else {
+            guard var c = team.contact(idOrEmail: ref), audience.map({ c.segmentIds.contains($0) }) ?? true else {
                 throw .notFound("Contact")
             }
             if let properties { try Self.checkProperties(properties, team: team) }
