@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// `/broadcasts` (spec §2.9). Sending creates one e-mail per subscribed contact of the segment, each
+/// validated like `POST /emails` and rendered with the contact's fields; a scheduled broadcast's e-mails
+/// wait for its time on the emulator clock, and canceling it cancels them.
+extension PostflareAPI {
+    func addBroadcastRoutes(_ r: inout Router) {
+        route(&r, .POST, "/broadcasts") { api, req, p in try api.createBroadcast(req, p) }
+        addBroadcastStatsRoutes(&r)
+        route(&r, .GET, "/broadcasts") { api, req, p in
+            let now = api.store.now
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.broadcasts.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/broadcasts/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                    return Self.broadcastJSON(b, now: now, detail: true)
+                })
+        }
+        route(&r, .PATCH, "/broadcasts/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let body = try Body(req)
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                guard b.status == "draft" else { throw .validation("Only draft broadcasts can be updated.") }
+                try Self.applyBroadcastFields(body, to: &b, team: team)
+                team.broadcasts[id] = b
+            }
+            return ok(["id": .string(id), "object": "broadcast"])
+        }
+        route(&r, .DELETE, "/broadcasts/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                let status = Self.status(b, now: now)
+                guard status == "draft" || status == "scheduled" else {
+                    throw .validation("You can only delete broadcasts that are in the draft or scheduled status.")
+                }
+                // "if you delete a broadcast that has already been scheduled … it won't be sent".
+                for e in b.emailIds { team.emails[e]?.canceledAt = now }
+                team.broadcasts[id] = nil
+            }
+            return ok(["object": "broadcast", "id": .string(id), "deleted": true])
+        }
+        route(&r, .POST, "/broadcasts/{id}/send") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let body = try Body(req)
+            let now = api.store.now
+            let at = try body.string("scheduled_at").map { text throws(PostflareError) in
+                try Scheduling.validate(text, now: now)
+            }
+            try api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
+                guard team.broadcasts[id] != nil else { throw .notFound("Broadcast") }
+                try api.sendBroadcast(id, team: &team, state: &state, principal: p, scheduledAt: at, now: now)
+            }
+            return ok(["id": .string(id)])
+        }
+        // Newer than the contract (resend-python 2.x `Broadcasts.duplicate`): a draft copy.
+        route(&r, .POST, "/broadcasts/{id}/duplicate") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+                guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                b.id = FastID.uuid()
+                b.status = "draft"
+                b.createdAt = now
+                b.scheduledAt = nil
+                b.sentAt = nil
+                b.emailIds = []
+                b.seq = state.nextSeq()
+                team.broadcasts[b.id] = b
+                return b.id
+            }
+            return ok(["object": "broadcast", "id": .string(copy)])
+        }
+        route(&r, .POST, "/broadcasts/{id}/cancel") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+                guard Self.status(b, now: now) == "scheduled" else {
+                    throw .validation("Only queued or scheduled broadcasts can be canceled")
+                }
+                for e in b.emailIds { team.emails[e]?.canceledAt = now }
+                team.broadcasts[id]?.status = "canceled"
+            }
+            return ok(["id": .string(id), "object": "broadcast"])
+        }
+    }
+
+    func createBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        guard body.has("segment_id") || body.has("audience_id") else { throw PostflareError.missingField("segment_id") }
+        _ = try body.requiredString("from")
+        _ = try body.requiredString("subject")
+        let send = try body.bool("send") ?? false
+        let scheduledText = try body.string("scheduled_at")
+        if scheduledText != nil && !send {
+            throw PostflareError.validation("The `scheduled_at` field can only be used if `send` is true.")
+        }
+        let now = store.now
+        let at = try scheduledText.map { text throws(PostflareError) in try Scheduling.validate(text, now: now) }
+        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            var b = BroadcastRecord(
+                id: FastID.uuid(), name: nil, segmentId: "", from: "", subject: "", replyTo: nil, previewText: nil,
+                html: nil, text: nil, topicId: nil, status: "draft", createdAt: now, scheduledAt: nil, sentAt: nil,
+                emailIds: [], seq: state.nextSeq())
+            try Self.applyBroadcastFields(body, to: &b, team: team)
+            team.broadcasts[b.id] = b
+            if send { try sendBroadcast(b.id, team: &team, state: &state, principal: p, scheduledAt: at, now: now) }
+            return b.id
+        }
+        return ok(["id": .string(id), "object": "broadcast"], status: 201)
+    }
+
+    static func applyBroadcastFields(_ body: Body, to b: inout BroadcastRecord, team: Team) throws(PostflareError) {
+        let legacy = try body.string("audience_id")
+        if let s = try body.string("segment_id") ?? legacy {
+            guard team.segments[s] != nil else { throw .notFound("Segment") }
+            b.segmentId = s
+        }
+        if let from = try body.string("from") {
+            guard EmailAddress.parse(from) != nil else { throw EmailAddress.invalidFieldError("from") }
+            b.from = from
+        }
+        if let subject = try body.string("subject") { b.subject = subject }
+        if body.has("reply_to") { b.replyTo = try body.stringList("reply_to") }
+        if body.has("preview_text") { b.previewText = try body.string("preview_text") }
+        if body.has("html") { b.html = try body.string("html") }
+        if body.has("text") { b.text = try body.string("text") }
+        if body.has("name") { b.name = try body.string("name") }
+        if let topic = try body.string("topic_id") {
+            guard team.topics[topic] != nil else { throw .notFound("Topic") }
+            b.topicId = topic
+        }
+    }
+
+    /// Creates the broadcast's e-mails (validated as `POST /emails` would) for every subscribed contact.
+    func sendBroadcast(
+        _ id: String, team: inout Team, state: inout PostflareStore.State, principal: Principal, scheduledAt: Int64?,
+        now: Int64
+    ) throws(PostflareError) {
+        guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        guard b.status == "draft" else { throw .validation("Only draft broadcasts can be sent.") }
+        let input = EmailInput(team: team, principal: principal, now: now, inBatch: false)
+        let recipients = team.contacts.values
+            .filter { c in
+                c.segmentIds.contains(b.segmentId) && !c.unsubscribed
+                    && (b.topicId.map { t in (c.topics[t] ?? team.topics[t]?.defaultSubscription) != "opt_out" } ?? true)
+            }
+            .sorted { $0.seq < $1.seq }
+        var emails: [EmailRecord] = []
+        for c in recipients {
+            let values = [
+                "FIRST_NAME": c.firstName ?? "", "LAST_NAME": c.lastName ?? "", "EMAIL": c.email,
+                "contact.first_name": c.firstName ?? "", "contact.last_name": c.lastName ?? "",
+                "contact.email": c.email,
+                "RESEND_UNSUBSCRIBE_URL": "https://api.postflare.app/unsubscribe/\(c.id)",
+            ]
+            var o: JSONObject = [
+                "from": .string(b.from), "to": .string(c.email),
+                "subject": .string(TemplateRendering.render(b.subject, values)),
+            ]
+            if let h = b.html { o["html"] = .string(TemplateRendering.render(h, values)) }
+            if let t = b.text { o["text"] = .string(TemplateRendering.render(t, values)) }
+            if let r = b.replyTo { o["reply_to"] = .array(r.map { .string($0) }) }
+            var e = try input.parse(Body(object: o))
+            e.id = FastID.uuid()
+            e.seq = state.nextSeq()
+            e.broadcastId = id
+            e.topicId = b.topicId
+            if let scheduledAt {
+                e.scheduledAt = scheduledAt
+                e.sendAt = max(now, scheduledAt)
+            }
+            emails.append(e)
+        }
+        // Charged once every e-mail is valid: a failed send leaves the quota untouched.
+        try chargeQuota(&team, count: emails.count, now: now)
+        for e in emails { team.store(e) }
+        b.emailIds = emails.map(\.id)
+        b.scheduledAt = scheduledAt
+        b.sentAt = max(now, scheduledAt ?? now)
+        b.status = "sent"
+        team.broadcasts[id] = b
+    }
+
+    /// Status on the emulator clock: `scheduled` until its time, then `sent`.
+    static func status(_ b: BroadcastRecord, now: Int64) -> String {
+        if b.status == "sent", let at = b.scheduledAt, now < at { return "scheduled" }
+        return b.status
+    }
+
+    static func broadcastJSON(_ b: BroadcastRecord, now: Int64, detail: Bool) -> JSON {
+        let status = status(b, now: now)
+        var o: JSONObject = detail ? ["object": "broadcast"] : [:]
+        o["id"] = .string(b.id)
+        o["name"] = .string(b.name)
+        o["audience_id"] = .string(b.segmentId)
+        o["segment_id"] = .string(b.segmentId)
+        if detail {
+            o["from"] = .string(b.from)
+            o["subject"] = .string(b.subject)
+            o["reply_to"] = b.replyTo.map { .array($0.map { .string($0) }) } ?? .null
+            o["preview_text"] = .string(b.previewText)
+            o["html"] = .string(b.html)
+            o["text"] = .string(b.text)
+        }
+        o["status"] = .string(status)
+        o["created_at"] = Time.pg(b.createdAt)
+        o["scheduled_at"] = Time.pg(b.scheduledAt)
+        o["sent_at"] = status == "sent" ? Time.pg(b.sentAt) : .null
+        o["topic_id"] = .string(b.topicId)
+        return .object(o)
+    }
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// Contacts: the global `/contacts` family and the legacy `/audiences/{audience_id}/contacts` family the
+/// SDKs still call (spec §2.6, §2.7). One store serves both; a contact is addressed by id or e-mail
+/// (percent-decoded by the router).
+extension PostflareAPI {
+    func addContactRoutes(_ r: inout Router) {
+        route(&r, .POST, "/contacts") { api, req, p in try api.createContact(req, p, audience: nil) }
+        addContactImportRoutes(&r)
+        route(&r, .GET, "/contacts") { api, req, p in
+            try api.listContacts(req, p, segment: req.query("segment_id") ?? req.query("audience_id"))
+        }
+        route(&r, .GET, "/contacts/{id}") { api, req, p in try api.getContact(req, p, audience: nil) }
+        route(&r, .PATCH, "/contacts/{id}") { api, req, p in try api.updateContact(req, p, audience: nil) }
+        route(&r, .DELETE, "/contacts/{id}") { api, req, p in try api.deleteContact(req, p, audience: nil) }
+        route(&r, .GET, "/contacts/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
+        route(&r, .POST, "/contacts/{id}/segments/{segment_id}") { api, req, p in
+            try api.contactSegment(req, p, add: true)
+        }
+        route(&r, .DELETE, "/contacts/{id}/segments/{segment_id}") { api, req, p in
+            try api.contactSegment(req, p, add: false)
+        }
+        route(&r, .GET, "/contacts/{id}/topics") { api, req, p in try api.listContactTopics(req, p) }
+        route(&r, .PATCH, "/contacts/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
+
+        // Legacy audience-scoped family (spec Appendix B).
+        let a = "/audiences/{audience_id}/contacts"
+        route(&r, .POST, a) { api, req, p in try api.createContact(req, p, audience: try api.audience(req, p)) }
+        route(&r, .GET, a) { api, req, p in try api.listContacts(req, p, segment: try api.audience(req, p)) }
+        route(&r, .GET, a + "/{id}") { api, req, p in try api.getContact(req, p, audience: try api.audience(req, p)) }
+        route(&r, .PATCH, a + "/{id}") { api, req, p in
+            try api.updateContact(req, p, audience: try api.audience(req, p))
+        }
+        route(&r, .DELETE, a + "/{id}") { api, req, p in
+            try api.deleteContact(req, p, audience: try api.audience(req, p))
+        }
+        route(&r, .GET, a + "/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
+        route(&r, .POST, a + "/{id}/segments") { api, req, p in
+            let body = try Body(req)
+            var routed = req
+            routed.pathParameters["segment_id"] = try body.requiredString("segment_id")
+            return try api.contactSegment(routed, p, add: true)
+        }
+        route(&r, .DELETE, a + "/{id}/segments/{segment_id}") { api, req, p in
+            try api.contactSegment(req, p, add: false)
+        }
+        route(&r, .GET, a + "/{id}/topics") { api, req, p in try api.listContactTopics(req, p) }
+        route(&r, .PATCH, a + "/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
+    }
+
+    /// The `{audience_id}` (or another named) path id, which must name an existing segment. The real API
+    /// says "Audience not found" for segments too (spec §11.5).
+    func audience(_ req: Request, _ p: Principal, parameter: String = "audience_id") throws -> String {
+        let id = try uuidParameter(req, parameter)
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.segments[id] != nil else { throw .notFound("Audience") }
+        }
+        return id
+    }
+
+    func createContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
+        let body = try Body(req)
+        let email = try body.requiredString("email")
+        guard EmailAddress.isValid(email) else { throw EmailAddress.invalidFieldError("email") }
+        let first = try body.string("first_name")
+        let last = try body.string("last_name")
+        let unsubscribed = try body.bool("unsubscribed") ?? false
+        let properties = try body.objectField("properties") ?? JSONObject()
+        var segments = try Self.segmentRefs(body)
+        if let audience { segments.append(audience) }
+        if let legacy = try body.string("audience_id") { segments.append(legacy) }
+        let topics = try Self.topicRefs(body, required: false)
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            for s in segments where team.segments[s] == nil { throw .notFound("Segment") }
+            for (t, _) in topics where team.topics[t] == nil { throw .notFound("Topic") }
+            try Self.checkProperties(properties, team: team)
+            // Inferred: contacts are unique per e-mail in a team; creating an existing one updates it and
+            // adds the new segments, so re-running a legacy per-audience create keeps working.
+            let existing = team.contact(idOrEmail: email)
+            var c =
+                existing
+                ?? ContactRecord(
+                    id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                    properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
+            if let first { c.firstName = first }
+            if let last { c.lastName = last }
+            c.unsubscribed = unsubscribed
+            for (k, v) in properties { c.properties[k] = v }
+            for s in segments where !c.segmentIds.contains(s) { c.segmentIds.append(s) }
+            for (t, sub) in topics { c.topics[t] = sub }
+            team.contacts[c.id] = c
+            team.emitContact(existing == nil ? "contact.created" : "contact.updated", c, now: now)
+            return c.id
+        }
+        return ok(["object": "contact", "id": .string(id)], status: 201)
+    }
+
+    func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
+        ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                let contacts = team.contacts.values.filter { c in segment.map { c.segmentIds.contains($0) } ?? true }
+                let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
+                return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
+            })
+    }
+
+    func getContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
+        let ref = req.parameter("id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref), audience.map({ c.segmentIds.contains($0) }) ?? true else {
+                    throw .notFound("Contact")
+                }
+                return Self.contactJSON(c, detail: true)
+            })
+    }
+
+    func updateContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
+        let ref = req.parameter("id")
+        let body = try Body(req)
+        // SDKs echo `id`/`email` of the path in the body; a body `email` differing from the path renames.
+        let email = try body.string("email")
+        if let email, !EmailAddress.isValid(email) { throw EmailAddress.invalidFieldError("email") }
+        let first = try body.string("first_name")
+        let last = try body.string("last_name")
+        let unsubscribed = try body.bool("unsubscribed")
+        let properties = try body.objectField("properties")
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard var c = team.contact(idOrEmail: ref), audience.map({ c.segmentIds.contains($0) }) ?? true else {
+                throw .notFound("Contact")
+            }
+            if let properties { try Self.checkProperties(properties, team: team) }
+            if let email { c.email = email }
+            if body.has("first_name") { c.firstName = first }
+            if body.has("last_name") { c.lastName = last }
+            if let unsubscribed { c.unsubscribed = unsubscribed }
+            for (k, v) in properties ?? JSONObject() { c.properties[k] = v }
+            team.contacts[c.id] = c
+            team.emitContact("contact.updated", c, now: now)
+            return c.id
+        }
+        return ok(["object": "contact", "id": .string(id)])
+    }
+
+    /// 200 `{"object":"contact","contact":…,"deleted":true}` even for an unknown contact (spec §11.4).
+    func deleteContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
+        let ref = req.parameter("id")
+        let now = store.now
+        let echoed = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard let c = team.contact(idOrEmail: ref) else { return ref }
+            if let audience {
+                // Legacy path: the contact leaves that audience, and disappears once it is in none.
+                team.contacts[c.id]?.segmentIds.removeAll { $0 == audience }
+                if team.contacts[c.id]?.segmentIds.isEmpty == true {
+                    team.contacts[c.id] = nil
+                    team.emitContact("contact.deleted", c, now: now)
+                }
+                return ref
+            }
+            team.contacts[c.id] = nil
+            team.emitContact("contact.deleted", c, now: now)
+            return c.id
+        }
+        return ok(["object": "contact", "contact": .string(echoed), "deleted": true])
+    }
+
+    func listContactSegments(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+                let segments = c.segmentIds.compactMap { team.segments[$0] }
+                let (page, more) = try Pagination.page(segments, req, defaultLimit: nil)
+                return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+            })
+    }
+
+    /// Spec body (`contact_segment`) plus the docs' `id`, so that clients of either shape are served.
+    func contactSegment(_ req: Request, _ p: Principal, add: Bool) throws -> Response {
+        let ref = req.parameter("id")
+        let segmentId = try uuidParameter(req, "segment_id")
+        let contactId = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+            guard team.segments[segmentId] != nil else { throw .notFound("Segment") }
+            if add {
+                if !c.segmentIds.contains(segmentId) { team.contacts[c.id]?.segmentIds.append(segmentId) }
+            } else {
+                team.contacts[c.id]?.segmentIds.removeAll { $0 == segmentId }
+            }
+            return c.id
+        }
+        var o: JSONObject = [
+            "id": .string(segmentId), "object": "contact_segment", "contact_id": .string(contactId),
+            "segment_id": .string(segmentId),
+        ]
+        if !add { o["deleted"] = true }
+        return ok(.object(o))
+    }
+
+    func listContactTopics(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+                let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: nil)
+                return Pagination.list(
+                    page.map { t in
+                        [
+                            "id": .string(t.id), "name": .string(t.name), "description": .string(t.description),
+                            "subscription": .string(c.topics[t.id] ?? t.defaultSubscription),
+                        ]
+                    }, hasMore: more)
+            })
+    }
+
+    func updateContactTopics(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        let body = try Body(req)
+        let topics = try Self.topicRefs(body, required: true)
+        let contactId = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
+            for (t, _) in topics where team.topics[t] == nil { throw .notFound("Topic") }
+            for (t, sub) in topics { team.contacts[c.id]?.topics[t] = sub }
+            return c.id
+        }
+        return ok([
+            "id": .string(contactId), "object": "contact_topics", "contact_id": .string(contactId),
+            "topics": .array(topics.map { ["id": .string($0.0), "subscription": .string($0.1)] }),
+        ])
+    }
+
+    /// `segments`: the spec's `string[]` or the Node SDK's `[{"id":…}]` (spec §11.7).
+    static func segmentRefs(_ body: Body) throws(PostflareError) -> [String] {
+        guard let v = body["segments"] else { return [] }
+        guard let items = v.arrayValue else { throw .validation("The `segments` field must be an array.") }
+        var out: [String] = []
+        for item in items {
+            guard let id = item.stringValue ?? item["id"]?.stringValue else {
+                throw .validation("The `segments` field must be an array of segment ids.")
+            }
+            out.append(id)
+        }
+        return out
+    }
+
+    /// `topics: [{"id","subscription":"opt_in"|"opt_out"}]`.
+    static func topicRefs(_ body: Body, required: Bool) throws(PostflareError) -> [(String, String)] {
+        guard let v = body["topics"] else {
+            if required { throw .missingField("topics") }
+            return []
+        }
+        guard let items = v.arrayValue else { throw .validation("The `topics` field must be an array.") }
+        var out: [(String, String)] = []
+        for item in items {
+            guard let id = item["id"]?.stringValue else { throw .missingField("topics.id") }
+            let sub = item["subscription"]?.stringValue ?? "opt_in"
+            guard sub == "opt_in" || sub == "opt_out" else {
+                throw .validation("The `subscription` field must be \"opt_in\" | \"opt_out\".")
+            }
+            out.append((id, sub))
+        }
+        return out
+    }
+
+    /// Property keys must be defined contact properties, with values of their type (spec §2.7).
+    static func checkProperties(_ properties: JSONObject, team: Team) throws(PostflareError) {
+        for (key, value) in properties {
+            guard let def = team.properties.values.first(where: { $0.key == key }) else {
+                throw .validation("The contact property `\(key)` does not exist. Create it before using it.")
+            }
+            let okType = value.isNull || (def.type == "number" ? value.doubleValue != nil : value.stringValue != nil)
+            guard okType else { throw .validation("The contact property `\(key)` must be a \(def.type).") }
+        }
+    }
+
+    static func contactJSON(_ c: ContactRecord, detail: Bool) -> JSON {
+        var o: JSONObject = detail ? ["object": "contact"] : [:]
+        o["id"] = .string(c.id)
+        o["email"] = .string(c.email)
+        o["first_name"] = .string(c.firstName)
+        o["last_name"] = .string(c.lastName)
+        o["created_at"] = Time.pg(c.createdAt)
+        o["unsubscribed"] = .bool(c.unsubscribed)
+        // List items carry no `properties` on the wire (spec §2.7).
+        if detail { o["properties"] = .object(c.properties) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// `/domains` (spec §2.3). No DNS is checked: `POST /domains/{id}/verify` moves the domain to `pending`,
+/// and it is `verified` five seconds later on the emulator clock.
+extension PostflareAPI {
+    static let regions = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]
+
+    func addDomainRoutes(_ r: inout Router) {
+        route(&r, .POST, "/domains") { api, req, p in try api.createDomain(req, p) }
+        addDomainClaimRoutes(&r)
+        route(&r, .GET, "/domains") { api, req, p in
+            let now = api.store.now
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.domains.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Self.domainJSON($0, now: now, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/domains/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let d = team.domains[id] else { throw .notFound("Domain") }
+                    return Self.domainJSON(d, now: now, detail: true)
+                })
+        }
+        route(&r, .PATCH, "/domains/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let body = try Body(req)
+            let open = try body.bool("open_tracking")
+            let click = try body.bool("click_tracking")
+            let tls = try body.oneOf("tls", ["opportunistic", "enforced"])
+            let sub = try body.string("tracking_subdomain")
+            let caps = try Self.capabilities(body)
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard var d = team.domains[id] else { throw .notFound("Domain") }
+                if let open { d.openTracking = open }
+                if let click { d.clickTracking = click }
+                if let tls { d.tls = tls }
+                if let sub { d.trackingSubdomain = sub }
+                if let caps { (d.sending, d.receiving) = caps }
+                team.domains[id] = d
+                team.emitDomain("domain.updated", d, now: now)
+            }
+            return ok(["id": .string(id), "object": "domain"])
+        }
+        route(&r, .DELETE, "/domains/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard let d = team.domains.removeValue(forKey: id) else { throw .notFound("Domain") }
+                team.emitDomain("domain.deleted", d, now: now)
+            }
+            return ok(["object": "domain", "id": .string(id), "deleted": true])
+        }
+        route(&r, .POST, "/domains/{id}/verify") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let now = api.store.now
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard let d = team.domains[id] else { throw .notFound("Domain") }
+                if !d.verified && d.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
+            }
+            return ok(["object": "domain", "id": .string(id)])
+        }
+    }
+
+    /// `capabilities: {sending, receiving}` ("At least one capability must be enabled").
+    static func capabilities(_ body: Body) throws(PostflareError) -> (Bool, Bool)? {
+        guard let caps = try body.objectField("capabilities") else { return nil }
+        let c = Body(object: caps)
+        let sending = try c.oneOf("sending", ["enabled", "disabled"]) ?? "enabled"
+        let receiving = try c.oneOf("receiving", ["enabled", "disabled"]) ?? "disabled"
+        guard sending == "enabled" || receiving == "enabled" else {
+            throw .validation("At least one capability must be enabled.")
+        }
+        return (sending == "enabled", receiving == "enabled")
+    }
+
+    func createDomain(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        let name = try body.requiredString("name").lowercased()
+        guard name.contains("."), EmailAddress.isValid("x@" + name) else {
+            throw PostflareError.validation("Invalid `name` field. The domain name is not valid.")
+        }
+        let region = try body.string("region") ?? "us-east-1"
+        guard Self.regions.contains(region) else { throw PostflareError.invalidRegion }
+        let caps = try Self.capabilities(body) ?? (true, false)
+        let tls = try body.oneOf("tls", ["opportunistic", "enforced"]) ?? "opportunistic"
+        let returnPath = try body.string("custom_return_path") ?? "send"
+        let open = try body.bool("open_tracking") ?? false
+        let click = try body.bool("click_tracking") ?? false
+        let sub = try body.string("tracking_subdomain")
+        let now = store.now
+        let json = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
+            if team.domains.values.contains(where: { $0.name == name }) {
+                throw .validation("The domain `\(name)` has already been registered.", status: 403)
+            }
+            let d = DomainRecord(
+                id: FastID.uuid(), name: name, region: region, createdAt: now, openTracking: open, clickTracking: click,
+                tls: tls, customReturnPath: returnPath, trackingSubdomain: sub, sending: caps.0, receiving: caps.1,
+                verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
+            team.domains[d.id] = d
+            team.emitDomain("domain.created", d, now: now)
+            var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
+            o["object"] = nil
+            return .object(o)
+        }
+        return ok(json, status: 201)
+    }
+
+    static func domainJSON(_ d: DomainRecord, now: Int64, detail: Bool) -> JSON {
+        let status = d.status(now: now)
+        var o: JSONObject = detail ? ["object": "domain"] : [:]
+        o["id"] = .string(d.id)
+        o["name"] = .string(d.name)
+        o["status"] = .string(status)
+        o["created_at"] = Time.pg(d.createdAt)
+        o["region"] = .string(d.region)
+        o["open_tracking"] = .bool(d.openTracking)
+        o["click_tracking"] = .bool(d.clickTracking)
+        if detail { o["tracking_subdomain"] = .string(d.trackingSubdomain) }
+        o["capabilities"] = [
+            "sending": .string(d.sending ? "enabled" : "disabled"),
+            "receiving": .string(d.receiving ? "enabled" : "disabled"),
+        ]
+        if detail { o["records"] = .array(records(d, status: status)) }
+        return .object(o)
+    }
+
+    /// DNS records shaped as the spec and recorded fixtures show (SPF MX + TXT on the return path, DKIM TXT).
+    static func records(_ d: DomainRecord, status: String) -> [JSON] {
+        let s: JSON = .string(status == "verified" ? "verified" : status == "pending" ? "pending" : "not_started")
+        var out: [JSON] = [
+            [
+                "record": "SPF", "name": .string(d.customReturnPath), "type": "MX", "ttl": "Auto", "status": s,
+                "value": .string("feedback-smtp.\(d.region).amazonses.com"), "priority": 10,
+            ],
+            [
+                "record": "SPF", "name": .string(d.customReturnPath), "type": "TXT",
+                "value": "\"v=spf1 include:amazonses.com ~all\"", "ttl": "Auto", "status": s,
+            ],
+            [
+                "record": "DKIM", "name": "resend._domainkey", "type": "TXT",
+                "value": .string("p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ" + d.id.replacingDashes()), "ttl": "Auto",
+                "status": s,
+            ],
+        ]
+        if d.receiving {
+            out.append([
+                "record": "Receiving", "name": .string(d.name), "type": "MX", "ttl": "Auto", "status": s,
+                "value": .string("inbound-smtp.\(d.region).amazonaws.com"), "priority": 10,
+            ])
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingDashes() -> String { String(filter { $0 != "-" }) }
+}

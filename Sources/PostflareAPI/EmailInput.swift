@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// Validation of one `SendEmailRequest` (spec §2.1, §3), shared by `POST /emails`, `/emails/batch` and
+/// broadcasts. It runs under the store lock because templates and domains are part of the check.
+struct EmailInput {
+    static let maxRecipients = 50
+    static let maxAttachmentBytes = 40 * 1024 * 1024
+    /// Recipient domains Resend refuses so that tests use its test addresses instead (spec §3.2, §7).
+    static let blockedTestDomains: Set<String> = ["example.com", "test.com"]
+
+    let team: Team
+    let principal: Principal
+    let now: Int64
+    let inBatch: Bool
+
+    /// A validated e-mail, without `id` and `seq` (the caller assigns them when it stores it).
+    func parse(_ body: Body) throws(PostflareError) -> EmailRecord {
+        var template: TemplateContent?
+        var templateId: String?
+        var variables = JSONObject()
+        if let t = body["template"] {
+            guard let obj = t.objectValue else { throw .validation("The `template` field must be an object.") }
+            let tb = Body(object: obj)
+            let ref = try tb.requiredString("id")
+            guard let record = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+            guard let published = record.published else {
+                throw .validation("The template `\(ref)` is not published. Publish it before sending.")
+            }
+            if body.has("html") || body.has("text") || body.has("react") {
+                throw .validation("If a `template` is provided, you cannot send `html`, `text`, or `react`.")
+            }
+            variables = try tb.objectField("variables") ?? JSONObject()
+            template = published
+            templateId = record.id
+        }
+
+        // Payload `from`/`subject`/`reply_to` override the template's; required when it has none.
+        guard let fromText = try fromField(body) ?? template?.from else { throw .missingField("from") }
+        guard let fromAddress = EmailAddress.parse(fromText) else { throw EmailAddress.invalidFieldError("from") }
+        guard let to = try body.stringList("to"), !to.isEmpty else { throw .missingField("to") }
+        guard let subject = try body.string("subject") ?? template?.subject, !subject.isEmpty else {
+            throw .missingField("subject")
+        }
+        if to.count > Self.maxRecipients {
+            throw .validation("Invalid `to` field. You can only send to up to 50 recipients at once.")
+        }
+        let cc = try body.stringList("cc") ?? []
+        let bcc = try body.stringList("bcc") ?? []
+        let replyTo = try body.stringList("reply_to") ?? template?.replyTo ?? []
+        for (field, list) in [("to", to), ("cc", cc), ("bcc", bcc), ("reply_to", replyTo)] {
+            for address in list {
+                guard let bare = EmailAddress.parse(address) else { throw EmailAddress.invalidFieldError(field) }
+                if field != "reply_to", Self.blockedTestDomains.contains(EmailAddress.domain(of: bare)) {
+                    throw .validation(
+                        "Invalid `\(field)` field. Please use our testing email address instead of domains like `\(EmailAddress.domain(of: bare))`. See our documentation for more information."
+                    )
+                }
+            }
+        }
+        try checkSender(fromAddress, recipients: to + cc + bcc)
+
+        var html = try body.string("html")
+        var text = try body.string("text")
+        var renderedSubject = subject
+        if let template {
+            let values = try TemplateRendering.values(for: template.variables, given: variables)
+            html = TemplateRendering.render(template.html, values)
+            text = template.text.map { TemplateRendering.render($0, values) }
+            renderedSubject = TemplateRendering.render(subject, values)
+        } else if html == nil && text == nil {
+            // Postflare's documented message for a body-less send (seed document).
+            throw .validation("Either 'html' or 'text' content is required.")
+        }
+        // "if `text` omitted the HTML is converted; `""` opts out" (spec §2.1).
+        if text == nil, let html { text = HTMLText.plainText(html) }
+
+        let headers = try body.objectField("headers")
+        if let headers {
+            for (_, v) in headers where v.stringValue == nil {
+                throw .validation("Invalid `headers` field. Header values must be strings.")
+            }
+        }
+        let tags = try parseTags(body)
+        let attachments = try parseAttachments(body)
+        var scheduledAt: Int64?
+        if let s = body["scheduled_at"] {
+            if inBatch { throw .validation("The `scheduled_at` field is not supported in batch emails.") }
+            guard let text = s.stringValue else { throw .validation("The `scheduled_at` field must be a string.") }
+            scheduledAt = try Scheduling.validate(text, now: now)
+        }
+        let topicId = try body.string("topic_id")
+        if let topicId, team.topics[topicId] == nil { throw .notFound("Topic") }
+        let suppressed = (to + cc + bcc).contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
+        return EmailRecord(
+            id: "", from: fromText, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: renderedSubject, html: html,
+            text: text, headers: headers, tags: tags, attachments: attachments, createdAt: now,
+            scheduledAt: scheduledAt, sendAt: max(now, scheduledAt ?? now), canceledAt: nil,
+            templateId: templateId, topicId: topicId, broadcastId: nil, seq: 0, suppressed: suppressed)
+    }
+
+    /// `from` must be a string; another JSON type is the documented `invalid_from_address`.
+    private func fromField(_ body: Body) throws(PostflareError) -> String? {
+        guard let v = body["from"] else { return nil }
+        guard let s = v.stringValue else { throw PostflareError(422, "invalid_from_address", "Invalid `from` field.") }
+        return s.isEmpty ? nil : s
+    }
+
+    /// The sender's domain must be verified for the team (or be the key's own domain); the shared sandbox
+    /// sender may only write to the account owner (spec §3.2, §5, §7).
+    private func checkSender(_ from: String, recipients: [String]) throws(PostflareError) {
+        let domain = EmailAddress.domain(of: from)
+        if domain == "resend.dev" {
+            let owner = team.ownerEmail.lowercased()
+            let foreign = recipients.contains { (EmailAddress.parse($0) ?? $0).lowercased() != owner }
+            if foreign {
+                throw .validation(
+                    "You can only send testing emails to your own email address (\(team.ownerEmail)). To send emails to other recipients, please verify a domain at resend.com/domains, and change the `from` address to an email using this domain.",
+                    status: 403)
+            }
+            return
+        }
+        guard let verified = team.verifiedDomain(named: domain, now: now) else {
+            throw .validation(
+                "The \(domain) domain is not verified. Please, add and verify your domain on https://resend.com/domains",
+                status: 403)
+        }
+        // Inferred (spec §5): a domain-restricted sending key sending from another domain gets a 403.
+        if let restricted = principal.domainId, restricted != verified.id {
+            throw .validation("This API key is not authorized to send emails from `\(domain)`.", status: 403)
+        }
+    }
+
+    private func parseTags(_ body: Body) throws(PostflareError) -> [JSON] {
+        guard let v = body["tags"] else { return [] }
+        guard let items = v.arrayValue else { throw .validation("The `tags` field must be an array.") }
+        var out: [JSON] = []
+        for item in items {
+            guard let obj = item.objectValue, let name = obj["name"]?.stringValue else {
+                throw .missingField("tags.name")
+            }
+            let value = obj["value"]?.stringValue ?? ""
+            guard Self.isTagText(name), value.isEmpty || Self.isTagText(value) else {
+                throw .validation(
+                    "Invalid `tags` field. Tags should only contain ASCII letters, numbers, underscores, or dashes, and be at most 256 characters long."
+                )
+            }
+            out.append(["name": .string(name), "value": .string(value)])
+        }
+        return out
+    }
+
+    static func isTagText(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 256
+            && s.utf8.allSatisfy { c in
+                (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || c == 45
+            }
+    }
+
+    private func parseAttachments(_ body: Body) throws(PostflareError) -> [AttachmentRecord] {
+        guard let v = body["attachments"] else { return [] }
+        if inBatch { throw .validation("The `attachments` field is not supported in batch emails.") }
+        guard let items = v.arrayValue else { throw .validation("The `attachments` field must be an array.") }
+        var out: [AttachmentRecord] = []
+        var total = 0
+        for item in items {
+            guard let obj = item.objectValue else { throw .invalidAttachment }
+            // `content` is base64 text, or a byte array when a Node `Buffer` was serialised.
+            let encodedSize =
+                obj["content"]?.stringValue?.utf8.count ?? ((obj["content"]?.arrayValue?.count ?? 0) * 4 / 3)
+            let path = obj["path"]?.stringValue ?? ""
+            guard encodedSize > 0 || !path.isEmpty else { throw .invalidAttachment }
+            total += encodedSize
+            // "max 40MB per email, after Base64 encoding".
+            if total > Self.maxAttachmentBytes {
+                throw .validation("Attachments exceed the maximum size of 40MB per email (after Base64 encoding).")
+            }
+            let filename =
+                obj["filename"]?.stringValue
+                ?? (path.isEmpty ? "attachment" : String(path.split(separator: "/").last ?? "attachment"))
+            out.append(
+                AttachmentRecord(
+                    id: FastID.uuid(), filename: filename,
+                    contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
+                    contentId: obj["content_id"]?.stringValue, size: encodedSize / 4 * 3))
+        }
+        return out
+    }
+
+    static func mimeType(_ filename: String) -> String {
+        switch String(filename.split(separator: ".").last ?? "").lowercased() {
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "pdf": "application/pdf"
+        case "txt": "text/plain"
+        case "html", "htm": "text/html"
+        case "csv": "text/csv"
+        case "json": "application/json"
+        default: "application/octet-stream"
+        }
+    }
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// Seeds the store from `fixtures/postflare.json`:
+/// `{"teams":[{"id","owner_email","rate_limit"?,"api_keys":[…],"domains":[…],"segments":[…],
+/// "contacts":[…],"topics":[…],"contact_properties":[…],"templates":[…],"webhooks":[…]}]}`.
+/// Ids in the file are kept as given, so that documentation examples stay valid across restarts.
+enum PostflareFixtures {
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Loads every team; returns the teams that have their own rate limit.
+    static func load(_ json: JSON, into store: PostflareStore) throws -> [String: Int] {
+        guard let teams = json["teams"]?.arrayValue else {
+            throw Invalid(description: "postflare fixtures: no `teams` array")
+        }
+        let now = store.now
+        var limits: [String: Int] = [:]
+        try store.withState { state throws(PostflareError) in
+            for t in teams {
+                let teamId = t["id"]?.stringValue ?? FastID.uuid()
+                var team = Team(
+                    id: teamId, ownerEmail: t["owner_email"]?.stringValue ?? "owner@example.org",
+                    rateLimit: t["rate_limit"]?.intValue)
+                if let l = team.rateLimit { limits[teamId] = l }
+                for d in t["domains"]?.arrayValue ?? [] {
+                    let id = d["id"]?.stringValue ?? FastID.uuid()
+                    team.domains[id] = DomainRecord(
+                        id: id, name: d["name"]?.stringValue ?? "example.org",
+                        region: d["region"]?.stringValue ?? "us-east-1", createdAt: now,
+                        openTracking: d["open_tracking"]?.boolValue ?? false,
+                        clickTracking: d["click_tracking"]?.boolValue ?? false, tls: "opportunistic",
+                        customReturnPath: "send", trackingSubdomain: nil, sending: true, receiving: false,
+                        verified: (d["status"]?.stringValue ?? "verified") == "verified", verifyRequestedAt: nil,
+                        seq: state.nextSeq())
+                }
+                for s in t["segments"]?.arrayValue ?? [] {
+                    let id = s["id"]?.stringValue ?? FastID.uuid()
+                    team.segments[id] = SegmentRecord(
+                        id: id, name: s["name"]?.stringValue ?? "General", createdAt: now, seq: state.nextSeq())
+                }
+                for tp in t["topics"]?.arrayValue ?? [] {
+                    let id = tp["id"]?.stringValue ?? FastID.uuid()
+                    team.topics[id] = TopicRecord(
+                        id: id, name: tp["name"]?.stringValue ?? "Topic", description: tp["description"]?.stringValue,
+                        defaultSubscription: tp["default_subscription"]?.stringValue ?? "opt_in",
+                        visibility: tp["visibility"]?.stringValue ?? "public", createdAt: now, seq: state.nextSeq())
+                }
+                for cp in t["contact_properties"]?.arrayValue ?? [] {
+                    let id = cp["id"]?.stringValue ?? FastID.uuid()
+                    team.properties[id] = ContactPropertyRecord(
+                        id: id, key: cp["key"]?.stringValue ?? "key", type: cp["type"]?.stringValue ?? "string",
+                        fallbackValue: cp["fallback_value"] ?? .null, createdAt: now, seq: state.nextSeq())
+                }
+                for c in t["contacts"]?.arrayValue ?? [] {
+                    let id = c["id"]?.stringValue ?? FastID.uuid()
+                    team.contacts[id] = ContactRecord(
+                        id: id, email: c["email"]?.stringValue ?? "\(id)@example.org",
+                        firstName: c["first_name"]?.stringValue, lastName: c["last_name"]?.stringValue,
+                        unsubscribed: c["unsubscribed"]?.boolValue ?? false,
+                        properties: c["properties"]?.objectValue ?? JSONObject(),
+                        segmentIds: (c["segments"]?.arrayValue ?? []).compactMap(\.stringValue), topics: [:],
+                        createdAt: now, seq: state.nextSeq())
+                }
+                for tm in t["templates"]?.arrayValue ?? [] {
+                    let id = tm["id"]?.stringValue ?? FastID.uuid()
+                    let content = TemplateContent(
+                        name: tm["name"]?.stringValue ?? "Template", alias: tm["alias"]?.stringValue,
+                        from: tm["from"]?.stringValue, subject: tm["subject"]?.stringValue,
+                        replyTo: tm["reply_to"]?.arrayValue?.compactMap(\.stringValue),
+                        html: tm["html"]?.stringValue ?? "", text: tm["text"]?.stringValue,
+                        variables: (tm["variables"]?.arrayValue ?? []).map { v in
+                            TemplateVariable(
+                                id: FastID.uuid(), key: v["key"]?.stringValue ?? "",
+                                type: v["type"]?.stringValue ?? "string",
+                                fallbackValue: v["fallback_value"] ?? .null, createdAt: now)
+                        })
+                    let published = (tm["status"]?.stringValue ?? "published") == "published"
+                    team.templates[id] = TemplateRecord(
+                        id: id, draft: content, published: published ? content : nil, currentVersionId: FastID.uuid(),
+                        createdAt: now, updatedAt: now, publishedAt: published ? now : nil,
+                        hasUnpublishedVersions: false, seq: state.nextSeq())
+                }
+                for w in t["webhooks"]?.arrayValue ?? [] {
+                    let id = w["id"]?.stringValue ?? FastID.uuid()
+                    team.webhooks[id] = WebhookRecord(
+                        id: id, endpoint: w["endpoint"]?.stringValue ?? "https://example.org/webhooks",
+                        events: (w["events"]?.arrayValue ?? []).compactMap(\.stringValue),
+                        status: w["status"]?.stringValue ?? "enabled",
+                        signingSecret: w["signing_secret"]?.stringValue ?? Webhooks.newSecret(), createdAt: now,
+                        seq: state.nextSeq())
+                }
+                for k in t["api_keys"]?.arrayValue ?? [] {
+                    guard let token = k["token"]?.stringValue else { continue }
+                    let key = APIKeyRecord(
+                        id: k["id"]?.stringValue ?? FastID.uuid(), name: k["name"]?.stringValue ?? "Key", token: token,
+                        permission: k["permission"]?.stringValue ?? "full_access",
+                        domainId: k["domain_id"]?.stringValue,
+                        createdAt: now, seq: state.nextSeq())
+                    team.keys[key.id] = key
+                    state.index(key, team: teamId)
+                }
+                state.teams[teamId] = team
+            }
+        }
+        return limits
+    }
+
+    /// The built-in team used when no fixture file is given (the same content as `fixtures/postflare.json`).
+    static let defaultFixtures: JSON = [
+        "teams": [
+            [
+                "id": "team_maildouble", "owner_email": "owner@example.org",
+                "api_keys": [
+                    [
+                        "id": "9a3c8a52-1d0e-4b6f-9d5e-0c1f2a3b4c5d", "name": "Full access",
+                        "token": "re_test_maildouble_full",
+                        "permission": "full_access",
+                    ],
+                    [
+                        "id": "2b7e4f10-6c3a-4d8e-a1b2-3c4d5e6f7a8b", "name": "Sending only",
+                        "token": "re_test_maildouble_send",
+                        "permission": "sending_access",
+                    ],
+                ],
+                "domains": [
+                    ["id": "4dd369bc-aa82-4ff3-97de-514ae3000ee0", "name": "example.org", "status": "verified"]
+                ],
+            ]
+        ]
+    ]
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// One API request as `GET /logs` shows it. Bodies stay raw bytes and are parsed only when read.
+struct LogRecord: Sendable, Listed {
+    var id: String
+    var createdAt: Int64
+    var endpoint: String
+    var method: String
+    var status: Int
+    var userAgent: String?
+    var requestBody: [UInt8]
+    var responseBody: [UInt8]
+    var seq: Int
+}
+
+/// Records every authenticated request of a team (except reads of the log itself) for `/logs`
+/// (spec §2.12). Only the newest `capacity` entries are kept so that a benchmark cannot exhaust memory.
+struct LogMiddleware: Middleware {
+    static let capacity = 1_000
+    let api: PostflareAPI
+
+    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+        let response: Response
+        do {
+            response = try next(request)
+        } catch let error as PostflareError {
+            response = error.response
+        } catch let error as HTTPError {
+            response = error.response
+        }
+        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs" else {
+            return response
+        }
+        let now = api.store.now
+        try? api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
+            let log = LogRecord(
+                id: FastID.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
+                status: response.status.code, userAgent: request.headers["User-Agent"], requestBody: request.body,
+                responseBody: response.body, seq: state.nextSeq())
+            team.logs.append(log)
+            if team.logs.count > Self.capacity { team.logs.removeFirst(team.logs.count - Self.capacity) }
+        }
+        return response
+    }
+}
+
+extension PostflareAPI {
+    func addLogRoutes(_ r: inout Router) {
+        route(&r, .GET, "/logs") { api, req, p in
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.logs, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.logJSON($0, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/logs/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let log = team.logs.first(where: { $0.id == id }) else { throw .notFound("Log") }
+                    return Self.logJSON(log, detail: true)
+                })
+        }
+    }
+
+    static func logJSON(_ l: LogRecord, detail: Bool) -> JSON {
+        var o: JSONObject = detail ? ["object": "log"] : [:]
+        o["id"] = .string(l.id)
+        o["created_at"] = Time.pg(l.createdAt)
+        o["endpoint"] = .string(l.endpoint)
+        o["method"] = .string(l.method)
+        o["response_status"] = .int(l.status)
+        o["user_agent"] = .string(l.userAgent)
+        if detail {
+            // The spec types both bodies as object-or-null; arrays (batch) and non-JSON become null.
+            o["request_body"] = (try? JSON.parse(l.requestBody)).flatMap { $0.objectValue.map(JSON.object) } ?? .null
+            o["response_body"] = (try? JSON.parse(l.responseBody)).flatMap { $0.objectValue.map(JSON.object) } ?? .null
+        }
+        return .object(o)
+    }
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+
+/// An API key of a team. `token` is the bearer secret, shown once at creation.
+struct APIKeyRecord: Sendable {
+    var id: String
+    var name: String
+    var token: String
+    var permission: String  // "full_access" | "sending_access"
+    var domainId: String?
+    var createdAt: Int64
+    var seq: Int
+}
+
+/// A sent, scheduled or canceled e-mail. Its `last_event` is derived from the clock on read.
+struct EmailRecord: Sendable {
+    var id: String
+    var from: String
+    var to: [String]
+    var cc: [String]
+    var bcc: [String]
+    var replyTo: [String]
+    var subject: String
+    var html: String?
+    var text: String?
+    var headers: JSONObject?
+    var tags: [JSON]
+    var attachments: [AttachmentRecord]
+    var createdAt: Int64
+    var scheduledAt: Int64?
+    /// When the e-mail leaves the queue: its scheduled time, else its creation time.
+    var sendAt: Int64
+    var canceledAt: Int64?
+    var templateId: String?
+    var topicId: String?
+    var broadcastId: String?
+    var seq: Int
+    /// A recipient was on the team's suppression list when it was sent.
+    var suppressed = false
+}
+
+struct AttachmentRecord: Sendable {
+    var id: String
+    var filename: String
+    var contentType: String
+    var contentId: String?
+    var size: Int
+}
+
+struct DomainRecord: Sendable {
+    var id: String
+    var name: String
+    var region: String
+    var createdAt: Int64
+    var openTracking: Bool
+    var clickTracking: Bool
+    var tls: String
+    var customReturnPath: String
+    var trackingSubdomain: String?
+    var sending: Bool
+    var receiving: Bool
+    /// Fixture domains start verified; created ones are "not_started" until `POST …/verify`.
+    var verified: Bool
+    var verifyRequestedAt: Int64?
+    var seq: Int
+}
+
+struct ContactRecord: Sendable {
+    var id: String
+    var email: String
+    var firstName: String?
+    var lastName: String?
+    var unsubscribed: Bool
+    var properties: JSONObject
+    var segmentIds: [String]
+    var topics: [String: String]  // topic id → "opt_in" | "opt_out"
+    var createdAt: Int64
+    var seq: Int
+}
+
+/// A segment; audiences are the same collection under their deprecated name (spec §2.5).
+struct SegmentRecord: Sendable {
+    var id: String
+    var name: String
+    var createdAt: Int64
+    var seq: Int
+}
+
+struct TopicRecord: Sendable {
+    var id: String
+    var name: String
+    var description: String?
+    var defaultSubscription: String
+    var visibility: String
+    var createdAt: Int64
+    var seq: Int
+}
+
+struct ContactPropertyRecord: Sendable {
+    var id: String
+    var key: String
+    var type: String  // "string" | "number"
+    var fallbackValue: JSON
+    var createdAt: Int64
+    var seq: Int
+}
+
+struct TemplateVariable: Sendable {
+    var id: String
+    var key: String
+    var type: String
+    var fallbackValue: JSON
+    var createdAt: Int64
+}
+
+/// The editable fields of a template version.
+struct TemplateContent: Sendable {
+    var name: String
+    var alias: String?
+    var from: String?
+    var subject: String?
+    var replyTo: [String]?
+    var html: String
+    var text: String?
+    var variables: [TemplateVariable]
+}
+
+struct TemplateRecord: Sendable {
+    var id: String
+    var draft: TemplateContent
+    /// The content sends use; nil until the first publish.
+    var published: TemplateContent?
+    var currentVersionId: String
+    var createdAt: Int64
+    var updatedAt: Int64
+    var publishedAt: Int64?
+    var hasUnpublishedVersions: Bool
+    var seq: Int
+}
+
+struct BroadcastRecord: Sendable {
+    var id: String
+    var name: String?
+    var segmentId: String
+    var from: String
+    var subject: String
+    var replyTo: [String]?
+    var previewText: String?
+    var html: String?
+    var text: String?
+    var topicId: String?
+    var status: String  // draft | scheduled | queued | sending | sent | canceled
+    var createdAt: Int64
+    var scheduledAt: Int64?
+    var sentAt: Int64?
+    var emailIds: [String]
+    var seq: Int
+}
+
+struct WebhookRecord: Sendable {
+    var id: String
+    var endpoint: String
+    var events: [String]
+    var status: String
+    var signingSecret: String
+    var createdAt: Int64
+    var seq: Int
+}
+
+/// One tenant: a family of API keys and everything they created (spec: "per team").
+struct Team: Sendable {
+    var id: String
+    /// The account owner's address: the sandbox sender `onboarding@resend.dev` may only write to it.
+    var ownerEmail: String
+    var rateLimit: Int?
+    var keys: [String: APIKeyRecord] = [:]
+    var emails: [String: EmailRecord] = [:]
+    var domains: [String: DomainRecord] = [:]
+    var contacts: [String: ContactRecord] = [:]
+    var segments: [String: SegmentRecord] = [:]
+    var topics: [String: TopicRecord] = [:]
+    var properties: [String: ContactPropertyRecord] = [:]
+    var templates: [String: TemplateRecord] = [:]
+    var broadcasts: [String: BroadcastRecord] = [:]
+    var webhooks: [String: WebhookRecord] = [:]
+    var suppressions: [String: SuppressionRecord] = [:]
+    var logs: [LogRecord] = []
+    var events: [String: EventRecord] = [:]
+    /// Domain claims keyed by their placeholder domain's id.
+    var claims: [String: DomainClaimRecord] = [:]
+    var imports: [String: ContactImportRecord] = [:]
+    var automations: [String: AutomationRecord] = [:]
+    var runs: [String: AutomationRun] = [:]
+    /// The earliest `resumeAt` of a running automation run, so that most requests skip the run scan.
+    var runWake: Int64 = .max
+    /// E-mail ids oldest first (from `emailHead` on), for evicting beyond `maxEmails`.
+    var emailOrder: [String] = []
+    /// Webhook events not yet collected, and e-mails whose life still has events to emit.
+    var pendingEvents: [WebhookEvent] = []
+    var trackedEmails: [String: Int] = [:]
+    var emailHead = 0
+    /// Sends counted for the daily/monthly quotas: (time, count).
+    var sendLog: [(at: Int64, count: Int)] = []
+
+    init(id: String, ownerEmail: String, rateLimit: Int? = nil) {
+        self.id = id
+        self.ownerEmail = ownerEmail
+        self.rateLimit = rateLimit
+    }
+
+    func contact(idOrEmail: String) -> ContactRecord? {
+        if let c = contacts[idOrEmail] { return c }
+        let lower = idOrEmail.lowercased()
+        return contacts.values.first { $0.email.lowercased() == lower }
+    }
+
+    func template(idOrAlias: String) -> TemplateRecord? {
+        if let t = templates[idOrAlias] { return t }
+        return templates.values.first { $0.draft.alias == idOrAlias || $0.published?.alias == idOrAlias }
+    }
+
+    func verifiedDomain(named name: String, now: Int64) -> DomainRecord? {
+        domains.values.first { $0.name.lowercased() == name && $0.status(now: now) == "verified" }
+    }
+}

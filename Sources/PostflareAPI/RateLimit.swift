@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// Per-team fixed one-second windows on the emulator clock (spec §4): "This limit applies across all API
+/// keys associated with your team". A fixture may give a team its own limit.
+struct RateLimitGate: Sendable {
+    let defaultLimiter: RateLimiter
+    let teamLimiters: [String: RateLimiter]
+
+    init(defaultLimit: Int, teamLimits: [String: Int], clock: EmulatorClock) {
+        defaultLimiter = RateLimiter(limit: defaultLimit, windowSeconds: 1, clock: clock)
+        var perTeam: [String: RateLimiter] = [:]
+        for (team, limit) in teamLimits { perTeam[team] = RateLimiter(limit: limit, windowSeconds: 1, clock: clock) }
+        teamLimiters = perTeam
+    }
+
+    func limiter(team: String) -> RateLimiter { teamLimiters[team] ?? defaultLimiter }
+
+    func reset() {
+        defaultLimiter.reset()
+        for l in teamLimiters.values { l.reset() }
+    }
+}
+
+/// Counts each request against its team and adds the `ratelimit-*` headers to every answer, success or
+/// error (spec §4, seen on 2xx and 4xx in the recordings). Requests without a known key are counted per
+/// token (or together when there is none), so a flood of bad keys is limited too.
+struct RateLimitMiddleware: Middleware {
+    let api: PostflareAPI
+
+    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+        let token = AuthMiddleware.bearerToken(request)
+        let bucket: String
+        if let token, let team = api.store.team(ofToken: token) {
+            bucket = team
+        } else {
+            bucket = "anonymous:" + (token ?? "")
+        }
+        let limiter = api.rateLimiter.limiter(team: bucket)
+        guard limiter.isEnabled else { return try next(request) }
+        let decision = limiter.check(bucket)
+        var response: Response
+        if decision.allowed {
+            do {
+                response = try next(request)
+            } catch let error as PostflareError {
+                response = error.response
+            } catch let error as HTTPError {
+                response = error.response
+            }
+        } else {
+            response = PostflareError.rateLimited(limit: decision.limit, retryAfter: decision.resetSeconds).response
+        }
+        response.headers.replaceOrAdd(name: "ratelimit-limit", value: String(decision.limit))
+        response.headers.replaceOrAdd(name: "ratelimit-remaining", value: String(decision.remaining))
+        response.headers.replaceOrAdd(name: "ratelimit-reset", value: String(decision.resetSeconds))
+        response.headers.replaceOrAdd(name: "ratelimit-policy", value: "\(decision.limit);w=1")
+        return response
+    }
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Synchronization
+
+/// Who is calling: resolved from the bearer token by the auth middleware.
+struct Principal: Sendable {
+    var teamId: String
+    var keyId: String
+    var permission: String
+    var domainId: String?
+}
+
+/// Every team's state behind one lock. Handlers are short and synchronous, so one `Mutex` is enough: a
+/// request never holds it while doing I/O.
+final class PostflareStore: Sendable {
+    struct State: Sendable {
+        var teams: [String: Team] = [:]
+        /// Bearer token → principal, kept in step with `Team.keys` by the api-key handlers and fixtures.
+        /// Authentication reads only this index: reading a `Team` out of `teams` would copy it.
+        var tokens: [String: Principal] = [:]
+        /// Key id → last use, for `GET /api-keys` (kept here so that every request does not touch a team).
+        var lastUsed: [String: Int64] = [:]
+        var seq = 0
+
+        mutating func nextSeq() -> Int {
+            seq += 1
+            return seq
+        }
+
+        /// Registers a key of `team` (which must be checked out of `teams` or be written back after).
+        mutating func index(_ key: APIKeyRecord, team teamId: String) {
+            tokens[key.token] = Principal(
+                teamId: teamId, keyId: key.id, permission: key.permission, domainId: key.domainId)
+        }
+
+        mutating func unindex(_ key: APIKeyRecord) {
+            tokens[key.token] = nil
+            lastUsed[key.id] = nil
+        }
+    }
+
+    let clock: EmulatorClock
+    private let state = Mutex(State())
+    let idempotency = IdempotencyCache()
+
+    init(clock: EmulatorClock) { self.clock = clock }
+
+    var now: Int64 { clock.nowMillis() }
+
+    /// Runs `body` on the whole state under the lock.
+    func withState<R: Sendable>(_ body: (inout State) throws(PostflareError) -> R) throws(PostflareError) -> R {
+        try state.withLock { (s: inout State) throws(PostflareError) -> R in try body(&s) }
+    }
+
+    /// Runs `body` on one team under the lock. Teams are never removed, and principals only name existing
+    /// ones; an unknown team id still gets a fresh empty team rather than a crash. The team is written back
+    /// even when `body` throws, so handlers validate everything before they change anything.
+    func withTeam<R: Sendable>(_ teamId: String, _ body: (inout Team, inout State) throws(PostflareError) -> R)
+        throws(PostflareError) -> R
+    {
+        try state.withLock { (s: inout State) throws(PostflareError) -> R in
+            var team = s.teams.removeValue(forKey: teamId) ?? Team(id: teamId, ownerEmail: "owner@example.org")
+            defer { s.teams[teamId] = team }
+            // Automation runs whose delay has ended move on before anyone looks at the team.
+            team.advanceRuns(now: clock.nowMillis(), seq: &s.seq)
+            return try body(&team, &s)
+        }
+    }
+
+    /// The principal for `token`, recording the key's `last_used_at`.
+    func resolve(token: String) -> Principal? {
+        let now = self.now
+        return state.withLock { s -> Principal? in
+            guard let p = s.tokens[token] else { return nil }
+            s.lastUsed[p.keyId] = now
+            return p
+        }
+    }
+
+    /// The team a token belongs to, for rate limiting before authentication.
+    func team(ofToken token: String) -> String? {
+        state.withLock { $0.tokens[token]?.teamId }
+    }
+}
+
+extension DomainRecord {
+    /// Domain status on the emulator clock: a verification request completes 5 s later (DNS is not checked).
+    func status(now: Int64) -> String {
+        if verified { return "verified" }
+        guard let at = verifyRequestedAt else { return "not_started" }
+        return now - at >= 5_000 ? "verified" : "pending"
+    }
+}
+
+/// Timestamp text forms (spec §1): Postgres text for most resources, ISO with `+00:00` for e-mails.
+enum Time {
+    static func pg(_ millis: Int64) -> JSON { .string(Timestamp(millis: millis).postgres()) }
+    static func pg(_ millis: Int64?) -> JSON { millis.map { pg($0) } ?? .null }
+    static func email(_ millis: Int64) -> JSON {
+        .string(Timestamp(millis: millis).iso8601(fraction: 6, utcSuffix: "+00:00"))
+    }
+    static func email(_ millis: Int64?) -> JSON { millis.map { email($0) } ?? .null }
+    static func iso(_ millis: Int64) -> JSON { .string(Timestamp(millis: millis).iso8601()) }
+}

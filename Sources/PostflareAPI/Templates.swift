@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// `/templates` (spec §2.10): a draft that edits change and a published version that sends use; every
+/// path takes an id or an alias.
+extension PostflareAPI {
+    static let templateVariableTypes = ["string", "number", "boolean", "object", "list"]
+    /// "reserved keys `FIRST_NAME, LAST_NAME, EMAIL, RESEND_UNSUBSCRIBE_URL, contact, this`".
+    static let reservedVariableKeys: Set<String> = [
+        "FIRST_NAME", "LAST_NAME", "EMAIL", "RESEND_UNSUBSCRIBE_URL", "contact", "this",
+    ]
+
+    func addTemplateRoutes(_ r: inout Router) {
+        route(&r, .POST, "/templates") { api, req, p in
+            let body = try Body(req)
+            let now = api.store.now
+            let content = try Self.templateContent(body, base: nil, now: now)
+            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+                if let alias = content.alias, team.template(idOrAlias: alias) != nil {
+                    throw .validation("A template with the alias `\(alias)` already exists.", status: 409)
+                }
+                let t = TemplateRecord(
+                    id: FastID.uuid(), draft: content, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
+                    updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+                team.templates[t.id] = t
+                return t.id
+            }
+            return ok(["id": .string(id), "object": "template"], status: 201)
+        }
+        route(&r, .GET, "/templates") { api, req, p in
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.templates.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.templateJSON($0, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/templates/{id}") { api, req, p in
+            let ref = req.parameter("id")
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                    return Self.templateJSON(t, detail: true)
+                })
+        }
+        route(&r, .PATCH, "/templates/{id}") { api, req, p in
+            let ref = req.parameter("id")
+            let body = try Body(req)
+            let now = api.store.now
+            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+                guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                t.draft = try Self.templateContent(body, base: t.draft, now: now)
+                t.updatedAt = now
+                t.hasUnpublishedVersions = t.published != nil
+                team.templates[t.id] = t
+                return t.id
+            }
+            return ok(["id": .string(id), "object": "template"])
+        }
+        route(&r, .DELETE, "/templates/{id}") { api, req, p in
+            let ref = req.parameter("id")
+            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                team.templates[t.id] = nil
+                return t.id
+            }
+            return ok(["object": "template", "id": .string(id), "deleted": true])
+        }
+        route(&r, .POST, "/templates/{id}/publish") { api, req, p in
+            let ref = req.parameter("id")
+            let now = api.store.now
+            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+                guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                t.published = t.draft
+                t.publishedAt = now
+                t.updatedAt = now
+                t.currentVersionId = FastID.uuid()
+                t.hasUnpublishedVersions = false
+                team.templates[t.id] = t
+                return t.id
+            }
+            return ok(["id": .string(id), "object": "template"])
+        }
+        route(&r, .POST, "/templates/{id}/duplicate") { api, req, p in
+            let ref = req.parameter("id")
+            let now = api.store.now
+            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+                // The copy is a draft without the alias (aliases are unique).
+                var draft = t.draft
+                draft.name += " (Copy)"
+                draft.alias = nil
+                let copy = TemplateRecord(
+                    id: FastID.uuid(), draft: draft, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
+                    updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+                team.templates[copy.id] = copy
+                return copy.id
+            }
+            return ok(["object": "template", "id": .string(id)])
+        }
+    }
+
+    /// Create (base nil: `name` and `html` required) or update (every field optional) a template's draft.
+    static func templateContent(_ body: Body, base: TemplateContent?, now: Int64) throws(PostflareError)
+        -> TemplateContent
+    {
+        var c =
+            base
+            ?? TemplateContent(
+                name: "", alias: nil, from: nil, subject: nil, replyTo: nil, html: "", text: nil, variables: [])
+        if base == nil {
+            c.name = try body.requiredString("name")
+            c.html = try body.requiredString("html")
+        } else {
+            if let n = try body.string("name") { c.name = n }
+            if let h = try body.string("html") { c.html = h }
+        }
+        if body.has("alias") { c.alias = try body.string("alias") }
+        if let from = try body.string("from") {
+            guard EmailAddress.parse(from) != nil else { throw EmailAddress.invalidFieldError("from") }
+            c.from = from
+        }
+        if body.has("subject") { c.subject = try body.string("subject") }
+        if let reply = try body.stringList("reply_to") {
+            for a in reply where EmailAddress.parse(a) == nil { throw EmailAddress.invalidFieldError("reply_to") }
+            c.replyTo = reply
+        }
+        if body.has("text") { c.text = try body.string("text") }
+        if let v = body["variables"] {
+            guard let items = v.arrayValue else { throw .validation("The `variables` field must be an array.") }
+            guard items.count <= 50 else { throw .validation("A template can have at most 50 variables.") }
+            var vars: [TemplateVariable] = []
+            for item in items {
+                let vb = Body(object: item.objectValue ?? JSONObject())
+                let key = try vb.requiredString("key")
+                if reservedVariableKeys.contains(key) {
+                    throw .validation("The variable key `\(key)` is reserved.")
+                }
+                guard vb.has("type") else { throw .missingField("type") }
+                let type = try vb.oneOf("type", templateVariableTypes) ?? "string"
+                vars.append(
+                    TemplateVariable(
+                        id: FastID.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
+                        createdAt: now))
+            }
+            c.variables = vars
+        }
+        return c
+    }
+
+    static func templateJSON(_ t: TemplateRecord, detail: Bool) -> JSON {
+        let status: JSON = t.published == nil ? "draft" : "published"
+        guard detail else {
+            return [
+                "id": .string(t.id), "name": .string(t.draft.name), "status": status,
+                "published_at": Time.pg(t.publishedAt), "created_at": Time.pg(t.createdAt),
+                "updated_at": Time.pg(t.updatedAt), "alias": .string(t.draft.alias),
+            ]
+        }
+        let c = t.draft
+        return [
+            "object": "template", "id": .string(t.id), "current_version_id": .string(t.currentVersionId),
+            "alias": .string(c.alias), "name": .string(c.name), "created_at": Time.pg(t.createdAt),
+            "updated_at": Time.pg(t.updatedAt), "status": status, "published_at": Time.pg(t.publishedAt),
+            "from": .string(c.from), "subject": .string(c.subject),
+            "reply_to": c.replyTo.map { .array($0.map { .string($0) }) } ?? .null, "html": .string(c.html),
+            "text": .string(c.text),
+            "variables": .array(
+                c.variables.map { v in
+                    [
+                        "id": .string(v.id), "key": .string(v.key), "type": .string(v.type),
+                        "fallback_value": v.fallbackValue, "created_at": Time.pg(v.createdAt),
+                        "updated_at": Time.pg(v.createdAt),
+                    ]
+                }),
+            "has_unpublished_versions": .bool(t.hasUnpublishedVersions),
+        ]
+    }
+}
+
+/// `{{{KEY}}}` (Resend's syntax) and `{{KEY}}` substitution with send-time values or fallbacks.
+enum TemplateRendering {
+    /// The value of every declared variable. A variable with no fallback must be given ("If not, the call
+    /// will throw a validation error"); values are strings or numbers.
+    static func values(for variables: [TemplateVariable], given: JSONObject) throws(PostflareError) -> [String: String]
+    {
+        var out: [String: String] = [:]
+        for (key, value) in given {
+            switch value {
+            case .string(let s): out[key] = s
+            case .int(let i): out[key] = String(i)
+            case .double(let d): out[key] = String(d)
+            default: throw .validation("The template variable `\(key)` must be a string or a number.")
+            }
+        }
+        for v in variables where out[v.key] == nil {
+            switch v.fallbackValue {
+            case .null: throw .validation("Missing required template variable `\(v.key)`.")
+            case .string(let s): out[v.key] = s
+            case .int(let i): out[v.key] = String(i)
+            case .double(let d): out[v.key] = String(d)
+            case .bool(let b): out[v.key] = b ? "true" : "false"
+            default: out[v.key] = v.fallbackValue.text
+            }
+        }
+        return out
+    }
+
+    static func render(_ text: String, _ values: [String: String]) -> String {
+        guard text.contains("{{") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstRange(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let triple = rest[open.upperBound...].hasPrefix("{")
+            let nameStart = triple ? rest.index(after: open.upperBound) : open.upperBound
+            let closer = triple ? "}}}" : "}}"
+            guard let close = rest[nameStart...].firstRange(of: closer) else {
+                out += rest[open.lowerBound...]
+                return out
+            }
+            let name = EmailAddress.trim(String(rest[nameStart..<close.lowerBound]))
+            if let v = values[name] { out += v } else { out += rest[open.lowerBound..<close.upperBound] }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// `/topics` (spec §2.8): subscription topics; `default_subscription` cannot be changed later.
+extension PostflareAPI {
+    func addTopicRoutes(_ r: inout Router) {
+        route(&r, .POST, "/topics") { api, req, p in
+            let body = try Body(req)
+            let name = try body.requiredString("name")
+            guard name.count <= 50 else {
+                throw PostflareError.validation("The `name` field must be at most 50 characters.")
+            }
+            guard body.has("default_subscription") else { throw PostflareError.missingField("default_subscription") }
+            let def = try body.oneOf("default_subscription", ["opt_in", "opt_out"]) ?? "opt_in"
+            let description = try body.string("description", max: 200)
+            let visibility = try body.oneOf("visibility", ["public", "private"]) ?? "private"
+            let now = api.store.now
+            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+                let t = TopicRecord(
+                    id: FastID.uuid(), name: name, description: description, defaultSubscription: def,
+                    visibility: visibility, createdAt: now, seq: state.nextSeq())
+                team.topics[t.id] = t
+                return t.id
+            }
+            return ok(["object": "topic", "id": .string(id)], status: 201)
+        }
+        route(&r, .GET, "/topics") { api, req, p in
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: 20)
+                    return Pagination.list(page.map { Self.topicJSON($0, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/topics/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let t = team.topics[id] else { throw .notFound("Topic") }
+                    return Self.topicJSON(t, detail: true)
+                })
+        }
+        route(&r, .PATCH, "/topics/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let body = try Body(req)
+            let name = try body.string("name", max: 50)
+            let description = try body.string("description", max: 200)
+            let visibility = try body.oneOf("visibility", ["public", "private"])
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.topics[id] != nil else { throw .notFound("Topic") }
+                if let name { team.topics[id]?.name = name }
+                if let description { team.topics[id]?.description = description }
+                if let visibility { team.topics[id]?.visibility = visibility }
+            }
+            return ok(["object": "topic", "id": .string(id)])
+        }
+        route(&r, .DELETE, "/topics/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.topics.removeValue(forKey: id) != nil else { throw .notFound("Topic") }
+            }
+            return ok(["object": "topic", "id": .string(id), "deleted": true])
+        }
+        addContactPropertyRoutes(&r)
+    }
+
+    static func topicJSON(_ t: TopicRecord, detail: Bool) -> JSON {
+        var o: JSONObject = detail ? ["object": "topic"] : [:]
+        o["id"] = .string(t.id)
+        o["name"] = .string(t.name)
+        o["description"] = .string(t.description)
+        o["default_subscription"] = .string(t.defaultSubscription)
+        o["visibility"] = .string(t.visibility)
+        o["created_at"] = Time.pg(t.createdAt)
+        return .object(o)
+    }
+}

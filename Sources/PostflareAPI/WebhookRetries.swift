@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+import Synchronization
+
+/// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
+final class WebhookRetryQueue: Sendable {
+    struct Retry: Sendable {
+        var teamId: String
+        var webhookId: String
+        var messageId: String
+        var body: [UInt8]
+        var attempt: Int
+        var dueAt: Int64
+    }
+
+    /// Seconds to wait after a failed attempt n (n = 1…7) before attempt n + 1.
+    static let delaysSeconds: [Int64] = [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000]
+    /// Bound on waiting retries, in case nobody ever collects them.
+    static let capacity = 10_000
+
+    private let queue = Mutex<[Retry]>([])
+
+    func schedule(_ d: PostflareWebhookDelivery, now: Int64) {
+        guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return }
+        let retry = Retry(
+            teamId: d.teamId, webhookId: d.webhookId, messageId: d.messageId, body: d.body, attempt: d.attempt + 1,
+            dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000)
+        queue.withLock { q in
+            if q.count < Self.capacity { q.append(retry) }
+        }
+    }
+
+    func takeDue(now: Int64) -> [Retry] {
+        queue.withLock { q in
+            let due = q.filter { $0.dueAt <= now }
+            q.removeAll { $0.dueAt <= now }
+            return due
+        }
+    }
+
+    func reset() { queue.withLock { $0.removeAll() } }
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// `/webhooks` management (spec §2.11). Each webhook gets a Svix-style `whsec_` signing secret at creation.
+/// Deliveries are not sent by this module (it has no outbound HTTP client).
+extension PostflareAPI {
+    func addWebhookRoutes(_ r: inout Router) {
+        route(&r, .POST, "/webhooks") { api, req, p in
+            let body = try Body(req)
+            let endpoint = try body.requiredString("endpoint")
+            try Webhooks.checkEndpoint(endpoint)
+            guard body.has("events") else { throw PostflareError.missingField("events") }
+            let events = try Webhooks.events(body)
+            let now = api.store.now
+            let (id, secret) = try api.store.withTeam(p.teamId) {
+                team, state throws(PostflareError) -> (String, String) in
+                let w = WebhookRecord(
+                    id: FastID.uuid(), endpoint: endpoint, events: events, status: "enabled",
+                    signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq())
+                team.webhooks[w.id] = w
+                return (w.id, w.signingSecret)
+            }
+            return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
+        }
+        route(&r, .GET, "/webhooks") { api, req, p in
+            ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    let (page, more) = try Pagination.page(team.webhooks.values, req, defaultLimit: nil)
+                    return Pagination.list(page.map { Webhooks.json($0, detail: false) }, hasMore: more)
+                })
+        }
+        route(&r, .GET, "/webhooks/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            return ok(
+                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                    guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
+                    return Webhooks.json(w, detail: true)
+                })
+        }
+        route(&r, .PATCH, "/webhooks/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let body = try Body(req)
+            let endpoint = try body.string("endpoint")
+            if let endpoint { try Webhooks.checkEndpoint(endpoint) }
+            let events = body.has("events") ? try Webhooks.events(body) : nil
+            let status = try body.oneOf("status", ["enabled", "disabled"])
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+                if let endpoint { team.webhooks[id]?.endpoint = endpoint }
+                if let events { team.webhooks[id]?.events = events }
+                if let status { team.webhooks[id]?.status = status }
+            }
+            return ok(["object": "webhook", "id": .string(id)])
+        }
+        // Newer than the contract (resend-python 2.x `Webhooks.rotate_signing_secret`).
+        route(&r, .POST, "/webhooks/{id}/signing-secret/rotate") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            let secret = Webhooks.newSecret()
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+                team.webhooks[id]?.signingSecret = secret
+            }
+            return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
+        }
+        route(&r, .DELETE, "/webhooks/{id}") { api, req, p in
+            let id = try uuidParameter(req, "id")
+            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+                guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
+            }
+            return ok(["object": "webhook", "id": .string(id), "deleted": true])
+        }
+    }
+}
+
+enum Webhooks {
+    /// The 17 event types of the spec's `webhooks:` section (spec §6.1).
+    static let eventTypes: Set<String> = [
+        "email.sent", "email.scheduled", "email.delivered", "email.delivery_delayed", "email.complained",
+        "email.bounced", "email.opened", "email.clicked", "email.received", "email.failed", "email.suppressed",
+        "contact.created", "contact.updated", "contact.deleted", "domain.created", "domain.updated", "domain.deleted",
+    ]
+
+    /// `whsec_` + base64 of 24 random bytes, the form Svix verifiers decode (spec §6.3).
+    static func newSecret() -> String {
+        var g = SystemRandomNumberGenerator()
+        return "whsec_" + base64((0..<24).map { _ in UInt8.random(in: 0...255, using: &g) })
+    }
+
+    static func checkEndpoint(_ endpoint: String) throws(PostflareError) {
+        let lower = endpoint.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), endpoint.count > 8,
+            !endpoint.contains(" ")
+        else {
+            throw .validation("Invalid `endpoint` field. The endpoint must be a valid URL.")
+        }
+    }
+
+    static func events(_ body: Body) throws(PostflareError) -> [String] {
+        guard let list = try body.stringList("events"), !list.isEmpty else {
+            throw .validation("The `events` field must contain at least one event type.")
+        }
+        for e in list where !eventTypes.contains(e) {
+            throw .validation("Invalid `events` field. `\(e)` is not a valid event type.")
+        }
+        return list
+    }
+
+    static func json(_ w: WebhookRecord, detail: Bool) -> JSON {
+        var o: JSONObject = detail ? ["object": "webhook"] : [:]
+        o["id"] = .string(w.id)
+        o["created_at"] = Time.pg(w.createdAt)
+        o["status"] = .string(w.status)
+        o["endpoint"] = .string(w.endpoint)
+        o["events"] = .array(w.events.map { .string($0) })
+        if detail { o["signing_secret"] = .string(w.signingSecret) }
+        return .object(o)
+    }
+
+    /// RFC 4648 §4 base64 with padding.
+    static func base64(_ bytes: [UInt8]) -> String {
+        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let b0 = bytes[i]
+            let b1 = i + 1 < bytes.count ? bytes[i + 1] : 0
+            let b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
+            out.append(table[Int(b0 >> 2)])
+            out.append(table[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            out.append(i + 1 < bytes.count ? table[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            out.append(i + 2 < bytes.count ? table[Int(b2 & 0x3F)] : UInt8(ascii: "="))
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

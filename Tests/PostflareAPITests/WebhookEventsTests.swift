@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+import Testing
+
+@testable import PostflareAPI
+
+@Suite struct WebhookEventsTests {
+    @Test func emailEventsFollowTheClockAndAreSigned() throws {
+        let h = try Harness()
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        let id = try #require(
+            h.call(.POST, "/emails", Harness.email(to: "bounced@resend.dev", ["tags": [["name": "k", "value": "v"]]]))
+                .id)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        h.clock.advance(bySeconds: 1)
+        let sent = h.api.takeDueWebhookDeliveries()
+        #expect(sent.count == 1)
+        let d = try #require(sent.first)
+        #expect(d.url == "https://example.org/webhooks/postflare")
+        let body = try JSON.parse(d.body)
+        #expect(body["type"] == "email.sent")
+        #expect(body["data"]?["email_id"]?.stringValue == id)
+        #expect(body["data"]?["tags"] == ["k": "v"])
+        let msgId = try #require(d.headers["svix-id"])
+        let ts = try #require(d.headers["svix-timestamp"].flatMap { Int64($0) })
+        #expect(
+            d.headers["svix-signature"]
+                == Svix.signature(
+                    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: msgId, timestamp: ts, body: d.body))
+        h.clock.advance(bySeconds: 10)
+        let later = h.api.takeDueWebhookDeliveries().compactMap { try? JSON.parse($0.body)["type"]?.stringValue }
+        #expect(later == ["email.bounced"])
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+    }
+
+    @Test func contactAndDomainEventsReachSubscribers() throws {
+        let h = try Harness()
+        _ = h.call(
+            .POST, "/webhooks",
+            [
+                "endpoint": "https://hooks.example.org/c",
+                "events": ["contact.created", "domain.created", "contact.deleted"],
+            ])
+        _ = h.call(.POST, "/contacts", ["email": "n@example.org"])
+        _ = h.call(.POST, "/domains", ["name": "new.example.org"])
+        _ = h.call(.DELETE, "/contacts/n%40example.org")
+        let types = h.api.takeDueWebhookDeliveries().map { (try? JSON.parse($0.body)["type"]?.stringValue) ?? "" }
+        #expect(types == ["contact.created", "domain.created", "contact.deleted"])
+    }
+
+    @Test func disabledWebhooksAndCanceledEmailsStaySilent() throws {
+        let h = try Harness()
+        let id = try #require(h.call(.POST, "/emails", Harness.email(["scheduled_at": "in 1 hour"])).id)
+        _ = h.call(.POST, "/emails/\(id)/cancel")
+        h.clock.advance(bySeconds: 7200)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)  // the fixture hook does not listen to email.scheduled
+        _ = h.call(.PATCH, "/webhooks/4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", ["status": "disabled"])
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 10)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+    }
+}
+
+@Suite struct WebhookRetryTests {
+    @Test func failedDeliveriesFollowTheRetrySchedule() throws {
+        let h = try Harness()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        let first = try #require(h.api.takeDueWebhookDeliveries().first)
+        #expect(first.attempt == 1)
+        h.api.webhookDeliveryFailed(first)
+        h.clock.advance(bySeconds: 4)
+        // Only the fresh `email.delivered` (attempt 1) is due; the retry waits 5 s.
+        #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [1])
+        h.clock.advance(bySeconds: 1)
+        let due = h.api.takeDueWebhookDeliveries()
+        let second = try #require(due.first { $0.attempt == 2 })
+        #expect(second.headers["svix-id"] == first.headers["svix-id"])
+        #expect(second.body == first.body)
+        #expect(second.headers["svix-timestamp"] != first.headers["svix-timestamp"])
+        h.api.webhookDeliveryFailed(second)
+        h.clock.advance(bySeconds: 299)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        h.clock.advance(bySeconds: 1)
+        #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [3])
+    }
+}
