@@ -25,6 +25,12 @@ public struct AppConfiguration: Sendable {
     public var flowmailerRateLimit: Int = 0
     public var flowmailerTokenLifetime: Int = 60
     public var postflareRateLimit: Int = 10
+    /// Status for an unknown or deleted Postflare API key: 400 `validation_error` (what the live API was
+    /// seen to return), 401, or the documented 403 `invalid_api_key`.
+    public var postflareInvalidKeyStatus: Int = 400
+    /// Postflare sending quotas (emails per day / month per team); nil = off.
+    public var postflareDailyQuota: Int?
+    public var postflareMonthlyQuota: Int?
     public var logRequests = false
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?

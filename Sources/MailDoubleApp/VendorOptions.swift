@@ -9,5 +9,9 @@ extension MailDouble {
     }
 
     static func configure(_ options: inout PostflareAPI.Options, _ c: AppConfiguration) {
+        options.rateLimitPerSecond = c.postflareRateLimit
+        options.invalidKeyStatus = c.postflareInvalidKeyStatus
+        options.dailyQuota = c.postflareDailyQuota
+        options.monthlyQuota = c.postflareMonthlyQuota
     }
 }

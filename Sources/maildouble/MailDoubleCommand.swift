@@ -69,6 +69,15 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Postflare requests per second per team; 0 = off. [MAILDOUBLE_POSTFLARE_RATE_LIMIT]")
     var postflareRateLimit: Int = Env.int("MAILDOUBLE_POSTFLARE_RATE_LIMIT") ?? 10
 
+    @Option(help: "Status for an unknown Postflare API key: 400, 401 or 403. [MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS]")
+    var postflareInvalidKeyStatus: Int = Env.int("MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS") ?? 400
+
+    @Option(help: "Postflare emails per team per day; unset = no quota. [MAILDOUBLE_POSTFLARE_DAILY_QUOTA]")
+    var postflareDailyQuota: Int? = Env.int("MAILDOUBLE_POSTFLARE_DAILY_QUOTA")
+
+    @Option(help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]")
+    var postflareMonthlyQuota: Int? = Env.int("MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA")
+
     @Flag(help: "Log one line per request to stderr. [MAILDOUBLE_LOG_REQUESTS=1]")
     var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
 
@@ -81,6 +90,12 @@ struct MailDoubleCommand: ParsableCommand {
         if hosts.isEmpty { throw ValidationError("give at least one --host") }
         if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+        if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
+            throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
+        }
+        for (name, quota) in [("daily", postflareDailyQuota), ("monthly", postflareMonthlyQuota)] where (quota ?? 1) < 1 {
+            throw ValidationError("--postflare-\(name)-quota must be positive")
+        }
     }
 
     func run() throws {
@@ -101,6 +116,9 @@ struct MailDoubleCommand: ParsableCommand {
         c.flowmailerRateLimit = flowmailerRateLimit
         c.flowmailerTokenLifetime = flowmailerTokenLifetime
         c.postflareRateLimit = postflareRateLimit
+        c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
+        c.postflareDailyQuota = postflareDailyQuota
+        c.postflareMonthlyQuota = postflareMonthlyQuota
         c.logRequests = logRequests
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask

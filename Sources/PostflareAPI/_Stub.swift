@@ -1,7 +1,0 @@
-import EmulatorKit
-import HTTPCore
-public final class PostflareAPI: Sendable {
-    public struct Options: Sendable { public init() {} }
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {}
-    public func makeRouter() -> Router { Router() }
-}
