@@ -4,21 +4,35 @@
 public enum IDs {
     /// A random RFC 9562 version-4 UUID, lower-case (`4ef9a417-02e9-4d39-ad75-9611e0fcc33c`).
     public static func uuid() -> String {
-        var g = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
+        var bytes = randomBytes(16)
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = hexString(bytes)
-        let h = Array(hex)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-"
-            + String(h[20..<32])
+        let h = Array(hexString(bytes).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, c) in h.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(c)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `count` random lower-case hex digits.
     public static func hex(_ count: Int) -> String {
+        String(hexString(randomBytes((count + 1) / 2)).prefix(count))
+    }
+
+    /// Random bytes drawn eight at a time: one `getrandom` per 64 bits, not per byte.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
         var g = SystemRandomNumberGenerator()
-        let bytes = (0..<(count + 1) / 2).map { _ in UInt8.random(in: 0...255, using: &g) }
-        return String(hexString(bytes).prefix(count))
+        var out: [UInt8] = []
+        out.reserveCapacity(count + 7)
+        while out.count < count {
+            let word = g.next()
+            withUnsafeBytes(of: word) { out.append(contentsOf: $0) }
+        }
+        out.removeLast(out.count - count)
+        return out
     }
 
     /// `count` random characters from `alphabet`.
