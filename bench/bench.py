@@ -242,11 +242,21 @@ def idle_load(work, threads, seconds):
         md.stop()
 
 
+class Context:
+    """What a vendor benchmark section (bench/bench_*.py, `SECTIONS = {"name": fn}`) gets: fn(ctx)."""
+
+    def __init__(self, work, threads, seconds):
+        self.work, self.threads, self.seconds = work, threads, seconds
+        self.MailDouble, self.Nginx, self.wrk, self.h2load, self.report = MailDouble, Nginx, wrk, h2load, report
+        self.results = RESULTS
+        self.root = ROOT
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1, help="event-loop threads and nginx workers")
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--only", nargs="*", default=["transport", "startup", "idle-load"])
+    parser.add_argument("--only", nargs="*", help="sections to run (default: all)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     for tool in ["wrk", "h2load", "nginx"]:
@@ -254,21 +264,18 @@ def main():
             sys.exit(f"{tool} is missing: run `make bench` (it installs wrk, nghttp2-client, nginx-light)")
     work = tempfile.mkdtemp(prefix="maildouble-bench-")
     os.chmod(work, 0o755)  # nginx workers run as nobody and must reach the files they serve
-    sections = {"transport": transport, "startup": startup, "idle-load": idle_load}
-    extra = {}
+    ctx = Context(work, args.threads, args.seconds)
+    sections = {
+        "transport": lambda c: transport(c.work, c.threads, c.seconds),
+        "startup": lambda c: startup(c.work, c.threads),
+        "idle-load": lambda c: idle_load(c.work, c.threads, c.seconds),
+    }
     for path in sorted((ROOT / "bench").glob("bench_*.py")):
-        ns = {}
-        exec(compile(path.read_text(), str(path), "exec"), ns)
-        extra.update(ns.get("SECTIONS", {}))
-    sections.update(extra)
-    for name in args.only + [n for n in extra if n not in args.only and args.only == ["transport", "startup", "idle-load"]]:
-        fn = sections[name]
-        if name == "startup":
-            fn(work, args.threads)
-        else:
-            fn(work, args.threads, args.seconds) if fn in (transport, idle_load) else fn(
-                {"work": work, "threads": args.threads, "seconds": args.seconds, "MailDouble": MailDouble,
-                 "Nginx": Nginx, "wrk": wrk, "h2load": h2load, "report": report, "RESULTS": RESULTS})
+        namespace = {"__file__": str(path)}
+        exec(compile(path.read_text(), str(path), "exec"), namespace)
+        sections.update(namespace.get("SECTIONS", {}))
+    for name in args.only or list(sections):
+        sections[name](ctx)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(RESULTS, f, indent=2)
