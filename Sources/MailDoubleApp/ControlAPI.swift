@@ -8,6 +8,8 @@ import HTTPCore
 struct ControlAPI: Sendable {
     let clock: EmulatorClock
     let startedAt: Timestamp
+    /// Each vendor's reset (back to its fixtures), by name.
+    let resetters: [(name: String, reset: @Sendable () -> Void)]
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -43,6 +45,17 @@ struct ControlAPI: Sendable {
             }
             clock.advance(bySeconds: s)
             return clockBody()
+        }
+        // Back to the fixtures: every vendor, or only `?vendor=flowmailer|postflare|flowdock`. Tenants of
+        // other vendors are untouched; the clock keeps its offset.
+        router.post("/_emulator/reset") { request in
+            let wanted = request.query("vendor")
+            let chosen = resetters.filter { wanted == nil || $0.name == wanted }
+            guard !chosen.isEmpty else {
+                throw HTTPError(.badRequest, message: "Unknown vendor; use one of \(resetters.map(\.name).joined(separator: ", ")).")
+            }
+            for vendor in chosen { vendor.reset() }
+            return .json(["reset": .array(chosen.map { .string($0.name) })])
         }
         // Injected latency: answers after `ms` real milliseconds (≤ 30000) from another thread, while
         // the event loop keeps serving everyone else.

@@ -52,7 +52,12 @@ public final class MailDouble: Sendable {
         let postflare = try PostflareAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
         let flowdock = try FlowdockAPI(clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures))
-        let control = ControlAPI(clock: clock, startedAt: startedAt)
+        let control = ControlAPI(
+            clock: clock, startedAt: startedAt,
+            resetters: [
+                ("flowmailer", { flowmailer.reset() }), ("postflare", { postflare.reset() }),
+                ("flowdock", { flowdock.reset() }),
+            ])
         // Flowmailer comes last: its routes start with a `{account_id}` capture, which would otherwise catch
         // the literal first segments of the others (`/v1/messages`, `/flows/…`).
         dispatcher = Dispatcher(

@@ -134,3 +134,23 @@ final class PlainClient {
         return Int(String(decoding: head, as: UTF8.self).split(separator: " ")[1]) ?? 0
     }
 }
+
+@Suite struct ResetTests {
+    @Test func resetPutsAVendorBackToItsFixtures() throws {
+        let app = try MailDoubleTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let auth: HTTPHeaders = ["Authorization": "Bearer maildouble-flowdock-token", "Content-Type": "application/json"]
+        let post = app.dispatcher.respond(to: Request(
+            method: .POST, target: "/flows/acme/my-flow/messages", headers: auth,
+            body: Array(#"{"event":"message","content":"temporary"}"#.utf8)))
+        #expect(post.status == .created)
+        let id = try #require(try JSON.parse(post.body)["id"]?.intValue)
+        let get = { app.dispatcher.respond(to: Request(method: .GET, target: "/flows/acme/my-flow/messages/\(id)", headers: auth)) }
+        #expect(get().status == .ok)
+        let reset = app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/reset?vendor=flowdock"))
+        #expect(try JSON.parse(reset.body)["reset"] == ["flowdock"])
+        #expect(get().status == .notFound)
+        let unknown = app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/reset?vendor=nope"))
+        #expect(unknown.status == .badRequest)
+    }
+}
