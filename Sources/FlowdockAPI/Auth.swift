@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// Authenticates users (§1.1) and decorates every answer: `Flowdock-User` on authenticated responses,

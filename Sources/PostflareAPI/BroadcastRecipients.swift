@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// `GET /broadcasts/{id}/recipients` and `/clicked-links` (spec §2.9): read from the broadcast's e-mails on
@@ -71,7 +72,7 @@ extension PostflareAPI {
     static func cursorPage(_ rows: [JSON], _ req: Request) throws(PostflareError) -> JSON {
         let items = rows.enumerated().map { i, row in
             var o = row.objectValue ?? JSONObject()
-            let cursor = Webhooks.base64(Array("offset:\(i)".utf8)).filter { $0 != "=" }
+            let cursor = Base64.encode(Array("offset:\(i)".utf8)).filter { $0 != "=" }
             var withId = JSONObject([("id", .string(cursor))])
             for (k, v) in o { withId[k] = v }
             o = withId

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 
 /// Webhook signing as Resend does it through Svix (spec §6.3): `v1,` + base64(HMAC-SHA256(key,
 /// "{svix-id}.{svix-timestamp}.{body}")), the key being the base64 part of the `whsec_` secret. This module
@@ -7,9 +8,9 @@
 enum Svix {
     static func signature(secret: String, id: String, timestamp: Int64, body: [UInt8]) -> String {
         let raw = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
-        let key = base64Decode(raw) ?? Array(raw.utf8)
+        let key = Base64.decode(raw) ?? Array(raw.utf8)
         let message = Array("\(id).\(timestamp).".utf8) + body
-        return "v1," + Webhooks.base64(hmacSHA256(key: key, message: message))
+        return "v1," + Base64.encode(hmacSHA256(key: key, message: message))
     }
 
     static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
@@ -73,29 +74,4 @@ enum Svix {
     }
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-    /// RFC 4648 §4 base64 (padding optional); nil on any other character.
-    static func base64Decode(_ text: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        var acc: UInt32 = 0
-        var bits = 0
-        for c in text.utf8 where c != UInt8(ascii: "=") {
-            let v: UInt32
-            switch c {
-            case 65...90: v = UInt32(c - 65)
-            case 97...122: v = UInt32(c - 71)
-            case 48...57: v = UInt32(c) + 4
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
-            case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
-            default: return nil
-            }
-            acc = acc << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-            }
-        }
-        return out
-    }
 }

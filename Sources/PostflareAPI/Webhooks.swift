@@ -84,7 +84,7 @@ enum Webhooks {
     /// `whsec_` + base64 of 24 random bytes, the form Svix verifiers decode (spec §6.3).
     static func newSecret() -> String {
         var g = SystemRandomNumberGenerator()
-        return "whsec_" + base64((0..<24).map { _ in UInt8.random(in: 0...255, using: &g) })
+        return "whsec_" + Base64.encode((0..<24).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
     static func checkEndpoint(_ endpoint: String) throws(PostflareError) {
@@ -115,23 +115,5 @@ enum Webhooks {
         o["events"] = .array(w.events.map { .string($0) })
         if detail { o["signing_secret"] = .string(w.signingSecret) }
         return .object(o)
-    }
-
-    /// RFC 4648 §4 base64 with padding.
-    static func base64(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i]
-            let b1 = i + 1 < bytes.count ? bytes[i + 1] : 0
-            let b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(table[Int(b0 >> 2)])
-            out.append(table[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? table[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? table[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

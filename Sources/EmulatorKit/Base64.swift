@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// Standard base64 (RFC 4648 §4) for Basic credentials (RFC 7617) and JSON file uploads (§3.3).
-enum Base64 {
+/// RFC 4648 base64, shared by the vendors: Basic credentials (Flowdock, Flowmailer's token endpoint),
+/// attachments and MIME data (Flowmailer, Postflare), webhook secrets and Svix signatures (Postflare).
+public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    /// Standard alphabet with `=` padding (RFC 4648 §4).
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        let bytes = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
@@ -21,11 +24,16 @@ enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes, tolerating missing padding, whitespace and the URL-safe alphabet; nil on other bytes.
-    static func decode(_ text: String) -> [UInt8]? {
+    /// Decodes the standard or URL-safe alphabet (RFC 4648 §4, §5), with or without padding, ignoring
+    /// MIME line breaks and spaces (Flowmailer clients wrap `mimedata` every 60 characters). Nil for any
+    /// other character, data after padding, or a length no encoder produces.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
+        var padding = 0
+        var symbols = 0
         for c in text.utf8 {
             let v: UInt32
             switch c {
@@ -34,17 +42,23 @@ enum Base64 {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0") + 52)
             case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
             case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
-            case UInt8(ascii: "="), UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+            case UInt8(ascii: "="):
+                padding += 1
+                continue
+            case 0x0D, 0x0A, 0x20, 0x09: continue
             default: return nil
             }
-            buffer = buffer << 6 | v
+            if padding > 0 { return nil }  // data after padding
+            symbols += 1
+            buffer = (buffer << 6) | v
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
                 buffer &= (1 << UInt32(bits)) - 1
             }
         }
+        if symbols % 4 == 1 || padding > 2 { return nil }
         return out
     }
 }
