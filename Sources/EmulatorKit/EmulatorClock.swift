@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 import Glibc
-import Synchronization
 
 /// The emulator's clock: real time plus an offset that tests move forward (`advance(bySeconds:)`) instead
 /// of sleeping. Every vendor reads time only from here, so token expiry, scheduled sends and the life of a
@@ -11,7 +11,7 @@ public final class EmulatorClock: Sendable {
         var offsetMillis: Int64 = 0
         var frozenAt: Int64?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

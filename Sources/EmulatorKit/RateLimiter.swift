@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Synchronization
+import HTTPCore
 
 /// A fixed-window request counter per key (a Postflare team, a Flowmailer account) on the emulator clock.
 public final class RateLimiter: Sendable {
@@ -19,7 +19,7 @@ public final class RateLimiter: Sendable {
     public let limit: Int
     public let windowMillis: Int64
     private let clock: EmulatorClock
-    private let windows = Mutex<[String: Window]>([:])
+    private let windows = Locked<[String: Window]>([:])
 
     /// `limit` requests per `windowSeconds`; a limit of 0 or less allows everything.
     public init(limit: Int, windowSeconds: Double = 1, clock: EmulatorClock) {

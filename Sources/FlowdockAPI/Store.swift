@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 
 /// Every Flowdock object, behind one lock. Handlers run synchronously on event-loop threads, take the
 /// lock once, do their work on `State` and leave; nothing inside blocks.
 final class FlowdockStore: Sendable {
     let clock: EmulatorClock
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(clock: EmulatorClock, state: State) {
         self.clock = clock
-        self.state = Mutex(state)
+        self.state = Locked(state)
     }
 
     func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {

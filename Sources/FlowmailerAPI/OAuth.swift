@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 
 /// Who a bearer token speaks for.
 struct Principal: Sendable {
@@ -23,7 +22,7 @@ final class TokenStore: Sendable {
         case unknown
     }
 
-    private let tokens = Mutex<[String: Principal]>([:])
+    private let tokens = Locked<[String: Principal]>([:])
     private let clock: EmulatorClock
 
     init(clock: EmulatorClock) { self.clock = clock }

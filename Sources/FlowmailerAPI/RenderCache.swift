@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 
 /// The serialized wire forms of one message, one slot per combination of `add*` flags. Only a settled
 /// message (every planned change already visible) is cached, because its JSON no longer depends on the
 /// clock; listing pages are then a concatenation of stored bytes. Copies of a `StoredMessage` share the
 /// cache; a mutation (resume) installs a fresh one.
 final class RenderCache: Sendable {
-    private let slots = Mutex<[[UInt8]?]>(Array(repeating: nil, count: MessageFlags.combinations))
+    private let slots = Locked<[[UInt8]?]>(Array(repeating: nil, count: MessageFlags.combinations))
 
     func bytes(slot: Int, render: () -> [UInt8]) -> [UInt8] {
         if let cached = slots.withLock({ $0[slot] }) { return cached }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 
 /// An insertion-ordered table of JSON resources (flows, sources, templates, …) keyed by id.
 struct ResourceTable: Sendable {
@@ -93,10 +92,10 @@ struct AccountState: Sendable {
 /// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
 /// lock only to copy out or mutate small values; JSON rendering happens outside it.
 final class Store: Sendable {
-    private let accounts: Mutex<[String: AccountState]>
+    private let accounts: Locked<[String: AccountState]>
 
     init(accounts: [AccountState]) {
-        self.accounts = Mutex(Self.index(accounts))
+        self.accounts = Locked(Self.index(accounts))
     }
 
     /// Replaces every account (the emulator's reset back to its fixtures).

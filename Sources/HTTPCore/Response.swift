@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import Synchronization
 
 /// One HTTP response. The server adds `Date`, `Content-Length` and `Connection`; handlers set the rest.
 public struct Response: Sendable {
@@ -46,7 +45,7 @@ public final class ResponsePromise: Sendable {
         case pending([@Sendable (Response) -> Void])
         case completed(Response)
     }
-    private let state = Mutex<State>(.pending([]))
+    private let state = Locked<State>(.pending([]))
 
     public init() {}
 

@@ -2,7 +2,6 @@
 import CLinux
 import Glibc
 import HTTPCore
-import Synchronization
 
 /// One epoll loop on its own thread. The thread owns its listening sockets and every connection it
 /// accepts; other threads reach it only through `execute`, a locked task queue plus an eventfd wake-up
@@ -19,7 +18,7 @@ final class EventLoop: @unchecked Sendable {
     let core: ServerCore
     let epollFD: Int32
     let wakeFD: Int32
-    private let tasks = Mutex<[@Sendable () -> Void]>([])
+    private let tasks = Locked<[@Sendable () -> Void]>([])
 
     var listeners: [ListenerSocket]
     var connections: [Int32: Connection] = [:]

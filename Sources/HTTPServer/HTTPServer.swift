@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Glibc
 import HTTPCore
-import Synchronization
 
 /// What every loop shares: the frozen configuration and the request handler.
 final class ServerCore: Sendable {
@@ -33,7 +32,7 @@ public final class HTTPServer: Sendable {
         var started = false
         var joined = false
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) -> Response) {
         self.configuration = configuration

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Synchronization
+import HTTPCore
 
 /// Version-4 UUIDs for the hot path (one per e-mail and log entry). `EmulatorKit.FastID.uuid()` draws each
 /// byte from `SystemRandomNumberGenerator`, i.e. one `getrandom(2)` call per byte, which took a quarter of
@@ -31,7 +31,7 @@ enum FastID {
         }
     }
 
-    private static let generator = Mutex(Xoshiro256())
+    private static let generator = Locked(Xoshiro256())
     private static let hex = Array("0123456789abcdef".utf8)
 
     /// A random RFC 9562 version-4 UUID, lower-case.

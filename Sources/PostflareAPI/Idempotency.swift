@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import Synchronization
 
 /// The `Idempotency-Key` cache of `POST /emails` and `POST /emails/batch` (spec §9).
 ///
@@ -25,10 +24,10 @@ final class IdempotencyCache: Sendable {
     /// "We keep idempotency keys in our system for 24 hours."
     static let retentionMillis: Int64 = 24 * 3600 * 1000
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
     /// Test hook run after a key is marked in flight and before the send happens, outside the lock, so a
     /// test can hold the first request while a second one arrives on another thread.
-    let afterReserve = Mutex<(@Sendable () -> Void)?>(nil)
+    let afterReserve = Locked<(@Sendable () -> Void)?>(nil)
 
     /// Checks `key` (already validated for length) and reserves it when it is new or expired.
     func begin(team: String, key: String, fingerprint: [UInt8], now: Int64) -> Begin {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 
 /// Who is calling: resolved from the bearer token by the auth middleware.
 struct Principal: Sendable {
@@ -11,7 +10,7 @@ struct Principal: Sendable {
     var domainId: String?
 }
 
-/// Every team's state behind one lock. Handlers are short and synchronous, so one `Mutex` is enough: a
+/// Every team's state behind one lock. Handlers are short and synchronous, so one lock is enough: a
 /// request never holds it while doing I/O.
 final class PostflareStore: Sendable {
     struct State: Sendable {
@@ -41,7 +40,7 @@ final class PostflareStore: Sendable {
     }
 
     let clock: EmulatorClock
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let idempotency = IdempotencyCache()
 
     init(clock: EmulatorClock) { self.clock = clock }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import Synchronization
+import HTTPCore
 
 /// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
 final class WebhookRetryQueue: Sendable {
@@ -17,7 +17,7 @@ final class WebhookRetryQueue: Sendable {
     /// Bound on waiting retries, in case nobody ever collects them.
     static let capacity = 10_000
 
-    private let queue = Mutex<[Retry]>([])
+    private let queue = Locked<[Retry]>([])
 
     func schedule(_ d: PostflareWebhookDelivery, now: Int64) {
         guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return }

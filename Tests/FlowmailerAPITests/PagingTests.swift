@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
-import Synchronization
 import Testing
 
 @testable import FlowmailerAPI
@@ -210,7 +209,7 @@ import Testing
 
 /// A thread-safe list of ids shared between test tasks.
 final class IDList: Sendable {
-    private let list = Mutex<[String]>([])
+    private let list = Locked<[String]>([])
     func append(_ ids: [String]) { list.withLock { $0 += ids } }
     var ids: [String] { list.withLock { $0 } }
 }

@@ -3,7 +3,6 @@ import Dispatch
 import Glibc
 import HTTPCore
 import HTTPServer
-import Synchronization
 import Testing
 
 /// Live tests: a real server on 127.0.0.1 port 0, real sockets, no sleeps (waits are on semaphores or EOF).
@@ -11,7 +10,7 @@ import Testing
     /// Handlers: `/echo` echoes method, path and body; `/later` completes when the test says so.
     final class Gate: Sendable {
         let reached = DispatchSemaphore(value: 0)
-        let promises = Mutex<[ResponsePromise]>([])
+        let promises = Locked<[ResponsePromise]>([])
     }
 
     static func makeServer(_ gate: Gate = Gate(), tweak: (inout ServerConfiguration) -> Void = { _ in }) throws -> HTTPServer {

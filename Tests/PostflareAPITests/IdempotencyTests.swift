@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import Synchronization
 import Dispatch
 import Foundation
 import HTTPCore
-import Synchronization
 import Testing
 
 @testable import PostflareAPI
@@ -73,7 +73,7 @@ import Testing
                 release.wait()
             }
         }
-        let firstStatus = Mutex<Int>(0)
+        let firstStatus = Locked<Int>(0)
         let thread = Thread {
             let r = h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "c-1")])
             firstStatus.withLock { $0 = r.status }
