@@ -25,7 +25,9 @@ extension Connection {
         // The parser is a value: take it out of `codec` while working so it is not copied on each mutation.
         codec = .detecting
         defer { codec = .http1(parser) }
-        while !closeAfterFlush && slots.count < configuration.maxPipelinedRequests {
+        while !closeAfterFlush && slots.count < configuration.maxPipelinedRequests
+            && plainOut.count + socketOut.count - socketOutOffset <= Connection.outputHighWater
+        {
             switch parser.next() {
             case .needMoreData:
                 if parser.isIdle { requestStartedAt = nil }

@@ -46,6 +46,10 @@ final class Connection {
     var socketOut: [UInt8] = []
     var socketOutOffset = 0
     var wantsWrite = false
+    /// Reading stops while this much output waits for a client that does not read (pipelining without
+    /// reading would otherwise grow the buffer without bound); it resumes once the output has drained.
+    static let outputHighWater = 1 << 20
+    var readPaused = false
 
     var slots: [Slot] = []
     var nextSerial: UInt64 = 0
@@ -231,17 +235,26 @@ final class Connection {
             // Keep small buffers for the next response; give big ones back (idle memory matters).
             socketOut.removeAll(keepingCapacity: socketOut.capacity <= 256 * 1024)
             socketOutOffset = 0
-            setWantsWrite(false)
-            if closeAfterFlush && slots.isEmpty { finishAfterFlush() }
+            updateInterest(write: false, pauseReading: false)
+            if closeAfterFlush && slots.isEmpty {
+                finishAfterFlush()
+            } else if case .http1(let parser) = codec, parser.hasBufferedBytes, !closeAfterFlush {
+                // Parsing stopped at the output high-water mark with requests still buffered: serve them
+                // now that the output has drained, rather than when the client sends more (it may not).
+                driveHTTP1()
+                if !plainOut.isEmpty { flush() }
+            }
         } else {
-            setWantsWrite(true)
+            updateInterest(write: true, pauseReading: socketOut.count - socketOutOffset > Connection.outputHighWater)
         }
     }
 
-    private func setWantsWrite(_ on: Bool) {
-        guard on != wantsWrite else { return }
-        wantsWrite = on
-        let events = EPOLLIN.rawValue | (on ? EPOLLOUT.rawValue : 0)
+    /// Sets the epoll interest: EPOLLOUT while output is pending, EPOLLIN unless reading is paused.
+    private func updateInterest(write: Bool, pauseReading: Bool) {
+        guard write != wantsWrite || pauseReading != readPaused else { return }
+        wantsWrite = write
+        readPaused = pauseReading
+        let events = (pauseReading ? 0 : EPOLLIN.rawValue) | (write ? EPOLLOUT.rawValue : 0)
         loop.modify(fd, events: events, data: UInt64(UInt32(bitPattern: fd)))
     }
 

@@ -169,3 +169,36 @@ import Testing
         #expect(try client.readUntilClosed().isEmpty)
     }
 }
+
+@Suite struct BackpressureTests {
+    /// A client pipelining far more output than the high-water mark, reading only at the end, still gets
+    /// every response in order: the server pauses reading instead of buffering without bound, and
+    /// resumes by itself once the client drains.
+    @Test func pipelinedFloodIsServedInFullAndInOrder() throws {
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        var c = ServerConfiguration()
+        c.httpsPort = nil
+        c.httpPort = 0
+        c.threads = 1
+        let server = HTTPServer(configuration: c) { request in
+            var r = Response(status: .ok, body: big)
+            r.headers.add(name: "X-Path", value: request.rawPath)
+            return r
+        }
+        try server.start()
+        defer {
+            server.shutdown(drainTimeout: 1)
+            server.wait()
+        }
+        let client = try RawClient(port: server.httpPort!)
+        let count = 256  // 256 × 64 KiB = 16 MiB of responses, more than the socket buffers hold
+        var requests = ""
+        for i in 0..<count { requests += "GET /r\(i) HTTP/1.1\r\nHost: x\r\n\r\n" }
+        client.send(requests)
+        for i in 0..<count {
+            let r = try client.readResponse()
+            #expect(r.headers["X-Path"] == "/r\(i)")
+            #expect(r.body.count == big.count)
+        }
+    }
+}
