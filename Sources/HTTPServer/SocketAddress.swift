@@ -61,7 +61,7 @@ struct SocketAddress {
                 $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
                     var addr = p.pointee.sin_addr
                     inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
-                    return String(cString: buffer) + ":" + String(UInt16(bigEndian: p.pointee.sin_port))
+                    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + ":" + String(UInt16(bigEndian: p.pointee.sin_port))
                 }
             }
         case AF_INET6:
@@ -69,7 +69,7 @@ struct SocketAddress {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
                     var addr = p.pointee.sin6_addr
                     inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
-                    return "[" + String(cString: buffer) + "]:" + String(UInt16(bigEndian: p.pointee.sin6_port))
+                    return "[" + buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + "]:" + String(UInt16(bigEndian: p.pointee.sin6_port))
                 }
             }
         default:

@@ -138,7 +138,7 @@ public final class MailDouble: Sendable {
         if path.hasPrefix("/") { return path }
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return path }
-        var base = String(cString: buffer)
+        var base = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var rel = Substring(path)
         while rel.hasPrefix("./") { rel = rel.dropFirst(2) }
         if !base.hasSuffix("/") { base += "/" }
