@@ -106,7 +106,11 @@ http {{
 }}
 """)
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.dir], stderr=subprocess.DEVNULL)
-        wait_for_https(self.port, "/_emulator/ping")
+        try:
+            wait_for_https(self.port, next(iter(files)))  # ready once it serves one of its files
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self):
         self.proc.terminate()
