@@ -149,7 +149,7 @@ def postflare(ctx):
         theirs, bad_moto = ctx.wrk(f"http://127.0.0.1:{moto.port}/", connections=16, seconds=ctx.seconds,
                                    script=lua)
         print(f"  moto SendEmail answers other than 2xx: {bad_moto}")
-        ctx.report("POST /emails (HTTPS/1.1) vs moto SES SendEmail (HTTP)", ours, theirs, 100, peer="moto")
+        ctx.report("POST /emails vs moto SES SendEmail (HTTP)", ours, theirs, 100, peer="moto")
         ctx.results["moto_sendemail_non2xx"] = bad_moto
     finally:
         moto.stop()
