@@ -7,7 +7,9 @@ Sections:
              serving the same bytes with the same certificate and the same worker count
   startup    time from exec to the first HTTPS 200 (median of several starts), idle RSS
   idle-load  wrk again while 1,000 idle and slow-drip connections are held open
-Vendor sections (flowmailer, postflare) are added by their modules' benchmark scripts in bench/.
+Vendor sections are added by bench/bench_*.py:
+  flowmailer  wrk -c10: a 10-message GET /545/messages page vs nginx serving the same bytes; submit vs that GET
+  postflare   POST /emails over HTTPS/1.1 and h2 vs nginx's static ping; vs moto's SES SendEmail (Python peer)
 """
 import argparse
 import json
@@ -104,7 +106,11 @@ http {{
 }}
 """)
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.dir], stderr=subprocess.DEVNULL)
-        wait_for_https(self.port, "/_emulator/ping")
+        try:
+            wait_for_https(self.port, next(iter(files)))  # ready once it serves one of its files
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self):
         self.proc.terminate()
@@ -156,11 +162,24 @@ def h2load(url, clients=16, streams=10, seconds=5, extra=()):
     return rps, int(status.group(3)) + int(status.group(4))
 
 
-def report(name, ours, theirs, target=None, unit="req/s"):
+def wrk_script(path, method, url_path, headers, body=None):
+    """Writes a wrk Lua script sending one fixed request; returns its path."""
+    def lua(s):
+        return json.dumps(s)  # a JSON string literal is a valid Lua string literal for ASCII content
+    lines = [f"wrk.method = {lua(method)}", f"wrk.path = {lua(url_path)}"]
+    lines += [f"wrk.headers[{lua(k)}] = {lua(v)}" for k, v in headers.items()]
+    if body is not None:
+        lines.append(f"wrk.body = {lua(body)}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def report(name, ours, theirs, target=None, unit="req/s", peer="nginx"):
     ratio = ours / theirs if theirs else float("nan")
     verdict = "" if target is None else ("  (target ≥ %.2f×: %s)" % (target, "met" if ratio >= target else "NOT met"))
-    print(f"  {name:<46} maildouble {ours:>10.0f} {unit}   nginx {theirs:>10.0f} {unit}   ratio {ratio:.2f}×{verdict}")
-    RESULTS[name] = {"maildouble": ours, "nginx": theirs, "ratio": round(ratio, 3)}
+    print(f"  {name:<46} maildouble {ours:>10.0f} {unit}   {peer} {theirs:>10.0f} {unit}   ratio {ratio:.2f}×{verdict}")
+    RESULTS[name] = {"maildouble": ours, peer: theirs, "ratio": round(ratio, 3)}
 
 
 def transport(work, threads, seconds):
@@ -248,6 +267,7 @@ class Context:
     def __init__(self, work, threads, seconds):
         self.work, self.threads, self.seconds = work, threads, seconds
         self.MailDouble, self.Nginx, self.wrk, self.h2load, self.report = MailDouble, Nginx, wrk, h2load, report
+        self.wrk_script, self.PING_BODY = wrk_script, PING_BODY
         self.results = RESULTS
         self.root = ROOT
 
