@@ -23,7 +23,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 if team.properties.values.contains(where: { $0.key == key }) {
-                    throw .validation("A contact property with the key `\(key)` already exists.", status: 409)
+                    throw .validation("A contact property with the key `\(key)` already exists.")
                 }
                 let c = ContactPropertyRecord(
                     id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
