@@ -18,7 +18,7 @@ extension PostflareAPI {
             let content = try Self.templateContent(body, base: nil, now: now)
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 if let alias = content.alias, team.template(idOrAlias: alias) != nil {
-                    throw .validation("A template with the alias `\(alias)` already exists.", status: 409)
+                    throw .validation("A template with the alias `\(alias)` already exists.")
                 }
                 let t = TemplateRecord(
                     id: FastID.uuid(), draft: content, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
