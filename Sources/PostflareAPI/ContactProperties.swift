@@ -82,7 +82,8 @@ extension PostflareAPI {
         o["id"] = .string(c.id)
         o["key"] = .string(c.key)
         o["type"] = .string(c.type)
-        o["fallback_value"] = c.fallbackValue
+        // Contract: `string | number`, not nullable, so a property without a fallback leaves the key out.
+        if !c.fallbackValue.isNull { o["fallback_value"] = c.fallbackValue }
         o["created_at"] = Time.pg(c.createdAt)
         return .object(o)
     }
