@@ -18,6 +18,9 @@ What is adjusted, and why (nothing else is):
   `string`, but the HAR recordings of the live API (spec §2.6/§2.7, summarised in §11.6) answer `null` for a
   contact created without them — so they are made `["string", "null"]` in the contact and contact-list
   schemas. Every other mismatch schemathesis found was fixed in the emulator.
+
+  Path parameters of fixture resources get an `example` (FIXTURE_IDS) so that existing resources are tested
+  too; that is test data, not a change of any schema.
 """
 import copy
 import os
@@ -53,6 +56,23 @@ DOCUMENTED_ERRORS = {
 }
 
 
+# Path-parameter examples naming resources of fixtures/postflare.json, so that the examples and coverage phases
+# also reach answers about existing resources (detail schemas), not only 404s. Parameter examples are data
+# hints; they change no schema. API keys are left out: deleting the key the run uses would end it.
+FIXTURE_IDS = {
+    ("domains", "domain_id"): "4dd369bc-aa82-4ff3-97de-514ae3000ee0",
+    ("templates", "id"): "34a080c9-b17d-4187-ad80-5af20266e535",
+    ("audiences", "id"): "78261eea-8f8b-4381-83c6-79fa7120f1cf",
+    ("segments", "id"): "78261eea-8f8b-4381-83c6-79fa7120f1cf",
+    ("contacts", "segment_id"): "78261eea-8f8b-4381-83c6-79fa7120f1cf",
+    ("contacts", "id"): "e169aa45-1ecf-4183-9955-b1499d5701d3",
+    ("contacts", "contact_id"): "e169aa45-1ecf-4183-9955-b1499d5701d3",
+    ("webhooks", "webhook_id"): "4f1c2e3d-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    ("topics", "id"): "b6d24b8e-af0b-4c3c-be0c-359bbd97381e",
+    ("contact-properties", "id"): "e5c1a9d2-3b4f-4a6e-8c7d-9f0a1b2c3d4e",
+}
+
+
 def error_response(status, names):
     return {
         "description": f"Documented error (spec §3.2): {', '.join(names)}",
@@ -77,10 +97,15 @@ def augmented_spec(source):
                     ["data"]["items"]):
         for name in ("first_name", "last_name"):
             contact["properties"][name]["type"] = ["string", "null"]
-    for item in spec["paths"].values():
+    for path, item in spec["paths"].items():
+        resource = path.split("/")[1]
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
+            for parameter in item.get("parameters", []) + operation.get("parameters", []):
+                example = FIXTURE_IDS.get((resource, parameter.get("name")))
+                if parameter.get("in") == "path" and example and "$ref" not in parameter:
+                    parameter["example"] = example
             responses = operation.setdefault("responses", {})
             for status, names in DOCUMENTED_ERRORS.items():
                 if str(status) not in responses and status not in responses:
