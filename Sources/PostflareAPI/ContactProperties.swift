@@ -23,7 +23,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 if team.properties.values.contains(where: { $0.key == key }) {
-                    throw .validation("A contact property with the key `\(key)` already exists.", status: 409)
+                    throw .validation("A contact property with the key `\(key)` already exists.")
                 }
                 let c = ContactPropertyRecord(
                     id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
@@ -82,7 +82,8 @@ extension PostflareAPI {
         o["id"] = .string(c.id)
         o["key"] = .string(c.key)
         o["type"] = .string(c.type)
-        o["fallback_value"] = c.fallbackValue
+        // Contract: `string | number`, not nullable, so a property without a fallback leaves the key out.
+        if !c.fallbackValue.isNull { o["fallback_value"] = c.fallbackValue }
         o["created_at"] = Time.pg(c.createdAt)
         return .object(o)
     }

@@ -219,7 +219,14 @@ extension PostflareAPI {
 
     func updateContactTopics(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
-        let body = try Body(req)
+        // The spec wraps the list as `{"topics": […]}`; the official Python SDK (`Contacts.Topics.update`, 2.x)
+        // sends the bare array as the body. Both are accepted so that unmodified SDK works.
+        let body: Body
+        if let items = (try? req.jsonBody())?.arrayValue {
+            body = Body(object: ["topics": .array(items)])
+        } else {
+            body = try Body(req)
+        }
         let topics = try Self.topicRefs(body, required: true)
         let contactId = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
             guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }

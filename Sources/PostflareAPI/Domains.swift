@@ -122,7 +122,8 @@ extension PostflareAPI {
         o["region"] = .string(d.region)
         o["open_tracking"] = .bool(d.openTracking)
         o["click_tracking"] = .bool(d.clickTracking)
-        if detail { o["tracking_subdomain"] = .string(d.trackingSubdomain) }
+        // The contract types it `string` (not nullable): an unset subdomain is left out rather than `null`.
+        if detail { o["tracking_subdomain"] = d.trackingSubdomain.map { .string($0) } }
         o["capabilities"] = [
             "sending": .string(d.sending ? "enabled" : "disabled"),
             "receiving": .string(d.receiving ? "enabled" : "disabled"),

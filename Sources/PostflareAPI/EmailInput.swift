@@ -167,8 +167,9 @@ struct EmailInput {
         for item in items {
             guard let obj = item.objectValue else { throw .invalidAttachment }
             // `content` is base64 text, or a byte array when a Node `Buffer` was serialised.
-            let encodedSize =
-                obj["content"]?.stringValue?.utf8.count ?? ((obj["content"]?.arrayValue?.count ?? 0) * 4 / 3)
+            let text = obj["content"]?.stringValue
+            let bytes = obj["content"]?.arrayValue?.count ?? 0
+            let encodedSize = text?.utf8.count ?? (bytes + 2) / 3 * 4
             let path = obj["path"]?.stringValue ?? ""
             guard encodedSize > 0 || !path.isEmpty else { throw .invalidAttachment }
             total += encodedSize
@@ -183,9 +184,17 @@ struct EmailInput {
                 AttachmentRecord(
                     id: FastID.uuid(), filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
-                    contentId: obj["content_id"]?.stringValue, size: encodedSize / 4 * 3))
+                    contentId: obj["content_id"]?.stringValue, size: text.map(Self.decodedSize) ?? bytes))
         }
         return out
+    }
+
+    /// Bytes that base64 `text` decodes to: every 4 significant characters carry 3 bytes; padding and line
+    /// breaks carry none (RFC 4648 §4), so `size` matches the file the recipient gets.
+    static func decodedSize(_ text: String) -> Int {
+        var significant = 0
+        for c in text.utf8 where c != UInt8(ascii: "=") && c != 10 && c != 13 && c != 32 { significant += 1 }
+        return significant * 3 / 4
     }
 
     static func mimeType(_ filename: String) -> String {

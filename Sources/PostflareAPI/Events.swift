@@ -27,7 +27,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 if team.events.values.contains(where: { $0.name == name }) {
-                    throw .validation("An event named `\(name)` already exists.", status: 409)
+                    throw .validation("An event named `\(name)` already exists.")
                 }
                 let e = EventRecord(
                     id: FastID.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())

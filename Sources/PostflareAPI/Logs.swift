@@ -19,6 +19,7 @@ struct LogRecord: Sendable, Listed {
 /// (spec §2.12). Only the newest `capacity` entries are kept so that a benchmark cannot exhaust memory.
 struct LogMiddleware: Middleware {
     static let capacity = 1_000
+    static let loggedMethods: Set<String> = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     let api: PostflareAPI
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
@@ -30,7 +31,11 @@ struct LogMiddleware: Middleware {
         } catch let error as HTTPError {
             response = error.response
         }
-        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs" else {
+        // The log lists API calls; its `method` is one of the contract's six verbs (`LogSummary.method`), so a
+        // request with another method (QUERY, TRACE, …, always 405) is answered but not recorded.
+        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs",
+            Self.loggedMethods.contains(request.method.rawValue)
+        else {
             return response
         }
         let now = api.store.now

@@ -18,7 +18,7 @@ extension PostflareAPI {
             let content = try Self.templateContent(body, base: nil, now: now)
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 if let alias = content.alias, team.template(idOrAlias: alias) != nil {
-                    throw .validation("A template with the alias `\(alias)` already exists.", status: 409)
+                    throw .validation("A template with the alias `\(alias)` already exists.")
                 }
                 let t = TemplateRecord(
                     id: FastID.uuid(), draft: content, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
@@ -148,33 +148,44 @@ extension PostflareAPI {
         return c
     }
 
+    /// The contract types `alias`, `from`, `subject`, `text` and a variable's `fallback_value` as non-nullable,
+    /// so unset ones are left out instead of answered as `null` (only `reply_to` is declared nullable).
     static func templateJSON(_ t: TemplateRecord, detail: Bool) -> JSON {
         let status: JSON = t.published == nil ? "draft" : "published"
         guard detail else {
-            return [
+            var o: JSONObject = [
                 "id": .string(t.id), "name": .string(t.draft.name), "status": status,
                 "published_at": Time.pg(t.publishedAt), "created_at": Time.pg(t.createdAt),
-                "updated_at": Time.pg(t.updatedAt), "alias": .string(t.draft.alias),
+                "updated_at": Time.pg(t.updatedAt),
             ]
+            o["alias"] = t.draft.alias.map { .string($0) }
+            return .object(o)
         }
         let c = t.draft
-        return [
+        var o: JSONObject = [
             "object": "template", "id": .string(t.id), "current_version_id": .string(t.currentVersionId),
-            "alias": .string(c.alias), "name": .string(c.name), "created_at": Time.pg(t.createdAt),
-            "updated_at": Time.pg(t.updatedAt), "status": status, "published_at": Time.pg(t.publishedAt),
-            "from": .string(c.from), "subject": .string(c.subject),
-            "reply_to": c.replyTo.map { .array($0.map { .string($0) }) } ?? .null, "html": .string(c.html),
-            "text": .string(c.text),
-            "variables": .array(
-                c.variables.map { v in
-                    [
-                        "id": .string(v.id), "key": .string(v.key), "type": .string(v.type),
-                        "fallback_value": v.fallbackValue, "created_at": Time.pg(v.createdAt),
-                        "updated_at": Time.pg(v.createdAt),
-                    ]
-                }),
-            "has_unpublished_versions": .bool(t.hasUnpublishedVersions),
         ]
+        o["alias"] = c.alias.map { .string($0) }
+        o["name"] = .string(c.name)
+        o["created_at"] = Time.pg(t.createdAt)
+        o["updated_at"] = Time.pg(t.updatedAt)
+        o["status"] = status
+        o["published_at"] = Time.pg(t.publishedAt)
+        o["from"] = c.from.map { .string($0) }
+        o["subject"] = c.subject.map { .string($0) }
+        o["reply_to"] = c.replyTo.map { .array($0.map { .string($0) }) } ?? .null
+        o["html"] = .string(c.html)
+        o["text"] = c.text.map { .string($0) }
+        o["variables"] = .array(
+            c.variables.map { v in
+                var variable: JSONObject = ["id": .string(v.id), "key": .string(v.key), "type": .string(v.type)]
+                if !v.fallbackValue.isNull { variable["fallback_value"] = v.fallbackValue }
+                variable["created_at"] = Time.pg(v.createdAt)
+                variable["updated_at"] = Time.pg(v.createdAt)
+                return .object(variable)
+            })
+        o["has_unpublished_versions"] = .bool(t.hasUnpublishedVersions)
+        return .object(o)
     }
 }
 

@@ -68,7 +68,7 @@ extension PostflareAPI {
         var o: JSONObject = detail ? ["object": "topic"] : [:]
         o["id"] = .string(t.id)
         o["name"] = .string(t.name)
-        o["description"] = .string(t.description)
+        o["description"] = t.description.map { .string($0) }  // contract: `string`, so absent, not null
         o["default_subscription"] = .string(t.defaultSubscription)
         o["visibility"] = .string(t.visibility)
         o["created_at"] = Time.pg(t.createdAt)
