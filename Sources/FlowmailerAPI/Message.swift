@@ -47,9 +47,9 @@ struct MessageEvent: Sendable {
     }
 }
 
-/// A stored message. Fixture messages carry their whole history; submitted ones carry a planned history
-/// whose parts appear as the emulator clock passes their times (`processedAt`, each event's `inserted`).
-struct StoredMessage: Sendable {
+/// The fields of a stored message (`StoredMessage` shares them copy-on-write). Fixture messages carry their
+/// whole history; submitted ones carry a planned history whose parts appear as the emulator clock passes their times (`processedAt`, each event's `inserted`).
+struct MessageRecord: Sendable {
     var id: String
     var submitted: Timestamp
     /// Insert time: the keyset sort value for `sortfield=INSERTED` (spec §3.2). Strictly increasing per account.
@@ -88,7 +88,9 @@ struct StoredMessage: Sendable {
     var flowSelector: String?
     /// Serialized forms once settled (see `RenderCache`).
     var cache = RenderCache()
+}
 
+extension StoredMessage {
     func visibleEvents(at now: Timestamp) -> [MessageEvent] { events.filter { $0.inserted <= now } }
 
     func isProcessed(at now: Timestamp) -> Bool { processedAt.map { $0 <= now } ?? false }

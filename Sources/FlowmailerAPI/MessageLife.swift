@@ -74,7 +74,7 @@ enum MessageLife {
         // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
         let start = max(inserted, r.scheduleAt ?? inserted)
         let at = { (delay: Int64) in start.adding(millis: delay) }
-        var m = StoredMessage(
+        var m = StoredMessage(MessageRecord(
             id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
             source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
             subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
@@ -83,7 +83,7 @@ enum MessageLife {
             headersIn: headersIn, tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
             processedAt: at(processedDelay), messageIdHeader: isEmail ? "<\(id)@return.flowmailer.local>" : nil,
             headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
-            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector)
+            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
             var out = Array(headersIn.dropFirst())  // the Received line is not part of the sent mail
             out.append(("Feedback-ID", "\(c.account):\(c.account)-\(c.source.id):\(c.account)-\(c.flow.id):flowmailer"))

@@ -55,4 +55,19 @@ import Testing
             headers: [("Range", "items=:10")])
         #expect(none.json == [])
     }
+
+    /// `StoredMessage` shares its fields copy-on-write: mutating a copy must leave the original untouched.
+    @Test func storedMessageCopiesAreIndependent() throws {
+        let h = try Harness()
+        let original = try #require(try h.api.store.read("545") { $0.messages.first })
+        var copy = original
+        copy.subject = "changed"
+        copy.events.append(MessageEvent(id: nil, type: "OPENED", received: copy.inserted, inserted: copy.inserted))
+        copy.cache = RenderCache()
+        #expect(copy.subject == "changed")
+        #expect(original.subject != "changed")
+        #expect(copy.events.count == original.events.count + 1)
+        #expect(copy.cache !== original.cache)
+        #expect(copy.id == original.id)
+    }
 }
