@@ -48,7 +48,8 @@ struct MessageEvent: Sendable {
 }
 
 /// The fields of a stored message (`StoredMessage` shares them copy-on-write). Fixture messages carry their
-/// whole history; submitted ones carry a planned history whose parts appear as the emulator clock passes their times (`processedAt`, each event's `inserted`).
+/// whole history; submitted ones carry a planned history whose parts appear as the emulator clock passes
+/// their times (`processedAt`, each event's `inserted`).
 struct MessageRecord: Sendable {
     var id: String
     var submitted: Timestamp
