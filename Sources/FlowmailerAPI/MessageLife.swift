@@ -205,7 +205,14 @@ enum WebLink {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     static func token(_ rng: inout FastRandom) -> String {
-        "VRbzZZWMpsc:" + rng.string(22, alphabet: alphabet) + ":" + rng.string(128, alphabet: alphabet) + ":"
-            + rng.string(43, alphabet: alphabet)
+        var out: [UInt8] = []
+        out.reserveCapacity(12 + 22 + 1 + 128 + 1 + 43)
+        out.append(contentsOf: "VRbzZZWMpsc:".utf8)
+        rng.append(22, alphabet: alphabet, to: &out)
+        out.append(UInt8(ascii: ":"))
+        rng.append(128, alphabet: alphabet, to: &out)
+        out.append(UInt8(ascii: ":"))
+        rng.append(43, alphabet: alphabet, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
