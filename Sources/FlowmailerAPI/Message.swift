@@ -75,6 +75,7 @@ struct MessageRecord: Sendable {
     var processedAt: Timestamp?
     var messageIdHeader: String?
     var headersOut: [(name: String, value: String)]?
+    /// Web links as given by fixtures; a submitted message has `webLinkSeed` instead.
     var onlineLink: String?
     var messageDetailsLink: String?
     var events: [MessageEvent]  // newest first (by received)
@@ -89,6 +90,9 @@ struct MessageRecord: Sendable {
     var flowSelector: String?
     /// Serialized forms once settled (see `RenderCache`).
     var cache = RenderCache()
+    /// Where a submitted message's web links come from (`WebLink.online`/`details`): ~600 random bytes per
+    /// message are derived when shown instead of being generated and kept for every submit.
+    var webLinkSeed: UInt64? = nil
 }
 
 extension StoredMessage {

@@ -91,9 +91,7 @@ enum MessageLife {
             out.append(("Date", MailDate.utc(at(processedDelay))))
             out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
             m.headersOut = out
-            m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token(&rng)
-            m.messageDetailsLink =
-                "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
+            m.webLinkSeed = rng.next()
         }
         m.events = events(outcome, m, at: at, rng: &rng)
         if outcome == .error {
@@ -203,6 +201,18 @@ enum MailDate {
 /// Opaque tokens shaped like the web links of the official example (`VRbzZZWMpsc:<22>:<128>:<43>`).
 enum WebLink {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// The `onlineLink` of a submitted message, the same every time for one seed.
+    static func online(seed: UInt64) -> String {
+        var rng = FastRandom(seed: seed)
+        return "https://web.flowmailer.net/viewonline.html?id=" + token(&rng)
+    }
+
+    /// The `messageDetailsLink` of a submitted message (its own stream of the same seed).
+    static func details(seed: UInt64) -> String {
+        var rng = FastRandom(seed: ~seed)
+        return "https://web.flowmailer.net/viewmessage.html?id=" + token(&rng) + "&code=" + rng.hex(40)
+    }
 
     static func token(_ rng: inout FastRandom) -> String {
         var out: [UInt8] = []

@@ -126,13 +126,18 @@ struct StoredMessage: Sendable {
     }
 
     var onlineLink: String? {
-        get { storage.record.onlineLink }
+        get { storage.record.onlineLink ?? storage.record.webLinkSeed.map { WebLink.online(seed: $0) } }
         set { unique().record.onlineLink = newValue }
     }
 
     var messageDetailsLink: String? {
-        get { storage.record.messageDetailsLink }
+        get { storage.record.messageDetailsLink ?? storage.record.webLinkSeed.map { WebLink.details(seed: $0) } }
         set { unique().record.messageDetailsLink = newValue }
+    }
+
+    var webLinkSeed: UInt64? {
+        get { storage.record.webLinkSeed }
+        set { unique().record.webLinkSeed = newValue }
     }
 
     var events: [MessageEvent] {

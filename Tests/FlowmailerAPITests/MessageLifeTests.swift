@@ -70,4 +70,26 @@ import Testing
         #expect(copy.cache !== original.cache)
         #expect(copy.id == original.id)
     }
+
+    /// Web links are derived from a per-message seed when shown: stable per message, distinct between messages.
+    @Test func webLinksAreStableAndDistinct() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let a = try h.submit(token: token)
+        let b = try h.submit(token: token)
+        clock.advance(bySeconds: 10)
+        let first = h.api(.GET, "/545/messages/\(a)", token: token).json
+        let again = h.api(.GET, "/545/messages/\(a)", token: token).json
+        let other = h.api(.GET, "/545/messages/\(b)", token: token).json
+        let online = try #require(first["onlineLink"]?.stringValue)
+        let details = try #require(first["messageDetailsLink"]?.stringValue)
+        #expect(online.hasPrefix("https://web.flowmailer.net/viewonline.html?id=VRbzZZWMpsc:"))
+        #expect(details.hasPrefix("https://web.flowmailer.net/viewmessage.html?id=VRbzZZWMpsc:"))
+        #expect(details.contains("&code="))
+        #expect(again["onlineLink"]?.stringValue == online)
+        #expect(again["messageDetailsLink"]?.stringValue == details)
+        #expect(other["onlineLink"]?.stringValue != online)
+        #expect(other["messageDetailsLink"]?.stringValue != details)
+    }
 }
