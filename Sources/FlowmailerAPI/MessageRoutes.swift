@@ -130,7 +130,7 @@ extension FlowmailerAPI {
         let id = request.parameter("message_id")
         let now = clock.now()
         try store.write(Self.account(request)) { a throws(HTTPError) in
-            guard let index = a.messageIndex[id] else { throw FlowmailerError.notFound("Message") }
+            guard let index = a.messageIndex[MessageKey(id)] else { throw FlowmailerError.notFound("Message") }
             var m = a.messages[index]
             guard m.status(at: now) == "ERROR", !a.resumed.contains(id) else {
                 throw FlowmailerError.badRequest(code: "message.notheld", "Message \(id) is not held")
