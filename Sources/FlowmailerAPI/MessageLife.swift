@@ -56,7 +56,10 @@ enum MessageLife {
         let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
 
         var headersIn: [(name: String, value: String)] = []
+        // One Message-ID string for the field and the sent header (kept per message, so shared, not copied).
+        let messageIdHeader = "<\(id)@return.flowmailer.local>"
         if isEmail {
+            headersIn.reserveCapacity(8 + r.headers.count)
             let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
             headersIn.append(("Received", received + "; " + MailDate.amsterdam(submitted)))
             headersIn.append(("MIME-Version", "1.0"))
@@ -81,13 +84,15 @@ enum MessageLife {
             fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
             toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
             headersIn: headersIn, tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
-            processedAt: at(processedDelay), messageIdHeader: isEmail ? "<\(id)@return.flowmailer.local>" : nil,
+            processedAt: at(processedDelay), messageIdHeader: isEmail ? messageIdHeader : nil,
             headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
             html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
-            var out = Array(headersIn.dropFirst())  // the Received line is not part of the sent mail
+            var out: [(name: String, value: String)] = []
+            out.reserveCapacity(headersIn.count + 3)
+            out += headersIn.dropFirst()  // the Received line is not part of the sent mail
             out.append(("Feedback-ID", "\(c.account):\(c.account)-\(c.source.id):\(c.account)-\(c.flow.id):flowmailer"))
-            out.append(("Message-ID", "<\(id)@return.flowmailer.local>"))
+            out.append(("Message-ID", messageIdHeader))
             out.append(("Date", MailDate.utc(at(processedDelay))))
             out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
             m.headersOut = out
