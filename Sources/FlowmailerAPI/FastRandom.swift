@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 
 /// SplitMix64 seeded once from the system generator. A submit needs ~300 random characters (ids, links,
 /// event UUIDs); drawing each from `SystemRandomNumberGenerator` costs a `getrandom(2)` call apiece on this
@@ -7,10 +8,16 @@
 struct FastRandom: RandomNumberGenerator {
     private var state: UInt64
 
+    /// A generator with a fresh seed, drawn from a process-wide SplitMix64 that the system generator seeded
+    /// once: one `getrandom(2)` per submit was still ~1% of the submit profile.
     init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
+        state = Self.seeds.withLock { $0.next() }
     }
+
+    private static let seeds: Locked<FastRandom> = {
+        var system = SystemRandomNumberGenerator()
+        return Locked(FastRandom(seed: system.next()))
+    }()
 
     init(seed: UInt64) { state = seed }
 
