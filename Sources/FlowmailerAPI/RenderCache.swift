@@ -40,9 +40,10 @@ extension StoredMessage {
     var settledAt: Timestamp {
         var t = inserted
         for e in events where e.inserted > t { t = e.inserted }
-        for candidate in [processedAt, backendStart, backendDone] {
-            if let c = candidate, c > t { t = c }
-        }
+        // Checked one by one: an array literal here allocated on every listed message.
+        if let c = processedAt, c > t { t = c }
+        if let c = backendStart, c > t { t = c }
+        if let c = backendDone, c > t { t = c }
         return t
     }
 
