@@ -8,6 +8,8 @@ struct ResourceTable: Sendable {
     private var items: [String: JSONObject] = [:]
 
     var all: [JSONObject] { ids.compactMap { items[$0] } }
+    /// The oldest entry, without building `all`.
+    var first: JSONObject? { ids.first.flatMap { items[$0] } }
     subscript(id: String) -> JSONObject? { items[id] }
 
     mutating func put(_ object: JSONObject, id: String) {
