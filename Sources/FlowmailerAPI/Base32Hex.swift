@@ -5,22 +5,33 @@
 enum Base32Hex {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUV".utf8)
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for b in bytes {
-            buffer = (buffer << 8) | UInt32(b)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                out.append(alphabet[Int((buffer >> UInt32(bits)) & 0x1F)])
+    static func encode(_ bytes: [UInt8]) -> String {
+        // 5 bits per output character, rounded up; no padding.
+        String(unsafeUninitializedCapacity: (bytes.count * 8 + 4) / 5) { out in
+            var n = 0
+            var buffer: UInt32 = 0
+            var bits = 0
+            alphabet.withUnsafeBufferPointer { alphabet in
+                for b in bytes {
+                    buffer = (buffer << 8) | UInt32(b)
+                    bits += 8
+                    while bits >= 5 {
+                        bits -= 5
+                        out[n] = alphabet[Int((buffer >> UInt32(bits)) & 0x1F)]
+                        n += 1
+                    }
+                    buffer &= (1 << UInt32(bits)) - 1
+                }
+                if bits > 0 {
+                    out[n] = alphabet[Int((buffer << UInt32(5 - bits)) & 0x1F)]
+                    n += 1
+                }
             }
-            buffer &= (1 << UInt32(bits)) - 1
+            return n
         }
-        if bits > 0 { out.append(alphabet[Int((buffer << UInt32(5 - bits)) & 0x1F)]) }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    static func encode(_ bytes: some Sequence<UInt8>) -> String { encode(Array(bytes)) }
 
     /// Decodes either case, tolerating `=` padding; nil for any other character.
     static func decode(_ text: some StringProtocol) -> [UInt8]? {

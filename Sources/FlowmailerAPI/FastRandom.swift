@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 
 /// SplitMix64 seeded once from the system generator. A submit needs ~300 random characters (ids, links,
 /// event UUIDs); drawing each from `SystemRandomNumberGenerator` costs a `getrandom(2)` call apiece on this
@@ -7,10 +8,16 @@
 struct FastRandom: RandomNumberGenerator {
     private var state: UInt64
 
+    /// A generator with a fresh seed, drawn from a process-wide SplitMix64 that the system generator seeded
+    /// once: one `getrandom(2)` per submit was still ~1% of the submit profile.
     init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
+        state = Self.seeds.withLock { $0.next() }
     }
+
+    private static let seeds: Locked<FastRandom> = {
+        var system = SystemRandomNumberGenerator()
+        return Locked(FastRandom(seed: system.next()))
+    }()
 
     init(seed: UInt64) { state = seed }
 
@@ -31,25 +38,52 @@ struct FastRandom: RandomNumberGenerator {
 
     /// `count` characters drawn from `alphabet` (ASCII, at most 256 symbols).
     mutating func string(_ count: Int, alphabet: [UInt8]) -> String {
-        var out = [UInt8](repeating: 0, count: count)
-        for i in 0..<count { out[i] = alphabet[Int(next() % UInt64(alphabet.count))] }
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        append(count, alphabet: alphabet, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A version-4 UUID (RFC 9562 §5.4), lower case.
+    /// Appends `count` characters drawn uniformly from `alphabet`. A power-of-two alphabet (hex, base64url)
+    /// takes its characters from consecutive bit groups of one draw — 16 hex or 10 base64 characters per
+    /// `next()` instead of one draw and one division each; submits generate several hundred of them.
+    mutating func append(_ count: Int, alphabet: [UInt8], to out: inout [UInt8]) {
+        let size = alphabet.count
+        guard size > 1, size & (size - 1) == 0 else {
+            for _ in 0..<count { out.append(alphabet[Int(next() % UInt64(size))]) }
+            return
+        }
+        let bits = size.trailingZeroBitCount
+        let mask = UInt64(size - 1)
+        var pool: UInt64 = 0
+        var left = 0
+        for _ in 0..<count {
+            if left < bits {
+                pool = next()
+                left = 64
+            }
+            out.append(alphabet[Int(pool & mask)])
+            pool >>= UInt64(bits)
+            left -= bits
+        }
+    }
+
     mutating func uuid() -> String {
         var hi = next()
         var lo = next()
         hi = (hi & ~0xF000) | 0x4000  // version 4
         lo = (lo & ~(0xC << 60)) | (0x8 << 60)  // variant 10
-        let h = Self.hex64(hi)
-        let l = Self.hex64(lo)
-        return "\(h.prefix(8))-\(h.dropFirst(8).prefix(4))-\(h.suffix(4))-\(l.prefix(4))-\(l.suffix(12))"
-    }
-
-    private static func hex64(_ v: UInt64) -> String {
-        var out = [UInt8](repeating: 0, count: 16)
-        for i in 0..<16 { out[i] = hexDigits[Int((v >> UInt64(60 - 4 * i)) & 0xF)] }
+        // 8-4-4-4-12 hex digits, written straight into one buffer.
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for i in 0..<16 {
+            if i == 8 || i == 12 { out.append(UInt8(ascii: "-")) }
+            out.append(Self.hexDigits[Int((hi >> UInt64(60 - 4 * i)) & 0xF)])
+        }
+        for i in 0..<16 {
+            if i == 0 || i == 4 { out.append(UInt8(ascii: "-")) }
+            out.append(Self.hexDigits[Int((lo >> UInt64(60 - 4 * i)) & 0xF)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }

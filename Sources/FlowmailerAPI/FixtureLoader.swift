@@ -84,7 +84,7 @@ enum FixtureLoader {
         let from = j["fromAddress"].flatMap { f -> Address? in
             f["address"]?.stringValue.map { Address(name: f["name"]?.stringValue, address: $0) }
         }
-        return StoredMessage(
+        return StoredMessage(MessageRecord(
             id: id, submitted: submitted, inserted: inserted, transactionId: str("transactionId") ?? IDs.hex(32),
             messageType: str("messageType") ?? "EMAIL", source: ref("source"), flow: ref("flow"),
             senderAddress: str("senderAddress") ?? "", recipientAddress: str("recipientAddress") ?? "",
@@ -99,6 +99,6 @@ enum FixtureLoader {
             messageIdHeader: str("messageIdHeader"), headersOut: headers("headersOut"), onlineLink: str("onlineLink"),
             messageDetailsLink: str("messageDetailsLink"), events: events, fixedStatus: str("status"),
             text: str("text"), html: str("html"), data: j["data"], attachments: j["attachments"]?.arrayValue ?? [],
-            flowSelector: str("flowSelector"))
+            flowSelector: str("flowSelector")))
     }
 }

@@ -7,6 +7,8 @@ import HTTPCore
 /// `Content-Type` on a body-less request is ignored (the PHP SDK sends it on GET and DELETE).
 struct MediaTypeMiddleware: Middleware {
     static let versions = 4...12
+    /// What the official SDKs send as both `Accept` and `Content-Type`.
+    static let sdkType = "application/vnd.flowmailer.v1.12+json"
     static let notAcceptableMessage =
         "Could not find acceptable representation; supported: application/vnd.flowmailer.v1.\(versions.lowerBound)+json"
         + " … application/vnd.flowmailer.v1.\(versions.upperBound)+json, application/json"
@@ -26,7 +28,10 @@ struct MediaTypeMiddleware: Middleware {
                     ],
                     contentType: FlowmailerError.oauthContentType))
         }
-        if !request.body.isEmpty, let type = request.headers.mediaType, !Self.isJSON(type) {
+        // The exact type the SDK sends skips the generic parse (split, trim, lowercase) on every submit.
+        if !request.body.isEmpty, request.headers["Content-Type"] != Self.sdkType, let type = request.headers.mediaType,
+            !Self.isJSON(type)
+        {
             throw FlowmailerError.error(
                 .unsupportedMediaType,
                 [
@@ -52,7 +57,7 @@ struct MediaTypeMiddleware: Middleware {
     /// The minor version to answer with, or nil when nothing acceptable is offered.
     static func negotiate(_ accepts: [String]) -> Int? {
         // Fast path for what the SDK sends on every call.
-        if accepts.count == 1, accepts[0] == "application/vnd.flowmailer.v1.12+json" { return 12 }
+        if accepts.count == 1, accepts[0] == sdkType { return 12 }
         var ranges: [String] = []
         for header in accepts { ranges += header.split(separator: ",").map { String($0) } }
         ranges = ranges.filter { !$0.trimmingSpaces().isEmpty }

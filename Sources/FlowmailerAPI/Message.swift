@@ -47,9 +47,10 @@ struct MessageEvent: Sendable {
     }
 }
 
-/// A stored message. Fixture messages carry their whole history; submitted ones carry a planned history
-/// whose parts appear as the emulator clock passes their times (`processedAt`, each event's `inserted`).
-struct StoredMessage: Sendable {
+/// The fields of a stored message (`StoredMessage` shares them copy-on-write). Fixture messages carry their
+/// whole history; submitted ones carry a planned history whose parts appear as the emulator clock passes
+/// their times (`processedAt`, each event's `inserted`).
+struct MessageRecord: Sendable {
     var id: String
     var submitted: Timestamp
     /// Insert time: the keyset sort value for `sortfield=INSERTED` (spec §3.2). Strictly increasing per account.
@@ -74,6 +75,7 @@ struct StoredMessage: Sendable {
     var processedAt: Timestamp?
     var messageIdHeader: String?
     var headersOut: [(name: String, value: String)]?
+    /// Web links as given by fixtures; a submitted message has `webLinkSeed` instead.
     var onlineLink: String?
     var messageDetailsLink: String?
     var events: [MessageEvent]  // newest first (by received)
@@ -88,7 +90,12 @@ struct StoredMessage: Sendable {
     var flowSelector: String?
     /// Serialized forms once settled (see `RenderCache`).
     var cache = RenderCache()
+    /// Where a submitted message's web links come from (`WebLink.online`/`details`): ~600 random bytes per
+    /// message are derived when shown instead of being generated and kept for every submit.
+    var webLinkSeed: UInt64? = nil
+}
 
+extension StoredMessage {
     func visibleEvents(at now: Timestamp) -> [MessageEvent] { events.filter { $0.inserted <= now } }
 
     func isProcessed(at now: Timestamp) -> Bool { processedAt.map { $0 <= now } ?? false }

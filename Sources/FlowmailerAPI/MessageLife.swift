@@ -56,7 +56,10 @@ enum MessageLife {
         let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
 
         var headersIn: [(name: String, value: String)] = []
+        // One Message-ID string for the field and the sent header (kept per message, so shared, not copied).
+        let messageIdHeader = "<\(id)@return.flowmailer.local>"
         if isEmail {
+            headersIn.reserveCapacity(8 + r.headers.count)
             let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
             headersIn.append(("Received", received + "; " + MailDate.amsterdam(submitted)))
             headersIn.append(("MIME-Version", "1.0"))
@@ -74,26 +77,26 @@ enum MessageLife {
         // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
         let start = max(inserted, r.scheduleAt ?? inserted)
         let at = { (delay: Int64) in start.adding(millis: delay) }
-        var m = StoredMessage(
+        var m = StoredMessage(MessageRecord(
             id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
             source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
             subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
             fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
             toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
             headersIn: headersIn, tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
-            processedAt: at(processedDelay), messageIdHeader: isEmail ? "<\(id)@return.flowmailer.local>" : nil,
+            processedAt: at(processedDelay), messageIdHeader: isEmail ? messageIdHeader : nil,
             headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
-            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector)
+            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
-            var out = Array(headersIn.dropFirst())  // the Received line is not part of the sent mail
+            var out: [(name: String, value: String)] = []
+            out.reserveCapacity(headersIn.count + 3)
+            out += headersIn.dropFirst()  // the Received line is not part of the sent mail
             out.append(("Feedback-ID", "\(c.account):\(c.account)-\(c.source.id):\(c.account)-\(c.flow.id):flowmailer"))
-            out.append(("Message-ID", "<\(id)@return.flowmailer.local>"))
+            out.append(("Message-ID", messageIdHeader))
             out.append(("Date", MailDate.utc(at(processedDelay))))
             out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
             m.headersOut = out
-            m.onlineLink = "https://web.flowmailer.net/viewonline.html?id=" + WebLink.token(&rng)
-            m.messageDetailsLink =
-                "https://web.flowmailer.net/viewmessage.html?id=" + WebLink.token(&rng) + "&code=" + rng.hex(40)
+            m.webLinkSeed = rng.next()
         }
         m.events = events(outcome, m, at: at, rng: &rng)
         if outcome == .error {
@@ -204,8 +207,27 @@ enum MailDate {
 enum WebLink {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
+    /// The `onlineLink` of a submitted message, the same every time for one seed.
+    static func online(seed: UInt64) -> String {
+        var rng = FastRandom(seed: seed)
+        return "https://web.flowmailer.net/viewonline.html?id=" + token(&rng)
+    }
+
+    /// The `messageDetailsLink` of a submitted message (its own stream of the same seed).
+    static func details(seed: UInt64) -> String {
+        var rng = FastRandom(seed: ~seed)
+        return "https://web.flowmailer.net/viewmessage.html?id=" + token(&rng) + "&code=" + rng.hex(40)
+    }
+
     static func token(_ rng: inout FastRandom) -> String {
-        "VRbzZZWMpsc:" + rng.string(22, alphabet: alphabet) + ":" + rng.string(128, alphabet: alphabet) + ":"
-            + rng.string(43, alphabet: alphabet)
+        var out: [UInt8] = []
+        out.reserveCapacity(12 + 22 + 1 + 128 + 1 + 43)
+        out.append(contentsOf: "VRbzZZWMpsc:".utf8)
+        rng.append(22, alphabet: alphabet, to: &out)
+        out.append(UInt8(ascii: ":"))
+        rng.append(128, alphabet: alphabet, to: &out)
+        out.append(UInt8(ascii: ":"))
+        rng.append(43, alphabet: alphabet, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

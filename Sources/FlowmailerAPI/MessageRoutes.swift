@@ -130,7 +130,7 @@ extension FlowmailerAPI {
         let id = request.parameter("message_id")
         let now = clock.now()
         try store.write(Self.account(request)) { a throws(HTTPError) in
-            guard let index = a.messageIndex[id] else { throw FlowmailerError.notFound("Message") }
+            guard let index = a.messageIndex[MessageKey(id)] else { throw FlowmailerError.notFound("Message") }
             var m = a.messages[index]
             guard m.status(at: now) == "ERROR", !a.resumed.contains(id) else {
                 throw FlowmailerError.badRequest(code: "message.notheld", "Message \(id) is not held")
@@ -159,7 +159,7 @@ extension FlowmailerAPI {
 
     static func source(_ a: AccountState, _ id: String) -> ObjectRef {
         let sources = a.table("sources")
-        if let s = sources[id] ?? sources.all.first {
+        if let s = sources[id] ?? sources.first {
             return ObjectRef(id: s["id"]?.stringValue ?? id, description: s["description"]?.stringValue ?? "")
         }
         return ObjectRef(id: id.isEmpty ? "0" : id, description: "API")
@@ -170,8 +170,9 @@ extension FlowmailerAPI {
     static func selectFlow(_ a: AccountState, _ r: SubmitRequest) -> ObjectRef {
         let selector = r.flowSelector ?? r.headers.first { $0.name.lowercased() == "x-flow" }?.value
         let flows = a.table("flows")
-        for rule in a.table("flow_rules").all {
-            guard let flowId = rule["flowId"]?.stringValue, let flow = flows[flowId] else { continue }
+        let rules = a.table("flow_rules")
+        for ruleId in rules.ids {  // every submit runs this: walk the ids rather than build `all`
+            guard let rule = rules[ruleId], let flowId = rule["flowId"]?.stringValue, let flow = flows[flowId] else { continue }
             let wanted = rule["flowSelector"]?.stringValue
             let sender = rule["sender"]?.stringValue
             guard wanted != nil || sender != nil else { continue }

@@ -6,14 +6,24 @@ import HTTPCore
 /// message (every planned change already visible) is cached, because its JSON no longer depends on the
 /// clock; listing pages are then a concatenation of stored bytes. Copies of a `StoredMessage` share the
 /// cache; a mutation (resume) installs a fresh one.
-final class RenderCache: Sendable {
-    private let slots = Locked<[[UInt8]?]>(Array(repeating: nil, count: MessageFlags.combinations))
+final class RenderCache: @unchecked Sendable {
+    // @unchecked: `slots` is only read or written while holding `RenderCache.lock`.
+    private var slots: [[UInt8]?] = []
+
+    /// One lock for every cache: it is held only to copy an array reference in or out, and a lock per
+    /// message (a `Locked` object, a heap mutex and a 16-slot array, ~270 bytes) made every submit allocate
+    /// more and fault in more fresh heap pages.
+    private static let lock = Locked(())
 
     func bytes(slot: Int, render: () -> [UInt8]) -> [UInt8] {
-        if let cached = slots.withLock({ $0[slot] }) { return cached }
+        let cached = Self.lock.withLock { _ in slot < slots.count ? slots[slot] : nil }
+        if let cached { return cached }
         // Rendered outside the lock; two racing readers produce identical bytes, so either may win.
         let fresh = render()
-        slots.withLock { $0[slot] = fresh }
+        Self.lock.withLock { _ in
+            if slots.isEmpty { slots = Array(repeating: nil, count: MessageFlags.combinations) }
+            slots[slot] = fresh
+        }
         return fresh
     }
 }
@@ -30,9 +40,10 @@ extension StoredMessage {
     var settledAt: Timestamp {
         var t = inserted
         for e in events where e.inserted > t { t = e.inserted }
-        for candidate in [processedAt, backendStart, backendDone] {
-            if let c = candidate, c > t { t = c }
-        }
+        // Checked one by one: an array literal here allocated on every listed message.
+        if let c = processedAt, c > t { t = c }
+        if let c = backendStart, c > t { t = c }
+        if let c = backendDone, c > t { t = c }
         return t
     }
 

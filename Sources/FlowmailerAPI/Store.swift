@@ -8,6 +8,8 @@ struct ResourceTable: Sendable {
     private var items: [String: JSONObject] = [:]
 
     var all: [JSONObject] { ids.compactMap { items[$0] } }
+    /// The oldest entry, without building `all`.
+    var first: JSONObject? { ids.first.flatMap { items[$0] } }
     subscript(id: String) -> JSONObject? { items[id] }
 
     mutating func put(_ object: JSONObject, id: String) {
@@ -23,6 +25,23 @@ struct ResourceTable: Sendable {
     }
 }
 
+/// A message id with its hash computed once. Submitted ids share their first 14 characters (the submit
+/// second), so a `[String: Int]` ran a 32-byte memcmp at every probe of an insert and rehashed every id when
+/// it grew; this key compares the stored hashes first and gives the table a single integer to hash.
+struct MessageKey: Hashable, Sendable {
+    let id: String
+    private let hash: Int
+
+    init(_ id: String) {
+        self.id = id
+        hash = id.hashValue
+    }
+
+    static func == (a: MessageKey, b: MessageKey) -> Bool { a.hash == b.hash && a.id == b.id }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+}
+
 /// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
 struct AccountState: Sendable {
     let id: String
@@ -30,7 +49,7 @@ struct AccountState: Sendable {
     var defaultFlowId: String?
     /// Messages in insertion order, which is also `inserted` order (see `Store.insert`).
     var messages: [StoredMessage] = []
-    var messageIndex: [String: Int] = [:]
+    var messageIndex: [MessageKey: Int] = [:]
     var lastInsertedMillis: Int64 = .min
     var tables: [String: ResourceTable] = [:]
     /// Held messages released with `POST …/resume`.
@@ -59,7 +78,7 @@ struct AccountState: Sendable {
         return String(nextId)
     }
 
-    func message(_ id: String) -> StoredMessage? { messageIndex[id].map { messages[$0] } }
+    func message(_ id: String) -> StoredMessage? { messageIndex[MessageKey(id)].map { messages[$0] } }
 
     /// Appends a message, forcing `inserted` strictly above every earlier one: concurrent submits in the same
     /// millisecond (or a clock moved backwards) must still sort after rows a keyset reader already passed,
@@ -78,7 +97,7 @@ struct AccountState: Sendable {
         lastInsertedMillis = m.inserted.millis
         maxInsertLagMillis = max(maxInsertLagMillis, m.inserted.millis - m.submitted.millis)
         minInsertLagMillis = min(minInsertLagMillis, m.inserted.millis - m.submitted.millis)
-        messageIndex[m.id] = messages.count
+        messageIndex[MessageKey(m.id)] = messages.count
         if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
             filterCandidates.append(messages.count)
         }

@@ -55,4 +55,41 @@ import Testing
             headers: [("Range", "items=:10")])
         #expect(none.json == [])
     }
+
+    /// `StoredMessage` shares its fields copy-on-write: mutating a copy must leave the original untouched.
+    @Test func storedMessageCopiesAreIndependent() throws {
+        let h = try Harness()
+        let original = try #require(try h.api.store.read("545") { $0.messages.first })
+        var copy = original
+        copy.subject = "changed"
+        copy.events.append(MessageEvent(id: nil, type: "OPENED", received: copy.inserted, inserted: copy.inserted))
+        copy.cache = RenderCache()
+        #expect(copy.subject == "changed")
+        #expect(original.subject != "changed")
+        #expect(copy.events.count == original.events.count + 1)
+        #expect(copy.cache !== original.cache)
+        #expect(copy.id == original.id)
+    }
+
+    /// Web links are derived from a per-message seed when shown: stable per message, distinct between messages.
+    @Test func webLinksAreStableAndDistinct() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let a = try h.submit(token: token)
+        let b = try h.submit(token: token)
+        clock.advance(bySeconds: 10)
+        let first = h.api(.GET, "/545/messages/\(a)", token: token).json
+        let again = h.api(.GET, "/545/messages/\(a)", token: token).json
+        let other = h.api(.GET, "/545/messages/\(b)", token: token).json
+        let online = try #require(first["onlineLink"]?.stringValue)
+        let details = try #require(first["messageDetailsLink"]?.stringValue)
+        #expect(online.hasPrefix("https://web.flowmailer.net/viewonline.html?id=VRbzZZWMpsc:"))
+        #expect(details.hasPrefix("https://web.flowmailer.net/viewmessage.html?id=VRbzZZWMpsc:"))
+        #expect(details.contains("&code="))
+        #expect(again["onlineLink"]?.stringValue == online)
+        #expect(again["messageDetailsLink"]?.stringValue == details)
+        #expect(other["onlineLink"]?.stringValue != online)
+        #expect(other["messageDetailsLink"]?.stringValue != details)
+    }
 }

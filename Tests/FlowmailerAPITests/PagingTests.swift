@@ -14,6 +14,17 @@ import Testing
         #expect(Base32Hex.decode("WXYZ") == nil)
     }
 
+    /// The byte-built key text matches the documented form (`I>` + yyyyMMddHHmmssSSS + id) and parses back.
+    @Test func pageKeyEncodingRoundTrips() throws {
+        let ts = try #require(Timestamp.parseISO8601("2021-12-30T13:04:33.928Z"))
+        let key = PageKey(
+            field: UInt8(ascii: "I"), after: true, millis: ts.millis, id: "20211230130412891aae52e2f9e6ed11")
+        #expect(key.encoded == Base32Hex.encode("I>2021123013043392820211230130412891aae52e2f9e6ed11".utf8))
+        #expect(PageKey(encoded: key.encoded) == key)
+        let early = PageKey(field: UInt8(ascii: "S"), after: false, millis: 7, id: "x")
+        #expect(PageKey(encoded: early.encoded) == early)
+    }
+
     @Test func parsesBothDialects() throws {
         #expect(try RangeRequest.parse("items=:10") == .reference(nil, count: 10))
         #expect(try RangeRequest.parse("items=0-10") == .items(start: 0, end: 10))

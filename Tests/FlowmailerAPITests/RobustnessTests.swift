@@ -56,4 +56,13 @@ import Testing
         }
         #expect(count == Self.paths.count * 4 * Self.bodies.count)
     }
+
+    /// The auth middleware's path prefix: empty segments skipped, matrix parameters dropped, escapes decoded.
+    @Test func pathPrefixSegments() {
+        let request = Request(method: .POST, target: "//545;x=1/messages//%73ubmit/extra?q=1", headers: HTTPHeaders())
+        #expect(PathPrefix.segments(request) == ["545", "messages", "submit"])
+        #expect(PathPrefix.segments(request, limit: 1) == ["545"])
+        #expect(PathPrefix.segments(Request(method: .GET, target: "/", headers: HTTPHeaders())) == [])
+        #expect(PathPrefix.segments(Request(method: .GET, target: "/;m/a", headers: HTTPHeaders())) == ["", "a"])
+    }
 }
