@@ -64,10 +64,25 @@ extension Connection {
             }
             return
         }
-        let keepAliveNow = keepAlive && !loop.isShuttingDown
-        var bytes: [UInt8] = []
-        HTTP1Serializer.write(response, version: version, keepAlive: keepAliveNow, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
-        appendSlot(bytes: bytes, closeAfter: !keepAliveNow)
+        queueResponse(response, version: version, keepAlive: keepAlive && !loop.isShuttingDown, isHEAD: isHEAD)
+    }
+
+    /// Serializes a response with the loop's cached `Date`, appending to `buffer`.
+    private func serialize(_ response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool, into buffer: inout [UInt8]) {
+        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &buffer)
+    }
+
+    /// Queues a finished response behind any response still being produced. With nothing ahead of it (the
+    /// usual case) it is serialized straight into the output, without an intermediate copy of the body.
+    private func queueResponse(_ response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
+        if slots.isEmpty {
+            if !keepAlive { closeAfterFlush = true }
+            serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &plainOut)
+        } else {
+            var bytes: [UInt8] = []
+            serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &bytes)
+            appendSlot(bytes: bytes, closeAfter: !keepAlive)
+        }
     }
 
     /// Queues finished response bytes behind any response still being produced.
@@ -87,7 +102,7 @@ extension Connection {
         // A server draining for shutdown tells the client this connection ends (RFC 9112 §9.6).
         let keepAlive = keepAlive && !(loop.isShuttingDown && i == slots.count - 1)
         var bytes: [UInt8] = []
-        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &bytes)
+        serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &bytes)
         slots[i].bytes = bytes
         while let first = slots.first, let ready = first.bytes {
             plainOut.append(contentsOf: ready)
@@ -102,9 +117,7 @@ extension Connection {
     func queueErrorAndClose(_ status: HTTPStatus) {
         let response = Response.json(
             ["error": .string(status.reason), "message": .string(Connection.explain(status))], status: status)
-        var bytes: [UInt8] = []
-        HTTP1Serializer.write(response, version: .http1_1, keepAlive: false, isHEAD: false, date: loop.dateString, into: &bytes)
-        appendSlot(bytes: bytes, closeAfter: true)
+        queueResponse(response, version: .http1_1, keepAlive: false, isHEAD: false)
         requestStartedAt = nil
         lingerOnClose = true
     }
