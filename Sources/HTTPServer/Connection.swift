@@ -101,24 +101,26 @@ final class Connection {
 
     private func readAvailable() {
         // A few reads per wake-up, then give other connections their turn (level-triggered epoll calls back).
+        let buffer = loop.readBuffer
         for _ in 0..<4 {
-            let n = read(fd, loop.readBuffer.baseAddress, loop.readBuffer.count)
-            if n > 0 {
-                lastActivity = loop.now
-                if case .lingering = phase { continue }  // discard
-                received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<n]))
-                if case .closed = phase { return }
-                if n < loop.readBuffer.count { break }
-            } else if n == 0 {
-                closeNow()  // the peer closed; whatever it pipelined without waiting is abandoned by it
-                return
-            } else {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN || e == EWOULDBLOCK { break }
-                closeNow()
+            let n: Int
+            do {
+                guard case .processed(let count) = try syscall("read", { read(fd, buffer.baseAddress, buffer.count) })
+                else { break }
+                n = count
+            } catch {
+                closeNow()  // ECONNRESET and the like
                 return
             }
+            if n == 0 {
+                closeNow()  // the peer closed; whatever it pipelined without waiting is abandoned by it
+                return
+            }
+            lastActivity = loop.now
+            if case .lingering = phase { continue }  // discard
+            received(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            if case .closed = phase { return }
+            if n < buffer.count { break }
         }
         if case .lingering = phase { return }
         flush()
@@ -217,17 +219,15 @@ final class Connection {
         }
         if let tls, tls.hasEncryptedOutput { tls.drainEncrypted(into: &socketOut) }
         while socketOutOffset < socketOut.count {
-            let n = socketOut.withUnsafeBytes { p in
-                send(fd, p.baseAddress! + socketOutOffset, p.count - socketOutOffset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 {
+            let offset = socketOutOffset
+            do {
+                let sent = try socketOut.withUnsafeBytes { p throws(IOError) in
+                    try syscall("send") { send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
+                }
+                guard case .processed(let n) = sent else { break }
                 socketOutOffset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break
-            } else {
-                closeNow()
+            } catch {
+                closeNow()  // EPIPE, ECONNRESET
                 return
             }
         }
@@ -319,10 +319,9 @@ final class Connection {
         switch codec {
         case .detecting:
             if now - acceptedAt > c.headerReadTimeout { closeNow() }
-        case .http1(let parser):
+        case .http1:
             if let started = requestStartedAt, slots.isEmpty, now - started > c.headerReadTimeout {
                 // Slow drip: answer 408 (RFC 9110 §15.5.9) and close; the loop was never blocked meanwhile.
-                _ = parser
                 queueErrorAndClose(.requestTimeout)
                 flush()
             } else if requestStartedAt == nil && slots.isEmpty && now - lastActivity > c.keepAliveTimeout {
