@@ -166,12 +166,6 @@ public struct Router: Sendable {
         return nil
     }
 
-    /// Whether some route (any method) matches the path.
-    public func matchesPath(_ rawPath: String) -> Bool {
-        if case .notFound = match(.GET, path: rawPath) { return false }
-        return true
-    }
-
     // MARK: Dispatch
 
     /// Dispatches through the middleware chain to the route, or to this router's 404/405 answers.

@@ -109,9 +109,6 @@ public final class HTTPServer: Sendable {
         for t in threads { pthread_join(t, nil) }
         state.withLock { $0.loops = [] }
     }
-
-    /// Open connections across loops (approximate: read without stopping the loops). For tests and health.
-    public var loopCount: Int { state.withLock { $0.loops.count } }
 }
 
 /// The loop thread's entry point: a nonisolated free function, because C calls it on a new thread
