@@ -57,7 +57,7 @@ extension PostflareAPI {
         let (id, token) = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, String) in
             if let domainId, team.domains[domainId] == nil { throw .notFound("Domain") }
             let key = APIKeyRecord(
-                id: FastID.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24),
+                id: IDs.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24),
                 permission: permission,
                 // "Only used when the permission is sending_access."
                 domainId: permission == "sending_access" ? domainId : nil, createdAt: now, seq: state.nextSeq())

@@ -160,7 +160,7 @@ extension Team {
         for key in ["template", "subject", "from", "reply_to"] { if let v = config[key] { body[key] = v } }
         let system = Principal(teamId: id, keyId: "automation", permission: "full_access", domainId: nil)
         var email = try EmailInput(team: self, principal: system, now: now, inBatch: false).parse(Body(object: body))
-        email.id = FastID.uuid()
+        email.id = IDs.uuid()
         seq += 1
         email.seq = seq
         store(email)

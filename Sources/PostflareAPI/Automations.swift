@@ -22,7 +22,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 let a = AutomationRecord(
-                    id: FastID.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
+                    id: IDs.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
                     createdAt: now, updatedAt: now, seq: state.nextSeq())
                 team.automations[a.id] = a
                 return a.id
@@ -81,7 +81,7 @@ extension PostflareAPI {
             let now = api.store.now
             let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 guard var a = team.automations[id] else { throw .notFound("Automation") }
-                a.id = FastID.uuid()
+                a.id = IDs.uuid()
                 a.name += " (Copy)"
                 a.status = "disabled"
                 a.createdAt = now
@@ -140,7 +140,7 @@ extension PostflareAPI {
                 trigger.config["event_name"]?.stringValue == event
             else { continue }
             let run = AutomationRun(
-                id: FastID.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
+                id: IDs.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
                 completedAt: nil,
                 steps: [
                     RunStep(key: trigger.key, type: "trigger", status: "completed", startedAt: now, completedAt: now)

@@ -45,7 +45,7 @@ extension PostflareAPI {
                 try chargeQuota(&team, count: valid.count, now: now)
                 var data: [JSON] = []
                 for var email in valid {
-                    email.id = FastID.uuid()
+                    email.id = IDs.uuid()
                     email.seq = state.nextSeq()
                     team.store(email)
                     data.append(["id": .string(email.id)])

@@ -71,7 +71,7 @@ extension PostflareAPI {
             let now = api.store.now
             let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                b.id = FastID.uuid()
+                b.id = IDs.uuid()
                 b.status = "draft"
                 b.createdAt = now
                 b.scheduledAt = nil
@@ -112,7 +112,7 @@ extension PostflareAPI {
         let at = try scheduledText.map { text throws(PostflareError) in try Scheduling.validate(text, now: now) }
         let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
             var b = BroadcastRecord(
-                id: FastID.uuid(), name: nil, segmentId: "", from: "", subject: "", replyTo: nil, previewText: nil,
+                id: IDs.uuid(), name: nil, segmentId: "", from: "", subject: "", replyTo: nil, previewText: nil,
                 html: nil, text: nil, topicId: nil, status: "draft", createdAt: now, scheduledAt: nil, sentAt: nil,
                 emailIds: [], seq: state.nextSeq())
             try Self.applyBroadcastFields(body, to: &b, team: team)
@@ -175,7 +175,7 @@ extension PostflareAPI {
             if let t = b.text { o["text"] = .string(TemplateRendering.render(t, values)) }
             if let r = b.replyTo { o["reply_to"] = .array(r.map { .string($0) }) }
             var e = try input.parse(Body(object: o))
-            e.id = FastID.uuid()
+            e.id = IDs.uuid()
             e.seq = state.nextSeq()
             e.broadcastId = id
             e.topicId = b.topicId

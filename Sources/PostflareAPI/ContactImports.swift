@@ -106,7 +106,7 @@ extension PostflareAPI {
                     counts.updated += 1
                 } else {
                     c = ContactRecord(
-                        id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                        id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                         properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
                     counts.created += 1
                 }
@@ -117,7 +117,7 @@ extension PostflareAPI {
                 for (t, sub) in topics { c.topics[t] = sub }
                 team.contacts[c.id] = c
             }
-            let record = ContactImportRecord(id: FastID.uuid(), createdAt: now, counts: counts, seq: state.nextSeq())
+            let record = ContactImportRecord(id: IDs.uuid(), createdAt: now, counts: counts, seq: state.nextSeq())
             team.imports[record.id] = record
             return record.id
         }

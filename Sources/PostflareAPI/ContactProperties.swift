@@ -26,7 +26,7 @@ extension PostflareAPI {
                     throw .validation("A contact property with the key `\(key)` already exists.")
                 }
                 let c = ContactPropertyRecord(
-                    id: FastID.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
+                    id: IDs.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
                     seq: state.nextSeq())
                 team.properties[c.id] = c
                 return c.id

@@ -83,7 +83,7 @@ extension PostflareAPI {
             var c =
                 existing
                 ?? ContactRecord(
-                    id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                    id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                     properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
             if let first { c.firstName = first }
             if let last { c.lastName = last }

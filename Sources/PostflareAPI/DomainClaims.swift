@@ -35,14 +35,14 @@ extension PostflareAPI {
                     return (Self.claimJSON(c), true)
                 }
                 let domain = DomainRecord(
-                    id: FastID.uuid(), name: name, region: region, createdAt: now, openTracking: false,
+                    id: IDs.uuid(), name: name, region: region, createdAt: now, openTracking: false,
                     clickTracking: false,
                     tls: "opportunistic", customReturnPath: "send", trackingSubdomain: nil, sending: true,
                     receiving: false,
                     verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
                 team.domains[domain.id] = domain
                 let c = DomainClaimRecord(
-                    id: FastID.uuid(), name: name, domainId: domain.id, region: region, token: IDs.hex(32),
+                    id: IDs.uuid(), name: name, domainId: domain.id, region: region, token: IDs.hex(32),
                     status: "pending",
                     createdAt: now)
                 team.claims[domain.id] = c

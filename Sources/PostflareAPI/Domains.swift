@@ -100,7 +100,7 @@ extension PostflareAPI {
                 throw .validation("The domain `\(name)` has already been registered.", status: 403)
             }
             let d = DomainRecord(
-                id: FastID.uuid(), name: name, region: region, createdAt: now, openTracking: open, clickTracking: click,
+                id: IDs.uuid(), name: name, region: region, createdAt: now, openTracking: open, clickTracking: click,
                 tls: tls, customReturnPath: returnPath, trackingSubdomain: sub, sending: caps.0, receiving: caps.1,
                 verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
             team.domains[d.id] = d

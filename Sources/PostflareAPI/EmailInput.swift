@@ -182,7 +182,7 @@ struct EmailInput {
                 ?? (path.isEmpty ? "attachment" : String(path.split(separator: "/").last ?? "attachment"))
             out.append(
                 AttachmentRecord(
-                    id: FastID.uuid(), filename: filename,
+                    id: IDs.uuid(), filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
                     contentId: obj["content_id"]?.stringValue, size: text.map(Self.decodedSize) ?? bytes))
         }

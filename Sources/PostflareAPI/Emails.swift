@@ -41,7 +41,7 @@ extension PostflareAPI {
             let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 var email = try EmailInput(team: team, principal: p, now: now, inBatch: false).parse(body)
                 try chargeQuota(&team, count: 1, now: now)
-                email.id = FastID.uuid()
+                email.id = IDs.uuid()
                 email.seq = state.nextSeq()
                 team.store(email)
                 return email.id

@@ -30,7 +30,7 @@ extension PostflareAPI {
                     throw .validation("An event named `\(name)` already exists.")
                 }
                 let e = EventRecord(
-                    id: FastID.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
+                    id: IDs.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
                 team.events[e.id] = e
                 return e.id
             }
@@ -64,7 +64,7 @@ extension PostflareAPI {
                     // Inferred: an event for an unknown address creates the contact, so that the
                     // automation has someone to act on.
                     let c = ContactRecord(
-                        id: FastID.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
+                        id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
                         properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
                     team.contacts[c.id] = c
                     contact = c

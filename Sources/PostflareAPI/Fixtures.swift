@@ -20,13 +20,13 @@ enum PostflareFixtures {
         var limits: [String: Int] = [:]
         try store.withState { state throws(PostflareError) in
             for t in teams {
-                let teamId = t["id"]?.stringValue ?? FastID.uuid()
+                let teamId = t["id"]?.stringValue ?? IDs.uuid()
                 var team = Team(
                     id: teamId, ownerEmail: t["owner_email"]?.stringValue ?? "owner@example.org",
                     rateLimit: t["rate_limit"]?.intValue)
                 if let l = team.rateLimit { limits[teamId] = l }
                 for d in t["domains"]?.arrayValue ?? [] {
-                    let id = d["id"]?.stringValue ?? FastID.uuid()
+                    let id = d["id"]?.stringValue ?? IDs.uuid()
                     team.domains[id] = DomainRecord(
                         id: id, name: d["name"]?.stringValue ?? "example.org",
                         region: d["region"]?.stringValue ?? "us-east-1", createdAt: now,
@@ -37,25 +37,25 @@ enum PostflareFixtures {
                         seq: state.nextSeq())
                 }
                 for s in t["segments"]?.arrayValue ?? [] {
-                    let id = s["id"]?.stringValue ?? FastID.uuid()
+                    let id = s["id"]?.stringValue ?? IDs.uuid()
                     team.segments[id] = SegmentRecord(
                         id: id, name: s["name"]?.stringValue ?? "General", createdAt: now, seq: state.nextSeq())
                 }
                 for tp in t["topics"]?.arrayValue ?? [] {
-                    let id = tp["id"]?.stringValue ?? FastID.uuid()
+                    let id = tp["id"]?.stringValue ?? IDs.uuid()
                     team.topics[id] = TopicRecord(
                         id: id, name: tp["name"]?.stringValue ?? "Topic", description: tp["description"]?.stringValue,
                         defaultSubscription: tp["default_subscription"]?.stringValue ?? "opt_in",
                         visibility: tp["visibility"]?.stringValue ?? "public", createdAt: now, seq: state.nextSeq())
                 }
                 for cp in t["contact_properties"]?.arrayValue ?? [] {
-                    let id = cp["id"]?.stringValue ?? FastID.uuid()
+                    let id = cp["id"]?.stringValue ?? IDs.uuid()
                     team.properties[id] = ContactPropertyRecord(
                         id: id, key: cp["key"]?.stringValue ?? "key", type: cp["type"]?.stringValue ?? "string",
                         fallbackValue: cp["fallback_value"] ?? .null, createdAt: now, seq: state.nextSeq())
                 }
                 for c in t["contacts"]?.arrayValue ?? [] {
-                    let id = c["id"]?.stringValue ?? FastID.uuid()
+                    let id = c["id"]?.stringValue ?? IDs.uuid()
                     team.contacts[id] = ContactRecord(
                         id: id, email: c["email"]?.stringValue ?? "\(id)@example.org",
                         firstName: c["first_name"]?.stringValue, lastName: c["last_name"]?.stringValue,
@@ -65,7 +65,7 @@ enum PostflareFixtures {
                         createdAt: now, seq: state.nextSeq())
                 }
                 for tm in t["templates"]?.arrayValue ?? [] {
-                    let id = tm["id"]?.stringValue ?? FastID.uuid()
+                    let id = tm["id"]?.stringValue ?? IDs.uuid()
                     let content = TemplateContent(
                         name: tm["name"]?.stringValue ?? "Template", alias: tm["alias"]?.stringValue,
                         from: tm["from"]?.stringValue, subject: tm["subject"]?.stringValue,
@@ -73,18 +73,18 @@ enum PostflareFixtures {
                         html: tm["html"]?.stringValue ?? "", text: tm["text"]?.stringValue,
                         variables: (tm["variables"]?.arrayValue ?? []).map { v in
                             TemplateVariable(
-                                id: FastID.uuid(), key: v["key"]?.stringValue ?? "",
+                                id: IDs.uuid(), key: v["key"]?.stringValue ?? "",
                                 type: v["type"]?.stringValue ?? "string",
                                 fallbackValue: v["fallback_value"] ?? .null, createdAt: now)
                         })
                     let published = (tm["status"]?.stringValue ?? "published") == "published"
                     team.templates[id] = TemplateRecord(
-                        id: id, draft: content, published: published ? content : nil, currentVersionId: FastID.uuid(),
+                        id: id, draft: content, published: published ? content : nil, currentVersionId: IDs.uuid(),
                         createdAt: now, updatedAt: now, publishedAt: published ? now : nil,
                         hasUnpublishedVersions: false, seq: state.nextSeq())
                 }
                 for w in t["webhooks"]?.arrayValue ?? [] {
-                    let id = w["id"]?.stringValue ?? FastID.uuid()
+                    let id = w["id"]?.stringValue ?? IDs.uuid()
                     team.webhooks[id] = WebhookRecord(
                         id: id, endpoint: w["endpoint"]?.stringValue ?? "https://example.org/webhooks",
                         events: (w["events"]?.arrayValue ?? []).compactMap(\.stringValue),
@@ -95,7 +95,7 @@ enum PostflareFixtures {
                 for k in t["api_keys"]?.arrayValue ?? [] {
                     guard let token = k["token"]?.stringValue else { continue }
                     let key = APIKeyRecord(
-                        id: k["id"]?.stringValue ?? FastID.uuid(), name: k["name"]?.stringValue ?? "Key", token: token,
+                        id: k["id"]?.stringValue ?? IDs.uuid(), name: k["name"]?.stringValue ?? "Key", token: token,
                         permission: k["permission"]?.stringValue ?? "full_access",
                         domainId: k["domain_id"]?.stringValue,
                         createdAt: now, seq: state.nextSeq())

@@ -41,7 +41,7 @@ struct LogMiddleware: Middleware {
         let now = api.store.now
         try? api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
             let log = LogRecord(
-                id: FastID.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
+                id: IDs.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
                 status: response.status.code, userAgent: request.headers["User-Agent"], requestBody: request.body,
                 responseBody: response.body, seq: state.nextSeq())
             team.logs.append(log)

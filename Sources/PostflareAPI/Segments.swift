@@ -10,7 +10,7 @@ extension PostflareAPI {
                 let name = try Body(req).requiredString("name")
                 let now = api.store.now
                 let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                    let s = SegmentRecord(id: FastID.uuid(), name: name, createdAt: now, seq: state.nextSeq())
+                    let s = SegmentRecord(id: IDs.uuid(), name: name, createdAt: now, seq: state.nextSeq())
                     team.segments[s.id] = s
                     return s.id
                 }

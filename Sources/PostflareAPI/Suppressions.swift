@@ -89,7 +89,7 @@ extension PostflareAPI {
             emails.map { email in
                 if let existing = team.suppression(idOrEmail: email) { return existing.id }
                 let s = SuppressionRecord(
-                    id: FastID.uuid(), email: email.lowercased(), origin: "manual", sourceId: nil, createdAt: now,
+                    id: IDs.uuid(), email: email.lowercased(), origin: "manual", sourceId: nil, createdAt: now,
                     seq: state.nextSeq())
                 team.suppressions[s.id] = s
                 return s.id

@@ -21,7 +21,7 @@ extension PostflareAPI {
                     throw .validation("A template with the alias `\(alias)` already exists.")
                 }
                 let t = TemplateRecord(
-                    id: FastID.uuid(), draft: content, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
+                    id: IDs.uuid(), draft: content, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
                     updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
                 team.templates[t.id] = t
                 return t.id
@@ -74,7 +74,7 @@ extension PostflareAPI {
                 t.published = t.draft
                 t.publishedAt = now
                 t.updatedAt = now
-                t.currentVersionId = FastID.uuid()
+                t.currentVersionId = IDs.uuid()
                 t.hasUnpublishedVersions = false
                 team.templates[t.id] = t
                 return t.id
@@ -91,7 +91,7 @@ extension PostflareAPI {
                 draft.name += " (Copy)"
                 draft.alias = nil
                 let copy = TemplateRecord(
-                    id: FastID.uuid(), draft: draft, published: nil, currentVersionId: FastID.uuid(), createdAt: now,
+                    id: IDs.uuid(), draft: draft, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
                     updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
                 team.templates[copy.id] = copy
                 return copy.id
@@ -140,7 +140,7 @@ extension PostflareAPI {
                 let type = try vb.oneOf("type", templateVariableTypes) ?? "string"
                 vars.append(
                     TemplateVariable(
-                        id: FastID.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
+                        id: IDs.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
                         createdAt: now))
             }
             c.variables = vars

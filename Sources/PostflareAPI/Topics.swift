@@ -18,7 +18,7 @@ extension PostflareAPI {
             let now = api.store.now
             let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
                 let t = TopicRecord(
-                    id: FastID.uuid(), name: name, description: description, defaultSubscription: def,
+                    id: IDs.uuid(), name: name, description: description, defaultSubscription: def,
                     visibility: visibility, createdAt: now, seq: state.nextSeq())
                 team.topics[t.id] = t
                 return t.id

@@ -16,7 +16,7 @@ extension PostflareAPI {
             let (id, secret) = try api.store.withTeam(p.teamId) {
                 team, state throws(PostflareError) -> (String, String) in
                 let w = WebhookRecord(
-                    id: FastID.uuid(), endpoint: endpoint, events: events, status: "enabled",
+                    id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
                     signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq())
                 team.webhooks[w.id] = w
                 return (w.id, w.signingSecret)

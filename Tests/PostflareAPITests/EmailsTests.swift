@@ -178,18 +178,6 @@ import Testing
     }
 }
 
-@Suite struct FastIDTests {
-    @Test func uuidsAreVersion4AndDistinct() {
-        let ids = (0..<1000).map { _ in FastID.uuid() }
-        #expect(Set(ids).count == 1000)
-        for id in ids.prefix(50) {
-            #expect(EmulatorKit.IDs.isUUID(id))
-            #expect(Array(id)[14] == "4")
-            #expect("89ab".contains(Array(id)[19]))
-        }
-    }
-}
-
 @Suite struct EmailAddressTests {
     @Test(arguments: [
         ("a@example.org", true), ("first.last+tag@sub.example.org", true), ("Ada <ada@example.org>", true),
