@@ -9,6 +9,9 @@ extension Connection {
 
     func receiveHTTP1(_ bytes: UnsafeRawBufferPointer) {
         guard case .http1(var parser) = codec else { return }
+        // Take the parser out of `codec` first: while `codec` still shares its buffer, the append's compaction
+        // (`removeAll(keepingCapacity:)`) had to allocate a fresh buffer on every read.
+        codec = .detecting
         if parser.isIdle && requestStartedAt == nil { requestStartedAt = loop.now }
         parser.append(bytes)
         codec = .http1(parser)
