@@ -35,7 +35,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     public mutating func add(name: String, value: String) { fields.append((name: name, value: value)) }
 
     public mutating func replaceOrAdd(name: String, value: String) {
-        remove(name: name)
+        // Usually the field is absent: skip `removeAll(where:)`, which rebuilds the array.
+        if fields.contains(where: { Self.equalNames($0.name, name) }) { remove(name: name) }
         fields.append((name: name, value: value))
     }
 
@@ -46,17 +47,27 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
             && zip(lhs.fields, rhs.fields).allSatisfy { equalNames($0.name, $1.name) && $0.value == $1.value }
     }
 
-    /// ASCII case-insensitive comparison without allocating.
+    /// ASCII case-insensitive comparison without allocating. Every header lookup runs it against each field,
+    /// so it compares contiguous bytes (a `zip` over two `UTF8View`s was ~1% of a request's time).
     @inlinable
     public static func equalNames(_ a: String, _ b: String) -> Bool {
         if a.utf8.count != b.utf8.count { return false }
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            let lx = (x >= 65 && x <= 90) ? x | 0x20 : x
-            let ly = (y >= 65 && y <= 90) ? y | 0x20 : y
-            if lx != ly { return false }
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<x.count where x[i] != y[i] {
+                    // Different bytes match only as the two cases of one ASCII letter.
+                    let lower = x[i] | 0x20
+                    if lower != y[i] | 0x20 || lower < UInt8(ascii: "a") || lower > UInt8(ascii: "z") { return false }
+                }
+                return true
+            }
         }
-        return true
     }
+
+    /// Reserves room for `n` fields (a handler that knows how many headers it adds).
+    public mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
 }
 
 extension HTTPHeaders {

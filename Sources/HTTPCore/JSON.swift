@@ -93,6 +93,8 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
 
     public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
+    public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         // Objects are equal regardless of order (RFC 8259 §4: names are unordered).
         guard a.count == b.count else { return false }
@@ -223,7 +225,13 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
 extension JSON {
     /// Parses UTF-8 bytes strictly (RFC 8259): one value, optional surrounding whitespace, depth ≤ 512.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSON {
-        var parser = JSONParser(bytes: Array(bytes))
+        try parse(Array(bytes))
+    }
+
+    /// A request body is already an array: no copy (the generic form, called across modules, copied it
+    /// element by element).
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
+        var parser = JSONParser(bytes: bytes)
         return try parser.parseDocument()
     }
 
@@ -285,6 +293,7 @@ struct JSONParser {
         i += 1
         var object = JSONObject()
         skipWhitespace()
+        if i < bytes.count, bytes[i] != UInt8(ascii: "}") { object.reserveCapacity(8) }  // one allocation, not four
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             depth -= 1
@@ -335,7 +344,24 @@ struct JSONParser {
 
     mutating func parseString() throws(JSONError) -> String {
         i += 1  // opening quote
+        // Fast path, nearly every string of an API body: no escape, so the text is the bytes between the
+        // quotes. Growing a byte array one append at a time cost ~4 allocations per string.
+        let start = i
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                guard let s = String(validating: bytes[start..<i], as: UTF8.self) else {
+                    throw fail("Invalid UTF-8 in string")
+                }
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            i += 1
+        }
         var out: [UInt8] = []
+        out.reserveCapacity(i - start + 16)
+        out.append(contentsOf: bytes[start..<i])
         while true {
             guard i < bytes.count else { throw fail("Unterminated string") }
             let c = bytes[i]

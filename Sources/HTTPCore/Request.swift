@@ -27,7 +27,7 @@ public struct Request: Sendable {
     /// puts them on the last segment (`/545/messages;daterange=…`). When a name repeats, the last one wins.
     public var matrixParameters: [String: String] = [:]
     /// Free-form annotations set by middleware (authenticated principal, tenant id…).
-    public var context: [String: String] = [:]
+    public var context = RequestContext()
 
     public init(
         method: HTTPMethod,
@@ -73,7 +73,7 @@ public struct Request: Sendable {
     public func parameter(_ name: String) -> String { pathParameters[name] ?? "" }
 
     /// The decoded path segments without matrix parameters (`/545/messages;x=1` → `["545", "messages"]`).
-    public var pathSegments: [String] { URLCoding.pathSegments(rawPath).map(\.name) }
+    public var pathSegments: [String] { URLCoding.pathNames(rawPath) }
 
     /// The `Host` header (HTTP/1.1) or `:authority` (HTTP/2), without a port, lower-cased.
     public var host: String? {
@@ -91,5 +91,29 @@ public struct Request: Sendable {
     /// The body decoded as `application/x-www-form-urlencoded` items.
     public func formBody() -> [(name: String, value: String)] {
         URLCoding.parseForm(String(decoding: body, as: UTF8.self))
+    }
+}
+
+/// The few annotations middleware hangs on a request (an account, a team, a user id). A handful of pairs
+/// searched linearly: a `[String: String]` cost a hash table allocation, a resize and a hash per key on
+/// every authenticated request.
+public struct RequestContext: Sendable {
+    private var pairs: [(key: String, value: String)] = []
+
+    public init() {}
+
+    public subscript(key: String) -> String? {
+        get {
+            for pair in pairs where pair.key == key { return pair.value }
+            return nil
+        }
+        set {
+            if let i = pairs.firstIndex(where: { $0.key == key }) {
+                if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
+            } else if let newValue {
+                if pairs.isEmpty { pairs.reserveCapacity(4) }
+                pairs.append((key, newValue))
+            }
+        }
     }
 }

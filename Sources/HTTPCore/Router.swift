@@ -108,7 +108,7 @@ public struct Router: Sendable {
 
     /// Finds the route for `method` and a raw path.
     public func match(_ method: HTTPMethod, path rawPath: String) -> Match {
-        match(method, segments: URLCoding.pathSegments(rawPath).map(\.name))
+        match(method, segments: URLCoding.pathNames(rawPath))
     }
 
     /// Finds the route for `method` and already decoded path segments.
@@ -139,29 +139,31 @@ public struct Router: Sendable {
     private func search(
         node: Int, segments: ArraySlice<String>, method: String, captured: inout [String], firstAllowed: inout [String]?
     ) -> (Route, [String])? {
-        let n = nodes[node]
+        // Fields are read through `nodes[node]` in place: binding the node to a local copied its four
+        // dictionaries (four retains and releases per path segment).
         guard let segment = segments.first else {
-            if let r = pick(n.routes, method) { return (r, captured) }
-            if !n.routes.isEmpty && firstAllowed == nil { firstAllowed = Array(n.routes.keys) }
-            if let r = pick(n.catchAll, method) { return (r, captured + [""]) }
+            if let r = pick(nodes[node].routes, method) { return (r, captured) }
+            if !nodes[node].routes.isEmpty && firstAllowed == nil { firstAllowed = Array(nodes[node].routes.keys) }
+            if let r = pick(nodes[node].catchAll, method) { return (r, captured + [""]) }
             return nil
         }
         let rest = segments.dropFirst()
-        if let next = n.literals[segment],
+        if let next = nodes[node].literals[segment],
             let found = search(node: next, segments: rest, method: method, captured: &captured, firstAllowed: &firstAllowed)
         {
             return found
         }
-        if let next = n.capture {
+        if let next = nodes[node].capture {
+            if captured.isEmpty { captured.reserveCapacity(4) }
             captured.append(segment)
             if let found = search(node: next, segments: rest, method: method, captured: &captured, firstAllowed: &firstAllowed) {
                 return found
             }
             captured.removeLast()
         }
-        if !n.catchAll.isEmpty {
-            if let r = pick(n.catchAll, method) { return (r, captured + [segments.joined(separator: "/")]) }
-            if firstAllowed == nil { firstAllowed = Array(n.catchAll.keys) }
+        if !nodes[node].catchAll.isEmpty {
+            if let r = pick(nodes[node].catchAll, method) { return (r, captured + [segments.joined(separator: "/")]) }
+            if firstAllowed == nil { firstAllowed = Array(nodes[node].catchAll.keys) }
         }
         return nil
     }
@@ -219,7 +221,7 @@ public struct Dispatcher: Sendable {
     }
 
     public func respond(to request: Request) -> Response {
-        let segments = URLCoding.pathSegments(request.rawPath).map(\.name)
+        let segments = URLCoding.pathNames(request.rawPath)
         for router in routers {
             let match = router.match(request.method, segments: segments)
             if case .notFound = match { continue }

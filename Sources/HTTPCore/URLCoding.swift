@@ -5,11 +5,13 @@
 public enum URLCoding {
     /// Decodes `%XX` escapes. `+` becomes a space only when `plusAsSpace` (queries and forms); in a path
     /// `+` stays `+`. Malformed escapes are kept literally; invalid UTF-8 is repaired with U+FFFD.
+    @inlinable  // specialized in the vendor modules that call it on every request
     public static func percentDecode(_ s: some StringProtocol, plusAsSpace: Bool = false) -> String {
-        let utf8 = Array(s.utf8)
-        if !utf8.contains(UInt8(ascii: "%")) && !(plusAsSpace && utf8.contains(UInt8(ascii: "+"))) {
+        // Most segments and query values have nothing to decode: answer without copying the bytes first.
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
             return String(s)
         }
+        let utf8 = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
         var i = 0
@@ -96,6 +98,33 @@ public enum URLCoding {
         return segments
     }
 
+    /// The decoded segment names of a raw path, matrix parameters dropped (`/545/messages;x=1` →
+    /// `["545", "messages"]`): what routing needs, in one pass and one array, without the per-segment
+    /// matrix dictionaries of `pathSegments`. `limit` stops after that many names (a middleware that only
+    /// needs the account id does not decode the rest).
+    @inlinable  // a generic call across modules went through witness tables: 3.5% of a listing request
+    public static func pathNames(_ rawPath: some StringProtocol, limit: Int = .max) -> [String] {
+        var names: [String] = []
+        names.reserveCapacity(min(limit, 6))
+        let utf8 = rawPath.utf8
+        var i = utf8.startIndex
+        while i != utf8.endIndex, names.count < limit {
+            if utf8[i] == UInt8(ascii: "/") {  // empty segments are skipped, as in `pathSegments`
+                i = utf8.index(after: i)
+                continue
+            }
+            var end = i
+            var nameEnd: String.Index?
+            while end != utf8.endIndex, utf8[end] != UInt8(ascii: "/") {
+                if nameEnd == nil, utf8[end] == UInt8(ascii: ";") { nameEnd = end }
+                end = utf8.index(after: end)
+            }
+            names.append(percentDecode(rawPath[i..<(nameEnd ?? end)]))
+            i = end
+        }
+        return names
+    }
+
     /// All matrix parameters of a raw path, merged (the last segment wins on a repeated name).
     public static func matrixParameters(ofPath rawPath: some StringProtocol) -> [String: String] {
         guard rawPath.utf8.contains(UInt8(ascii: ";")) else { return [:] }
@@ -104,7 +133,7 @@ public enum URLCoding {
         return merged
     }
 
-    @inline(__always)
+    @inline(__always) @usableFromInline
     static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+import Testing
+
+@Suite struct RequestPartsTests {
+    /// The routing fast path must split and decode exactly like the full segment parser.
+    @Test(arguments: [
+        "/", "", "/545/messages", "//545///messages/", "/545/messages;daterange=a,b;flow_ids=1",
+        "/a%2Fb/c%20d/e+f", "/;x=1/y", "/flows/acme/main/messages;a;b=", "/%zz/%4", "/é/ü%C3%A9",
+    ])
+    func pathNamesMatchPathSegments(path: String) {
+        #expect(URLCoding.pathNames(path) == URLCoding.pathSegments(path).map(\.name))
+    }
+
+    @Test func pathNamesStopsAtTheLimit() {
+        #expect(URLCoding.pathNames("/545/messages/submit/extra", limit: 2) == ["545", "messages"])
+        #expect(URLCoding.pathNames("/545", limit: 3) == ["545"])
+    }
+
+    @Test func contextSetsReplacesAndRemoves() {
+        var context = RequestContext()
+        #expect(context["account"] == nil)
+        context["account"] = "545"
+        context["source"] = "6953"
+        context["account"] = "546"
+        #expect(context["account"] == "546")
+        #expect(context["source"] == "6953")
+        context["account"] = nil
+        #expect(context["account"] == nil)
+        #expect(context["source"] == "6953")
+    }
+}
