@@ -76,10 +76,24 @@ extension TLSConnection {
     public func drainEncrypted(into buffer: inout [UInt8]) {
         let pending = Int(BIO_ctrl_pending(writeBIO))
         guard pending > 0 else { return }
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: pending))
         // BIO_read rather than BIO_get_mem_data + BIO_reset: resetting a writable memory BIO memsets its whole
         // capacity on every drain.
+        if buffer.isEmpty {
+            // The usual case (everything before was sent): read straight into fresh uninitialized storage
+            // instead of zero-filling `pending` bytes element by element and then overwriting them.
+            buffer = [UInt8](unsafeUninitializedCapacity: pending) { bytes, count in
+                count = 0
+                while count < pending {
+                    let read = BIO_read(writeBIO, bytes.baseAddress! + count, Int32(clamping: pending - count))
+                    guard read > 0 else { break }  // cannot happen (pending said so); stop rather than spin
+                    count += Int(read)
+                }
+            }
+            replaceWriteBIOIfGrown(pending)
+            return
+        }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: pending))
         let end = buffer.withUnsafeMutableBytes { bytes in
             var offset = start
             while offset < bytes.count {
@@ -91,6 +105,10 @@ extension TLSConnection {
             return offset
         }
         buffer.removeSubrange(end...)
+        replaceWriteBIOIfGrown(pending)
+    }
+
+    private func replaceWriteBIOIfGrown(_ pending: Int) {
         if pending > Self.bioShrinkThreshold, BIO_ctrl_pending(writeBIO) == 0, let fresh = BIO_new(BIO_s_mem()) {
             // SSL_set0_wbio frees the old BIO (and keeps OpenSSL's handshake buffering BIO, if any, on top).
             SSL_set0_wbio(ssl, fresh)
