@@ -26,7 +26,7 @@ struct AuthMiddleware: Middleware {
         case .unknown: throw Self.unauthorized("invalid_token", "Invalid access token: \(token)")
         }
         // `POST /accounts` (spec §5.2 #2) is the one call outside an account; it needs a full-access credential.
-        let isAccountCreation = segments == ["accounts"]
+        let isAccountCreation = segments.count == 1 && segments[0] == "accounts"
         // A token is bound to its account: another account id in the path is forbidden, not unknown.
         if let account = segments.first, account != principal.account, !isAccountCreation {
             throw FlowmailerError.forbidden("Access is denied to account \(account)")

@@ -5,7 +5,9 @@
 enum Base32Hex {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUV".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    static func encode(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { encode($0) } }
+
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // 5 bits per output character, rounded up; no padding.
         String(unsafeUninitializedCapacity: (bytes.count * 8 + 4) / 5) { out in
             var n = 0

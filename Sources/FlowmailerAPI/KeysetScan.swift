@@ -44,6 +44,7 @@ enum KeysetScan {
             (index, step) = descending ? (n - 1, -1) : (first, 1)
         }
         var out: [StoredMessage] = []
+        out.reserveCapacity(min(count, n - first))
         while index >= first, index < n, out.count < count {
             if filter(messages[index]) { out.append(messages[index]) }
             index += step

@@ -16,7 +16,7 @@ struct MediaTypeMiddleware: Middleware {
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
         // The token endpoint is form-encoded and must not be picky about Accept (spec §1.1).
         if PathPrefix.isOAuth(request) { return try next(request) }
-        guard let version = Self.negotiate(request.headers.values(for: "Accept")) else {
+        guard let version = Self.negotiate(request.headers) else {
             throw HTTPError(
                 FlowmailerError.response(
                     .notAcceptable,
@@ -55,9 +55,21 @@ struct MediaTypeMiddleware: Middleware {
     }
 
     /// The minor version to answer with, or nil when nothing acceptable is offered.
+    static func negotiate(_ headers: HTTPHeaders) -> Int? {
+        // Fast path for what the SDK sends on every call: one `Accept` with exactly its type, found without
+        // building the array of values.
+        var accept: String?
+        var count = 0
+        for field in headers where HTTPHeaders.equalNames(field.name, "Accept") {
+            accept = field.value
+            count += 1
+        }
+        if count == 1, accept == sdkType { return 12 }
+        return negotiate(headers.values(for: "Accept"))
+    }
+
+    /// The minor version to answer with for these `Accept` values, or nil when nothing acceptable is offered.
     static func negotiate(_ accepts: [String]) -> Int? {
-        // Fast path for what the SDK sends on every call.
-        if accepts.count == 1, accepts[0] == sdkType { return 12 }
         var ranges: [String] = []
         for header in accepts { ranges += header.split(separator: ",").map { String($0) } }
         ranges = ranges.filter { !$0.trimmingSpaces().isEmpty }

@@ -90,9 +90,29 @@ struct MessageRecord: Sendable {
     var flowSelector: String?
     /// Serialized forms once settled (see `RenderCache`).
     var cache = RenderCache()
+    /// The account of a submitted e-mail, whose sent headers (`headersOut`) are derived from the rest of the
+    /// record when shown (`derivedHeadersOut`) instead of being built and kept, ~500 bytes, for every submit.
+    var sentByAccount: String? = nil
     /// Where a submitted message's web links come from (`WebLink.online`/`details`): ~600 random bytes per
     /// message are derived when shown instead of being generated and kept for every submit.
     var webLinkSeed: UInt64? = nil
+}
+
+extension MessageRecord {
+    /// What a submitted e-mail was sent with (spec §2.6): the submitted headers without the `Received` line,
+    /// then `Feedback-ID`, `Message-ID`, `Date` (when processing finished) and `X-Job`.
+    var derivedHeadersOut: [(name: String, value: String)]? {
+        guard let account = sentByAccount, let backendStart else { return nil }
+        let done = backendStart.adding(millis: MessageLife.processedDelay - MessageLife.backendStartDelay)
+        var out: [(name: String, value: String)] = []
+        out.reserveCapacity(headersIn.count + 3)
+        out += headersIn.dropFirst()  // the Received line is not part of the sent mail
+        out.append(("Feedback-ID", "\(account):\(account)-\(source.id):\(account)-\(flow.id):flowmailer"))
+        out.append(("Message-ID", MessageLife.messageIdHeader(id)))
+        out.append(("Date", MailDate.utc(done)))
+        out.append(("X-Job", "fm-\(source.id)-\(flow.id)"))
+        return out
+    }
 }
 
 extension StoredMessage {

@@ -16,11 +16,28 @@ enum Outcome: String, CaseIterable, Sendable {
     ]
 
     static func forRecipient(_ address: String) -> Outcome {
-        let local = (address.split(separator: "@", maxSplits: 1).first.map(String.init) ?? address).lowercased()
-        for (keyword, outcome) in keywords where local.hasPrefix(keyword) {
-            let rest = local.dropFirst(keyword.count)
-            guard let next = rest.first else { return outcome }
-            if "+-._".contains(next) || next.isNumber { return outcome }
+        // Byte-wise and case-insensitive over the local part (every keyword is ASCII): this runs on every
+        // submit, and splitting plus lower-casing allocated three times.
+        let utf8 = address.utf8
+        let local = utf8[..<(utf8.firstIndex(of: UInt8(ascii: "@")) ?? utf8.endIndex)]
+        for (keyword, outcome) in keywords {
+            var i = local.startIndex
+            var matched = true
+            for k in keyword.utf8 {
+                guard i != local.endIndex, local[i] | 0x20 == k else {
+                    matched = false
+                    break
+                }
+                i = local.index(after: i)
+            }
+            guard matched else { continue }
+            guard i != local.endIndex else { return outcome }
+            let next = local[i]
+            if next == UInt8(ascii: "+") || next == UInt8(ascii: "-") || next == UInt8(ascii: ".")
+                || next == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next)
+            {
+                return outcome
+            }
         }
         return .delivered
     }
@@ -56,8 +73,7 @@ enum MessageLife {
         let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
 
         var headersIn: [(name: String, value: String)] = []
-        // One Message-ID string for the field and the sent header (kept per message, so shared, not copied).
-        let messageIdHeader = "<\(id)@return.flowmailer.local>"
+        let messageIdHeader = Self.messageIdHeader(id)
         if isEmail {
             headersIn.reserveCapacity(8 + r.headers.count)
             let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
@@ -88,14 +104,8 @@ enum MessageLife {
             headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
             html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
-            var out: [(name: String, value: String)] = []
-            out.reserveCapacity(headersIn.count + 3)
-            out += headersIn.dropFirst()  // the Received line is not part of the sent mail
-            out.append(("Feedback-ID", "\(c.account):\(c.account)-\(c.source.id):\(c.account)-\(c.flow.id):flowmailer"))
-            out.append(("Message-ID", messageIdHeader))
-            out.append(("Date", MailDate.utc(at(processedDelay))))
-            out.append(("X-Job", "fm-\(c.source.id)-\(c.flow.id)"))
-            m.headersOut = out
+            // `headersOut` is derived when shown (`MessageRecord.derivedHeadersOut`).
+            m.sentByAccount = c.account
             m.webLinkSeed = rng.next()
         }
         m.events = events(outcome, m, at: at, rng: &rng)
@@ -106,6 +116,15 @@ enum MessageLife {
             m.messageIdHeader = nil
         }
         return m
+    }
+
+    /// The `Message-ID` of a submitted e-mail.
+    static func messageIdHeader(_ id: String) -> String {
+        var header = "<"
+        header.reserveCapacity(id.utf8.count + 26)
+        header += id
+        header += "@return.flowmailer.local>"
+        return header
     }
 
     /// The planned events, newest first.

@@ -192,7 +192,8 @@ extension FlowmailerAPI {
         if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
             return String(address[address.index(after: address.startIndex)..<end])
         }
-        return String(address.split(separator: ":").first ?? "127.0.0.1")
+        // `host:port`; the host alone, without splitting the whole string into an array.
+        return String(address[..<(address.firstIndex(of: ":") ?? address.endIndex)])
     }
 }
 

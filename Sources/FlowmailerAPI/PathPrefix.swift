@@ -6,27 +6,7 @@ import HTTPCore
 /// the next two segments. Decoding matches `Request.pathSegments`.
 enum PathPrefix {
     static func segments(_ request: Request, limit: Int = 3) -> [String] {
-        // One pass over the bytes: `split` built an array of slices first, on every request.
-        let path = request.rawPath.utf8
-        var out: [String] = []
-        out.reserveCapacity(limit)
-        var i = path.startIndex
-        while out.count < limit, i != path.endIndex {
-            if path[i] == UInt8(ascii: "/") {  // empty segments (`//`) are skipped
-                i = path.index(after: i)
-                continue
-            }
-            var end = i
-            var nameEnd: String.Index?
-            while end != path.endIndex, path[end] != UInt8(ascii: "/") {
-                if nameEnd == nil, path[end] == UInt8(ascii: ";") { nameEnd = end }
-                end = path.index(after: end)
-            }
-            let text = Substring(path[i..<(nameEnd ?? end)])
-            out.append(text.utf8.contains(UInt8(ascii: "%")) ? URLCoding.percentDecode(text) : String(text))
-            i = end
-        }
-        return out
+        URLCoding.pathNames(request.rawPath, limit: limit)
     }
 
     static func isOAuth(_ request: Request) -> Bool {

@@ -121,7 +121,7 @@ struct StoredMessage: Sendable {
     }
 
     var headersOut: [(name: String, value: String)]? {
-        get { storage.record.headersOut }
+        get { storage.record.headersOut ?? storage.record.derivedHeadersOut }
         set { unique().record.headersOut = newValue }
     }
 
@@ -133,6 +133,11 @@ struct StoredMessage: Sendable {
     var messageDetailsLink: String? {
         get { storage.record.messageDetailsLink ?? storage.record.webLinkSeed.map { WebLink.details(seed: $0) } }
         set { unique().record.messageDetailsLink = newValue }
+    }
+
+    var sentByAccount: String? {
+        get { storage.record.sentByAccount }
+        set { unique().record.sentByAccount = newValue }
     }
 
     var webLinkSeed: UInt64? {

@@ -221,16 +221,20 @@ struct SubmitValidator {
 enum AddressSyntax {
     /// `local@domain.tld` with no spaces, angle brackets or display name (RFC 5321 mailbox, simplified).
     static func isEmail(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard u.count <= 254, let at = u.lastIndex(of: UInt8(ascii: "@")), at > 0, at < u.count - 1 else {
-            return false
+        // Over the string's own bytes: copying them into an array first cost two allocations per address.
+        var s = s
+        return s.withUTF8 { u in
+            guard u.count <= 254, let at = u.lastIndex(of: UInt8(ascii: "@")), at > 0, at < u.count - 1 else {
+                return false
+            }
+            if u.contains(where: isForbiddenInAddress) { return false }
+            if u[..<at].contains(UInt8(ascii: "@")) { return false }
+            let domain = u[(at + 1)...]
+            guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."),
+                domain.last != UInt8(ascii: ".")
+            else { return false }
+            return !domain.contains(UInt8(ascii: "_"))
         }
-        if u.contains(where: isForbiddenInAddress) { return false }
-        if u[..<at].contains(UInt8(ascii: "@")) { return false }
-        let domain = u[(at + 1)...]
-        guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".")
-        else { return false }
-        return !domain.contains(UInt8(ascii: "_"))
     }
 
     /// Whitespace, controls and the specials that only appear around a display name or in a quoted/literal

@@ -118,6 +118,15 @@ import Testing
         let out = processed["headersOut"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } ?? []
         #expect(out.suffix(4) == ["Feedback-ID", "Message-ID", "Date", "X-Job"])
         #expect(processed["headersOut"]?.arrayValue?.first { $0["name"] == "X-Job" }?["value"] == "fm-6953-16814")
+        // The sent headers are derived from the stored message when shown: check the derived values too.
+        let sent = processed["headersOut"]?.arrayValue ?? []
+        func sentValue(_ name: String) -> String? { sent.first { $0["name"] == .string(name) }?["value"]?.stringValue }
+        #expect(sentValue("Feedback-ID") == "545:545-6953:545-16814:flowmailer")
+        #expect(sentValue("Message-ID") == "<\(id)@return.flowmailer.local>")
+        #expect(sentValue("Date")?.hasSuffix(" +0000") == true)
+        let received = processed["headersIn"]?.arrayValue ?? []
+        #expect(received.first?["name"] == "Received")
+        #expect(Array(sent.prefix(received.count - 1)) == Array(received.dropFirst()))
 
         clock.advance(bySeconds: 1)
         let delivered = h.api(.GET, "/545/messages/\(id)", token: token).json
