@@ -203,6 +203,18 @@ enum MailDate {
     /// Local time in Europe/Amsterdam as Flowmailer's `Received` line shows it (`… 14:04:08 +0100 (CET)`).
     /// EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
     static func amsterdam(_ t: Timestamp) -> String {
+        // Every submit of one second shares this text (the `Received` line uses the whole-second submit
+        // time): keep the last one rather than recomputing the calendar and formatting on each submit.
+        let seconds = t.seconds
+        if let cached = lastAmsterdam.withLock({ $0.seconds == seconds ? $0.text : nil }) { return cached }
+        let text = computeAmsterdam(t)
+        lastAmsterdam.withLock { $0 = (seconds, text) }
+        return text
+    }
+
+    private static let lastAmsterdam = Locked<(seconds: Int64, text: String)>((.min, ""))
+
+    private static func computeAmsterdam(_ t: Timestamp) -> String {
         let year = t.components.year
         func lastSunday(_ month: Int) -> Int64 {
             let d = HTTPDate.days(fromCivil: year, month, 31)

@@ -70,12 +70,13 @@ extension FlowmailerAPI {
             )
         }
         // The message is built outside the lock; only the append (which fixes its insert time) is inside.
-        let message = MessageLife.make(
+        var message: StoredMessage? = MessageLife.make(
             submit,
             .init(
                 account: account, source: source, flow: flow, now: now, remoteIP: Self.remoteIP(request),
                 filtered: filtered))
-        let stored = try store.write(account) { a in a.insert(message) }
+        // Handed over, not shared, so that `insert` can adjust it without copying the record.
+        let stored = try store.write(account) { a in a.insert(message.take()!) }
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 

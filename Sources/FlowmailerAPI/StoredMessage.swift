@@ -180,6 +180,15 @@ struct StoredMessage: Sendable {
         set { unique().record.flowSelector = newValue }
     }
 
+    /// Moves the insert time (and the SUBMITTED event's, which mirrors it) in place.
+    mutating func moveInserted(to time: Timestamp) {
+        let storage = unique()
+        storage.record.inserted = time
+        for i in storage.record.events.indices where storage.record.events[i].type == "SUBMITTED" {
+            storage.record.events[i].inserted = time
+        }
+    }
+
     var cache: RenderCache {
         get { storage.record.cache }
         set { unique().record.cache = newValue }

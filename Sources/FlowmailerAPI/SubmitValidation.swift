@@ -71,7 +71,7 @@ struct SubmitValidator {
     private mutating func string(_ o: JSONObject, _ field: String, required: Bool = false) -> String? {
         switch o[field] {
         case .string(let s)?:
-            if required && s.trimmingSpaces().isEmpty { fail(field, "NotEmpty", "may not be empty", .string(s)) }
+            if required && s.isBlank { fail(field, "NotEmpty", "may not be empty", .string(s)) }
             return s
         case nil, .null?:
             if required { fail(field, "NotNull", "may not be null", .null) }
@@ -92,7 +92,7 @@ struct SubmitValidator {
         let sender = string(o, "senderAddress", required: true)
         let recipient = string(o, "recipientAddress", required: true)
         for (field, value) in [("senderAddress", sender), ("recipientAddress", recipient)] {
-            guard let value, !value.trimmingSpaces().isEmpty else { continue }
+            guard let value, !value.isBlank else { continue }
             switch messageType {
             case "EMAIL" where !AddressSyntax.isEmail(value):
                 // "For email messages this cannot contain a display name." (SubmitMessage docblock)

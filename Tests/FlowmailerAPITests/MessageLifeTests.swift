@@ -71,6 +71,31 @@ import Testing
         #expect(copy.id == original.id)
     }
 
+    /// Two submits in one millisecond (a frozen clock): the second is stored 1 ms later, with its SUBMITTED
+    /// event moved along, so keyset paging keeps a strict order; the copy the caller kept is not changed.
+    @Test func sameMillisecondInsertsAreShiftedInPlace() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let a = try h.submit(token: token)
+        let b = try h.submit(token: token)
+        let (first, second) = try h.api.store.read("545") { acct in (acct.message(a), acct.message(b)) }
+        let x = try #require(first)
+        let y = try #require(second)
+        #expect(x.inserted.millis == 1_700_000_000_000)
+        #expect(y.inserted.millis == 1_700_000_000_001)
+        #expect(y.events.first { $0.type == "SUBMITTED" }?.inserted == y.inserted)
+
+        var kept = x
+        var account = AccountState(id: "1", description: "")
+        _ = account.insert(kept)
+        let moved = account.insert(kept)  // same insert time again → shifted
+        #expect(moved.inserted.millis == kept.inserted.millis + 1)
+        #expect(kept.inserted == x.inserted)  // the caller's copy is untouched
+        kept.subject = "still independent"
+        #expect(account.messages[0].subject != "still independent")
+    }
+
     /// Web links are derived from a per-message seed when shown: stable per message, distinct between messages.
     @Test func webLinksAreStableAndDistinct() throws {
         let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
