@@ -10,22 +10,27 @@ public enum IDs {
     /// `getrandom(2)` call each. Secrets (`random`, `randomBytes`) keep using the system generator.
     public static func uuid() -> String {
         let (a, b) = fastGenerator.withLock { g in (g.next(), g.next()) }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i)))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i)))
+        // Written straight into the string's storage: one allocation (the 36-byte string) instead of seven.
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var n = 0
+            for i in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: (i < 8 ? a : b) >> (8 * UInt64(i % 8)))
+                if i == 6 { byte = (byte & 0x0F) | 0x40 }  // version 4
+                if i == 8 { byte = (byte & 0x3F) | 0x80 }  // RFC 9562 variant
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    out[n] = UInt8(ascii: "-")
+                    n += 1
+                }
+                out[n] = hexDigit(byte >> 4)
+                out[n + 1] = hexDigit(byte & 0x0F)
+                n += 2
+            }
+            return n
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let h = Array(hexString(bytes).utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (i, c) in h.enumerated() {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
-            out.append(c)
-        }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    @inline(__always)
+    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
     /// xoshiro256** (Blackman & Vigna), seeded once from the system generator.
     struct Xoshiro256 {
@@ -80,11 +85,11 @@ public enum IDs {
     }
 
     public static func hexString(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(2 * bytes.underestimatedCount)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+            out.append(hexDigit(b >> 4))
+            out.append(hexDigit(b & 0x0F))
         }
         return String(decoding: out, as: UTF8.self)
     }
