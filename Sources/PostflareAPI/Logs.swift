@@ -33,7 +33,7 @@ struct LogMiddleware: Middleware {
         }
         // The log lists API calls; its `method` is one of the contract's six verbs (`LogSummary.method`), so a
         // request with another method (QUERY, TRACE, …, always 405) is answered but not recorded.
-        guard let p = AuthMiddleware.principal(of: request), request.pathSegments.first != "logs",
+        guard let p = AuthMiddleware.principal(of: request), URLCoding.pathNames(request.rawPath, limit: 1).first != "logs",
             Self.loggedMethods.contains(request.method.rawValue)
         else {
             return response

@@ -17,6 +17,9 @@ struct RateLimitGate: Sendable {
 
     func limiter(team: String) -> RateLimiter { teamLimiters[team] ?? defaultLimiter }
 
+    /// No limiter counts anything (`--postflare-rate-limit 0` and no fixture team limits).
+    var isOff: Bool { !defaultLimiter.isEnabled && teamLimiters.values.allSatisfy { !$0.isEnabled } }
+
     func reset() {
         defaultLimiter.reset()
         for l in teamLimiters.values { l.reset() }
@@ -28,8 +31,18 @@ struct RateLimitGate: Sendable {
 /// token (or together when there is none), so a flood of bad keys is limited too.
 struct RateLimitMiddleware: Middleware {
     let api: PostflareAPI
+    /// Fixed when the router is built: limits come from the options and fixtures, which a reset reloads
+    /// with the same options (see `PostflareAPI.reset`).
+    let isOff: Bool
+
+    init(api: PostflareAPI) {
+        self.api = api
+        isOff = api.rateLimiter.isOff
+    }
 
     func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+        // Limiting off: skip the token lookup (a lock and a copy of the key) that only picks the bucket.
+        if isOff { return try next(request) }
         let token = AuthMiddleware.bearerToken(request)
         let bucket: String
         if let token, let team = api.store.team(ofToken: token) {

@@ -125,14 +125,22 @@ enum EmailAddress {
     }
 
     static func domain(of address: String) -> String {
-        String(address.split(separator: "@").last ?? "").lowercased()
+        // The text after the last `@` (the whole address when there is none), as `split(...).last` gave,
+        // without building the array of parts on every send.
+        let utf8 = address.utf8
+        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return address.lowercased() }
+        return address[utf8.index(after: at)...].lowercased()
     }
 
+    /// Without leading and trailing spaces and tabs. Works on bytes and returns `s` itself when there is
+    /// nothing to trim (the usual case), instead of walking grapheme clusters and copying.
     static func trim(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f == " " || f == "\t" { sub = sub.dropFirst() }
-        while let l = sub.last, l == " " || l == "\t" { sub = sub.dropLast() }
-        return String(sub)
+        let utf8 = s.utf8
+        func isSpace(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return s }
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = utf8.lastIndex(where: { !isSpace($0) })!
+        return String(s[start...end])
     }
 
     /// The observed wire message for a malformed address field (spec §3.3).
