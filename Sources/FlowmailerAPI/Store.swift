@@ -25,22 +25,8 @@ struct ResourceTable: Sendable {
     }
 }
 
-/// A message id with its hash computed once. Submitted ids share their first 14 characters (the submit
-/// second), so a `[String: Int]` ran a 32-byte memcmp at every probe of an insert and rehashed every id when
-/// it grew; this key compares the stored hashes first and gives the table a single integer to hash.
-struct MessageKey: Hashable, Sendable {
-    let id: String
-    private let hash: Int
-
-    init(_ id: String) {
-        self.id = id
-        hash = id.hashValue
-    }
-
-    static func == (a: MessageKey, b: MessageKey) -> Bool { a.hash == b.hash && a.id == b.id }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-}
+/// Message ids share their first 14 characters (the submit second): the index keys cache their hash.
+typealias MessageKey = HashedKey
 
 /// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
 struct AccountState: Sendable {

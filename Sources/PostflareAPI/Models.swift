@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// An API key of a team. `token` is the bearer secret, shown once at creation.
@@ -174,7 +175,8 @@ struct Team: Sendable {
     var ownerEmail: String
     var rateLimit: Int?
     var keys: [String: APIKeyRecord] = [:]
-    var emails: [String: EmailRecord] = [:]
+    /// Keyed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
+    var emails: [HashedKey: EmailRecord] = [:]
     var domains: [String: DomainRecord] = [:]
     var contacts: [String: ContactRecord] = [:]
     var segments: [String: SegmentRecord] = [:]
