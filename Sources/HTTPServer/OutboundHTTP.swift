@@ -90,6 +90,15 @@ public enum OutboundHTTP {
         return readStatus(connection)
     }
 
+    /// The host `post` would connect to (lower-cased, no IPv6 brackets), or nil for a URL it would refuse.
+    public static func host(of url: String) -> String? {
+        guard case .success(let parsed) = OutboundURL.parse(url) else { return nil }
+        return parsed.host.lowercased()
+    }
+
+    /// `url` fit for a log line: the query (which may carry a token) dropped, control characters escaped.
+    public static func printable(url: String) -> String { OutboundURL.printable(url) }
+
     /// The client context used when `post` gets none: system trust store only, built on first use.
     static let defaultClientContext: Result<TLSContext, TLSError> = Result { () throws(TLSError) in
         try TLSContext.makeClient()

@@ -31,6 +31,10 @@ public struct AppConfiguration: Sendable {
     /// Postflare sending quotas (emails per day / month per team); nil = off.
     public var postflareDailyQuota: Int?
     public var postflareMonthlyQuota: Int?
+    /// POST Postflare webhook deliveries to their endpoints (`--postflare-webhooks on|off`). When off, no
+    /// sender thread runs and nothing collects the events: they wait in the bounded per-team queue, where
+    /// code embedding the emulator can still take them with `PostflareAPI.takeDueWebhookDeliveries()`.
+    public var postflareWebhooks = true
     public var logRequests = false
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?

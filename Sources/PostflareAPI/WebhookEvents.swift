@@ -76,7 +76,9 @@ extension PostflareAPI {
     /// Schedules the next attempt of a delivery the server could not make (no 2xx): Resend's schedule
     /// after the first attempt is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (spec §6.4), with the same
     /// `svix-id` and a fresh `svix-timestamp`. After the eighth attempt the message is dropped.
-    public func webhookDeliveryFailed(_ delivery: PostflareWebhookDelivery) {
+    /// - Returns: whether another attempt was scheduled (false after the last one).
+    @discardableResult
+    public func webhookDeliveryFailed(_ delivery: PostflareWebhookDelivery) -> Bool {
         webhookRetries.schedule(delivery, now: store.now)
     }
 
