@@ -49,20 +49,18 @@ extension OutboundHTTP {
     static func drain(_ connection: OutboundConnection, head: ResponseHead, already: [UInt8]) {
         // RFC 9110 §6.4.1: 204 and 304 have no body.
         if head.status == 204 || head.status == 304 || head.status == 101 { return }
-        var seen = already
         let terminator: [UInt8] = Array("0\r\n\r\n".utf8)
-        while seen.count < maxDrainBytes {
-            if let length = head.contentLength, seen.count >= length { return }
-            if head.chunked, seen.count >= terminator.count, Array(seen.suffix(terminator.count)) == terminator {
-                return
-            }
-            guard case .success(let n) = connection.read(into: &seen), n > 0 else { return }
-            // Keep only the tail the chunked check needs, but count what was read.
-            if head.chunked, seen.count > 64 {
-                let keep = Array(seen.suffix(terminator.count))
-                let counted = seen.count
-                seen = [UInt8](repeating: 0, count: counted - keep.count) + keep
-            }
+        var total = already.count
+        // Only the last bytes matter for spotting the end of a chunked body.
+        var tail = Array(already.suffix(terminator.count))
+        var chunk: [UInt8] = []
+        while total < maxDrainBytes {
+            if let length = head.contentLength, total >= length { return }
+            if head.chunked, tail == terminator { return }
+            chunk.removeAll(keepingCapacity: true)
+            guard case .success(let n) = connection.read(into: &chunk), n > 0 else { return }
+            total += n
+            tail = Array((tail + chunk.suffix(terminator.count)).suffix(terminator.count))
         }
     }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CLinux
 import Glibc
 
 /// A non-blocking client TCP socket whose every operation ends by one absolute deadline (monotonic seconds).
