@@ -84,4 +84,21 @@ import Testing
         h.clock.advance(bySeconds: 1)
         #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [3])
     }
+
+    @Test func theEighthFailedAttemptIsTheLast() throws {
+        let h = try Harness()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        var delivery = try #require(h.api.takeDueWebhookDeliveries().first)
+        // 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after attempts 1…7 (spec §6.4).
+        for delay in [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000] {
+            #expect(h.api.webhookDeliveryFailed(delivery))
+            h.clock.advance(bySeconds: Double(delay))
+            delivery = try #require(h.api.takeDueWebhookDeliveries().first { $0.attempt == delivery.attempt + 1 })
+        }
+        #expect(delivery.attempt == 8)
+        #expect(!h.api.webhookDeliveryFailed(delivery))
+        h.clock.advance(bySeconds: 86_400)
+        #expect(!h.api.takeDueWebhookDeliveries().contains { $0.attempt > 1 })
+    }
 }
