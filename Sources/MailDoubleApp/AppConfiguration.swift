@@ -32,8 +32,8 @@ public struct AppConfiguration: Sendable {
     public var postflareDailyQuota: Int?
     public var postflareMonthlyQuota: Int?
     /// POST Postflare webhook deliveries to their endpoints (`--postflare-webhooks on|off`). When off, no
-    /// sender thread runs and nothing collects the events: they wait in the bounded per-team queue, where
-    /// code embedding the emulator can still take them with `PostflareAPI.takeDueWebhookDeliveries()`.
+    /// sender thread runs and no events are generated at all (webhooks are still created, listed and edited),
+    /// so sending costs nothing extra.
     public var postflareWebhooks = true
     public var logRequests = false
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).

@@ -20,8 +20,6 @@ final class WebhookSender: Sendable {
     private let log: @Sendable (String) -> Void
     private let stopSignal = StopSignal()
     private let thread = Locked<pthread_t?>(nil)
-    /// Documentation hosts already reported as skipped (one log line each, not one per event).
-    private let skippedHosts = Locked<Set<String>>([])
 
     /// - Parameters:
     ///   - postflare: where deliveries come from and failures go back to.
@@ -80,14 +78,6 @@ final class WebhookSender: Sendable {
     /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
     /// without its query (it may carry a token); signatures and secrets are never logged.
     func deliver(_ delivery: PostflareWebhookDelivery) {
-        if let host = OutboundHTTP.host(of: delivery.url), Self.isDocumentationHost(host) {
-            if skippedHosts.withLock({ $0.insert(host).inserted }) {
-                log(
-                    "webhook deliveries to \(host) are skipped: a documentation domain (RFC 2606) that no one receives on"
-                )
-            }
-            return
-        }
         let result = OutboundHTTP.post(
             url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: tls)
         let type = (try? JSON.parse(delivery.body))?["type"]?.stringValue ?? "event"
@@ -109,8 +99,8 @@ final class WebhookSender: Sendable {
 extension WebhookSender {
     /// RFC 2606 §2–3 / RFC 6761 §6.4–6.5: `example.com|net|org`, `*.example` and `*.invalid` never belong
     /// to a receiver. The fixtures' webhook points at example.org; POSTing there would send every test
-    /// e-mail's events to IANA's server (or stall on a machine without network), so such deliveries are
-    /// dropped as if acknowledged.
+    /// e-mail's events to IANA's server (or stall on a machine without network), so no events are generated
+    /// for such endpoints (`PostflareAPI.Options.webhookEndpointFilter`, set in VendorOptions.swift).
     static func isDocumentationHost(_ host: String) -> Bool {
         var name = host.lowercased()
         if name.hasSuffix(".") { name.removeLast() }  // a fully qualified "example.org."

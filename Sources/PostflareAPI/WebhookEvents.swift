@@ -45,7 +45,7 @@ extension PostflareAPI {
                     team.advanceEmailEvents(now: now)
                     let events = team.pendingEvents.sorted { $0.at < $1.at }
                     team.pendingEvents.removeAll()
-                    let hooks = team.webhooks.values.filter { $0.status == "enabled" }.sorted { $0.seq < $1.seq }
+                    let hooks = team.webhooks.values.filter(\.receivesEvents).sorted { $0.seq < $1.seq }
                     for event in events {
                         for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
                     }
@@ -53,7 +53,7 @@ extension PostflareAPI {
                 }
                 // "Disabled/removed endpoints stop deliveries" (spec §6.4).
                 for r in retries {
-                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.status == "enabled" {
+                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.receivesEvents {
                         retried.append((hook, r))
                     }
                 }
@@ -105,7 +105,7 @@ extension Team {
     static let maxPendingEvents = 10_000
 
     func subscribed(to type: String) -> Bool {
-        webhooks.values.contains { $0.status == "enabled" && $0.events.contains(type) }
+        webhooks.values.contains { $0.receivesEvents && $0.events.contains(type) }
     }
 
     mutating func emit(_ type: String, at: Int64, _ data: JSON) {
@@ -116,7 +116,7 @@ extension Team {
     /// Starts following an e-mail's life for webhooks, if anyone listens to e-mail events.
     mutating func trackForWebhooks(_ email: EmailRecord) {
         guard trackedEmails.count < Self.maxPendingEvents,
-            webhooks.values.contains(where: { $0.status == "enabled" && $0.events.contains { $0.hasPrefix("email.") } })
+            webhooks.values.contains(where: { $0.receivesEvents && $0.events.contains { $0.hasPrefix("email.") } })
         else { return }
         trackedEmails[email.id] = 0
     }
