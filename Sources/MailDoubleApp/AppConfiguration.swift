@@ -31,6 +31,10 @@ public struct AppConfiguration: Sendable {
     /// Postflare sending quotas (emails per day / month per team); nil = off.
     public var postflareDailyQuota: Int?
     public var postflareMonthlyQuota: Int?
+    /// POST Postflare webhook deliveries to their endpoints (`--postflare-webhooks on|off`). When off, no
+    /// sender thread runs and no events are generated at all (webhooks are still created, listed and edited),
+    /// so sending costs nothing extra.
+    public var postflareWebhooks = true
     public var logRequests = false
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?

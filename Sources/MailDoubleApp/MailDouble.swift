@@ -18,6 +18,8 @@ public final class MailDouble: Sendable {
     public let certificatesCreated: Bool
     public let dispatcher: Dispatcher
     let server: HTTPServer
+    /// Delivers Postflare webhooks while the server runs; nil when `postflareWebhooks` is off.
+    let webhookSender: WebhookSender?
 
     public init(configuration: AppConfiguration) throws {
         self.configuration = configuration
@@ -51,6 +53,13 @@ public final class MailDouble: Sendable {
             clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures), options: flowmailerOptions)
         let postflare = try PostflareAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
+        if configuration.postflareWebhooks {
+            // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones.
+            let client = try TLSContext.makeClient(extraCAFiles: caFile.map { [$0] } ?? [])
+            webhookSender = WebhookSender(postflare: postflare, tls: client) { Log.info($0) }
+        } else {
+            webhookSender = nil
+        }
         let flowdock = try FlowdockAPI(clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures))
         let control = ControlAPI(
             clock: clock, startedAt: startedAt,
@@ -86,8 +95,17 @@ public final class MailDouble: Sendable {
         }
     }
 
-    public func start() throws { try server.start() }
-    public func shutdown(drainTimeout: Double? = nil) { server.shutdown(drainTimeout: drainTimeout) }
+    public func start() throws {
+        try server.start()
+        webhookSender?.start()
+    }
+
+    /// Stops the webhook sender (joining its thread, after at most one delivery in flight), then the server.
+    public func shutdown(drainTimeout: Double? = nil) {
+        webhookSender?.stop()
+        server.shutdown(drainTimeout: drainTimeout)
+    }
+
     public func wait() { server.wait() }
     public var httpsPort: Int? { server.httpsPort }
     public var httpPort: Int? { server.httpPort }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import FlowmailerAPI
+import HTTPServer
 import PostflareAPI
 
 extension MailDouble {
@@ -13,5 +14,16 @@ extension MailDouble {
         options.invalidKeyStatus = c.postflareInvalidKeyStatus
         options.dailyQuota = c.postflareDailyQuota
         options.monthlyQuota = c.postflareMonthlyQuota
+        // Events for endpoints the sender never contacts would be followed and signed for nothing, on every
+        // send: none at all when delivery is off, none for documentation domains (the fixtures' example.org
+        // hook, which every benchmark send would otherwise feed). A URL we cannot parse stays deliverable, so
+        // that its delivery fails with a logged reason.
+        if c.postflareWebhooks {
+            options.webhookEndpointFilter = { @Sendable endpoint in
+                OutboundHTTP.host(of: endpoint).map { !WebhookSender.isDocumentationHost($0) } ?? true
+            }
+        } else {
+            options.webhookEndpointFilter = { @Sendable _ in false }
+        }
     }
 }

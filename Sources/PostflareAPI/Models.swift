@@ -166,6 +166,11 @@ struct WebhookRecord: Sendable {
     var signingSecret: String
     var createdAt: Int64
     var seq: Int
+    /// Set when `Options.webhookEndpointFilter` refuses the endpoint: listed and editable, but no events.
+    var muted = false
+
+    /// Enabled and not muted: events are generated and retried for it.
+    var receivesEvents: Bool { status == "enabled" && !muted }
 }
 
 /// One tenant: a family of API keys and everything they created (spec: "per team").

@@ -17,6 +17,10 @@ public final class PostflareAPI: Sendable {
         /// E-mails per team per day / per 30 days; nil means unlimited.
         public var dailyQuota: Int?
         public var monthlyQuota: Int?
+        /// Which webhook endpoints events are generated for; nil = all. A server passes one that refuses the
+        /// endpoints it will never contact (and every endpoint when it delivers nothing), so that no e-mail is
+        /// followed and no delivery is signed for them: that work would otherwise cost every send.
+        public var webhookEndpointFilter: (@Sendable (_ endpoint: String) -> Bool)?
 
         public init(
             rateLimitPerSecond: Int = 10, invalidKeyStatus: Int = 400, dailyQuota: Int? = nil,
@@ -51,6 +55,7 @@ public final class PostflareAPI: Sendable {
         self.fixtures = fixtures ?? PostflareFixtures.defaultFixtures
         let teams = try PostflareFixtures.load(self.fixtures, into: store)
         self.rateLimiter = RateLimitGate(defaultLimit: options.rateLimitPerSecond, teamLimits: teams, clock: clock)
+        muteFilteredFixtureWebhooks()
     }
 
     /// Forgets everything the API created and reloads the fixtures (rate-limit windows and idempotency
@@ -62,6 +67,22 @@ public final class PostflareAPI: Sendable {
         rateLimiter.reset()
         // The fixtures loaded once at start-up, so loading them again cannot fail.
         _ = try? PostflareFixtures.load(fixtures, into: store)
+        muteFilteredFixtureWebhooks()
+    }
+
+    /// Whether events are generated for `endpoint` (`Options.webhookEndpointFilter`).
+    func receivesEvents(_ endpoint: String) -> Bool { options.webhookEndpointFilter?(endpoint) ?? true }
+
+    /// Applies `webhookEndpointFilter` to the webhooks the fixtures just created.
+    private func muteFilteredFixtureWebhooks() {
+        guard options.webhookEndpointFilter != nil else { return }
+        try? store.withState { state in
+            for (teamId, team) in state.teams {
+                for (id, hook) in team.webhooks {
+                    state.teams[teamId]?.webhooks[id]?.muted = !receivesEvents(hook.endpoint)
+                }
+            }
+        }
     }
 
     /// The router with every Postflare route, its middleware (rate limit, auth, JSON content type) and

@@ -45,7 +45,7 @@ extension PostflareAPI {
                     team.advanceEmailEvents(now: now)
                     let events = team.pendingEvents.sorted { $0.at < $1.at }
                     team.pendingEvents.removeAll()
-                    let hooks = team.webhooks.values.filter { $0.status == "enabled" }.sorted { $0.seq < $1.seq }
+                    let hooks = team.webhooks.values.filter(\.receivesEvents).sorted { $0.seq < $1.seq }
                     for event in events {
                         for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
                     }
@@ -53,7 +53,7 @@ extension PostflareAPI {
                 }
                 // "Disabled/removed endpoints stop deliveries" (spec §6.4).
                 for r in retries {
-                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.status == "enabled" {
+                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.receivesEvents {
                         retried.append((hook, r))
                     }
                 }
@@ -76,7 +76,9 @@ extension PostflareAPI {
     /// Schedules the next attempt of a delivery the server could not make (no 2xx): Resend's schedule
     /// after the first attempt is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (spec §6.4), with the same
     /// `svix-id` and a fresh `svix-timestamp`. After the eighth attempt the message is dropped.
-    public func webhookDeliveryFailed(_ delivery: PostflareWebhookDelivery) {
+    /// - Returns: whether another attempt was scheduled (false after the last one).
+    @discardableResult
+    public func webhookDeliveryFailed(_ delivery: PostflareWebhookDelivery) -> Bool {
         webhookRetries.schedule(delivery, now: store.now)
     }
 
@@ -103,7 +105,7 @@ extension Team {
     static let maxPendingEvents = 10_000
 
     func subscribed(to type: String) -> Bool {
-        webhooks.values.contains { $0.status == "enabled" && $0.events.contains(type) }
+        webhooks.values.contains { $0.receivesEvents && $0.events.contains(type) }
     }
 
     mutating func emit(_ type: String, at: Int64, _ data: JSON) {
@@ -114,7 +116,7 @@ extension Team {
     /// Starts following an e-mail's life for webhooks, if anyone listens to e-mail events.
     mutating func trackForWebhooks(_ email: EmailRecord) {
         guard trackedEmails.count < Self.maxPendingEvents,
-            webhooks.values.contains(where: { $0.status == "enabled" && $0.events.contains { $0.hasPrefix("email.") } })
+            webhooks.values.contains(where: { $0.receivesEvents && $0.events.contains { $0.hasPrefix("email.") } })
         else { return }
         trackedEmails[email.id] = 0
     }

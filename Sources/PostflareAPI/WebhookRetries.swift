@@ -19,13 +19,16 @@ final class WebhookRetryQueue: Sendable {
 
     private let queue = Locked<[Retry]>([])
 
-    func schedule(_ d: PostflareWebhookDelivery, now: Int64) {
-        guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return }
+    /// Queues the attempt after `d`; false when `d` was the last one (or the queue is full).
+    func schedule(_ d: PostflareWebhookDelivery, now: Int64) -> Bool {
+        guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return false }
         let retry = Retry(
             teamId: d.teamId, webhookId: d.webhookId, messageId: d.messageId, body: d.body, attempt: d.attempt + 1,
             dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000)
-        queue.withLock { q in
-            if q.count < Self.capacity { q.append(retry) }
+        return queue.withLock { q in
+            guard q.count < Self.capacity else { return false }
+            q.append(retry)
+            return true
         }
     }
 

@@ -3,7 +3,8 @@ import EmulatorKit
 import HTTPCore
 
 /// `/webhooks` management (spec §2.11). Each webhook gets a Svix-style `whsec_` signing secret at creation.
-/// Deliveries are not sent by this module (it has no outbound HTTP client).
+/// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends
+/// what `takeDueWebhookDeliveries()` hands over.
 extension PostflareAPI {
     func addWebhookRoutes(_ r: inout Router) {
         route(&r, .POST, "/webhooks") { api, req, p in
@@ -13,11 +14,12 @@ extension PostflareAPI {
             guard body.has("events") else { throw PostflareError.missingField("events") }
             let events = try Webhooks.events(body)
             let now = api.store.now
+            let muted = !api.receivesEvents(endpoint)
             let (id, secret) = try api.store.withTeam(p.teamId) {
                 team, state throws(PostflareError) -> (String, String) in
                 let w = WebhookRecord(
                     id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
-                    signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq())
+                    signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq(), muted: muted)
                 team.webhooks[w.id] = w
                 return (w.id, w.signingSecret)
             }
@@ -45,9 +47,13 @@ extension PostflareAPI {
             if let endpoint { try Webhooks.checkEndpoint(endpoint) }
             let events = body.has("events") ? try Webhooks.events(body) : nil
             let status = try body.oneOf("status", ["enabled", "disabled"])
+            let muted = endpoint.map { !api.receivesEvents($0) }
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                 guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
-                if let endpoint { team.webhooks[id]?.endpoint = endpoint }
+                if let endpoint, let muted {
+                    team.webhooks[id]?.endpoint = endpoint
+                    team.webhooks[id]?.muted = muted
+                }
                 if let events { team.webhooks[id]?.events = events }
                 if let status { team.webhooks[id]?.status = status }
             }

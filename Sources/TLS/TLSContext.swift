@@ -62,6 +62,12 @@ public final class TLSContext: @unchecked Sendable {
         }
     }
 
+    /// Takes ownership of an `SSL_CTX` configured elsewhere (the client contexts of `TLSContext+Client.swift`).
+    init(owning ctx: OpaquePointer) {
+        self.ctx = ctx
+        self.alpnPreferences = []
+    }
+
     deinit {
         SSL_CTX_free(ctx)
     }

@@ -78,6 +78,9 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]")
     var postflareMonthlyQuota: Int? = Env.int("MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA")
 
+    @Option(help: "POST Postflare webhook deliveries to their endpoints: on or off. [MAILDOUBLE_POSTFLARE_WEBHOOKS]")
+    var postflareWebhooks: String = Env.string("MAILDOUBLE_POSTFLARE_WEBHOOKS") ?? "on"
+
     @Flag(help: "Log one line per request to stderr. [MAILDOUBLE_LOG_REQUESTS=1]")
     var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
 
@@ -92,6 +95,9 @@ struct MailDoubleCommand: ParsableCommand {
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
         if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
             throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
+        }
+        if !["on", "off"].contains(postflareWebhooks.lowercased()) {
+            throw ValidationError("--postflare-webhooks must be on or off")
         }
         for (name, quota) in [("daily", postflareDailyQuota), ("monthly", postflareMonthlyQuota)] where (quota ?? 1) < 1 {
             throw ValidationError("--postflare-\(name)-quota must be positive")
@@ -119,6 +125,7 @@ struct MailDoubleCommand: ParsableCommand {
         c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
         c.postflareDailyQuota = postflareDailyQuota
         c.postflareMonthlyQuota = postflareMonthlyQuota
+        c.postflareWebhooks = postflareWebhooks.lowercased() == "on"
         c.logRequests = logRequests
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask

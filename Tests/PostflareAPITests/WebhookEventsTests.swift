@@ -61,6 +61,47 @@ import Testing
     }
 }
 
+@Suite struct WebhookEndpointFilterTests {
+    static func harness() throws -> Harness {
+        var options = PostflareAPI.Options(rateLimitPerSecond: 0)
+        options.webhookEndpointFilter = { !$0.contains("example.org") }
+        return try Harness(options: options)
+    }
+
+    @Test func filteredEndpointsGetNoEventsButStayListed() throws {
+        let h = try Self.harness()
+        // The fixture hook (example.org) is muted from the start: no e-mail is followed for it.
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 10)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        #expect(h.call(.GET, "/webhooks").json["data"]?.arrayValue?.count == 1)
+
+        let id = try #require(
+            h.call(.POST, "/webhooks", ["endpoint": "http://127.0.0.1:9/hook", "events": ["email.sent"]]).id)
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        #expect(h.api.takeDueWebhookDeliveries().map(\.url) == ["http://127.0.0.1:9/hook"])
+
+        // Moving the endpoint onto a filtered host mutes it; moving it back un-mutes it.
+        _ = h.call(.PATCH, "/webhooks/\(id)", ["endpoint": "https://hooks.example.org/x"])
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+        _ = h.call(.PATCH, "/webhooks/\(id)", ["endpoint": "http://localhost:9/y"])
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        #expect(h.api.takeDueWebhookDeliveries().map(\.url) == ["http://localhost:9/y"])
+    }
+
+    @Test func resetReappliesTheFilterToFixtureHooks() throws {
+        let h = try Self.harness()
+        h.api.reset()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 10)
+        #expect(h.api.takeDueWebhookDeliveries().isEmpty)
+    }
+}
+
 @Suite struct WebhookRetryTests {
     @Test func failedDeliveriesFollowTheRetrySchedule() throws {
         let h = try Harness()
@@ -83,5 +124,22 @@ import Testing
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
         h.clock.advance(bySeconds: 1)
         #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [3])
+    }
+
+    @Test func theEighthFailedAttemptIsTheLast() throws {
+        let h = try Harness()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 1)
+        var delivery = try #require(h.api.takeDueWebhookDeliveries().first)
+        // 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after attempts 1…7 (spec §6.4).
+        for delay in [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000] {
+            #expect(h.api.webhookDeliveryFailed(delivery))
+            h.clock.advance(bySeconds: Double(delay))
+            delivery = try #require(h.api.takeDueWebhookDeliveries().first { $0.attempt == delivery.attempt + 1 })
+        }
+        #expect(delivery.attempt == 8)
+        #expect(!h.api.webhookDeliveryFailed(delivery))
+        h.clock.advance(bySeconds: 86_400)
+        #expect(!h.api.takeDueWebhookDeliveries().contains { $0.attempt > 1 })
     }
 }

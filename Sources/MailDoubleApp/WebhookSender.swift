@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+import Glibc
+import HTTPCore
+import HTTPServer
+import PostflareAPI
+import TLS
+
+/// Delivers Postflare webhooks (spec §6): one thread that, every `pollInterval` of real time, takes the
+/// deliveries due on the emulator clock, POSTs each, and reports anything but a 2xx (or a transport error)
+/// with `webhookDeliveryFailed`, which schedules Resend's next attempt on the emulator clock.
+///
+/// Deliveries go one at a time, in event order, each bounded by `timeout`: an endpoint that hangs delays the
+/// ones behind it, as a single Svix sender queue per endpoint would. After `POST /_emulator/clock/advance`
+/// the next poll picks up what became due.
+final class WebhookSender: Sendable {
+    private let postflare: PostflareAPI
+    private let tls: TLSContext?
+    private let pollInterval: Double
+    private let timeout: Double
+    private let log: @Sendable (String) -> Void
+    private let stopSignal = StopSignal()
+    private let thread = Locked<pthread_t?>(nil)
+
+    /// - Parameters:
+    ///   - postflare: where deliveries come from and failures go back to.
+    ///   - tls: client context for https endpoints (trusts the dev CA); nil = system trust store only.
+    ///   - pollInterval: real seconds between collections.
+    ///   - timeout: real seconds one delivery may take, connect to status line.
+    ///   - log: receives one line per delivery.
+    init(
+        postflare: PostflareAPI, tls: TLSContext?, pollInterval: Double = 0.2, timeout: Double = 10,
+        log: @escaping @Sendable (String) -> Void
+    ) {
+        self.postflare = postflare
+        self.tls = tls
+        self.pollInterval = pollInterval
+        self.timeout = timeout
+        self.log = log
+    }
+
+    /// Starts the delivery thread (once; later calls do nothing).
+    func start() {
+        thread.withLock { thread in
+            guard thread == nil, !stopSignal.isStopped else { return }
+            var t = pthread_t()
+            let box = Unmanaged.passRetained(self).toOpaque()
+            guard pthread_create(&t, nil, webhookSenderThreadMain, box) == 0 else {
+                Unmanaged<WebhookSender>.fromOpaque(box).release()
+                log("error: cannot start the webhook sender thread; webhooks will not be delivered")
+                return
+            }
+            thread = t
+        }
+    }
+
+    /// Wakes the thread and joins it. A delivery in flight finishes first (bounded by `timeout`); the
+    /// deliveries still queued behind it are dropped, as the emulator is going away.
+    func stop() {
+        stopSignal.stop()
+        // Take the handle under the lock and join outside it, so a concurrent stop() cannot join twice.
+        if let t = thread.withLock({ t -> pthread_t? in
+            defer { t = nil }
+            return t
+        }) {
+            pthread_join(t, nil)
+        }
+    }
+
+    fileprivate func run() {
+        while !stopSignal.wait(seconds: pollInterval) {
+            for delivery in postflare.takeDueWebhookDeliveries() {
+                if stopSignal.isStopped { return }
+                deliver(delivery)
+            }
+        }
+    }
+
+    /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
+    /// without its query (it may carry a token); signatures and secrets are never logged.
+    func deliver(_ delivery: PostflareWebhookDelivery) {
+        let result = OutboundHTTP.post(
+            url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: tls)
+        let type = (try? JSON.parse(delivery.body))?["type"]?.stringValue ?? "event"
+        let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
+        let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
+        switch result {
+        case .success(let status) where (200...299).contains(status):
+            log("\(line) \(status)\(attempt)")
+        case .success(let status):
+            let next = postflare.webhookDeliveryFailed(delivery) ? "retry scheduled" : "giving up"
+            log("\(line) \(status)\(attempt); \(next)")
+        case .failure(let error):
+            let next = postflare.webhookDeliveryFailed(delivery) ? "retry scheduled" : "giving up"
+            log("\(line) failed: \(error)\(attempt); \(next)")
+        }
+    }
+}
+
+extension WebhookSender {
+    /// RFC 2606 §2–3 / RFC 6761 §6.4–6.5: `example.com|net|org`, `*.example` and `*.invalid` never belong
+    /// to a receiver. The fixtures' webhook points at example.org; POSTing there would send every test
+    /// e-mail's events to IANA's server (or stall on a machine without network), so no events are generated
+    /// for such endpoints (`PostflareAPI.Options.webhookEndpointFilter`, set in VendorOptions.swift).
+    static func isDocumentationHost(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }  // a fully qualified "example.org."
+        for domain in ["example.com", "example.net", "example.org", "example", "invalid"]
+        where name == domain || name.hasSuffix("." + domain) {
+            return true
+        }
+        return false
+    }
+}
+
+/// The thread's entry point: a nonisolated free function, because C calls it on a new thread (PLATFORM.md).
+private func webhookSenderThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let sender = Unmanaged<WebhookSender>.fromOpaque(arg!).takeRetainedValue()
+    sender.run()
+    return nil
+}

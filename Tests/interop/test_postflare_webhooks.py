@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Postflare webhooks as a Resend user receives them: the official `resend` SDK creates a webhook pointing at a
+local `http.server`, sends an e-mail, the test moves the emulator clock, and every delivery the emulator POSTs
+is checked with the SDK's own `resend.Webhooks.verify`. A 500 answer is retried once the clock passes the
+5 s mark of Resend's schedule, with the same `svix-id`. Waits are `threading.Event`s with a timeout, no sleeps."""
+import http.server
+import importlib
+import json
+import os
+import threading
+
+import pytest
+import requests
+
+FULL_KEY = "re_test_maildouble_full"
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1, port 0: records each POST and answers the scripted statuses in order
+    (200 once the script runs out). `wait(n)` blocks until n deliveries have arrived."""
+
+    def __init__(self, statuses=()):
+        self.deliveries = []
+        self.statuses = list(statuses)
+        self.changed = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.changed:
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    receiver.deliveries.append({
+                        "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
+                    })
+                    receiver.changed.notify_all()
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/resend"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait(self, count, timeout=20):
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.deliveries) >= count, timeout=timeout)
+            return list(self.deliveries)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver(statuses=[500])
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def resend(fresh_emulator):
+    """A private emulator: its clock must not have been moved by other tests (verify allows 300 s of skew)."""
+    saved = {k: os.environ.get(k) for k in ("RESEND_API_URL", "REQUESTS_CA_BUNDLE")}
+    os.environ["RESEND_API_URL"] = fresh_emulator.https
+    os.environ["REQUESTS_CA_BUNDLE"] = fresh_emulator.ca_file
+    module = importlib.import_module("resend")
+    module.api_url = fresh_emulator.https
+    module.api_key = FULL_KEY
+    yield module
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def advance(em, seconds):
+    with requests.Session() as s:
+        s.trust_env = False
+        r = s.post(f"{em.https}/_emulator/clock/advance", params={"seconds": seconds}, verify=em.ca_file)
+        assert r.status_code == 200, r.text
+
+
+def verify(resend, delivery, secret):
+    h = delivery["headers"]
+    return resend.Webhooks.verify({
+        "payload": delivery["body"].decode(),
+        "headers": {"id": h["svix-id"], "timestamp": h["svix-timestamp"], "signature": h["svix-signature"]},
+        "webhook_secret": secret,
+    })
+
+
+def test_deliveries_verify_with_the_sdk_and_a_500_is_retried(resend, fresh_emulator, receiver):
+    hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.sent", "email.delivered"]})
+    secret = hook["signing_secret"]
+    assert secret.startswith("whsec_")
+    email = resend.Emails.send({
+        "from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"], "subject": "Webhooks",
+        "html": "<p>hello</p>",
+    })
+
+    advance(fresh_emulator, 3)  # sent at +1 s, delivered at +2 s
+    first = receiver.wait(2)
+    assert len(first) == 2, "the emulator must POST both events"
+    events = [verify(resend, d, secret) for d in first]
+    assert [e["type"] for e in events] == ["email.sent", "email.delivered"]
+    for d, e in zip(first, events):
+        assert d["path"] == "/webhooks/resend"
+        assert d["headers"]["content-type"] == "application/json"
+        assert e["data"]["email_id"] == email["id"]
+        assert e["data"]["to"] == ["delivered@resend.dev"]
+    with pytest.raises(ValueError):
+        verify(resend, first[0], "whsec_" + "A" * 32)  # another secret does not verify
+
+    advance(fresh_emulator, 5)  # Resend retries a failed attempt after 5 s
+    everything = receiver.wait(3)
+    assert len(everything) == 3, "the 500 answer must be retried"
+    retry = everything[2]
+    assert retry["headers"]["svix-id"] == first[0]["headers"]["svix-id"]
+    assert retry["body"] == first[0]["body"]
+    assert int(retry["headers"]["svix-timestamp"]) >= int(first[0]["headers"]["svix-timestamp"]) + 5
+    assert verify(resend, retry, secret)["type"] == "email.sent"
+    assert json.loads(retry["body"])["data"]["email_id"] == email["id"]
