@@ -14,7 +14,9 @@ import TLS
 /// the next poll picks up what became due.
 final class WebhookSender: Sendable {
     private let postflare: PostflareAPI
-    private let tls: TLSContext?
+    /// Makes the client context for https endpoints, once, on the first delivery that needs it.
+    private let makeTLS: @Sendable () -> TLSContext?
+    private let tls = Locked<TLSContext??>(nil)
     private let pollInterval: Double
     private let timeout: Double
     private let log: @Sendable (String) -> Void
@@ -23,16 +25,17 @@ final class WebhookSender: Sendable {
 
     /// - Parameters:
     ///   - postflare: where deliveries come from and failures go back to.
-    ///   - tls: client context for https endpoints (trusts the dev CA); nil = system trust store only.
+    ///   - tls: makes the client context for https endpoints (trusting the dev CA), called on the first
+    ///     https delivery; returning nil means the system trust store only.
     ///   - pollInterval: real seconds between collections.
     ///   - timeout: real seconds one delivery may take, connect to status line.
     ///   - log: receives one line per delivery.
     init(
-        postflare: PostflareAPI, tls: TLSContext?, pollInterval: Double = 0.2, timeout: Double = 10,
-        log: @escaping @Sendable (String) -> Void
+        postflare: PostflareAPI, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
+        timeout: Double = 10, log: @escaping @Sendable (String) -> Void
     ) {
         self.postflare = postflare
-        self.tls = tls
+        self.makeTLS = tls
         self.pollInterval = pollInterval
         self.timeout = timeout
         self.log = log
@@ -75,11 +78,21 @@ final class WebhookSender: Sendable {
         }
     }
 
+    private func clientTLS() -> TLSContext? {
+        tls.withLock { cached in
+            if let made = cached { return made }
+            let made = makeTLS()
+            cached = .some(made)
+            return made
+        }
+    }
+
     /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
     /// without its query (it may carry a token); signatures and secrets are never logged.
     func deliver(_ delivery: PostflareWebhookDelivery) {
+        let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
         let result = OutboundHTTP.post(
-            url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: tls)
+            url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: context)
         let type = (try? JSON.parse(delivery.body))?["type"]?.stringValue ?? "event"
         let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
