@@ -3,6 +3,8 @@
 
 The ready file is a FIFO: reading it blocks until the emulator is listening, so nothing here sleeps or polls.
 """
+import contextlib
+import importlib
 import json
 import os
 import pathlib
@@ -56,3 +58,24 @@ def fresh_emulator():
     em = Emulator()
     yield em
     em.stop()
+
+
+@contextlib.contextmanager
+def resend_sdk_for(em, api_key):
+    """The official `resend` module pointed at `em` the way a user does it: `RESEND_API_URL` and
+    `REQUESTS_CA_BUNDLE` in the environment (the SDK calls `requests`, which reads the bundle from there) and
+    `resend.api_url`, since the SDK reads RESEND_API_URL only at import. The environment is restored after."""
+    saved = {k: os.environ.get(k) for k in ("RESEND_API_URL", "REQUESTS_CA_BUNDLE")}
+    os.environ["RESEND_API_URL"] = em.https
+    os.environ["REQUESTS_CA_BUNDLE"] = em.ca_file
+    module = importlib.import_module("resend")  # imported after the env is set, as the SDK expects
+    module.api_url = em.https
+    module.api_key = api_key
+    try:
+        yield module
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

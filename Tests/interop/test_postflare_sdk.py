@@ -5,12 +5,12 @@ the bundle from the environment), `resend.api_key`. Every resource family is exe
 maps to an exception class (missing/invalid key, validation, 404, 429, idempotency 409) is raised by a real
 answer of the emulator."""
 import base64
-import importlib
 import os
 import uuid
 
 import pytest
 import requests
+from conftest import resend_sdk_for
 
 FULL_KEY = "re_test_maildouble_full"
 SEND_KEY = "re_test_maildouble_send"
@@ -30,17 +30,8 @@ def point_sdk_at(resend, em):
 
 @pytest.fixture(scope="module")
 def resend(emulator):
-    saved = {k: os.environ.get(k) for k in ("RESEND_API_URL", "REQUESTS_CA_BUNDLE")}
-    os.environ["RESEND_API_URL"] = emulator.https
-    os.environ["REQUESTS_CA_BUNDLE"] = emulator.ca_file
-    module = importlib.import_module("resend")  # imported after the env is set, as the SDK expects
-    point_sdk_at(module, emulator)
-    yield module
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with resend_sdk_for(emulator, FULL_KEY) as module:
+        yield module
 
 
 @pytest.fixture(autouse=True)

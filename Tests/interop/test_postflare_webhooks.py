@@ -4,13 +4,12 @@ local `http.server`, sends an e-mail, the test moves the emulator clock, and eve
 is checked with the SDK's own `resend.Webhooks.verify`. A 500 answer is retried once the clock passes the
 5 s mark of Resend's schedule, with the same `svix-id`. Waits are `threading.Event`s with a timeout, no sleeps."""
 import http.server
-import importlib
 import json
-import os
 import threading
 
 import pytest
 import requests
+from conftest import resend_sdk_for
 
 FULL_KEY = "re_test_maildouble_full"
 
@@ -66,18 +65,8 @@ def receiver():
 @pytest.fixture
 def resend(fresh_emulator):
     """A private emulator: its clock must not have been moved by other tests (verify allows 300 s of skew)."""
-    saved = {k: os.environ.get(k) for k in ("RESEND_API_URL", "REQUESTS_CA_BUNDLE")}
-    os.environ["RESEND_API_URL"] = fresh_emulator.https
-    os.environ["REQUESTS_CA_BUNDLE"] = fresh_emulator.ca_file
-    module = importlib.import_module("resend")
-    module.api_url = fresh_emulator.https
-    module.api_key = FULL_KEY
-    yield module
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with resend_sdk_for(fresh_emulator, FULL_KEY) as module:
+        yield module
 
 
 def advance(em, seconds):
