@@ -36,17 +36,23 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Directory for the development CA and server certificate. [MAILDOUBLE_STATE_DIR]")
     var stateDir: String = Env.string("MAILDOUBLE_STATE_DIR") ?? "./.maildouble"
 
-    @Option(help: "PEM certificate chain to serve instead of the development CA's. [MAILDOUBLE_TLS_CERT]")
-    var tlsCert: String? = Env.string("MAILDOUBLE_TLS_CERT")
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve instead of the development CA's. [MAILDOUBLE_TLS_CERT]")
+    var tlsCertFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var tlsCert: String? { tlsCertFlag ?? Env.string("MAILDOUBLE_TLS_CERT") }
 
-    @Option(help: "PEM private key for --tls-cert. [MAILDOUBLE_TLS_KEY]")
-    var tlsKey: String? = Env.string("MAILDOUBLE_TLS_KEY")
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert. [MAILDOUBLE_TLS_KEY]")
+    var tlsKeyFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var tlsKey: String? { tlsKeyFlag ?? Env.string("MAILDOUBLE_TLS_KEY") }
 
     @Option(help: "Fixtures directory (flowmailer.json, postflare.json, flowdock.json). [MAILDOUBLE_FIXTURES]")
     var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? "fixtures"
 
-    @Option(help: "Write {\"https_port\",\"http_port\",\"ca_file\",\"pid\"} here once listening. [MAILDOUBLE_READY_FILE]")
-    var readyFile: String? = Env.string("MAILDOUBLE_READY_FILE")
+    @Option(name: .customLong("ready-file"), help: "Write {\"https_port\",\"http_port\",\"ca_file\",\"pid\"} here once listening. [MAILDOUBLE_READY_FILE]")
+    var readyFileFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var readyFile: String? { readyFileFlag ?? Env.string("MAILDOUBLE_READY_FILE") }
 
     @Option(help: "Largest request body accepted (413 beyond). [MAILDOUBLE_MAX_BODY_BYTES]")
     var maxBodyBytes: Int = Env.int("MAILDOUBLE_MAX_BODY_BYTES") ?? 41_943_040
@@ -72,11 +78,15 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Status for an unknown Postflare API key: 400, 401 or 403. [MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS]")
     var postflareInvalidKeyStatus: Int = Env.int("MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS") ?? 400
 
-    @Option(help: "Postflare emails per team per day; unset = no quota. [MAILDOUBLE_POSTFLARE_DAILY_QUOTA]")
-    var postflareDailyQuota: Int? = Env.int("MAILDOUBLE_POSTFLARE_DAILY_QUOTA")
+    @Option(name: .customLong("postflare-daily-quota"), help: "Postflare emails per team per day; unset = no quota. [MAILDOUBLE_POSTFLARE_DAILY_QUOTA]")
+    var postflareDailyQuotaFlag: Int?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var postflareDailyQuota: Int? { postflareDailyQuotaFlag ?? Env.int("MAILDOUBLE_POSTFLARE_DAILY_QUOTA") }
 
-    @Option(help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]")
-    var postflareMonthlyQuota: Int? = Env.int("MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA")
+    @Option(name: .customLong("postflare-monthly-quota"), help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]")
+    var postflareMonthlyQuotaFlag: Int?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var postflareMonthlyQuota: Int? { postflareMonthlyQuotaFlag ?? Env.int("MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA") }
 
     @Option(help: "POST Postflare webhook deliveries to their endpoints: on or off. [MAILDOUBLE_POSTFLARE_WEBHOOKS]")
     var postflareWebhooks: String = Env.string("MAILDOUBLE_POSTFLARE_WEBHOOKS") ?? "on"
