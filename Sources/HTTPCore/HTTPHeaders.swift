@@ -34,9 +34,20 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public mutating func add(name: String, value: String) { fields.append((name: name, value: value)) }
 
+    /// Sets `name` to the single value `value`: a field that occurs once is replaced where it stands; with
+    /// several (or none) they are removed and the field is appended.
     public mutating func replaceOrAdd(name: String, value: String) {
-        // Usually the field is absent: skip `removeAll(where:)`, which rebuilds the array.
-        if fields.contains(where: { Self.equalNames($0.name, name) }) { remove(name: name) }
+        // Usually the field is absent or there once (a handler's Content-Type that a middleware refines):
+        // neither needs `removeAll(where:)`, which rebuilds the array.
+        guard let first = fields.firstIndex(where: { Self.equalNames($0.name, name) }) else {
+            fields.append((name: name, value: value))
+            return
+        }
+        if !fields[(first + 1)...].contains(where: { Self.equalNames($0.name, name) }) {
+            fields[first] = (name: name, value: value)
+            return
+        }
+        remove(name: name)
         fields.append((name: name, value: value))
     }
 

@@ -49,17 +49,23 @@ struct EmailInput {
         let cc = try body.stringList("cc") ?? []
         let bcc = try body.stringList("bcc") ?? []
         let replyTo = try body.stringList("reply_to") ?? template?.replyTo ?? []
-        for (field, list) in [("to", to), ("cc", cc), ("bcc", bcc), ("reply_to", replyTo)] {
+        // Checked list by list without building an array of (field, list) pairs on every send.
+        func check(_ field: String, _ list: [String], blockTestDomains: Bool = true) throws(PostflareError) {
             for address in list {
                 guard let bare = EmailAddress.parse(address) else { throw EmailAddress.invalidFieldError(field) }
-                if field != "reply_to", Self.blockedTestDomains.contains(EmailAddress.domain(of: bare)) {
+                if blockTestDomains, Self.blockedTestDomains.contains(EmailAddress.domain(of: bare)) {
                     throw .validation(
                         "Invalid `\(field)` field. Please use our testing email address instead of domains like `\(EmailAddress.domain(of: bare))`. See our documentation for more information."
                     )
                 }
             }
         }
-        try checkSender(fromAddress, recipients: to + cc + bcc)
+        try check("to", to)
+        try check("cc", cc)
+        try check("bcc", bcc)
+        try check("reply_to", replyTo, blockTestDomains: false)
+        let recipients = cc.isEmpty && bcc.isEmpty ? to : to + cc + bcc
+        try checkSender(fromAddress, recipients: recipients)
 
         var html = try body.string("html")
         var text = try body.string("text")
@@ -92,7 +98,9 @@ struct EmailInput {
         }
         let topicId = try body.string("topic_id")
         if let topicId, team.topics[topicId] == nil { throw .notFound("Topic") }
-        let suppressed = (to + cc + bcc).contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
+        let suppressed =
+            !team.suppressions.isEmpty
+            && recipients.contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
         return EmailRecord(
             id: "", from: fromText, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: renderedSubject, html: html,
             text: text, headers: headers, tags: tags, attachments: attachments, createdAt: now,

@@ -39,15 +39,23 @@ struct LogMiddleware: Middleware {
             return response
         }
         let now = api.store.now
-        try? api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
+        let id = IDs.uuid()
+        let userAgent = request.headers["User-Agent"]
+        // Appended in place (`withState`, not `withTeam`): bookkeeping needs neither the team checked out
+        // of the table nor its due automations run, and that cost a move of the whole team per request.
+        try? api.store.withState { state throws(PostflareError) in
             let log = LogRecord(
-                id: IDs.uuid(), createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
-                status: response.status.code, userAgent: request.headers["User-Agent"], requestBody: request.body,
+                id: id, createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
+                status: response.status.code, userAgent: userAgent, requestBody: request.body,
                 responseBody: response.body, seq: state.nextSeq())
-            team.logs.append(log)
+            // Through `values[index]`, which edits the team where it is stored; `teams[id]?.…` moved the
+            // whole team into a temporary (and allocated a coroutine frame that large) on each access.
+            guard let index = state.teams.index(forKey: p.teamId) else { return }
+            state.teams.values[index].logs.append(log)
             // Trim in batches: removing the oldest entry on every request once full moved the whole
             // array each time. Readers look at the newest `capacity` entries only (`recentLogs`).
-            if team.logs.count >= 2 * Self.capacity { team.logs.removeFirst(team.logs.count - Self.capacity) }
+            let count = state.teams.values[index].logs.count
+            if count >= 2 * Self.capacity { state.teams.values[index].logs.removeFirst(count - Self.capacity) }
         }
         return response
     }
