@@ -29,7 +29,7 @@ struct FastRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `count` lower-case hex digits.
     mutating func hex(_ count: Int) -> String {
@@ -73,17 +73,19 @@ struct FastRandom: RandomNumberGenerator {
         var lo = next()
         hi = (hi & ~0xF000) | 0x4000  // version 4
         lo = (lo & ~(0xC << 60)) | (0x8 << 60)  // variant 10
-        // 8-4-4-4-12 hex digits, written straight into one buffer.
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for i in 0..<16 {
-            if i == 8 || i == 12 { out.append(UInt8(ascii: "-")) }
-            out.append(Self.hexDigits[Int((hi >> UInt64(60 - 4 * i)) & 0xF)])
+        // 8-4-4-4-12 hex digits, written straight into the string's storage (one allocation).
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var n = 0
+            for i in 0..<32 {
+                if i == 8 || i == 12 || i == 16 || i == 20 {
+                    out[n] = UInt8(ascii: "-")
+                    n += 1
+                }
+                let word = i < 16 ? hi : lo
+                out[n] = Self.hexDigits[Int((word >> UInt64(60 - 4 * (i % 16))) & 0xF)]
+                n += 1
+            }
+            return n
         }
-        for i in 0..<16 {
-            if i == 0 || i == 4 { out.append(UInt8(ascii: "-")) }
-            out.append(Self.hexDigits[Int((lo >> UInt64(60 - 4 * i)) & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -65,7 +65,12 @@ enum MessageLife {
         // `submitted` has whole seconds (every official example ends in .000) and the id starts with them.
         let submitted = Timestamp(millis: c.now.seconds * 1000)
         var rng = FastRandom()
-        let id = submitted.compact() + rng.hex(18)
+        // One allocation: the 14 digits of the submit second and 18 random hex digits in one buffer.
+        var idBytes: [UInt8] = []
+        idBytes.reserveCapacity(32)
+        idBytes.append(contentsOf: submitted.compact().utf8)
+        rng.append(18, alphabet: FastRandom.hexDigits, to: &idBytes)
+        let id = String(decoding: idBytes, as: UTF8.self)
         let inserted = c.now
         let isEmail = r.messageType == "EMAIL"
         let fromAddress = r.headerFromAddress ?? r.senderAddress
@@ -76,8 +81,15 @@ enum MessageLife {
         let messageIdHeader = Self.messageIdHeader(id)
         if isEmail {
             headersIn.reserveCapacity(8 + r.headers.count)
-            let received = "from \(c.remoteIP) by (Flowmailer API) with HTTP for <\(r.recipientAddress)>"
-            headersIn.append(("Received", received + "; " + MailDate.amsterdam(submitted)))
+            let date = MailDate.amsterdam(submitted)
+            var received = "from "
+            received.reserveCapacity(60 + c.remoteIP.utf8.count + r.recipientAddress.utf8.count + date.utf8.count)
+            received += c.remoteIP
+            received += " by (Flowmailer API) with HTTP for <"
+            received += r.recipientAddress
+            received += ">; "
+            received += date
+            headersIn.append(("Received", received))
             headersIn.append(("MIME-Version", "1.0"))
             headersIn.append(("From", MailDate.mailbox(r.headerFromName, fromAddress)))
             headersIn.append(("To", MailDate.mailbox(r.headerToName, toAddress)))
@@ -132,6 +144,7 @@ enum MessageLife {
         _ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp, rng: inout FastRandom
     ) -> [MessageEvent] {
         var list = [MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted)]
+        list.reserveCapacity(5)
         if outcome == .error {
             let text =
                 "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
@@ -140,7 +153,8 @@ enum MessageLife {
                     id: rng.uuid(), type: "ERROR", received: at(800), inserted: at(850),
                     snippet: "The following has evaluated to null or missing:",
                     extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]))
-            return list.reversed()
+            list.reverse()  // in place: `reversed()` built a second array
+            return list
         }
         list.append(
             MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay)))
@@ -189,7 +203,8 @@ enum MessageLife {
             }
         case .error: break
         }
-        return list.reversed()
+        list.reverse()
+        return list
     }
 }
 

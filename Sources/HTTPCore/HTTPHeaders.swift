@@ -94,6 +94,7 @@ extension HTTPHeaders {
 extension StringProtocol {
     /// True when the string is empty or only spaces and tabs: `trimmingSpaces().isEmpty` without building
     /// the trimmed copy.
+    @inlinable  // specialized where used: the generic version looked up metadata on every call
     public var isBlank: Bool { utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } }
 
     /// The string without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).

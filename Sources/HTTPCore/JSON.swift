@@ -347,16 +347,23 @@ struct JSONParser {
         // Fast path, nearly every string of an API body: no escape, so the text is the bytes between the
         // quotes. Growing a byte array one append at a time cost ~4 allocations per string.
         let start = i
+        var ascii = true
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
-                guard let s = String(validating: bytes[start..<i], as: UTF8.self) else {
+                let end = i
+                i += 1
+                // ASCII needs no validation: decoding it is a copy. `String(validating:)` on an array slice
+                // was not specialized and looked up generic metadata at run time on every string.
+                if ascii { return bytes.withUnsafeBufferPointer { String(decoding: $0[start..<end], as: UTF8.self) } }
+                guard let s = String(validating: bytes[start..<end], as: UTF8.self) else {
+                    i = end
                     throw fail("Invalid UTF-8 in string")
                 }
-                i += 1
                 return s
             }
             if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            if c >= 0x80 { ascii = false }
             i += 1
         }
         var out: [UInt8] = []

@@ -16,6 +16,22 @@ import Testing
         #expect(throws: JSONError.self) { try JSON.parse(text) }
     }
 
+    /// Escape-free strings take a fast path (ASCII decoded without validation): non-ASCII must still be
+    /// validated there, with the same error and offset as the escaped path.
+    @Test func stringFastPathValidatesNonASCII() throws {
+        #expect(try JSON.parse(Array(#"["plain","é ü","mixed é\n"]"#.utf8)) == ["plain", "é ü", "mixed é\n"])
+        let invalid: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        do {
+            _ = try JSON.parse(invalid)
+            Issue.record("invalid UTF-8 was accepted")
+        } catch {
+            #expect(error.message == "Invalid UTF-8 in string")
+            #expect(error.offset == 8)
+        }
+        let truncated: [UInt8] = [0x22, 0x61, 0xE2, 0x82, 0x22]  // "a + half of € + "
+        #expect(throws: JSONError.self) { try JSON.parse(truncated) }
+    }
+
     @Test func surrogatePairs() throws {
         #expect(try JSON.parse(#""\ud83d\ude00""#).stringValue == "😀")
     }
