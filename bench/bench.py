@@ -175,26 +175,54 @@ def wrk_script(path, method, url_path, headers, body=None):
     return path
 
 
+def paired(ours, theirs, rounds):
+    """Runs two measurements alternately, `rounds` times each, ours first. Each is a function returning
+    (req/s, bad answers). The speed of this shared machine drifts by ±20 % within minutes, so one run of each
+    lets a slow minute decide a ratio; interleaved rounds and medians (see `report`) do not.
+    Returns (ours' rates, theirs' rates, ours' bad answers, theirs' bad answers)."""
+    mine, other, bad_mine, bad_other = [], [], 0, 0
+    for _ in range(rounds):
+        rate, bad = ours()
+        mine.append(rate)
+        bad_mine += bad
+        rate, bad = theirs()
+        other.append(rate)
+        bad_other += bad
+    return mine, other, bad_mine, bad_other
+
+
 def report(name, ours, theirs, target=None, unit="req/s", peer="nginx"):
+    """Prints one comparison. `ours`/`theirs` are a rate or the rates of interleaved rounds (`paired`): then the
+    figures are medians, the ratio is the ratio of the medians, and the spread of the per-round ratios follows."""
+    ours_list = ours if isinstance(ours, list) else [ours]
+    theirs_list = theirs if isinstance(theirs, list) else [theirs]
+    ours, theirs = statistics.median(ours_list), statistics.median(theirs_list)
     ratio = ours / theirs if theirs else float("nan")
     verdict = "" if target is None else ("  (target ≥ %.2f×: %s)" % (target, "met" if ratio >= target else "NOT met"))
-    print(f"  {name:<46} maildouble {ours:>10.0f} {unit}   {peer} {theirs:>10.0f} {unit}   ratio {ratio:.2f}×{verdict}")
-    RESULTS[name] = {"maildouble": ours, peer: theirs, "ratio": round(ratio, 3)}
+    spread = ""
+    if len(ours_list) > 1:
+        rounds = [o / t for o, t in zip(ours_list, theirs_list) if t]
+        spread = f" [rounds {min(rounds):.2f}–{max(rounds):.2f}×]"
+    print(f"  {name:<46} maildouble {ours:>10.0f} {unit}   {peer} {theirs:>10.0f} {unit}   ratio {ratio:.2f}×{spread}{verdict}")
+    RESULTS[name] = {"maildouble": ours, peer: theirs, "ratio": round(ratio, 3),
+                     "rounds": [round(o / t, 3) for o, t in zip(ours_list, theirs_list) if t]}
 
 
-def transport(work, threads, seconds):
+def transport(work, threads, seconds, rounds=1):
     md = MailDouble(work, threads)
     ng = None
     try:
         cert = os.path.join(md.state, "server.pem")
         key = os.path.join(md.state, "server-key.pem")
         ng = Nginx(work, threads, cert, key, {"/_emulator/ping": PING_BODY})
-        print(f"transport — /_emulator/ping, {threads} thread(s)/worker(s), {seconds}s per run")
-        ours, _ = wrk(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds)
-        theirs, _ = wrk(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
+        print(f"transport — /_emulator/ping, {threads} thread(s)/worker(s), {seconds}s per run, {rounds} round(s)")
+        ours, theirs, _, _ = paired(lambda: wrk(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds),
+                                    lambda: wrk(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds),
+                                    rounds)
         report("wrk -c16 HTTPS/1.1 keep-alive", ours, theirs, 1.0)
-        ours, _ = h2load(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds)
-        theirs, _ = h2load(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds)
+        ours, theirs, _, _ = paired(
+            lambda: h2load(f"https://127.0.0.1:{md.https_port}/_emulator/ping", seconds=seconds),
+            lambda: h2load(f"https://127.0.0.1:{ng.port}/_emulator/ping", seconds=seconds), rounds)
         report("h2load -c16 -m10 h2 over TLS", ours, theirs, 1.0)
     finally:
         if ng:
@@ -264,9 +292,10 @@ def idle_load(work, threads, seconds):
 class Context:
     """What a vendor benchmark section (bench/bench_*.py, `SECTIONS = {"name": fn}`) gets: fn(ctx)."""
 
-    def __init__(self, work, threads, seconds):
-        self.work, self.threads, self.seconds = work, threads, seconds
+    def __init__(self, work, threads, seconds, rounds):
+        self.work, self.threads, self.seconds, self.rounds = work, threads, seconds, rounds
         self.MailDouble, self.Nginx, self.wrk, self.h2load, self.report = MailDouble, Nginx, wrk, h2load, report
+        self.paired = paired
         self.wrk_script, self.PING_BODY = wrk_script, PING_BODY
         self.results = RESULTS
         self.root = ROOT
@@ -276,6 +305,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1, help="event-loop threads and nginx workers")
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds per comparison; figures are medians (see paired())")
     parser.add_argument("--only", nargs="*", help="sections to run (default: all)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
@@ -284,9 +315,9 @@ def main():
             sys.exit(f"{tool} is missing: run `make bench` (it installs wrk, nghttp2-client, nginx-light)")
     work = tempfile.mkdtemp(prefix="maildouble-bench-")
     os.chmod(work, 0o755)  # nginx workers run as nobody and must reach the files they serve
-    ctx = Context(work, args.threads, args.seconds)
+    ctx = Context(work, args.threads, args.seconds, args.rounds)
     sections = {
-        "transport": lambda c: transport(c.work, c.threads, c.seconds),
+        "transport": lambda c: transport(c.work, c.threads, c.seconds, c.rounds),
         "startup": lambda c: startup(c.work, c.threads),
         "idle-load": lambda c: idle_load(c.work, c.threads, c.seconds),
     }

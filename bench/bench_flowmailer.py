@@ -74,18 +74,20 @@ def flowmailer(ctx):
         lua_submit = ctx.wrk_script(os.path.join(ctx.work, "flowmailer-submit.lua"), "POST", "/545/messages/submit",
                                 submit_headers, json.dumps(SUBMIT_BODY))
 
-        print(f"flowmailer — wrk -c10 HTTPS/1.1 keep-alive, {ctx.threads} thread(s)/worker(s), {ctx.seconds}s per run;"
-              f" page = {len(page)} bytes")
-        ours, bad = ctx.wrk(f"https://127.0.0.1:{md.https_port}/545/messages", connections=10,
-                            seconds=ctx.seconds, script=lua_get)
-        theirs, bad_ng = ctx.wrk(f"https://127.0.0.1:{ng.port}/545/messages", connections=10,
+        print(f"flowmailer — wrk -c10 HTTPS/1.1 keep-alive, {ctx.threads} thread(s)/worker(s), {ctx.seconds}s per run,"
+              f" {ctx.rounds} round(s); page = {len(page)} bytes")
+        static = lambda: ctx.wrk(f"https://127.0.0.1:{ng.port}/545/messages", connections=10,
                                  seconds=ctx.seconds, script=lua_get)
+        ours, theirs, bad, bad_ng = ctx.paired(
+            lambda: ctx.wrk(f"https://127.0.0.1:{md.https_port}/545/messages", connections=10,
+                            seconds=ctx.seconds, script=lua_get), static, ctx.rounds)
         if bad or bad_ng:
             print(f"  WARNING: non-2xx answers: maildouble {bad}, nginx {bad_ng}")
         ctx.report("GET /545/messages (10 items) vs static", ours, theirs, 0.8)
 
-        submitted, bad = ctx.wrk(f"https://127.0.0.1:{md.https_port}/545/messages/submit", connections=10,
-                                 seconds=ctx.seconds, script=lua_submit)
+        submitted, theirs, bad, _ = ctx.paired(
+            lambda: ctx.wrk(f"https://127.0.0.1:{md.https_port}/545/messages/submit", connections=10,
+                            seconds=ctx.seconds, script=lua_submit), static, ctx.rounds)
         print(f"  submit answers other than 2xx: {bad}" + ("" if bad == 0 else "  (figure not trustworthy)"))
         ctx.report("POST /545/messages/submit vs static GET", submitted, theirs, 0.5)
         ctx.results["flowmailer_submit_non2xx"] = bad
