@@ -93,7 +93,16 @@ struct AccountState: Sendable {
 /// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
 /// lock only to copy out or mutate small values; JSON rendering happens outside it.
 final class Store: Sendable {
-    private let accounts: Locked<[String: AccountState]>
+    /// An account's state in a box, so that a read borrows it in place and a write mutates it in place: as a
+    /// dictionary value, a read copied the whole struct (a retain and release per field) and a write moved
+    /// it out of the table and back on every request.
+    private final class AccountBox: @unchecked Sendable {
+        // @unchecked: only touched while `Store.accounts` is locked.
+        var state: AccountState
+        init(_ state: AccountState) { self.state = state }
+    }
+
+    private let accounts: Locked<[String: AccountBox]>
 
     init(accounts: [AccountState]) {
         self.accounts = Locked(Self.index(accounts))
@@ -105,17 +114,17 @@ final class Store: Sendable {
         self.accounts.withLock { $0 = map }
     }
 
-    private static func index(_ accounts: [AccountState]) -> [String: AccountState] {
-        var map: [String: AccountState] = [:]
-        for a in accounts { map[a.id] = a }
+    private static func index(_ accounts: [AccountState]) -> [String: AccountBox] {
+        var map: [String: AccountBox] = [:]
+        for a in accounts { map[a.id] = AccountBox(a) }
         return map
     }
 
     /// Reads an account; 404 when the account does not exist.
     func read<T>(_ account: String, _ body: (AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
         let result: Result<T, HTTPError> = accounts.withLock { map in
-            guard let a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
-            do throws(HTTPError) { return .success(try body(a)) } catch { return .failure(error) }
+            guard let box = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            do throws(HTTPError) { return .success(try body(box.state)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -123,11 +132,8 @@ final class Store: Sendable {
     /// Mutates an account; 404 when the account does not exist.
     func write<T>(_ account: String, _ body: (inout AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
         let result: Result<T, HTTPError> = accounts.withLock { map in
-            guard var a = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
-            // Move the value out of the dictionary so the mutation does not copy the message array.
-            map[account] = nil
-            defer { map[account] = a }
-            do throws(HTTPError) { return .success(try body(&a)) } catch { return .failure(error) }
+            guard let box = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
+            do throws(HTTPError) { return .success(try body(&box.state)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -138,7 +144,7 @@ final class Store: Sendable {
             let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1
             var a = AccountState(id: String(next), description: description)
             a.details = details
-            map[a.id] = a
+            map[a.id] = AccountBox(a)
             return a.id
         }
     }
@@ -146,8 +152,8 @@ final class Store: Sendable {
     /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint).
     func credential(clientId: String) -> (account: String, object: JSONObject)? {
         accounts.withLock { map in
-            for (id, a) in map {
-                for c in a.table("api_credentials").all where c["clientId"]?.stringValue == clientId {
+            for (id, box) in map {
+                for c in box.state.table("api_credentials").all where c["clientId"]?.stringValue == clientId {
                     return (id, c)
                 }
             }
