@@ -2,6 +2,7 @@
 import Dispatch
 import Glibc
 import HTTPCore
+@testable import HTTPServer
 
 /// A plain TCP listener on port 0 for client tests: serves one connection per scripted answer, records
 /// each request's raw bytes (head and Content-Length body), sends the answer and closes. An answer of nil
@@ -15,42 +16,15 @@ final class RecordingListener: Sendable {
     let done = DispatchSemaphore(value: 0)
 
     init(host: String = "127.0.0.1", answers: [String?], waitForRequest: Bool = true) throws {
-        let v6 = host.contains(":")
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var rc: Int32
-        if v6 {
-            var a = sockaddr_in6()
-            a.sin6_family = sa_family_t(AF_INET6)
-            inet_pton(AF_INET6, host, &a.sin6_addr)
-            rc = withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
-        } else {
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            inet_pton(AF_INET, host, &a.sin_addr)
-            rc = withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        }
-        if rc == 0 { rc = listen(fd, 16) }
-        guard rc == 0 else {
-            close(fd)
-            throw ListenerError.bind(errno)
-        }
-        port = Self.boundPort(fd)
+        // The server's own listening-socket helper (non-blocking listener; accepted sockets block).
+        let fd = try makeListeningSocket(host: host, port: 0, backlog: 16)
+        port = SocketAddress.boundPort(of: fd)
         DispatchQueue.global().async { [self] in
             serve(fd, answers: answers, waitForRequest: waitForRequest)
             close(fd)
             done.signal()
         }
     }
-
-    enum ListenerError: Error { case bind(Int32) }
 
     /// Waits for `count` requests in all; false on timeout.
     func waitForRequests(_ count: Int, seconds: Int = 10) -> Bool {
@@ -97,22 +71,6 @@ final class RecordingListener: Sendable {
             guard n > 0 else { return data }
             data += scratch[0..<n]
             if !whole { return data }
-        }
-    }
-
-    private static func boundPort(_ fd: Int32) -> Int {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        let isV6 = storage.ss_family == sa_family_t(AF_INET6)
-        return withUnsafePointer(to: &storage) { p in
-            isV6
-                ? p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
-                }
-                : p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
     }
 }
