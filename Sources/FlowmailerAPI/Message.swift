@@ -90,6 +90,11 @@ struct MessageRecord: Sendable {
     var flowSelector: String?
     /// Serialized forms once settled (see `RenderCache`).
     var cache = RenderCache()
+    /// The client address a submitted e-mail came from; set, `headersIn` is rebuilt when shown
+    /// (`submittedHeaders`) instead of an array and a Received line, ~450 bytes, kept for every submit.
+    var receivedFrom: String? = nil
+    /// The submit's own `headers` (usually none), part of the rebuilt `headersIn`.
+    var customHeaders: [(name: String, value: String)] = []
     /// The account of a submitted e-mail, whose sent headers (`headersOut`) are derived from the rest of the
     /// record when shown (`derivedHeadersOut`) instead of being built and kept, ~500 bytes, for every submit.
     var sentByAccount: String? = nil
@@ -101,12 +106,34 @@ struct MessageRecord: Sendable {
 extension MessageRecord {
     /// What a submitted e-mail was sent with (spec §2.6): the submitted headers without the `Received` line,
     /// then `Feedback-ID`, `Message-ID`, `Date` (when processing finished) and `X-Job`.
+    /// The received headers: stored for fixture messages; for a submitted e-mail built from the record as
+    /// the submit built them (Received, MIME-Version, From, To, the submit's headers, Subject, Content-Type).
+    var submittedHeaders: [(name: String, value: String)] {
+        guard let ip = receivedFrom else { return headersIn }
+        var h: [(name: String, value: String)] = []
+        h.reserveCapacity(8 + customHeaders.count)
+        let to = toAddressList.first
+        h.append(("Received", "from \(ip) by (Flowmailer API) with HTTP for <\(recipientAddress)>; \(MailDate.amsterdam(submitted))"))
+        h.append(("MIME-Version", "1.0"))
+        h.append(("From", MailDate.mailbox(fromAddress?.name, fromAddress?.address ?? senderAddress)))
+        h.append(("To", MailDate.mailbox(to?.name, to?.address ?? recipientAddress)))
+        h += customHeaders
+        if let subject { h.append(("Subject", subject)) }
+        if html != nil {
+            h.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(MessageLife.boundary(forId: id))\""))
+        } else {
+            h.append(("Content-Type", "text/plain; charset=UTF-8"))
+            h.append(("Content-Transfer-Encoding", "quoted-printable"))
+        }
+        return h
+    }
+
     var derivedHeadersOut: [(name: String, value: String)]? {
         guard let account = sentByAccount, let backendStart else { return nil }
         let done = backendStart.adding(millis: MessageLife.processedDelay - MessageLife.backendStartDelay)
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(headersIn.count + 3)
-        out += headersIn.dropFirst()  // the Received line is not part of the sent mail
+        out += submittedHeaders.dropFirst()  // the Received line is not part of the sent mail
         out.append(("Feedback-ID", "\(account):\(account)-\(source.id):\(account)-\(flow.id):flowmailer"))
         out.append(("Message-ID", MessageLife.messageIdHeader(id)))
         out.append(("Date", MailDate.utc(done)))

@@ -15,6 +15,16 @@ enum Outcome: String, CaseIterable, Sendable {
         ("deferred", .attempt),
     ]
 
+    /// How many events a submitted message with this outcome will have (SUBMITTED included).
+    var eventCount: Int {
+        switch self {
+        case .error: 2
+        case .delivered, .hardbounce, .softbounce, .attempt, .reject, .discard: 3
+        case .complaint, .opened: 4
+        case .clicked: 5
+        }
+    }
+
     static func forRecipient(_ address: String) -> Outcome {
         // Byte-wise and case-insensitive over the local part (every keyword is ASCII): this runs on every
         // submit, and splitting plus lower-casing allocated three times.
@@ -77,46 +87,24 @@ enum MessageLife {
         let toAddress = r.headerToAddress ?? r.recipientAddress
         let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
 
-        var headersIn: [(name: String, value: String)] = []
-        let messageIdHeader = Self.messageIdHeader(id)
-        if isEmail {
-            headersIn.reserveCapacity(8 + r.headers.count)
-            let date = MailDate.amsterdam(submitted)
-            var received = "from "
-            received.reserveCapacity(60 + c.remoteIP.utf8.count + r.recipientAddress.utf8.count + date.utf8.count)
-            received += c.remoteIP
-            received += " by (Flowmailer API) with HTTP for <"
-            received += r.recipientAddress
-            received += ">; "
-            received += date
-            headersIn.append(("Received", received))
-            headersIn.append(("MIME-Version", "1.0"))
-            headersIn.append(("From", MailDate.mailbox(r.headerFromName, fromAddress)))
-            headersIn.append(("To", MailDate.mailbox(r.headerToName, toAddress)))
-            headersIn += r.headers
-            if let subject = r.subject { headersIn.append(("Subject", subject)) }
-            if r.html != nil {
-                headersIn.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(rng.hex(12))\""))
-            } else {
-                headersIn.append(("Content-Type", "text/plain; charset=UTF-8"))
-                headersIn.append(("Content-Transfer-Encoding", "quoted-printable"))
-            }
-        }
         // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
         let start = max(inserted, r.scheduleAt ?? inserted)
         let at = { (delay: Int64) in start.adding(millis: delay) }
         var m = StoredMessage(MessageRecord(
-            id: id, submitted: submitted, inserted: inserted, transactionId: rng.hex(32), messageType: r.messageType,
+            id: id, submitted: submitted, inserted: inserted, transactionId: "", messageType: r.messageType,
             source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
             subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
             fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
             toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
-            headersIn: headersIn, tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
-            processedAt: at(processedDelay), messageIdHeader: isEmail ? messageIdHeader : nil,
+            headersIn: [], tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
+            processedAt: at(processedDelay), messageIdHeader: nil,
             headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
             html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
-            // `headersOut` is derived when shown (`MessageRecord.derivedHeadersOut`).
+            // `headersIn` and `headersOut` are derived when shown (`MessageRecord.submittedHeaders`,
+            // `derivedHeadersOut`) from what is kept here.
+            m.receivedFrom = c.remoteIP
+            m.customHeaders = r.headers
             m.sentByAccount = c.account
             m.webLinkSeed = rng.next()
         }
@@ -125,9 +113,26 @@ enum MessageLife {
             // Processing fails before the message is built: no PROCESSED, no Message-ID, no links (official example).
             m.backendDone = nil
             m.processedAt = nil
-            m.messageIdHeader = nil
         }
         return m
+    }
+
+    /// A submitted message's `transactionId`: 32 hex digits derived from the random part of its id when shown,
+    /// instead of 80 bytes generated and kept for every submit.
+    static func transactionId(forId id: String) -> String {
+        let random = id.utf8.dropFirst(14).prefix(16)
+        var seed: UInt64 = 0x7472_616E_7361_6374  // "transact": a stream of its own, unlike the web links'
+        for c in random { seed = seed &* 31 &+ UInt64(c) }
+        var rng = FastRandom(seed: seed)
+        return rng.hex(32)
+    }
+
+    /// The MIME boundary of a submitted HTML e-mail, derived from its id like `transactionId(forId:)`.
+    static func boundary(forId id: String) -> String {
+        var seed: UInt64 = 0x626F_756E_6461_7279  // "boundary"
+        for c in id.utf8.dropFirst(14).prefix(16) { seed = seed &* 31 &+ UInt64(c) }
+        var rng = FastRandom(seed: seed)
+        return rng.hex(12)
     }
 
     /// The `Message-ID` of a submitted e-mail.
@@ -143,8 +148,10 @@ enum MessageLife {
     private static func events(
         _ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp, rng: inout FastRandom
     ) -> [MessageEvent] {
-        var list = [MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted)]
-        list.reserveCapacity(5)
+        // Exactly as many slots as this outcome's life has events (168 bytes each, kept per message).
+        var list: [MessageEvent] = []
+        list.reserveCapacity(outcome.eventCount)
+        list.append(MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted))
         if outcome == .error {
             let text =
                 "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"

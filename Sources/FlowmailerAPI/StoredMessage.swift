@@ -40,8 +40,12 @@ struct StoredMessage: Sendable {
         set { unique().record.inserted = newValue }
     }
 
+    /// Stored for fixture messages; derived from the id for submitted ones (stored empty).
     var transactionId: String {
-        get { storage.record.transactionId }
+        get {
+            let stored = storage.record.transactionId
+            return stored.isEmpty ? MessageLife.transactionId(forId: storage.record.id) : stored
+        }
         set { unique().record.transactionId = newValue }
     }
 
@@ -91,8 +95,12 @@ struct StoredMessage: Sendable {
     }
 
     var headersIn: [(name: String, value: String)] {
-        get { storage.record.headersIn }
-        set { unique().record.headersIn = newValue }
+        get { storage.record.submittedHeaders }
+        set {
+            let storage = unique()
+            storage.record.headersIn = newValue
+            storage.record.receivedFrom = nil  // stored from now on, no longer rebuilt
+        }
     }
 
     var tags: [String] {
@@ -115,8 +123,13 @@ struct StoredMessage: Sendable {
         set { unique().record.processedAt = newValue }
     }
 
+    /// Stored for fixture and resumed messages; derived from the id for submitted e-mails (shown only once
+    /// processed, which an e-mail that fails processing never is).
     var messageIdHeader: String? {
-        get { storage.record.messageIdHeader }
+        get {
+            storage.record.messageIdHeader
+                ?? (storage.record.sentByAccount != nil ? MessageLife.messageIdHeader(storage.record.id) : nil)
+        }
         set { unique().record.messageIdHeader = newValue }
     }
 
@@ -133,6 +146,16 @@ struct StoredMessage: Sendable {
     var messageDetailsLink: String? {
         get { storage.record.messageDetailsLink ?? storage.record.webLinkSeed.map { WebLink.details(seed: $0) } }
         set { unique().record.messageDetailsLink = newValue }
+    }
+
+    var receivedFrom: String? {
+        get { storage.record.receivedFrom }
+        set { unique().record.receivedFrom = newValue }
+    }
+
+    var customHeaders: [(name: String, value: String)] {
+        get { storage.record.customHeaders }
+        set { unique().record.customHeaders = newValue }
     }
 
     var sentByAccount: String? {

@@ -116,5 +116,46 @@ import Testing
         #expect(again["messageDetailsLink"]?.stringValue == details)
         #expect(other["onlineLink"]?.stringValue != online)
         #expect(other["messageDetailsLink"]?.stringValue != details)
+        // transactionId and messageIdHeader are derived from the id too: same on every read, 32 hex digits.
+        let transaction = try #require(first["transactionId"]?.stringValue)
+        #expect(transaction.count == 32 && transaction.allSatisfy(\.isHexDigit))
+        #expect(again["transactionId"]?.stringValue == transaction)
+        #expect(other["transactionId"]?.stringValue != transaction)
+        #expect(first["messageIdHeader"] == .string("<\(a)@return.flowmailer.local>"))
+    }
+
+    /// A submitted e-mail's headers are rebuilt from the record when shown: the same on every read, with the
+    /// submit's display names, own headers, subject and (for HTML) a multipart boundary.
+    @Test func submittedHeadersAreRebuiltFaithfully() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_640_869_448_000)  // 2021-12-30T13:04:08Z
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let id = try h.submit(
+            token: token, to: "rcpt@example.com",
+            extra: #","headerFromName":"Shop","html":"<p>hi</p>","headers":[{"name":"X-Campaign","value":"42"}]"#)
+        clock.advance(bySeconds: 10)
+        let read = { h.api(.GET, "/545/messages/\(id)?addheaders=true", token: token).json["headersIn"] }
+        let headers = try #require(read()?.arrayValue)
+        let pairs = headers.map { ($0["name"]?.stringValue ?? "", $0["value"]?.stringValue ?? "") }
+        #expect(pairs.map(\.0) == ["Received", "MIME-Version", "From", "To", "X-Campaign", "Subject", "Content-Type"])
+        #expect(pairs[0].1 == "from 127.0.0.1 by (Flowmailer API) with HTTP for <rcpt@example.com>; Thu, 30 Dec 2021 14:04:08 +0100 (CET)")
+        #expect(pairs[2].1 == "Shop <app@example.com>")
+        #expect(pairs[3].1 == "rcpt@example.com")
+        #expect(pairs[4].1 == "42")
+        #expect(pairs[6].1.hasPrefix("multipart/alternative; boundary=\"----=_Part_"))
+        #expect(read() == .array(headers))  // derived, yet stable
+    }
+
+    /// A message whose processing fails never shows a Message-ID (official example's ERROR message).
+    @Test func failedMessageHasNoMessageId() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let id = try h.submit(token: token, to: "error@example.com")
+        clock.advance(bySeconds: 10)
+        let m = h.api(.GET, "/545/messages/\(id)", token: token).json
+        #expect(m["status"] == "ERROR")
+        #expect(m["messageIdHeader"] == .null)
+        #expect(m["transactionId"]?.stringValue?.count == 32)
     }
 }
