@@ -159,7 +159,7 @@ extension Team {
         var body: JSONObject = ["to": .string(contact.email)]
         for key in ["template", "subject", "from", "reply_to"] { if let v = config[key] { body[key] = v } }
         let system = Principal(teamId: id, keyId: "automation", permission: "full_access", domainId: nil)
-        var email = try EmailInput(team: self, principal: system, now: now, inBatch: false).parse(Body(object: body))
+        var email = try EmailInput(principal: system, now: now, inBatch: false).parse(Body(object: body), in: self)
         email.id = IDs.uuid()
         seq += 1
         email.seq = seq

@@ -28,7 +28,7 @@ extension PostflareAPI {
             let now = store.now
             let permissive = mode == "permissive"
             let result = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
-                let input = EmailInput(team: team, principal: p, now: now, inBatch: true)
+                let input = EmailInput(principal: p, now: now, inBatch: true)
                 var valid: [EmailRecord] = []
                 var errors: [JSON] = []
                 for (index, item) in items.enumerated() {
@@ -36,7 +36,7 @@ extension PostflareAPI {
                         guard let obj = item.objectValue else {
                             throw .validation("Each batch item must be an email object.")
                         }
-                        valid.append(try input.parse(Body(object: obj)))
+                        valid.append(try input.parse(Body(object: obj), in: team))
                     } catch {
                         if !permissive { throw error }
                         errors.append(["index": .int(index), "message": .string(error.message)])

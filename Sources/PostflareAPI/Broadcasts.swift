@@ -152,7 +152,7 @@ extension PostflareAPI {
     ) throws(PostflareError) {
         guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
         guard b.status == "draft" else { throw .validation("Only draft broadcasts can be sent.") }
-        let input = EmailInput(team: team, principal: principal, now: now, inBatch: false)
+        let input = EmailInput(principal: principal, now: now, inBatch: false)
         let recipients = team.contacts.values
             .filter { c in
                 c.segmentIds.contains(b.segmentId) && !c.unsubscribed
@@ -174,7 +174,7 @@ extension PostflareAPI {
             if let h = b.html { o["html"] = .string(TemplateRendering.render(h, values)) }
             if let t = b.text { o["text"] = .string(TemplateRendering.render(t, values)) }
             if let r = b.replyTo { o["reply_to"] = .array(r.map { .string($0) }) }
-            var e = try input.parse(Body(object: o))
+            var e = try input.parse(Body(object: o), in: team)
             e.id = IDs.uuid()
             e.seq = state.nextSeq()
             e.broadcastId = id

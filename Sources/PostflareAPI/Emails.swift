@@ -39,7 +39,7 @@ extension PostflareAPI {
             let body = try Body(req)
             let now = store.now
             let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                var email = try EmailInput(team: team, principal: p, now: now, inBatch: false).parse(body)
+                var email = try EmailInput(principal: p, now: now, inBatch: false).parse(body, in: team)
                 try chargeQuota(&team, count: 1, now: now)
                 email.id = IDs.uuid()
                 email.seq = state.nextSeq()

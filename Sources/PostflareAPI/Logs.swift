@@ -51,13 +51,18 @@ struct LogMiddleware: Middleware {
             // Through `values[index]`, which edits the team where it is stored; `teams[id]?.…` moved the
             // whole team into a temporary (and allocated a coroutine frame that large) on each access.
             guard let index = state.teams.index(forKey: p.teamId) else { return }
-            state.teams.values[index].logs.append(log)
-            // Trim in batches: removing the oldest entry on every request once full moved the whole
-            // array each time. Readers look at the newest `capacity` entries only (`recentLogs`).
-            let count = state.teams.values[index].logs.count
-            if count >= 2 * Self.capacity { state.teams.values[index].logs.removeFirst(count - Self.capacity) }
+            Self.append(log, to: &state.teams.values[index])  // one in-place access; a read copied the team
         }
         return response
+    }
+}
+
+extension LogMiddleware {
+    static func append(_ log: LogRecord, to team: inout Team) {
+        team.logs.append(log)
+        // Trim in batches: removing the oldest entry on every request once full moved the whole array each
+        // time. Readers look at the newest `capacity` entries only (`recentLogs`).
+        if team.logs.count >= 2 * capacity { team.logs.removeFirst(team.logs.count - capacity) }
     }
 }
 

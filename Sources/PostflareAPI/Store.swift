@@ -60,10 +60,14 @@ final class PostflareStore: Sendable {
     {
         try state.withLock { (s: inout State) throws(PostflareError) -> R in
             var team = s.teams.removeValue(forKey: teamId) ?? Team(id: teamId, ownerEmail: "owner@example.org")
-            defer { s.teams[teamId] = team }
             // Automation runs whose delay has ended move on before anyone looks at the team.
             team.advanceRuns(now: clock.nowMillis(), seq: &s.seq)
-            return try body(&team, &s)
+            let result: Result<R, PostflareError>
+            do throws(PostflareError) { result = .success(try body(&team, &s)) } catch { result = .failure(error) }
+            // Moved back, not copied: writing it back in a `defer` retained and released every one of the
+            // team's ~25 collections per call.
+            s.teams[teamId] = consume team
+            return try result.get()
         }
     }
 
