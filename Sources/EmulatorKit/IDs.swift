@@ -10,8 +10,13 @@ public enum IDs {
     /// `getrandom(2)` call each. Secrets (`random`, `randomBytes`) keep using the system generator.
     public static func uuid() -> String {
         let (a, b) = fastGenerator.withLock { g in (g.next(), g.next()) }
-        // Written straight into the string's storage: one allocation (the 36-byte string) instead of seven.
-        return String(unsafeUninitializedCapacity: 36) { out in
+        return uuid(a, b)
+    }
+
+    /// The version-4 UUID text made of 128 random bits given as two words (for callers with a generator of
+    /// their own). Written straight into the string's storage: one allocation, the 36-byte string.
+    public static func uuid(_ a: UInt64, _ b: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
             var n = 0
             for i in 0..<16 {
                 var byte = UInt8(truncatingIfNeeded: (i < 8 ? a : b) >> (8 * UInt64(i % 8)))

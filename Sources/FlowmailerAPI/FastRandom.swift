@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// SplitMix64 seeded once from the system generator. A submit needs ~300 random characters (ids, links,
@@ -68,24 +69,5 @@ struct FastRandom: RandomNumberGenerator {
         }
     }
 
-    mutating func uuid() -> String {
-        var hi = next()
-        var lo = next()
-        hi = (hi & ~0xF000) | 0x4000  // version 4
-        lo = (lo & ~(0xC << 60)) | (0x8 << 60)  // variant 10
-        // 8-4-4-4-12 hex digits, written straight into the string's storage (one allocation).
-        return String(unsafeUninitializedCapacity: 36) { out in
-            var n = 0
-            for i in 0..<32 {
-                if i == 8 || i == 12 || i == 16 || i == 20 {
-                    out[n] = UInt8(ascii: "-")
-                    n += 1
-                }
-                let word = i < 16 ? hi : lo
-                out[n] = Self.hexDigits[Int((word >> UInt64(60 - 4 * (i % 16))) & 0xF)]
-                n += 1
-            }
-            return n
-        }
-    }
+    mutating func uuid() -> String { IDs.uuid(next(), next()) }
 }
