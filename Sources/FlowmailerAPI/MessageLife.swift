@@ -120,19 +120,22 @@ enum MessageLife {
     /// A submitted message's `transactionId`: 32 hex digits derived from the random part of its id when shown,
     /// instead of 80 bytes generated and kept for every submit.
     static func transactionId(forId id: String) -> String {
-        let random = id.utf8.dropFirst(14).prefix(16)
-        var seed: UInt64 = 0x7472_616E_7361_6374  // "transact": a stream of its own, unlike the web links'
-        for c in random { seed = seed &* 31 &+ UInt64(c) }
-        var rng = FastRandom(seed: seed)
+        var rng = derivedRandom(id, stream: 0x7472_616E_7361_6374)  // "transact"
         return rng.hex(32)
     }
 
     /// The MIME boundary of a submitted HTML e-mail, derived from its id like `transactionId(forId:)`.
     static func boundary(forId id: String) -> String {
-        var seed: UInt64 = 0x626F_756E_6461_7279  // "boundary"
-        for c in id.utf8.dropFirst(14).prefix(16) { seed = seed &* 31 &+ UInt64(c) }
-        var rng = FastRandom(seed: seed)
+        var rng = derivedRandom(id, stream: 0x626F_756E_6461_7279)  // "boundary"
         return rng.hex(12)
+    }
+
+    /// A generator seeded from the random part of a submitted message's id (after its 14 date digits); each
+    /// derived value uses a `stream` of its own so that they do not repeat one another.
+    private static func derivedRandom(_ id: String, stream: UInt64) -> FastRandom {
+        var seed = stream
+        for c in id.utf8.dropFirst(14).prefix(16) { seed = seed &* 31 &+ UInt64(c) }
+        return FastRandom(seed: seed)
     }
 
     /// The `Message-ID` of a submitted e-mail.
