@@ -98,10 +98,25 @@ extension StringProtocol {
     public var isBlank: Bool { utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } }
 
     /// The string without leading and trailing spaces and tabs (optional whitespace, RFC 9110 §5.6.3).
+    /// Byte-wise, and specialized where it is used: request headers and bodies are trimmed on hot paths.
+    @inlinable
     public func trimmingSpaces() -> String {
-        var scalars = Substring(self)[...]
-        while let f = scalars.first, f == " " || f == "\t" { scalars.removeFirst() }
-        while let l = scalars.last, l == " " || l == "\t" { scalars.removeLast() }
-        return String(scalars)
+        let text = Substring(self)
+        let utf8 = text.utf8
+        guard let start = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let end = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return "" }
+        return String(text[start...end])
+    }
+}
+
+extension String {
+    /// `trimmingSpaces()` that returns the string itself, without a copy, when there is nothing to trim.
+    @inlinable
+    public func trimmingSpaces() -> String {
+        guard let first = utf8.first, let last = utf8.last,
+            first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        else { return self }
+        return Substring(self).trimmingSpaces()
     }
 }

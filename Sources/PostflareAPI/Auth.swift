@@ -7,9 +7,9 @@ struct AuthMiddleware: Middleware {
 
     static func bearerToken(_ request: Request) -> String? {
         guard let value = request.headers["Authorization"] else { return nil }
-        let trimmed = EmailAddress.trim(value)
+        let trimmed = value.trimmingSpaces()
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = EmailAddress.trim(String(trimmed.dropFirst(7)))
+        let token = trimmed.dropFirst(7).trimmingSpaces()
         return token.isEmpty ? nil : token
     }
 

@@ -72,7 +72,7 @@ extension PostflareAPI {
         guard let header = rows.first else { throw PostflareError.validation("The CSV `file` is empty.") }
         func column(_ field: String) -> Int? {
             let wanted = (map[field]?.stringValue ?? field).lowercased()
-            return header.firstIndex { EmailAddress.trim($0).lowercased() == wanted }
+            return header.firstIndex { $0.trimmingSpaces().lowercased() == wanted }
         }
         guard let emailColumn = column("email") else {
             throw PostflareError.validation("The CSV `file` has no `email` column.")
@@ -89,7 +89,7 @@ extension PostflareAPI {
                 counts.total += 1
                 func cell(_ i: Int?) -> String? {
                     guard let i, i < row.count else { return nil }
-                    let v = EmailAddress.trim(row[i])
+                    let v = row[i].trimmingSpaces()
                     return v.isEmpty ? nil : v
                 }
                 guard let email = cell(emailColumn), EmailAddress.isValid(email) else {

@@ -15,8 +15,8 @@ enum Multipart {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for param in contentType.split(separator: ";").dropFirst() {
             let kv = param.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, EmailAddress.trim(String(kv[0])).lowercased() == "boundary" else { continue }
-            var v = EmailAddress.trim(String(kv[1]))
+            guard kv.count == 2, kv[0].trimmingSpaces().lowercased() == "boundary" else { continue }
+            var v = kv[1].trimmingSpaces()
             if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
             return v.isEmpty ? nil : v
         }
@@ -60,8 +60,8 @@ enum Multipart {
     static func parameter(_ key: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let kv = piece.split(separator: "=", maxSplits: 1)
-            guard kv.count == 2, EmailAddress.trim(String(kv[0])).lowercased() == key else { continue }
-            var v = EmailAddress.trim(String(kv[1]))
+            guard kv.count == 2, kv[0].trimmingSpaces().lowercased() == key else { continue }
+            var v = kv[1].trimmingSpaces()
             if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
             return v
         }

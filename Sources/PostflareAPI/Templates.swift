@@ -230,7 +230,7 @@ enum TemplateRendering {
                 out += rest[open.lowerBound...]
                 return out
             }
-            let name = EmailAddress.trim(String(rest[nameStart..<close.lowerBound]))
+            let name = rest[nameStart..<close.lowerBound].trimmingSpaces()
             if let v = values[name] { out += v } else { out += rest[open.lowerBound..<close.upperBound] }
             rest = rest[close.upperBound...]
         }

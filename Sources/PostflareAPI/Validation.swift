@@ -89,7 +89,7 @@ struct Body {
 enum EmailAddress {
     /// The bare address of `text`, or nil when it is in neither accepted form.
     static func parse(_ text: String) -> String? {
-        let t = trim(text)
+        let t = text.trimmingSpaces()
         if t.hasSuffix(">"), let open = t.lastIndex(of: "<") {
             let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])
             return isValid(inner) ? inner : nil
@@ -130,17 +130,6 @@ enum EmailAddress {
         let utf8 = address.utf8
         guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return address.lowercased() }
         return address[utf8.index(after: at)...].lowercased()
-    }
-
-    /// Without leading and trailing spaces and tabs. Works on bytes and returns `s` itself when there is
-    /// nothing to trim (the usual case), instead of walking grapheme clusters and copying.
-    static func trim(_ s: String) -> String {
-        let utf8 = s.utf8
-        func isSpace(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
-        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return s }
-        guard let start = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let end = utf8.lastIndex(where: { !isSpace($0) })!
-        return String(s[start...end])
     }
 
     /// The observed wire message for a malformed address field (spec §3.3).

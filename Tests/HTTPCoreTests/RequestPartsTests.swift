@@ -29,4 +29,14 @@ import Testing
         #expect(context["account"] == nil)
         #expect(context["source"] == "6953")
     }
+
+    /// Spaces and tabs only (RFC 9110 OWS), on Strings and Substrings alike.
+    @Test func trimmingSpaces() {
+        #expect(" \t a b \t ".trimmingSpaces() == "a b")
+        #expect("plain".trimmingSpaces() == "plain")
+        #expect(" \t ".trimmingSpaces() == "")
+        #expect("".trimmingSpaces() == "")
+        #expect("x:  v \r".split(separator: ":")[1].trimmingSpaces() == "v \r")  // CR is not OWS here
+        #expect(" é ".trimmingSpaces() == "é")
+    }
 }
