@@ -96,7 +96,7 @@ struct MessageRecord: Sendable {
     /// The submit's own `headers` (usually none), part of the rebuilt `headersIn`.
     var customHeaders: [(name: String, value: String)] = []
     /// The account of a submitted e-mail, whose sent headers (`headersOut`) are derived from the rest of the
-    /// record when shown (`derivedHeadersOut`) instead of being built and kept, ~500 bytes, for every submit.
+    /// record when shown (`derivedHeadersOut(received:)`) instead of being built and kept, ~500 bytes, for every submit.
     var sentByAccount: String? = nil
     /// Where a submitted message's web links come from (`WebLink.online`/`details`): ~600 random bytes per
     /// message are derived when shown instead of being generated and kept for every submit.
@@ -128,12 +128,14 @@ extension MessageRecord {
         return h
     }
 
-    var derivedHeadersOut: [(name: String, value: String)]? {
+    /// The sent headers of a submitted e-mail, built from its received headers (`submittedHeaders`, passed in
+    /// so that a render which shows both builds them once); nil for other messages.
+    func derivedHeadersOut(received: [(name: String, value: String)]) -> [(name: String, value: String)]? {
         guard let account = sentByAccount, let backendStart else { return nil }
         let done = backendStart.adding(millis: MessageLife.processedDelay - MessageLife.backendStartDelay)
         var out: [(name: String, value: String)] = []
-        out.reserveCapacity(headersIn.count + 3)
-        out += submittedHeaders.dropFirst()  // the Received line is not part of the sent mail
+        out.reserveCapacity(received.count + 3)
+        out += received.dropFirst()  // the Received line is not part of the sent mail
         out.append(("Feedback-ID", "\(account):\(account)-\(source.id):\(account)-\(flow.id):flowmailer"))
         out.append(("Message-ID", MessageLife.messageIdHeader(id)))
         out.append(("Date", MailDate.utc(done)))

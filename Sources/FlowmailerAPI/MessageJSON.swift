@@ -44,8 +44,9 @@ extension StoredMessage {
             ("backendDone", .string(backendDone.flatMap { $0 <= now ? $0.iso8601() : nil })),
         ])
         if flags.headers && messageType == "EMAIL" {
-            o["headersIn"] = Self.headersJSON(headersIn)
-            if processed, let headersOut { o["headersOut"] = Self.headersJSON(headersOut) }
+            let received = headersIn  // rebuilt for a submitted e-mail: once, for both lists
+            o["headersIn"] = Self.headersJSON(received)
+            if processed, let sent = headersOut(received: received) { o["headersOut"] = Self.headersJSON(sent) }
         }
         if flags.onlineLink, processed, let onlineLink { o["onlineLink"] = .string(onlineLink) }
         o["status"] = .string(status(at: now))

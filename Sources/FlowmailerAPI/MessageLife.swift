@@ -102,7 +102,7 @@ enum MessageLife {
             html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
         if isEmail {
             // `headersIn` and `headersOut` are derived when shown (`MessageRecord.submittedHeaders`,
-            // `derivedHeadersOut`) from what is kept here.
+            // `derivedHeadersOut(received:)`) from what is kept here.
             m.receivedFrom = c.remoteIP
             m.customHeaders = r.headers
             m.sentByAccount = c.account

@@ -134,8 +134,13 @@ struct StoredMessage: Sendable {
     }
 
     var headersOut: [(name: String, value: String)]? {
-        get { storage.record.headersOut ?? storage.record.derivedHeadersOut }
+        get { storage.record.headersOut ?? storage.record.derivedHeadersOut(received: headersIn) }
         set { unique().record.headersOut = newValue }
+    }
+
+    /// `headersOut` for a caller that already holds this message's `headersIn`.
+    func headersOut(received: [(name: String, value: String)]) -> [(name: String, value: String)]? {
+        storage.record.headersOut ?? storage.record.derivedHeadersOut(received: received)
     }
 
     var onlineLink: String? {
