@@ -3,7 +3,7 @@
 //
 // MailDouble: a local emulator of messaging HTTP APIs (Flowmailer, Postflare/Resend, Flowdock).
 // Layering (imports point downward only):
-//   maildouble (exe) → MailDoubleApp → {FlowmailerAPI, PostflareAPI, FlowdockAPI} → EmulatorKit → HTTPCore
+//   maildouble (exe) → MailDoubleApp → {FlowmailerAPI, PostflareAPI, FlowdockAPI} → EmulatorKit → Routing → HTTPCore
 //   MailDoubleApp → HTTPServer → {HTTP1, HTTP2, TLS} → HTTPCore / CNghttp2 / COpenSSL
 import PackageDescription
 
@@ -38,15 +38,17 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"], swiftSettings: swiftSettings),
 
         // What every emulated API shares: clock, ids, timestamps, rate limiter, fixtures.
-        .target(name: "EmulatorKit", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
-        .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .target(name: "FlowdockAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        // Router trie, middleware (told the matched route), dispatcher, the error protocol routes render.
+        .target(name: "Routing", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "EmulatorKit", dependencies: ["HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .target(name: "FlowdockAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
 
         // Wiring: configuration, the emulator's own routes, server start/stop. Tests start it in-process.
         .target(
             name: "MailDoubleApp",
-            dependencies: ["HTTPServer", "HTTPCore", "EmulatorKit", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
+            dependencies: ["HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -56,17 +58,18 @@ let package = Package(
         ),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore", "TLS"], swiftSettings: swiftSettings),
         .testTarget(name: "EmulatorKitTests", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .testTarget(name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MailDoubleAppTests",
-            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "EmulatorKit", "TLS", "COpenSSL"],
+            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "TLS", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,47 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
-/// Authenticates users (§1.1) and decorates every answer: `Flowdock-User` on authenticated responses,
-/// error responses included (§1.2), and CORS headers when the request has an `Origin` (§2.2).
+/// The authenticated Flowdock user (flow tokens and Push tokens are resolved per route, from the body).
+struct FlowdockUser: RequestIdentity {
+    var id: Int
+    var tenant: String { String(id) }
+}
+
+/// CORS for browser clients when the request has an `Origin` (§2.2): answers preflights and decorates every
+/// other answer, errors included. The outermost middleware, so it also sees the authentication's 401s.
+struct FlowdockCORSMiddleware: Middleware {
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        guard let origin = request.headers["Origin"] else { return next(request) }
+        var response = request.method.rawValue == "OPTIONS" ? Response(status: .ok) : next(request)
+        FlowdockAuthMiddleware.addCORS(&response, origin: origin)
+        return response
+    }
+}
+
+/// Authenticates users (§1.1) and names them in `Flowdock-User` on every authenticated answer, error
+/// answers included (§1.2).
 struct FlowdockAuthMiddleware: Middleware {
-    static let userKey = "flowdock.user"
     let store: FlowdockStore
 
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        let origin = request.headers["Origin"]
-        if request.method.rawValue == "OPTIONS", let origin {
-            var preflight = Response(status: .ok)
-            Self.addCORS(&preflight, origin: origin)
-            return preflight
-        }
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        guard let userID = try authenticate(request) else { return next(request) }
         var authenticated = request
-        var response: Response
-        do {
-            if let userID = try authenticate(request) {
-                authenticated.context[Self.userKey] = String(userID)
-            }
-            response = try next(authenticated)
-        } catch let error as HTTPError {
-            response = error.response
-        }
+        authenticated.identity = FlowdockUser(id: userID)
+        var response = next(authenticated)
         // No `Flowdock-User` on a 401: there is no authenticated user to name (§1.3).
-        if let user = authenticated.context[Self.userKey], response.status != .unauthorized {
-            response.headers.replaceOrAdd(name: "Flowdock-User", value: user)
+        if response.status != .unauthorized {
+            response.headers.replaceOrAdd(name: "Flowdock-User", value: String(userID))
         }
-        if let origin { Self.addCORS(&response, origin: origin) }
         return response
     }
 
     /// The user named by `Authorization` or `?access_token=`; nil when the request carries neither
     /// (a `flow_token` may still authorize it); 401 when it carries credentials that match nobody.
     func authenticate(_ request: Request) throws -> Int? {
-        if let header = request.headers["Authorization"] {
-            let parts = header.trimmingSpaces().split(separator: " ", maxSplits: 1)
-            let scheme = parts.first.map { $0.lowercased() } ?? ""
-            let credentials = parts.count == 2 ? parts[1].trimmingSpaces() : ""
-            switch scheme {
-            case "basic": return try basic(credentials)
+        if let (scheme, credentials) = Credentials.split(request.headers["Authorization"]) {
+            switch scheme.lowercased() {
+            case "basic": return try basic(Credentials.basic(encoded: credentials))
             case "bearer": return try bearer(credentials)
             default: throw FlowdockError.unauthorized("Unsupported authorization scheme")
             }
@@ -53,16 +54,9 @@ struct FlowdockAuthMiddleware: Middleware {
     /// Basic: a personal API token as the username with any password, or email/password (§1.1). Userinfo
     /// taken from a URL may arrive still percent-encoded ("remember to URI encode them", docs/rest.md), so
     /// the decoded form is tried after the raw one.
-    private func basic(_ credentials: String) throws -> Int {
-        guard let bytes = Base64.decode(credentials) else {
+    private func basic(_ credentials: Credentials.Basic) throws -> Int {
+        guard case .userPassword(let name, let password) = credentials else {
             throw FlowdockError.unauthorized("Malformed Basic credentials")
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let (name, password): (String, String)
-        if let colon = text.firstIndex(of: ":") {
-            (name, password) = (String(text[..<colon]), String(text[text.index(after: colon)...]))
-        } else {
-            (name, password) = (text, "")
         }
         let found = try store.withState { state -> Int? in
             if let user = state.user(withToken: name) { return user.id }
@@ -99,7 +93,7 @@ struct FlowdockAuthMiddleware: Middleware {
 enum Access {
     /// The authenticated user, or a source through `flow_token` (query or body, §1.1).
     static func principal(_ request: Request, _ input: Input, store: FlowdockStore) throws -> Principal {
-        if let id = request.context[FlowdockAuthMiddleware.userKey].flatMap({ Int($0) }) { return .user(id) }
+        if let user = request.identity(as: FlowdockUser.self) { return .user(user.id) }
         guard let token = input.string("flow_token") ?? request.query("flow_token"), !token.isEmpty else {
             throw FlowdockError.unauthorized("Authentication required")
         }
@@ -112,16 +106,13 @@ enum Access {
 
     /// The authenticated user; flow tokens are "not linked to any user" and cannot call user endpoints.
     static func user(_ request: Request) throws -> Int {
-        guard let id = request.context[FlowdockAuthMiddleware.userKey].flatMap({ Int($0) }) else {
+        guard let user = request.identity(as: FlowdockUser.self) else {
             throw FlowdockError.unauthorized("Authentication required")
         }
-        return id
+        return user.id
     }
 
     /// `https://host[:port]` of this request, for absolute URLs (`url`, `Link`); the real API's host
     /// when the request has none (router tests).
-    static func base(_ request: Request) -> String {
-        guard let host = request.headers["Host"], !host.isEmpty else { return "https://api.flowdock.com" }
-        return (request.isSecure ? "https://" : "http://") + host
-    }
+    static func base(_ request: Request) -> String { request.externalBaseURL(default: "https://api.flowdock.com") }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// The Flowdock REST API emulator (`api.flowdock.com`): flows, messages, comments, threads, users,
 /// organizations, private conversations, sources, invitations and files, with Basic/token/OAuth auth.
@@ -56,12 +57,14 @@ public final class FlowdockAPI: Sendable {
         registerInvitationRoutes(&routes)
         registerFileRoutes(&routes)
         var router = routes.router
+        router.use(FlowdockCORSMiddleware())
         router.use(FlowdockAuthMiddleware(store: store))
         router.notFound = { _ in .json(["message": "Not found"], status: .notFound) }
         router.methodNotAllowed = { request, _ in
             .json(["message": .string("Method \(request.method) not allowed")], status: .methodNotAllowed)
         }
         router.internalError = { _, _ in .json(["message": "Internal server error"], status: .internalServerError) }
+        router.hosts = ["api.flowdock.com"]
         router.claims = { request in
             if request.host == "api.flowdock.com" { return true }
             guard let first = request.pathSegments.first else { return false }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Bearer-token check for every `/{account_id}/…` request (spec §4.2): 401 with an OAuth body and
 /// `WWW-Authenticate` when the token is missing, unknown or expired; 403 when it belongs to another account
@@ -8,38 +9,29 @@ import HTTPCore
 struct AuthMiddleware: Middleware {
     let tokens: TokenStore
 
-    static let accountKey = "flowmailer.account"
-    static let sourceKey = "flowmailer.source"
-
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        if PathPrefix.isOAuth(request) { return try next(request) }
-        let segments = PathPrefix.segments(request)
-        guard let auth = request.headers["Authorization"], auth.count > 7, auth.prefix(7).lowercased() == "bearer "
-        else {
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        if FlowmailerAPI.isOAuth(request) { return next(request) }
+        guard let token = Credentials.bearer(request.headers) else {
             throw Self.unauthorized("unauthorized", "Full authentication is required to access this resource")
         }
-        let token = auth.dropFirst(7).trimmingSpaces()
         let principal: Principal
         switch tokens.lookup(token) {
         case .valid(let p): principal = p
         case .expired: throw Self.unauthorized("invalid_token", "Access token expired: \(token)")
         case .unknown: throw Self.unauthorized("invalid_token", "Invalid access token: \(token)")
         }
-        // `POST /accounts` (spec §5.2 #2) is the one call outside an account; it needs a full-access credential.
-        let isAccountCreation = segments.count == 1 && segments[0] == "accounts"
-        // A token is bound to its account: another account id in the path is forbidden, not unknown.
-        if let account = segments.first, account != principal.account, !isAccountCreation {
+        // A token is bound to its account: another account id in the path is forbidden, not unknown. `POST
+        // /accounts` (spec §5.2 #2), the one call outside an account, has no `account_id` and needs full access.
+        if let account = request.pathParameters["account_id"], account != principal.account {
             throw FlowmailerError.forbidden("Access is denied to account \(account)")
         }
         if principal.isSubmitOnly {
-            let isSubmit =
-                request.method == .POST && segments.count == 3 && segments[1] == "messages" && segments[2] == "submit"
+            let isSubmit = request.method == .POST && request.route == "/{account_id}/messages/submit"
             if !isSubmit { throw FlowmailerError.forbidden("Access is denied: credentials only allow message submit") }
         }
         var authorized = request
-        authorized.context[Self.accountKey] = principal.account
-        authorized.context[Self.sourceKey] = principal.sourceId ?? ""
-        return try next(authorized)
+        authorized.identity = principal
+        return next(authorized)
     }
 
     static func unauthorized(_ error: String, _ description: String) -> HTTPError {
@@ -54,10 +46,8 @@ struct AuthMiddleware: Middleware {
 struct RateLimitMiddleware: Middleware {
     let limiter: RateLimiter
 
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        guard limiter.isEnabled, let account = request.context[AuthMiddleware.accountKey] else {
-            return try next(request)
-        }
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        guard limiter.isEnabled, let account = request.identity?.tenant else { return next(request) }
         let decision = limiter.check(account)
         guard decision.allowed else {
             var response = FlowmailerError.response(
@@ -70,6 +60,6 @@ struct RateLimitMiddleware: Middleware {
             response.headers.add(name: "Retry-After", value: String(decision.resetSeconds))
             return response
         }
-        return try next(request)
+        return next(request)
     }
 }

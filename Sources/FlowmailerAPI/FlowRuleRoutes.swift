@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Flow rules, event-flow rules, flow templates, recipient filters and recipient info (spec §5.2 #8, #9, #15–20, #27, #28, #42).
 extension FlowmailerAPI {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// The Flowmailer (SendPro) REST API v1.12 emulator: OAuth2 client-credentials tokens, the account-scoped
 /// `/{account_id}/…` resources, `Range` paging and the `allErrors` error format. State is per account and
@@ -85,9 +86,10 @@ public final class FlowmailerAPI: Sendable {
             FlowmailerError.response(
                 .internalServerError, [FieldError(code: "internal", defaultMessage: "Internal Server Error")])
         }
+        router.hosts = ["api.flowmailer.net", "login.flowmailer.net"]
         router.claims = { request in
             if let host = request.host, host == "api.flowmailer.net" || host == "login.flowmailer.net" { return true }
-            guard let first = PathPrefix.segments(request, limit: 1).first else { return false }
+            guard let first = URLCoding.pathNames(request.rawPath, limit: 1).first else { return false }
             return first == "oauth" || (!first.isEmpty && first.utf8.allSatisfy { $0 >= 48 && $0 <= 57 })
         }
         return router
@@ -108,13 +110,10 @@ public final class FlowmailerAPI: Sendable {
     }
 
     /// Absolute base URL as the client reached us, else the real API host.
-    static func baseURL(_ request: Request) -> String {
-        guard let host = request.headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " })
-        else {
-            return "https://api.flowmailer.net"
-        }
-        return (request.isSecure ? "https" : "http") + "://" + host
-    }
+    static func baseURL(_ request: Request) -> String { request.externalBaseURL(default: "https://api.flowmailer.net") }
+
+    /// The token endpoint and anything else under `/oauth`, which need neither a token nor a media type.
+    static func isOAuth(_ request: Request) -> Bool { request.routePrefix?.hasPrefix("/oauth") ?? false }
 
     /// The account in the path (already checked against the token by `AuthMiddleware`).
     static func account(_ request: Request) -> String { request.parameter("account_id") }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import Routing
 
 /// Content negotiation for the JSON API (spec §2.1). Flowmailer's own rules are undocumented; this follows
 /// Spring's behaviour (inferred): `Accept` must allow `application/vnd.flowmailer.v1.N+json` (v1.4…v1.12),
@@ -13,9 +14,9 @@ struct MediaTypeMiddleware: Middleware {
         "Could not find acceptable representation; supported: application/vnd.flowmailer.v1.\(versions.lowerBound)+json"
         + " … application/vnd.flowmailer.v1.\(versions.upperBound)+json, application/json"
 
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
         // The token endpoint is form-encoded and must not be picky about Accept (spec §1.1).
-        if PathPrefix.isOAuth(request) { return try next(request) }
+        if FlowmailerAPI.isOAuth(request) { return next(request) }
         guard let version = Self.negotiate(request.headers) else {
             throw HTTPError(
                 FlowmailerError.response(
@@ -40,7 +41,7 @@ struct MediaTypeMiddleware: Middleware {
                         rejectedValue: .string(type))
                 ])
         }
-        var response = try next(request)
+        var response = next(request)
         if version != 12, let type = response.headers["Content-Type"],
             type.hasPrefix("application/vnd.flowmailer.v1.12+json")
         {

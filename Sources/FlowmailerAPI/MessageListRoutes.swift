@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Ranged message listings (spec §5.2 #26, #30, #31, #33, #43, #45, #58, #65, #71). Every listing accepts both
 /// Range dialects (spec §3.3: clients use items_range on ref_range endpoints and vice versa).

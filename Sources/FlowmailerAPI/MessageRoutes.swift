@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Single-message routes: submit, get, resend, resume, simulate, archives, held messages.
 extension FlowmailerAPI {
@@ -60,7 +61,7 @@ extension FlowmailerAPI {
     func submit(_ request: Request) throws(HTTPError) -> Response {
         let account = Self.account(request)
         let submit = try SubmitValidator.validate(body: request.body)
-        let sourceId = request.context[AuthMiddleware.sourceKey] ?? ""
+        let sourceId = request.identity(as: Principal.self)?.sourceId ?? ""
         let now = clock.now()
         let recipient = submit.recipientAddress.lowercased()
         let (source, flow, filtered) = try store.read(account) { a in

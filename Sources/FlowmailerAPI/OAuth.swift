@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// Who a bearer token speaks for.
-struct Principal: Sendable {
+struct Principal: RequestIdentity {
     var account: String
     var clientId: String
     var roles: [String]
@@ -11,6 +11,8 @@ struct Principal: Sendable {
     var expiresAtMillis: Int64
 
     /// The guidelines' "minimum required role": `FEATURE_SUBMITMESSAGE` alone may only submit (spec §4.3).
+    var tenant: String { account }
+
     var isSubmitOnly: Bool { !roles.isEmpty && roles.allSatisfy { $0 == "FEATURE_SUBMITMESSAGE" } }
 }
 

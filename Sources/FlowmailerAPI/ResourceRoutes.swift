@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// A stored, account-scoped JSON resource with plain CRUD (flows, sources, templates, sender domains,
 /// event flows, credentials, users). Statuses per spec §2.5: list/get 200, create 201 + `Location`,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Source credentials (`/sources/{id}/users`, spec §5.2 #60–64) and the sender-domain extras (#48, #49, #51).
 extension FlowmailerAPI {

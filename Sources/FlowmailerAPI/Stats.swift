@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Message statistics (`DataSets`, `MessageSummary`) computed from the stored messages as of now.
 enum Stats {

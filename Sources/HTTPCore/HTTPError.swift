@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
+/// An error that knows its answer. The router renders every thrown error that conforms (each vendor's error
+/// type does, in its own format); any other error becomes the vendor's 500 and is never echoed.
+public protocol HTTPResponseError: Error {
+    var response: Response { get }
+}
+
 /// An error a handler throws to answer with a specific response. Each vendor module builds these in its
 /// own error format (`{statusCode,name,message}`, Flowmailer `allErrors`, Flowdock `{message,errors}`);
 /// the router turns them into the response. Any other error becomes a generic 500 and is never echoed.
-public struct HTTPError: Error, Sendable, CustomStringConvertible {
+public struct HTTPError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var response: Response
 
     public init(_ response: Response) { self.response = response }

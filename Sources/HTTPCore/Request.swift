@@ -26,8 +26,14 @@ public struct Request: Sendable {
     /// Matrix parameters (`;name=value`) of every path segment, percent-decoded, keyed by name. Flowmailer
     /// puts them on the last segment (`/545/messages;daterange=…`). When a name repeats, the last one wins.
     public var matrixParameters: [String: String] = [:]
-    /// Free-form annotations set by middleware (authenticated principal, tenant id…).
-    public var context = RequestContext()
+    /// The template of the route that matched (`/{account_id}/messages/submit`), set by the router before
+    /// middleware runs; nil when no route matched.
+    public var route: String?
+    /// The longest route-template prefix the path reached (the whole template when a route matched), so that
+    /// middleware knows `/{account_id}` of `/545/unknown` without parsing the path.
+    public var routePrefix: String?
+    /// The authenticated principal, attached by the vendor's authentication middleware.
+    public var identity: (any RequestIdentity)?
 
     public init(
         method: HTTPMethod,
@@ -85,6 +91,9 @@ public struct Request: Sendable {
         return String(value.split(separator: ":", maxSplits: 1).first ?? "").lowercased()
     }
 
+    /// The principal as the vendor's own type, or nil when unauthenticated (or another vendor's).
+    public func identity<T: RequestIdentity>(as type: T.Type) -> T? { identity as? T }
+
     /// The body decoded as JSON; throws `JSONError` when it is not valid JSON.
     public func jsonBody() throws(JSONError) -> JSON { try JSON.parse(body) }
 
@@ -94,26 +103,20 @@ public struct Request: Sendable {
     }
 }
 
-/// The few annotations middleware hangs on a request (an account, a team, a user id). A handful of pairs
-/// searched linearly: a `[String: String]` cost a hash table allocation, a resize and a hash per key on
-/// every authenticated request.
-public struct RequestContext: Sendable {
-    private var pairs: [(key: String, value: String)] = []
+/// Who a request was authenticated as: each vendor's authentication middleware attaches its own typed
+/// principal (`request.identity`), and handlers read it back with `request.identity(as:)`.
+public protocol RequestIdentity: Sendable {
+    /// The tenant the principal acts in (a Flowmailer account, a Postflare team, a Flowdock user's id…).
+    var tenant: String { get }
+}
 
-    public init() {}
-
-    public subscript(key: String) -> String? {
-        get {
-            for pair in pairs where pair.key == key { return pair.value }
-            return nil
+extension Request {
+    /// `scheme://host[:port]` as the client reached the server (its `Host`/`:authority`), for absolute URLs in
+    /// answers (`Location`, links); `defaultURL` (the real vendor's) when the request names no usable host.
+    public func externalBaseURL(default defaultURL: String) -> String {
+        guard let host = headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " }) else {
+            return defaultURL
         }
-        set {
-            if let i = pairs.firstIndex(where: { $0.key == key }) {
-                if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
-            } else if let newValue {
-                if pairs.isEmpty { pairs.reserveCapacity(4) }
-                pairs.append((key, newValue))
-            }
-        }
+        return (isSecure ? "https://" : "http://") + host
     }
 }

@@ -2,6 +2,7 @@
 import EmulatorKit
 import Glibc
 import HTTPCore
+import Routing
 
 /// The emulator's own routes under `/_emulator/`: health, the virtual clock, injected latency, and a
 /// constant body for benchmarks. Not part of any vendor's API.

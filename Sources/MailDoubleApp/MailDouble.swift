@@ -4,6 +4,7 @@ import FlowdockAPI
 import FlowmailerAPI
 import Glibc
 import HTTPCore
+import Routing
 import HTTPServer
 import PostflareAPI
 import TLS
@@ -76,10 +77,9 @@ public final class MailDouble: Sendable {
                 ("flowmailer", { flowmailer.reset() }), ("postflare", { postflare.reset() }),
                 ("flowdock", { flowdock.reset() }),
             ])
-        // Flowmailer comes last: its routes start with a `{account_id}` capture, which would otherwise catch
-        // the literal first segments of the others (`/v1/messages`, `/flows/…`).
+        // The order does not matter: the dispatcher lets the most specific route template win.
         dispatcher = Dispatcher(
-            routers: [control.makeRouter(), postflare.makeRouter(), flowdock.makeRouter(), flowmailer.makeRouter()])
+            routers: [control.makeRouter(), flowmailer.makeRouter(), postflare.makeRouter(), flowdock.makeRouter()])
 
         var server = ServerConfiguration()
         server.hosts = configuration.hosts

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/api-keys` (spec §2.4, §5). A created key is usable at once; a deleted one stops working at once.
 extension PostflareAPI {

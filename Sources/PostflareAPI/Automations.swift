@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/automations` (spec §2.12): workflows of steps started by `POST /events/send` for a contact. See
 /// `Team.advance(runId:…)` for how runs execute on the emulator clock.

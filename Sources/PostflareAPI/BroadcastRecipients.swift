@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `GET /broadcasts/{id}/recipients` and `/clicked-links` (spec §2.9): read from the broadcast's e-mails on
 /// the emulator clock. Rows have opaque offset cursors (`b2Zmc2V0OjA` = base64 `offset:0`), as the real API.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/broadcasts` (spec §2.9). Sending creates one e-mail per subscribed contact of the segment, each
 /// validated like `POST /emails` and rendered with the contact's fields; a scheduled broadcast's e-mails

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/contact-properties` (spec §2.8): typed custom contact fields; only `fallback_value` may change.
 extension PostflareAPI {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Contacts: the global `/contacts` family and the legacy `/audiences/{audience_id}/contacts` family the
 /// SDKs still call (spec §2.6, §2.7). One store serves both; a contact is addressed by id or e-mail

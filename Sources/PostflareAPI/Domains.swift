@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/domains` (spec §2.3). No DNS is checked: `POST /domains/{id}/verify` moves the domain to `pending`,
 /// and it is `verified` five seconds later on the emulator clock.

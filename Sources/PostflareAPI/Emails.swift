@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/emails`: send, list, get, reschedule, cancel, share, attachments (spec §2.1), and the empty inbound
 /// mailbox of `/emails/receiving` (spec §2.2: the emulator receives no mail).

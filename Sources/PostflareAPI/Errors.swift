@@ -3,7 +3,7 @@ import HTTPCore
 
 /// A Postflare/Resend error: `{"statusCode","message","name"}` with the HTTP status equal to `statusCode`
 /// (spec §3.1, key order as recorded on the wire).
-struct PostflareError: Error, Sendable {
+struct PostflareError: HTTPResponseError, Sendable {
     var status: Int
     var name: String
     var message: String

@@ -88,15 +88,11 @@ extension PostflareAPI {
             let response: Response
             do {
                 response = try send()
-            } catch let error as HTTPError {
-                store.idempotency.finish(
-                    team: principal.teamId, key: key, fingerprint: fingerprint,
-                    status: error.response.status.code, body: [], now: now)
-                throw error
             } catch {
+                // A failed send releases the key (any non-2xx status does), so the client may retry it.
+                let status = (error as? any HTTPResponseError)?.response.status.code ?? 500
                 store.idempotency.finish(
-                    team: principal.teamId, key: key, fingerprint: fingerprint, status: 500,
-                    body: [], now: now)
+                    team: principal.teamId, key: key, fingerprint: fingerprint, status: status, body: [], now: now)
                 throw error
             }
             store.idempotency.finish(

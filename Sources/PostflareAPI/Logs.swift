@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// One API request as `GET /logs` shows it. Bodies stay raw bytes and are parsed only when read.
 struct LogRecord: Sendable, Listed {
@@ -22,18 +23,11 @@ struct LogMiddleware: Middleware {
     static let loggedMethods: Set<String> = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     let api: PostflareAPI
 
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
-        let response: Response
-        do {
-            response = try next(request)
-        } catch let error as PostflareError {
-            response = error.response
-        } catch let error as HTTPError {
-            response = error.response
-        }
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        let response = next(request)
         // The log lists API calls; its `method` is one of the contract's six verbs (`LogSummary.method`), so a
         // request with another method (QUERY, TRACE, …, always 405) is answered but not recorded.
-        guard let p = AuthMiddleware.principal(of: request), URLCoding.pathNames(request.rawPath, limit: 1).first != "logs",
+        guard let p = AuthMiddleware.principal(of: request), !(request.routePrefix ?? "").hasPrefix("/logs"),
             Self.loggedMethods.contains(request.method.rawValue)
         else {
             return response

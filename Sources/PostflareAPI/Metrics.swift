@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `GET /emails/metrics` (spec §2.1): counts derived from the e-mails' life on the emulator clock. Opens,
 /// clicks and unsubscribes never happen in the emulator, so they stay 0.

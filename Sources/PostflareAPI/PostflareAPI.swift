@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 let jsonContentType = "application/json; charset=utf-8"
 
@@ -95,10 +96,8 @@ public final class PostflareAPI: Sendable {
         r.use(LogMiddleware(api: self))
         r.notFound = { _ in PostflareError.routeNotFound.response }
         r.methodNotAllowed = { _, _ in PostflareError.methodNotAllowed.response }
-        r.internalError = { _, error in
-            if let e = error as? PostflareError { return e.response }
-            return PostflareError.applicationError.response
-        }
+        r.internalError = { _, _ in PostflareError.applicationError.response }
+        r.hosts = ["api.postflare.app", "api.resend.com"]
         r.claims = { request in
             if let host = request.host, host == "api.postflare.app" || host == "api.resend.com" { return true }
             guard let first = request.pathSegments.first else { return false }

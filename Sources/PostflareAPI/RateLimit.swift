@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// Per-team fixed one-second windows on the emulator clock (spec §4): "This limit applies across all API
 /// keys associated with your team". A fixture may give a team its own limit.
@@ -40,10 +41,10 @@ struct RateLimitMiddleware: Middleware {
         isOff = api.rateLimiter.isOff
     }
 
-    func handle(_ request: Request, next: (Request) throws -> Response) throws -> Response {
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
         // Limiting off: skip the token lookup (a lock and a copy of the key) that only picks the bucket.
-        if isOff { return try next(request) }
-        let token = AuthMiddleware.bearerToken(request)
+        if isOff { return next(request) }
+        let token = Credentials.bearer(request.headers)
         let bucket: String
         if let token, let team = api.store.team(ofToken: token) {
             bucket = team
@@ -51,17 +52,11 @@ struct RateLimitMiddleware: Middleware {
             bucket = "anonymous:" + (token ?? "")
         }
         let limiter = api.rateLimiter.limiter(team: bucket)
-        guard limiter.isEnabled else { return try next(request) }
+        guard limiter.isEnabled else { return next(request) }
         let decision = limiter.check(bucket)
         var response: Response
         if decision.allowed {
-            do {
-                response = try next(request)
-            } catch let error as PostflareError {
-                response = error.response
-            } catch let error as HTTPError {
-                response = error.response
-            }
+            response = next(request)
         } else {
             response = PostflareError.rateLimited(limit: decision.limit, retryAfter: decision.resetSeconds).response
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/segments` and its deprecated alias `/audiences`: one collection under two names (spec §2.5, §2.8).
 extension PostflareAPI {

@@ -3,11 +3,13 @@ import EmulatorKit
 import HTTPCore
 
 /// Who is calling: resolved from the bearer token by the auth middleware.
-struct Principal: Sendable {
+struct Principal: RequestIdentity {
     var teamId: String
     var keyId: String
     var permission: String
     var domainId: String?
+
+    var tenant: String { teamId }
 }
 
 /// Every team's state behind one lock. Handlers are short and synchronous, so one lock is enough: a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/templates` (spec §2.10): a draft that edits change and a published version that sends use; every
 /// path takes an id or an alias.

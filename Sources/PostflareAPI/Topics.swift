@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/topics` (spec §2.8): subscription topics; `default_subscription` cannot be changed later.
 extension PostflareAPI {

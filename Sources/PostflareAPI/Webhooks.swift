@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import Routing
 
 /// `/webhooks` management (spec §2.11). Each webhook gets a Svix-style `whsec_` signing secret at creation.
 /// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends

@@ -87,13 +87,20 @@ import Testing
     }
 }
 
-@Suite struct PathPrefixTests {
-    @Test func decodesLikeTheRouter() {
-        let r = Request(method: .GET, target: "/%35%345/messages;daterange=a,b/submit/x?y=1")
-        #expect(PathPrefix.segments(r) == ["545", "messages", "submit"])
-        #expect(PathPrefix.segments(r) == Array(r.pathSegments.prefix(3)))
-        #expect(PathPrefix.segments(Request(method: .GET, target: "/")) == [])
-        #expect(PathPrefix.isOAuth(Request(method: .POST, target: "/oauth/token")))
-        #expect(!PathPrefix.isOAuth(Request(method: .POST, target: "/oauthx/token")))
+/// The middleware learns the route from the router (no path parsing of its own); these pin that it decodes
+/// like the router: escapes decoded, matrix parameters and empty segments dropped.
+@Suite struct RouteAwareMiddlewareTests {
+    @Test func decodesLikeTheRouter() throws {
+        let h = try Harness()
+        let submitOnly = try h.token("maildouble-submit", "maildouble-submit-secret")
+        // `/%35%345/…` is account 545 and `%73ubmit` the submit route, so the submit-only token may use it.
+        let body = #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#
+        #expect(h.api(.POST, "/%35%345/messages;x=1/%73ubmit", token: submitOnly, body: body).status == .created)
+        #expect(h.api(.GET, "/%35%345/messages", token: submitOnly).status == .forbidden)
+        // The token endpoint and whatever else is under /oauth need no bearer token; `/oauthx` is an account.
+        let token = h.send(.POST, "/oauth/token")  // its own OAuth answer, not the bearer check's
+        #expect(token.json["error_description"] == "Bad credentials")
+        #expect(h.send(.GET, "/oauth/authorize").status == .notFound)
+        #expect(h.send(.POST, "/oauthx/token").status == .unauthorized)
     }
 }

@@ -57,12 +57,16 @@ import Testing
         #expect(count == Self.paths.count * 4 * Self.bodies.count)
     }
 
-    /// The auth middleware's path prefix: empty segments skipped, matrix parameters dropped, escapes decoded.
-    @Test func pathPrefixSegments() {
-        let request = Request(method: .POST, target: "//545;x=1/messages//%73ubmit/extra?q=1", headers: HTTPHeaders())
-        #expect(PathPrefix.segments(request) == ["545", "messages", "submit"])
-        #expect(PathPrefix.segments(request, limit: 1) == ["545"])
-        #expect(PathPrefix.segments(Request(method: .GET, target: "/", headers: HTTPHeaders())) == [])
-        #expect(PathPrefix.segments(Request(method: .GET, target: "/;m/a", headers: HTTPHeaders())) == ["", "a"])
+    /// The account the auth middleware checks comes from the router's match: empty segments skipped, matrix
+    /// parameters dropped, escapes decoded — and, for a path no route matches, from the longest prefix.
+    @Test func accountOfTheRouteOrItsPrefix() throws {
+        let h = try Harness()
+        let token = try h.token()
+        let body = #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#
+        #expect(h.api(.POST, "//545;x=1/messages//%73ubmit?q=1", token: token, body: body).status == .created)
+        #expect(h.api(.POST, "//546;x=1/messages//%73ubmit?q=1", token: token, body: body).status == .forbidden)
+        #expect(h.api(.GET, "/546/no/such/route", token: token).status == .forbidden)
+        #expect(h.api(.GET, "/545/no/such/route", token: token).status == .notFound)
+        #expect(h.send(.GET, "/545/no/such/route").status == .unauthorized)
     }
 }

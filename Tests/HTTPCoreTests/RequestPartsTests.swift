@@ -17,17 +17,16 @@ import Testing
         #expect(URLCoding.pathNames("/545", limit: 3) == ["545"])
     }
 
-    @Test func contextSetsReplacesAndRemoves() {
-        var context = RequestContext()
-        #expect(context["account"] == nil)
-        context["account"] = "545"
-        context["source"] = "6953"
-        context["account"] = "546"
-        #expect(context["account"] == "546")
-        #expect(context["source"] == "6953")
-        context["account"] = nil
-        #expect(context["account"] == nil)
-        #expect(context["source"] == "6953")
+    /// The string-keyed context is gone: a principal is a typed value, read back as its own type only.
+    @Test func identityIsTypedAndReadBackAsItsOwnType() {
+        struct Account: RequestIdentity { var tenant: String }
+        struct Team: RequestIdentity { var tenant: String }
+        var request = Request(method: .GET, target: "/545/messages")
+        #expect(request.identity == nil)
+        request.identity = Account(tenant: "545")
+        #expect(request.identity(as: Account.self)?.tenant == "545")
+        #expect(request.identity(as: Team.self) == nil)
+        #expect(request.identity?.tenant == "545")
     }
 
     /// Spaces and tabs only (RFC 9110 OWS), on Strings and Substrings alike.

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+
+/// The top of the routing tree: several routers (one per emulated vendor, plus the emulator's own).
+///
+/// The order of `routers` does not decide who answers: every router matches the path and the most specific
+/// template wins (`Specificity`: literal segments beat captures, segment by segment), so Flowdock's
+/// `/v1/messages` beats Flowmailer's `/{account_id}/messages` wherever either is listed. A path no router's
+/// routes match goes to the router that names the request's host (`Router.hosts`), else the first whose
+/// `claims` takes the path, else `fallback`.
+public struct Dispatcher: Sendable {
+    public var routers: [Router]
+    public var fallback: Router
+
+    public init(routers: [Router], fallback: Router = Router()) {
+        self.routers = routers
+        self.fallback = fallback
+    }
+
+    public func respond(to request: Request) -> Response {
+        let segments = URLCoding.pathNames(request.rawPath)
+        var best: (router: Int, match: Router.Match, specificity: Specificity)?
+        for (index, router) in routers.enumerated() {
+            let match = router.match(request.method, segments: segments)
+            guard let specificity = match.specificity else { continue }
+            if let current = best {
+                let ties = !(current.specificity < specificity) && !(specificity < current.specificity)
+                let better = current.specificity < specificity || (ties && match.isFound && !current.match.isFound)
+                if !better { continue }
+            }
+            best = (index, match, specificity)
+            // No template can beat an all-literal one, so the remaining routers need not be asked.
+            if case .found = match, specificity.isAllLiteral { break }
+        }
+        if let best { return routers[best.router].respond(to: request, match: best.match, segments: segments) }
+        if let host = request.host, let router = routers.first(where: { $0.hosts.contains(host) }) {
+            return router.respond(to: request, match: .notFound, segments: segments)
+        }
+        for router in routers where router.claims(request) {
+            return router.respond(to: request, match: .notFound, segments: segments)
+        }
+        return fallback.respond(to: request, match: .notFound, segments: segments)
+    }
+}

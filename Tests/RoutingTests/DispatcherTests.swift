@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+import Routing
+import Testing
+
+/// The dispatcher ranks every router's match by template specificity, so the order routers are listed in
+/// never decides who answers.
+@Suite struct DispatcherTests {
+    static func router(_ name: String, _ templates: [(HTTPMethod, String)], hosts: Set<String> = []) -> Router {
+        var r = Router()
+        for (method, template) in templates {
+            r.add(method, template) { request in .text("\(name) \(request.route ?? "-")") }
+        }
+        r.notFound = { _ in .text("\(name) 404", status: .notFound) }
+        r.methodNotAllowed = { _, _ in .text("\(name) 405", status: .methodNotAllowed) }
+        r.hosts = hosts
+        return r
+    }
+
+    static let accounts = router("accounts", [(.GET, "/{account_id}/messages"), (.PUT, "/{account_id}")])
+    static let chat = router("chat", [(.GET, "/v1/messages"), (.GET, "/emails")], hosts: ["chat.example"])
+
+    static func answer(_ d: Dispatcher, _ method: HTTPMethod, _ target: String, host: String? = nil) -> String {
+        let headers: HTTPHeaders = host.map { ["Host": $0] } ?? HTTPHeaders()
+        return String(decoding: d.respond(to: Request(method: method, target: target, headers: headers)).body, as: UTF8.self)
+    }
+
+    @Test(arguments: [false, true])
+    func theMostSpecificTemplateWinsInEitherOrder(reversed: Bool) {
+        let routers = reversed ? [Self.chat, Self.accounts] : [Self.accounts, Self.chat]
+        let d = Dispatcher(routers: routers)
+        #expect(Self.answer(d, .GET, "/v1/messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/545/messages") == "accounts /{account_id}/messages")
+        // A literal's 405 beats a capture's match: `PUT /emails` is not account "emails".
+        #expect(Self.answer(d, .PUT, "/emails") == "chat 405")
+        #expect(Self.answer(d, .PUT, "/545") == "accounts /{account_id}")
+    }
+
+    @Test func unmatchedPathsGoToTheHostsRouterThenTheClaimsThenTheFallback() {
+        var claiming = Self.router("claiming", [(.GET, "/x/y")])
+        claiming.claims = { $0.rawPath.hasPrefix("/x") }
+        let d = Dispatcher(routers: [claiming, Self.chat], fallback: Self.router("fallback", []))
+        #expect(Self.answer(d, .GET, "/x/nope", host: "chat.example") == "chat 404")
+        #expect(Self.answer(d, .GET, "/x/nope") == "claiming 404")
+        #expect(Self.answer(d, .GET, "/nothing") == "fallback 404")
+    }
+
+    @Test func middlewareSeesTheRouteAndThePrefixOfAnUnmatchedPath() {
+        struct Spy: Middleware {
+            func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+                .text("\(request.route ?? "nil") \(request.routePrefix ?? "nil") \(request.pathParameters["account_id"] ?? "nil")")
+            }
+        }
+        var r = Self.accounts
+        r.use(Spy())
+        func run(_ target: String) -> String {
+            String(decoding: r.respond(to: Request(method: .GET, target: target)).body, as: UTF8.self)
+        }
+        #expect(run("/545/messages") == "/{account_id}/messages /{account_id}/messages 545")
+        #expect(run("/546/unknown/deeper") == "nil /{account_id} 546")
+        #expect(run("/") == "nil nil nil")
+    }
+
+    /// Errors are rendered once, by the router: middleware gets them as responses from `next`.
+    @Test func errorsReachMiddlewareAsResponsesAndUnexpectedOnesBecomeTheVendors500() {
+        struct Teapot: HTTPResponseError { var response: Response { .text("teapot", status: HTTPStatus(418)) } }
+        struct Opaque: Error {}
+        struct Stamp: Middleware {
+            func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+                var response = next(request)
+                response.headers.add(name: "X-Seen", value: "1")
+                return response
+            }
+        }
+        var r = Router()
+        r.use(Stamp())
+        r.get("/teapot") { _ in throw Teapot() }
+        r.get("/opaque") { _ in throw Opaque() }
+        r.internalError = { _, _ in .text("vendor 500", status: .internalServerError) }
+        r.reportUnexpected = { _, _ in }
+        let teapot = r.respond(to: Request(method: .GET, target: "/teapot"))
+        #expect(teapot.status.code == 418 && teapot.headers["X-Seen"] == "1")
+        let opaque = r.respond(to: Request(method: .GET, target: "/opaque"))
+        #expect(opaque.status == .internalServerError && opaque.headers["X-Seen"] == "1")
+        #expect(String(decoding: opaque.body, as: UTF8.self) == "vendor 500")
+    }
+}
