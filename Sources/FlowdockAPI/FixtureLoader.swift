@@ -92,6 +92,7 @@ enum FixtureLoader {
             invitation.state = i["state"]?.stringValue ?? "pending"
             s.invitations[invitation.id] = invitation
         }
+        s.posted.removeAll()  // fixtures are the starting point, not news for the change feed
         return s
     }
 

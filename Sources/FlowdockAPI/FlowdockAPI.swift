@@ -14,26 +14,29 @@ public final class FlowdockAPI: Sendable {
         public init() {}
     }
 
+    public static let vendorName = "flowdock"
+
     let store: FlowdockStore
     let options: Options
-    private let fixtures: JSON?
+    /// The state as the fixtures made it: `reset()` assigns it back.
+    let seed: State
 
     /// - Parameters:
     ///   - clock: the emulator's clock; message `sent`/`created_at` follow it.
     ///   - fixtures: the parsed `fixtures/flowdock.json`, or nil for an empty emulator.
     ///   - options: tunables.
+    ///   - changes: the change feed posted messages are announced on (a private one when nil).
     /// - Throws: `FixtureError` when the fixtures are inconsistent.
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
-        let state = try FixtureLoader.load(fixtures, now: clock.nowMillis())
-        self.store = FlowdockStore(clock: clock, state: state)
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws {
+        seed = try FixtureLoader.load(fixtures, now: clock.nowMillis())
+        self.store = FlowdockStore(clock: clock, state: seed, changes: changes ?? ChangeFeed(clock: clock))
         self.options = options
-        self.fixtures = fixtures
     }
 
     /// Forgets everything posted or changed and restores the fixtures (for the emulator's reset control).
     public func reset() {
-        // The fixtures loaded once at init, so loading them again cannot fail.
-        if let fresh = try? FixtureLoader.load(fixtures, now: store.clock.nowMillis()) { store.replace(with: fresh) }
+        store.replace(with: seed)
+        store.changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 
     /// Hosts and first path segments that belong to Flowdock, for 404s no route matched.

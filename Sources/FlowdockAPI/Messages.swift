@@ -101,6 +101,7 @@ extension State {
             attachments: attachments, threadID: threadID, edited: nil, extra: extra)
         messages[flow.id, default: []].append(message)
         messageIDsByUUID[flow.id, default: [:]][uuid] = id
+        posted.append((flow.id, id))
         return message
     }
 

@@ -6,15 +6,29 @@ import HTTPCore
 /// lock once, do their work on `State` and leave; nothing inside blocks.
 final class FlowdockStore: Sendable {
     let clock: EmulatorClock
+    let changes: ChangeFeed
     private let state: Locked<State>
 
-    init(clock: EmulatorClock, state: State) {
+    init(clock: EmulatorClock, state: State, changes: ChangeFeed) {
         self.clock = clock
+        self.changes = changes
         self.state = Locked(state)
     }
 
+    /// Runs `body` under the lock; messages it posted are announced on the change feed after the lock is
+    /// released (an observer may read the store).
     func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {
-        try state.withLock { (s: inout State) throws -> R in try body(&s) }
+        var posted: [(tenant: String, id: String)] = []
+        let result = try state.withLock { (s: inout State) throws -> R in
+            let result = try body(&s)
+            if !s.posted.isEmpty {
+                posted = s.posted.map { (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id)) }
+                s.posted.removeAll()
+            }
+            return result
+        }
+        for p in posted { changes.append(.messageStored, vendor: FlowdockAPI.vendorName, tenant: p.tenant, id: p.id) }
+        return result
     }
 
     /// Replaces the whole state at once (emulator reset).
@@ -60,6 +74,13 @@ struct State: Sendable {
     var nextFileID = 1
     var nextUserID = 1
     var nextOrganizationID = 1
+    /// Messages posted since the store last announced them on the change feed (flow id, message id).
+    var posted: [(flowID: String, id: Int)] = []
+
+    /// The organization (its parameterized name) a flow belongs to: Flowdock's tenant.
+    func tenant(ofFlow flowID: String) -> String {
+        flows[flowID].flatMap { organizations[$0.organizationID]?.parameterizedName } ?? ""
+    }
 
     // MARK: Lookups
 

@@ -23,35 +23,42 @@ public final class FlowmailerAPI: Sendable {
         }
     }
 
+    public static let vendorName = "flowmailer"
+
     let clock: EmulatorClock
     let options: Options
     let store: Store
     let tokens: TokenStore
     let limiter: RateLimiter
-    /// The parsed fixtures, kept for `reset()`.
-    let fixtures: JSON?
+    /// The accounts as the fixtures made them: `reset()` assigns them back.
+    let seed: [AccountState]
+    /// Where stored messages are announced (shared by every vendor of one emulator).
+    let changes: ChangeFeed
 
     /// - Parameters:
     ///   - clock: the emulator clock (token expiry, message life).
     ///   - fixtures: the parsed `fixtures/flowmailer.json`; nil starts with no accounts.
     ///   - options: token lifetime and rate limit.
+    ///   - changes: the change feed stored messages are announced on (a private one when nil).
     /// - Throws: when the fixtures do not have the expected shape.
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws
+    {
         self.clock = clock
         self.options = options
-        self.fixtures = fixtures
-        self.store = Store(accounts: try FixtureLoader.accounts(from: fixtures))
+        self.seed = try FixtureLoader.accounts(from: fixtures)
+        self.store = Store(accounts: seed)
         self.tokens = TokenStore(clock: clock)
         self.limiter = RateLimiter(limit: options.rateLimitPerSecond, clock: clock)
+        self.changes = changes ?? ChangeFeed(clock: clock)
     }
 
     /// Forgets everything done since start-up: accounts return to their fixtures, issued tokens and
     /// rate-limit windows are dropped. Other vendors are untouched.
     public func reset() {
-        // The fixtures parsed once already at init, so loading them again cannot fail.
-        store.replaceAll(with: (try? FixtureLoader.accounts(from: fixtures)) ?? [])
+        store.replaceAll(with: seed)
         tokens.removeAll()
         limiter.reset()
+        changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 
     /// The router with every Flowmailer route, its middleware, and Flowmailer-format 404/405/500 answers.

@@ -78,6 +78,7 @@ extension FlowmailerAPI {
                 filtered: filtered))
         // Handed over, not shared, so that `insert` can adjust it without copying the record.
         let stored = try store.write(account) { a in a.insert(message.take()!) }
+        changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 

@@ -43,6 +43,9 @@ final class TokenStore: Sendable {
 
     func removeAll() { tokens.withLock { $0.removeAll() } }
 
+    /// Forgets the tokens issued for one account (its reset).
+    func removeAll(account: String) { tokens.withLock { $0 = $0.filter { $0.value.account != account } } }
+
     func lookup(_ token: String) -> Lookup {
         let now = clock.nowMillis()
         return tokens.withLock { map in

@@ -139,6 +139,21 @@ final class Store: Sendable {
     }
 
     /// Creates an account (`POST /accounts`) with the next free numeric id and returns that id.
+    /// Every account's state, copied under the lock (account order by id).
+    func allAccounts() -> [AccountState] {
+        accounts.withLock { map in map.keys.sorted().compactMap { map[$0]?.state } }
+    }
+
+    /// Replaces one account (or removes it when `state` is nil); false when there was none and none is put.
+    @discardableResult
+    func replace(account id: String, with state: AccountState?) -> Bool {
+        accounts.withLock { map in
+            let existed = map[id] != nil
+            if let state { map[id] = AccountBox(state) } else { map[id] = nil }
+            return existed || state != nil
+        }
+    }
+
     func createAccount(description: String, details: JSONObject) -> String {
         accounts.withLock { map in
             let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1

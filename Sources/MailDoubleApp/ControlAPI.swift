@@ -9,8 +9,7 @@ import Routing
 struct ControlAPI: Sendable {
     let clock: EmulatorClock
     let startedAt: Timestamp
-    /// Each vendor's reset (back to its fixtures), by name.
-    let resetters: [(name: String, reset: @Sendable () -> Void)]
+    let vendors: [any Vendor]
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -22,7 +21,7 @@ struct ControlAPI: Sendable {
             .json([
                 "status": "ok",
                 "version": .string(ControlAPI.version),
-                "vendors": ["flowmailer", "postflare", "flowdock"],
+                "vendors": .array(vendors.map { .string($0.name) }),
                 "clock": .string(clock.now().iso8601()),
                 "uptime_seconds": .int(Int((clock.nowMillis() - startedAt.millis - clock.offsetMillis) / 1000)),
             ])
@@ -47,13 +46,20 @@ struct ControlAPI: Sendable {
             clock.advance(bySeconds: s)
             return clockBody()
         }
-        // Back to the fixtures: every vendor, or only `?vendor=flowmailer|postflare|flowdock`. Tenants of
-        // other vendors are untouched; the clock keeps its offset.
+        // Back to the fixtures: every vendor, or only `?vendor=flowmailer|postflare|flowdock`, optionally only
+        // one `&tenant=`. Other vendors and tenants are untouched; the clock keeps its offset.
         router.post("/_emulator/reset") { request in
             let wanted = request.query("vendor")
-            let chosen = resetters.filter { wanted == nil || $0.name == wanted }
+            let chosen = vendors.filter { wanted == nil || $0.name == wanted }
             guard !chosen.isEmpty else {
-                throw HTTPError(.badRequest, message: "Unknown vendor; use one of \(resetters.map(\.name).joined(separator: ", ")).")
+                throw HTTPError(.badRequest, message: "Unknown vendor; use one of \(vendors.map(\.name).joined(separator: ", ")).")
+            }
+            if let tenant = request.query("tenant") {
+                guard wanted != nil else { throw HTTPError(.badRequest, message: "Give 'vendor' with 'tenant'.") }
+                guard chosen[0].reset(tenant: tenant) else {
+                    throw HTTPError(.notFound, message: "\(chosen[0].name) has no tenant '\(tenant)'.")
+                }
+                return .json(["reset": .array([.string(chosen[0].name)]), "tenant": .string(tenant)])
             }
             for vendor in chosen { vendor.reset() }
             return .json(["reset": .array(chosen.map { .string($0.name) })])

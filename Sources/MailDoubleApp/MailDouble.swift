@@ -18,11 +18,22 @@ public final class MailDouble: Sendable {
     public let caFile: String?
     public let certificatesCreated: Bool
     public let dispatcher: Dispatcher
+    /// Every emulated vendor, through the contract the control routes use.
+    public let vendors: [any Vendor]
+    /// What the vendors changed (messages stored, resets, deliveries attempted), in order.
+    public let changes: ChangeFeed
     let server: HTTPServer
-    /// Delivers Postflare webhooks while the server runs; nil when `postflareWebhooks` is off.
+    /// Delivers the vendors' webhooks while the server runs; nil when `postflareWebhooks` is off.
     let webhookSender: WebhookSender?
 
-    public init(configuration: AppConfiguration) throws {
+    /// - Parameters:
+    ///   - configuration: ports, certificates, fixtures and vendor options.
+    ///   - extraVendors: more vendors to serve beside the three built in, made with the emulator's clock and
+    ///     change feed (how a fourth vendor is wired, and how tests wire an example one).
+    public init(
+        configuration: AppConfiguration,
+        extraVendors: (EmulatorClock, ChangeFeed) throws -> [any Vendor] = { _, _ in [] }
+    ) throws {
         self.configuration = configuration
         clock = configuration.frozenClockMillis.map { EmulatorClock(frozenAtMillis: $0) } ?? EmulatorClock()
         let startedAt = clock.now()
@@ -46,20 +57,24 @@ public final class MailDouble: Sendable {
         certificatesCreated = created
 
         let fixtures = configuration.fixturesDirectory
+        let changes = ChangeFeed(clock: clock)
+        self.changes = changes
         var flowmailerOptions = FlowmailerAPI.Options()
         MailDouble.configure(&flowmailerOptions, configuration)
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
         let flowmailer = try FlowmailerAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures), options: flowmailerOptions)
+            clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures),
+            options: flowmailerOptions, changes: changes)
         let postflare = try PostflareAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
+            clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures),
+            options: postflareOptions, changes: changes)
         if configuration.postflareWebhooks {
             // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones.
             // Built on the first https delivery: loading the system CA store took ~30 ms of every start-up.
             let extraCAFiles = caFile.map { [$0] } ?? []
             webhookSender = WebhookSender(
-                postflare: postflare,
+                sources: [postflare], changes: changes,
                 tls: {
                     do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
                         Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
@@ -70,16 +85,14 @@ public final class MailDouble: Sendable {
         } else {
             webhookSender = nil
         }
-        let flowdock = try FlowdockAPI(clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures))
-        let control = ControlAPI(
-            clock: clock, startedAt: startedAt,
-            resetters: [
-                ("flowmailer", { flowmailer.reset() }), ("postflare", { postflare.reset() }),
-                ("flowdock", { flowdock.reset() }),
-            ])
+        let flowdock = try FlowdockAPI(
+            clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures), changes: changes)
+        // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.
+        let vendors: [any Vendor] = [flowmailer, postflare, flowdock] + (try extraVendors(clock, changes))
+        self.vendors = vendors
+        let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors)
         // The order does not matter: the dispatcher lets the most specific route template win.
-        dispatcher = Dispatcher(
-            routers: [control.makeRouter(), flowmailer.makeRouter(), postflare.makeRouter(), flowdock.makeRouter()])
+        dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
 
         var server = ServerConfiguration()
         server.hosts = configuration.hosts

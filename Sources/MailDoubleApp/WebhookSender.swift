@@ -2,18 +2,20 @@
 import Glibc
 import HTTPCore
 import HTTPServer
-import PostflareAPI
+import EmulatorKit
 import TLS
 
-/// Delivers Postflare webhooks (spec §6): one thread that, every `pollInterval` of real time, takes the
-/// deliveries due on the emulator clock, POSTs each, and reports anything but a 2xx (or a transport error)
-/// with `webhookDeliveryFailed`, which schedules Resend's next attempt on the emulator clock.
+/// The one delivery worker for every vendor that sends webhooks (today Postflare, spec §6): one thread that,
+/// every `pollInterval` of real time, takes the deliveries due on the emulator clock, POSTs each, records the
+/// attempt on the change feed, and reports anything but a 2xx (or a transport error) with `deliveryFailed`,
+/// which schedules the vendor's next attempt on the emulator clock.
 ///
 /// Deliveries go one at a time, in event order, each bounded by `timeout`: an endpoint that hangs delays the
 /// ones behind it, as a single Svix sender queue per endpoint would. After `POST /_emulator/clock/advance`
 /// the next poll picks up what became due.
 final class WebhookSender: Sendable {
-    private let postflare: PostflareAPI
+    private let sources: [any OutboundDeliverySource]
+    private let changes: ChangeFeed
     /// Makes the client context for https endpoints, once, on the first delivery that needs it.
     private let makeTLS: @Sendable () -> TLSContext?
     private let tls = Locked<TLSContext??>(nil)
@@ -24,17 +26,19 @@ final class WebhookSender: Sendable {
     private let thread = Locked<pthread_t?>(nil)
 
     /// - Parameters:
-    ///   - postflare: where deliveries come from and failures go back to.
+    ///   - sources: the vendors deliveries come from and failures go back to.
+    ///   - changes: where every attempt is recorded.
     ///   - tls: makes the client context for https endpoints (trusting the dev CA), called on the first
     ///     https delivery; returning nil means the system trust store only.
     ///   - pollInterval: real seconds between collections.
     ///   - timeout: real seconds one delivery may take, connect to status line.
     ///   - log: receives one line per delivery.
     init(
-        postflare: PostflareAPI, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
+        sources: [any OutboundDeliverySource], changes: ChangeFeed, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
         timeout: Double = 10, log: @escaping @Sendable (String) -> Void
     ) {
-        self.postflare = postflare
+        self.sources = sources
+        self.changes = changes
         self.makeTLS = tls
         self.pollInterval = pollInterval
         self.timeout = timeout
@@ -71,9 +75,12 @@ final class WebhookSender: Sendable {
 
     fileprivate func run() {
         while !stopSignal.wait(seconds: pollInterval) {
-            for delivery in postflare.takeDueWebhookDeliveries() {
-                if stopSignal.isStopped { return }
-                deliver(delivery)
+            for source in sources {
+                source.performBackgroundWork()
+                for delivery in source.takeDueDeliveries() {
+                    if stopSignal.isStopped { return }
+                    deliver(delivery, from: source)
+                }
             }
         }
     }
@@ -89,21 +96,29 @@ final class WebhookSender: Sendable {
 
     /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
     /// without its query (it may carry a token); signatures and secrets are never logged.
-    func deliver(_ delivery: PostflareWebhookDelivery) {
+    func deliver(_ delivery: OutboundDelivery, from source: any OutboundDeliverySource) {
         let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
         let result = OutboundHTTP.post(
             url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: context)
-        let type = (try? JSON.parse(delivery.body))?["type"]?.stringValue ?? "event"
+        let type = delivery.eventType
         let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
+        let outcome: String
+        switch result {
+        case .success(let status): outcome = String(status)
+        case .failure(let error): outcome = "failed: \(error)"
+        }
+        changes.append(
+            .deliveryAttempted, vendor: delivery.vendor, tenant: delivery.tenant, id: delivery.deliveryId,
+            detail: "\(type) attempt \(delivery.attempt): \(outcome)")
         switch result {
         case .success(let status) where (200...299).contains(status):
             log("\(line) \(status)\(attempt)")
         case .success(let status):
-            let next = postflare.webhookDeliveryFailed(delivery) ? "retry scheduled" : "giving up"
+            let next = source.deliveryFailed(delivery) ? "retry scheduled" : "giving up"
             log("\(line) \(status)\(attempt); \(next)")
         case .failure(let error):
-            let next = postflare.webhookDeliveryFailed(delivery) ? "retry scheduled" : "giving up"
+            let next = source.deliveryFailed(delivery) ? "retry scheduled" : "giving up"
             log("\(line) failed: \(error)\(attempt); \(next)")
         }
     }

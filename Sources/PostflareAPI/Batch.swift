@@ -54,6 +54,11 @@ extension PostflareAPI {
                 if permissive { out["errors"] = .array(errors) }
                 return .object(out)
             }
+            for item in result["data"]?.arrayValue ?? [] {
+                if let id = item["id"]?.stringValue {
+                    changes.append(.messageStored, vendor: Self.vendorName, tenant: p.teamId, id: id)
+                }
+            }
             return ok(result)
         }
     }

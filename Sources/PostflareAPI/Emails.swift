@@ -47,6 +47,7 @@ extension PostflareAPI {
                 team.store(email)
                 return email.id
             }
+            changes.append(.messageStored, vendor: Self.vendorName, tenant: p.teamId, id: id)
             return ok(["id": .string(id)])
         }
     }

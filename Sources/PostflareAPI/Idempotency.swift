@@ -66,6 +66,12 @@ final class IdempotencyCache: Sendable {
     }
 
     func reset() { entries.withLock { $0.removeAll() } }
+
+    /// Forgets one team's keys (its reset).
+    func reset(team: String) {
+        let prefix = team + "\u{0}"
+        entries.withLock { $0 = $0.filter { !$0.key.hasPrefix(prefix) } }
+    }
 }
 
 extension PostflareAPI {

@@ -40,47 +40,53 @@ public final class PostflareAPI: Sendable {
         "webhooks", "contact-properties", "suppressions", "logs", "automations", "events",
     ]
 
+    public static let vendorName = "postflare"
+
     let store: PostflareStore
     let options: Options
     let rateLimiter: RateLimitGate
-    let fixtures: JSON
+    /// The state as the fixtures made it: `reset()` assigns it back.
+    let seed: PostflareStore.State
     let webhookRetries = WebhookRetryQueue()
+    /// Where sent e-mails are announced (shared by every vendor of one emulator).
+    let changes: ChangeFeed
 
     /// - Parameters:
     ///   - clock: the emulator clock every timestamp, schedule and e-mail life follows.
     ///   - fixtures: the parsed `fixtures/postflare.json`, or nil for the built-in default team.
     ///   - options: rate limit, invalid-key status and quotas.
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options()) throws {
-        self.store = PostflareStore(clock: clock)
+    ///   - changes: the change feed sent e-mails are announced on (a private one when nil).
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws {
+        let store = PostflareStore(clock: clock)
+        let teams = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
+        if let filter = options.webhookEndpointFilter { Self.mute(store, webhooksNotMatching: filter) }
+        self.store = store
         self.options = options
-        self.fixtures = fixtures ?? PostflareFixtures.defaultFixtures
-        let teams = try PostflareFixtures.load(self.fixtures, into: store)
+        self.seed = (try? store.withState { $0 }) ?? PostflareStore.State()
         self.rateLimiter = RateLimitGate(defaultLimit: options.rateLimitPerSecond, teamLimits: teams, clock: clock)
-        muteFilteredFixtureWebhooks()
+        self.changes = changes ?? ChangeFeed(clock: clock)
     }
 
-    /// Forgets everything the API created and reloads the fixtures (rate-limit windows and idempotency
-    /// keys included), for the emulator's reset. Fixture ids and keys stay the same.
+    /// Forgets everything the API created and puts the fixtures' state back (rate-limit windows and
+    /// idempotency keys included), for the emulator's reset. Fixture ids and keys stay the same.
     public func reset() {
-        try? store.withState { $0 = PostflareStore.State() }
+        let seed = self.seed
+        try? store.withState { $0 = seed }
         store.idempotency.reset()
         webhookRetries.reset()
         rateLimiter.reset()
-        // The fixtures loaded once at start-up, so loading them again cannot fail.
-        _ = try? PostflareFixtures.load(fixtures, into: store)
-        muteFilteredFixtureWebhooks()
+        changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 
     /// Whether events are generated for `endpoint` (`Options.webhookEndpointFilter`).
     func receivesEvents(_ endpoint: String) -> Bool { options.webhookEndpointFilter?(endpoint) ?? true }
 
-    /// Applies `webhookEndpointFilter` to the webhooks the fixtures just created.
-    private func muteFilteredFixtureWebhooks() {
-        guard options.webhookEndpointFilter != nil else { return }
+    /// Applies the endpoint filter to the webhooks the fixtures created.
+    private static func mute(_ store: PostflareStore, webhooksNotMatching filter: (String) -> Bool) {
         try? store.withState { state in
             for (teamId, team) in state.teams {
                 for (id, hook) in team.webhooks {
-                    state.teams[teamId]?.webhooks[id]?.muted = !receivesEvents(hook.endpoint)
+                    state.teams[teamId]?.webhooks[id]?.muted = !filter(hook.endpoint)
                 }
             }
         }

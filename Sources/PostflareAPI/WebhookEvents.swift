@@ -2,19 +2,17 @@
 import EmulatorKit
 import HTTPCore
 
-/// One webhook POST the server should make: Svix-signed JSON (spec §6).
-public struct PostflareWebhookDelivery: Sendable {
-    public var webhookId: String
-    /// The webhook's `endpoint` URL.
-    public var url: String
-    /// `content-type`, `svix-id`, `svix-timestamp`, `svix-signature` (and their `webhook-*` twins, which the
-    /// `standardwebhooks` verifier of the Node SDK reads).
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
-    /// 1 for the first attempt; report a failure with `webhookDeliveryFailed(_:)` to get the next one.
-    public var attempt: Int
-    let teamId: String
-    let messageId: String
+/// One webhook POST the server should make: Svix-signed JSON (spec §6), through the app's delivery worker.
+/// `headers` has `content-type`, `svix-id`, `svix-timestamp`, `svix-signature` (and their `webhook-*` twins,
+/// which the `standardwebhooks` verifier of the Node SDK reads); report a failure with
+/// `webhookDeliveryFailed(_:)` to get the next attempt.
+public typealias PostflareWebhookDelivery = OutboundDelivery
+
+extension OutboundDelivery {
+    var teamId: String { tenant }
+    var webhookId: String { endpointId }
+    /// The Svix message id, the same on every attempt.
+    var messageId: String { deliveryId }
 }
 
 /// An event waiting to be delivered.
@@ -94,9 +92,10 @@ extension PostflareAPI {
             headers.add(name: prefix + "-timestamp", value: String(timestamp))
             headers.add(name: prefix + "-signature", value: signature)
         }
-        return PostflareWebhookDelivery(
-            webhookId: hook.id, url: hook.endpoint, headers: headers, body: body, attempt: attempt, teamId: teamId,
-            messageId: messageId)
+        let type = (try? JSON.parse(body))?["type"]?.stringValue ?? "event"
+        return OutboundDelivery(
+            vendor: PostflareAPI.vendorName, tenant: teamId, endpointId: hook.id, url: hook.endpoint,
+            headers: headers, body: body, attempt: attempt, deliveryId: messageId, eventType: type)
     }
 }
 

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+
+/// One change a vendor made, as the change feed carries it.
+public struct Change: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case messageStored = "message.stored"
+        case eventAdded = "event.added"
+        case deliveryAttempted = "delivery.attempted"
+        case reset = "reset"
+    }
+
+    /// Strictly increasing across every vendor, from 1.
+    public var seq: UInt64
+    public var kind: Kind
+    public var vendor: String
+    public var tenant: String
+    /// The message (or delivery) the change is about; empty for a reset.
+    public var id: String
+    /// Emulator time of the change.
+    public var at: Timestamp
+    /// A short vendor-specific detail (the event type, a delivery's status).
+    public var detail: String?
+}
+
+/// The append-only feed of changes every vendor writes to (message stored, event added, outbound delivery
+/// attempted, reset), with sequence numbers readers follow (`changes(after:)`) and wait on (`observe`).
+///
+/// Bounded: the newest `capacity` changes are kept; a reader that fell further behind sees `oldestSeq` move
+/// past what it asked for and can tell it missed some. Observers run on the appending thread, after the lock
+/// is released, so an observer may read the feed (or complete a deferred response) without deadlocking.
+public final class ChangeFeed: Sendable {
+    public struct ObserverToken: Sendable, Hashable {
+        let id: UInt64
+    }
+
+    private struct State {
+        var ring: [Change] = []
+        var start = 0  // index in `ring` of the oldest change once the ring is full
+        var lastSeq: UInt64 = 0
+        var nextObserver: UInt64 = 0
+        var observers: [UInt64: @Sendable (Change) -> Void] = [:]
+    }
+
+    public let capacity: Int
+    private let clock: EmulatorClock
+    private let state = Locked(State())
+
+    public init(clock: EmulatorClock, capacity: Int = 100_000) {
+        precondition(capacity > 0)
+        self.clock = clock
+        self.capacity = capacity
+    }
+
+    /// Appends a change and tells the observers; returns its sequence number.
+    @discardableResult
+    public func append(
+        _ kind: Change.Kind, vendor: String, tenant: String, id: String, detail: String? = nil
+    ) -> UInt64 {
+        let at = clock.now()
+        let (change, observers) = state.withLock { s -> (Change, [@Sendable (Change) -> Void]) in
+            s.lastSeq += 1
+            let change = Change(seq: s.lastSeq, kind: kind, vendor: vendor, tenant: tenant, id: id, at: at, detail: detail)
+            if s.ring.count < capacity {
+                s.ring.append(change)
+            } else {
+                s.ring[s.start] = change
+                s.start = (s.start + 1) % capacity
+            }
+            return (change, s.observers.isEmpty ? [] : Array(s.observers.values))
+        }
+        for observer in observers { observer(change) }
+        return change.seq
+    }
+
+    /// The sequence number of the newest change (0 before the first).
+    public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+
+    /// The sequence number of the oldest change still held (lastSeq + 1 when empty).
+    public var oldestSeq: UInt64 {
+        state.withLock { s in s.ring.isEmpty ? s.lastSeq + 1 : s.ring[s.start].seq }
+    }
+
+    /// Changes with a sequence number above `seq`, oldest first, at most `limit`. One binary search: the
+    /// ring holds consecutive sequence numbers.
+    public func changes(after seq: UInt64, limit: Int = .max) -> [Change] {
+        state.withLock { s in
+            guard let oldest = s.ring.isEmpty ? nil : s.ring[s.start].seq, seq < s.lastSeq else { return [] }
+            let skip = seq < oldest ? 0 : Int(seq - oldest + 1)
+            let count = min(s.ring.count - skip, max(0, limit))
+            guard count > 0 else { return [] }
+            var out: [Change] = []
+            out.reserveCapacity(count)
+            for offset in skip..<(skip + count) { out.append(s.ring[(s.start + offset) % s.ring.count]) }
+            return out
+        }
+    }
+
+    /// Calls `observer` with every change appended from now on, until `removeObserver`.
+    public func observe(_ observer: @escaping @Sendable (Change) -> Void) -> ObserverToken {
+        state.withLock { s in
+            s.nextObserver += 1
+            s.observers[s.nextObserver] = observer
+            return ObserverToken(id: s.nextObserver)
+        }
+    }
+
+    public func removeObserver(_ token: ObserverToken) {
+        state.withLock { _ = $0.observers.removeValue(forKey: token.id) }
+    }
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+import HTTPCore
+import Routing
+
+/// What every emulated vendor module offers the app and the control plane. `MailDoubleApp` wires vendors as
+/// a list of these; nothing outside a vendor's module knows its types, so a new vendor needs only its module
+/// and one line of wiring.
+public protocol Vendor: AnyObject, Sendable {
+    /// The vendor's name in URLs, flags and inspection (`flowmailer`, `postflare`, `flowdock`).
+    var name: String { get }
+    /// The vendor's routes with its middleware and error answers; built once at start-up.
+    func makeRouter() -> Router
+    /// Everything back to the fixtures (tenants, messages, tokens, rate-limit windows).
+    func reset()
+    /// One tenant back to its fixtures (removed if the fixtures do not have it); false for an unknown tenant.
+    func reset(tenant: String) -> Bool
+    /// The tenants the vendor holds now (Flowmailer accounts, Postflare teams, Flowdock organizations).
+    var tenants: [String] { get }
+    /// The messages the vendor holds, oldest first, in the vendor-neutral shape (all tenants when nil).
+    func inspectMessages(tenant: String?) -> [InspectedMessage]
+    /// One message by the vendor's own id, or nil.
+    func inspectMessage(id: String) -> InspectedMessage?
+    /// The vendor's whole state as a value, copied under its lock.
+    func snapshot() -> VendorSnapshot
+    /// Puts a snapshot of this vendor back; throws when it is another vendor's.
+    func restore(_ snapshot: VendorSnapshot) throws(VendorError)
+}
+
+/// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.
+public struct VendorSnapshot: Sendable {
+    public var vendor: String
+    public var state: any Sendable
+
+    public init(vendor: String, state: any Sendable) {
+        self.vendor = vendor
+        self.state = state
+    }
+
+    /// The state as the vendor's own type, or a `VendorError` naming what arrived instead.
+    public func state<T: Sendable>(as type: T.Type, for vendor: String) throws(VendorError) -> T {
+        guard self.vendor == vendor, let value = state as? T else {
+            throw VendorError("a \(self.vendor) snapshot cannot be restored into \(vendor)")
+        }
+        return value
+    }
+}
+
+public struct VendorError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

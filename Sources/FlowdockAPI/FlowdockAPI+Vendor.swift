@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Routing
+
+/// The vendor contract: organizations are the tenants, flow messages are what inspection shows. A message's
+/// inspection id is its flow and number (`acme:my-flow:5`), since Flowdock numbers messages per flow.
+extension FlowdockAPI: Vendor {
+    public var name: String { Self.vendorName }
+
+    public var tenants: [String] {
+        (try? store.withState { s in s.organizationOrder.compactMap { s.organizations[$0]?.parameterizedName } }) ?? []
+    }
+
+    /// Puts the organization's flows (with their messages, threads and sources) back as the fixtures made
+    /// them. Users and organization membership are shared across organizations and stay as they are.
+    public func reset(tenant: String) -> Bool {
+        let seed = self.seed
+        let known =
+            (try? store.withState { s -> Bool in
+                let org = s.organizations.values.first { $0.parameterizedName == tenant }
+                let seedOrg = seed.organizations.values.first { $0.parameterizedName == tenant }
+                guard let orgID = org?.id ?? seedOrg?.id else { return false }
+                let current = Set(s.flows.values.filter { $0.organizationID == orgID }.map(\.id))
+                let fresh = Set(seed.flows.values.filter { $0.organizationID == orgID }.map(\.id))
+                for flowID in current.union(fresh) {
+                    s.flows[flowID] = seed.flows[flowID]
+                    s.messages[flowID] = seed.messages[flowID]
+                    s.messageIDsByUUID[flowID] = seed.messageIDsByUUID[flowID]
+                }
+                s.flowOrder = s.flowOrder.filter { s.flows[$0] != nil }
+                for flowID in fresh where !s.flowOrder.contains(flowID) { s.flowOrder.append(flowID) }
+                let affected = current.union(fresh)
+                for (id, thread) in s.threads where affected.contains(thread.flowID) { s.threads[id] = seed.threads[id] }
+                for (id, thread) in seed.threads where affected.contains(thread.flowID) { s.threads[id] = thread }
+                s.threadOrder = s.threadOrder.filter { s.threads[$0] != nil }
+                for id in seed.threadOrder where s.threads[id] != nil && !s.threadOrder.contains(id) {
+                    s.threadOrder.append(id)
+                }
+                for (id, source) in s.sources where affected.contains(source.flowID) { s.sources[id] = seed.sources[id] }
+                for (id, source) in seed.sources where affected.contains(source.flowID) { s.sources[id] = source }
+                return true
+            }) ?? false
+        if known { store.changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "") }
+        return known
+    }
+
+    public func inspectMessages(tenant: String?) -> [InspectedMessage] {
+        let all =
+            (try? store.withState { s -> [InspectedMessage] in
+                var out: [InspectedMessage] = []
+                for flowID in s.flowOrder {
+                    let org = s.tenant(ofFlow: flowID)
+                    guard tenant == nil || org == tenant else { continue }
+                    for m in s.messages[flowID] ?? [] where !m.removed { out.append(Self.inspected(m, s)) }
+                }
+                return out
+            }) ?? []
+        return all.sorted { $0.created.millis < $1.created.millis }
+    }
+
+    public func inspectMessage(id: String) -> InspectedMessage? {
+        let parts = id.split(separator: ":")
+        guard parts.count == 3, let number = Int(parts[2]) else { return nil }
+        let flowID = parts[0] + "/" + parts[1]
+        return try? store.withState { s -> InspectedMessage? in
+            guard let list = s.messages[String(flowID)], number >= 1, number <= list.count else { return nil }
+            let m = list[number - 1]
+            return m.removed ? nil : Self.inspected(m, s)
+        }
+    }
+
+    public func snapshot() -> VendorSnapshot {
+        VendorSnapshot(vendor: Self.vendorName, state: (try? store.withState { $0 }) ?? State())
+    }
+
+    public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
+        store.replace(with: try snapshot.state(as: State.self, for: Self.vendorName))
+    }
+
+    /// `acme/my-flow` and 5 → `acme:my-flow:5`.
+    static func inspectionID(flow flowID: String, id: Int) -> String {
+        String(flowID.map { $0 == "/" ? ":" : $0 }) + ":" + String(id)
+    }
+
+    static func inspected(_ m: Message, _ s: State) -> InspectedMessage {
+        var out = InspectedMessage(
+            vendor: vendorName, tenant: s.tenant(ofFlow: m.flowID), id: inspectionID(flow: m.flowID, id: m.id),
+            created: Timestamp(millis: m.sent), vendorPath: (s.flowPath(m.flowID) ?? "") + "/messages/\(m.id)")
+        if let id = Int(m.user), let user = s.users[id] { out.from = user.email } else { out.from = m.user }
+        out.to = [m.flowID]
+        out.subject = m.extra["title"]?.stringValue
+        out.text = m.content.stringValue ?? m.extra["body"]?.stringValue
+        out.status = m.event
+        out.events = [InspectedMessage.Event(type: m.event, at: Timestamp(millis: m.sent))]
+        if let edited = m.edited { out.events.append(InspectedMessage.Event(type: "message-edit", at: Timestamp(millis: edited))) }
+        return out
+    }
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Routing
+
+/// The vendor contract: accounts are the tenants, submitted messages are what inspection shows.
+extension FlowmailerAPI: Vendor {
+    public var name: String { Self.vendorName }
+
+    public var tenants: [String] { store.allAccounts().map(\.id) }
+
+    public func reset(tenant: String) -> Bool {
+        let fresh = seed.first { $0.id == tenant }
+        guard store.replace(account: tenant, with: fresh) else { return false }
+        tokens.removeAll(account: tenant)
+        changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
+        return true
+    }
+
+    public func inspectMessages(tenant: String?) -> [InspectedMessage] {
+        let now = clock.now()
+        var out: [InspectedMessage] = []
+        for account in store.allAccounts() where tenant == nil || account.id == tenant {
+            for message in account.messages { out.append(Self.inspected(message, account: account.id, now: now)) }
+        }
+        return out
+    }
+
+    public func inspectMessage(id: String) -> InspectedMessage? {
+        let now = clock.now()
+        for account in store.allAccounts() {
+            if let message = account.message(id) { return Self.inspected(message, account: account.id, now: now) }
+        }
+        return nil
+    }
+
+    public func snapshot() -> VendorSnapshot { VendorSnapshot(vendor: Self.vendorName, state: store.allAccounts()) }
+
+    public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
+        store.replaceAll(with: try snapshot.state(as: [AccountState].self, for: Self.vendorName))
+        tokens.removeAll()
+    }
+
+    static func inspected(_ m: StoredMessage, account: String, now: Timestamp) -> InspectedMessage {
+        var out = InspectedMessage(
+            vendor: vendorName, tenant: account, id: m.id, created: m.submitted,
+            vendorPath: "/\(account)/messages/\(m.id)")
+        out.from = m.fromAddress?.address ?? m.senderAddress
+        out.to = [m.recipientAddress]
+        out.subject = m.subject
+        out.text = m.text
+        out.html = m.html
+        out.headers = m.headersIn
+        out.attachments = m.attachments.map { a in
+            let content = a["content"]?.stringValue ?? ""
+            return InspectedMessage.Attachment(
+                name: a["filename"]?.stringValue ?? "", contentType: a["contentType"]?.stringValue ?? "",
+                size: Base64.decode(content)?.count ?? 0)
+        }
+        out.status = m.status(at: now)
+        // Newest first in the API; oldest first here, as on every inspected timeline.
+        out.events = m.visibleEvents(at: now).reversed().map {
+            InspectedMessage.Event(type: $0.type, at: $0.inserted, detail: $0.subType ?? $0.snippet)
+        }
+        return out
+    }
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Routing
+
+/// The vendor contract: teams are the tenants, sent e-mails are what inspection shows.
+extension PostflareAPI: Vendor {
+    public var name: String { Self.vendorName }
+
+    public var tenants: [String] { (try? store.withState { $0.teams.keys.sorted() }) ?? [] }
+
+    public func reset(tenant: String) -> Bool {
+        let fresh = seed.teams[tenant]
+        let known =
+            (try? store.withState { state throws(PostflareError) -> Bool in
+                guard let current = state.teams[tenant] ?? fresh else { return false }
+                for key in current.keys.values { state.unindex(key) }
+                state.teams[tenant] = fresh
+                if let fresh { for key in fresh.keys.values { state.index(key, team: tenant) } }
+                return true
+            }) ?? false
+        guard known else { return false }
+        store.idempotency.reset(team: tenant)
+        changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
+        return true
+    }
+
+    public func inspectMessages(tenant: String?) -> [InspectedMessage] {
+        let now = store.now
+        let emails =
+            (try? store.withState { state throws(PostflareError) -> [(String, EmailRecord)] in
+                var out: [(String, EmailRecord)] = []
+                for (teamId, team) in state.teams where tenant == nil || teamId == tenant {
+                    for email in team.emails.values { out.append((teamId, email)) }
+                }
+                return out
+            }) ?? []
+        return emails.sorted { $0.1.seq < $1.1.seq }.map { Self.inspected($0.1, team: $0.0, now: now) }
+    }
+
+    public func inspectMessage(id: String) -> InspectedMessage? {
+        let now = store.now
+        let found = try? store.withState { state throws(PostflareError) -> (String, EmailRecord)? in
+            for (teamId, team) in state.teams {
+                if let email = team.emails[HashedKey(id)] { return (teamId, email) }
+            }
+            return nil
+        }
+        return (found ?? nil).map { Self.inspected($0.1, team: $0.0, now: now) }
+    }
+
+    public func snapshot() -> VendorSnapshot {
+        VendorSnapshot(vendor: Self.vendorName, state: (try? store.withState { $0 }) ?? PostflareStore.State())
+    }
+
+    public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
+        let state = try snapshot.state(as: PostflareStore.State.self, for: Self.vendorName)
+        try? store.withState { $0 = state }
+        store.idempotency.reset()
+        webhookRetries.reset()
+    }
+
+    static func inspected(_ e: EmailRecord, team: String, now: Int64) -> InspectedMessage {
+        var out = InspectedMessage(
+            vendor: vendorName, tenant: team, id: e.id, created: Timestamp(millis: e.createdAt),
+            vendorPath: "/emails/\(e.id)")
+        out.from = e.from
+        out.to = e.to
+        out.cc = e.cc
+        out.bcc = e.bcc
+        out.subject = e.subject
+        out.text = e.text
+        out.html = e.html
+        out.headers = (e.headers ?? JSONObject()).map { ($0.key, $0.value.stringValue ?? "") }
+        out.attachments = e.attachments.map {
+            InspectedMessage.Attachment(name: $0.filename, contentType: $0.contentType, size: $0.size)
+        }
+        let last = EmailLife.lastEvent(e, now: now)
+        out.status = last
+        out.events = EmailLife.timeline(e, now: now).map {
+            InspectedMessage.Event(type: "email." + $0.type, at: Timestamp(millis: $0.at))
+        }
+        return out
+    }
+}
+
+extension EmailLife {
+    /// The e-mail's events so far, oldest first: the `last_event` values it has passed through, each at the
+    /// time it was reached (the same thresholds as `lastEvent`).
+    static func timeline(_ email: EmailRecord, now: Int64) -> [(type: String, at: Int64)] {
+        var points: [Int64] = [email.createdAt, email.sendAt, email.sendAt + sentAfterMillis]
+        points += [email.sendAt + outcomeAfterMillis, email.sendAt + complaintAfterMillis]
+        if let canceled = email.canceledAt { points.append(canceled) }
+        var out: [(type: String, at: Int64)] = []
+        for at in points.sorted() where at <= now {
+            let type = lastEvent(email, now: at)
+            if out.last?.type != type { out.append((type, at)) }
+        }
+        return out
+    }
+}
+
+/// Webhooks go out through the app's one delivery worker.
+extension PostflareAPI: OutboundDeliverySource {
+    public func takeDueDeliveries() -> [OutboundDelivery] { takeDueWebhookDeliveries() }
+    public func deliveryFailed(_ delivery: OutboundDelivery) -> Bool { webhookDeliveryFailed(delivery) }
+}
