@@ -66,6 +66,9 @@ let package = Package(
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore", "TLS"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MailDoubleTestingTests", dependencies: ["MailDoubleTesting", "HTTPCore"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EmulatorKitTests", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "MailDoubleTesting"],
