@@ -57,16 +57,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test support only (never linked into the executable): one client protocol that runs a test body
+        // against a router in memory or against a live TLS server (HummingbirdTesting's `.router` / `.live`).
+        .target(
+            name: "MailDoubleTesting", dependencies: ["HTTPCore", "Routing", "HTTPServer", "TLS"], swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore", "TLS"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MailDoubleTestingTests", dependencies: ["MailDoubleTesting", "HTTPCore"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EmulatorKitTests", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
-        .testTarget(name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MailDoubleAppTests",
             dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "TLS", "COpenSSL"],

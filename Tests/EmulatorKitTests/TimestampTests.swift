@@ -37,38 +37,3 @@ import Testing
         #expect(Timestamp(millis: -1000).iso8601(fraction: 0) == "1969-12-31T23:59:59Z")
     }
 }
-
-@Suite struct ClockAndLimiterTests {
-    @Test func clockAdvancesWithoutSleeping() {
-        let clock = EmulatorClock(frozenAtMillis: 1_000_000)
-        #expect(clock.nowMillis() == 1_000_000)
-        clock.advance(bySeconds: 61)
-        #expect(clock.nowMillis() == 1_061_000)
-        #expect(clock.offsetMillis == 61_000)
-    }
-
-    @Test func fixedWindowLimitsPerKeyAndResets() {
-        let clock = EmulatorClock(frozenAtMillis: 0)
-        let limiter = RateLimiter(limit: 2, clock: clock)
-        let first = limiter.check("a")
-        #expect(first.allowed && first.limit == 2 && first.remaining == 1 && first.resetSeconds == 1)
-        #expect(limiter.check("a").remaining == 0)
-        #expect(!limiter.check("a").allowed)
-        #expect(limiter.check("b").allowed)  // another tenant has its own window
-        clock.advance(byMillis: 1000)
-        #expect(limiter.check("a").allowed)
-    }
-
-    @Test func zeroLimitIsOff() {
-        let limiter = RateLimiter(limit: 0, clock: EmulatorClock())
-        #expect((0..<100).allSatisfy { _ in limiter.check("a").allowed })
-    }
-
-    @Test func uuidsAreVersion4AndUnique() {
-        let ids = (0..<1000).map { _ in IDs.uuid() }
-        #expect(Set(ids).count == 1000)
-        #expect(ids.allSatisfy { IDs.isUUID($0) && Array($0)[14] == "4" && "89ab".contains(Array($0)[19]) })
-        #expect(!IDs.isUUID("not-a-uuid"))
-        #expect(IDs.hex(18).count == 18)
-    }
-}

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import FlowdockAPI
 
 @Suite struct AuthTests {
-    @Test func tokenAsBasicUsernameWithAnyPassword() throws {
-        let c = try Client()
-        for password in ["", "DUMMY", "x:y"] {
-            let r = c.send(.GET, "/user", authorization: Client.basic(Token.otto, password))
-            #expect(r.status == 200)
-            #expect(r.json["nick"] == "Otto")
-            #expect(r.header("Flowdock-User") == "1")
+    @Test(arguments: TestMode.allCases)
+    func tokenAsBasicUsernameWithAnyPassword(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            for password in ["", "DUMMY", "x:y"] {
+                let r = c.send(.GET, "/user", authorization: Client.basic(Token.otto, password))
+                #expect(r.status == 200)
+                #expect(r.json["nick"] == "Otto")
+                #expect(r.header("Flowdock-User") == "1")
+            }
         }
     }
 
@@ -39,31 +42,39 @@ import Testing
         #expect(wrong.status == 401)
     }
 
-    @Test func bearerAndAccessToken() throws {
-        let c = try Client()
-        #expect(c.send(.GET, "/user", authorization: "Bearer \(Token.doc)").json["id"] == 4)
-        #expect(c.send(.GET, "/user?access_token=\(Token.doc)", authorization: "").json["id"] == 4)
-        #expect(c.send(.GET, "/user?access_token=bad", authorization: "").status == 401)
-    }
-
-    @Test func missingAndBadCredentialsAnswer401WithChallengeAndJSON() throws {
-        let c = try Client()
-        for r in [c.send(.GET, "/flows", authorization: ""), c.send(.GET, "/flows", token: "bogus"),
-                  c.send(.GET, "/flows", authorization: "Digest abc"), c.send(.GET, "/flows", authorization: "Basic !!!")] {
-            #expect(r.status == 401)
-            #expect(r.header("WWW-Authenticate")?.hasPrefix("Basic realm=") == true)
-            #expect(r.header("Content-Type") == "application/json; charset=utf-8")
-            #expect(r.json["message"]?.stringValue?.isEmpty == false)
-            #expect(r.header("Flowdock-User") == nil)
+    @Test(arguments: TestMode.allCases)
+    func bearerAndAccessToken(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            #expect(c.send(.GET, "/user", authorization: "Bearer \(Token.doc)").json["id"] == 4)
+            #expect(c.send(.GET, "/user?access_token=\(Token.doc)", authorization: "").json["id"] == 4)
+            #expect(c.send(.GET, "/user?access_token=bad", authorization: "").status == 401)
         }
     }
 
-    @Test func flowdockUserHeaderOnAuthenticatedErrors() throws {
-        let c = try Client()
-        let r = c.send(.GET, "/users/999")
-        #expect(r.status == 404)
-        #expect(r.header("Flowdock-User") == "1")
-        #expect(r.json["message"] == "User not found")
+    @Test(arguments: TestMode.allCases)
+    func missingAndBadCredentialsAnswer401WithChallengeAndJSON(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            for r in [
+                c.send(.GET, "/flows", authorization: ""), c.send(.GET, "/flows", token: "bogus"),
+                c.send(.GET, "/flows", authorization: "Digest abc"), c.send(.GET, "/flows", authorization: "Basic !!!"),
+            ] {
+                #expect(r.status == 401)
+                #expect(r.header("WWW-Authenticate")?.hasPrefix("Basic realm=") == true)
+                #expect(r.header("Content-Type") == "application/json; charset=utf-8")
+                #expect(r.json["message"]?.stringValue?.isEmpty == false)
+                #expect(r.header("Flowdock-User") == nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestMode.allCases)
+    func flowdockUserHeaderOnAuthenticatedErrors(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            let r = c.send(.GET, "/users/999")
+            #expect(r.status == 404)
+            #expect(r.header("Flowdock-User") == "1")
+            #expect(r.json["message"] == "User not found")
+        }
     }
 
     @Test func flowTokenPostsAsUserZeroIntoItsFlowOnly() throws {

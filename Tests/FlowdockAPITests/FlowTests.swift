@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @Suite struct FlowTests {
@@ -7,16 +8,18 @@ import Testing
         (r.json.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
     }
 
-    @Test func joinedListAndAll() throws {
-        let c = try Client()
-        // Marty joined acme/my-flow only; another-flow is invitation-only.
-        #expect(names(c.send(.GET, "/flows", token: Token.marty)) == ["acme/my-flow"])
-        #expect(names(c.send(.GET, "/flows/all", token: Token.marty)) == ["acme/my-flow"])
-        let otto = c.send(.GET, "/flows")
-        #expect(names(otto).count == 3)
-        #expect(otto.json[0]?["users"] == nil)
-        #expect(c.send(.GET, "/flows?users=1").json[0]?["users"]?.arrayValue?.count == 2)
-        #expect(otto.json[0]?["joined"] == true)
+    @Test(arguments: TestMode.allCases)
+    func joinedListAndAll(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            // Marty joined acme/my-flow only; another-flow is invitation-only.
+            #expect(names(c.send(.GET, "/flows", token: Token.marty)) == ["acme/my-flow"])
+            #expect(names(c.send(.GET, "/flows/all", token: Token.marty)) == ["acme/my-flow"])
+            let otto = c.send(.GET, "/flows")
+            #expect(names(otto).count == 3)
+            #expect(otto.json[0]?["users"] == nil)
+            #expect(c.send(.GET, "/flows?users=1").json[0]?["users"]?.arrayValue?.count == 2)
+            #expect(otto.json[0]?["joined"] == true)
+        }
     }
 
     @Test func allAddsOrganizationFlowsNotJoined() throws {
@@ -54,26 +57,31 @@ import Testing
         #expect(c.send(.GET, "/flows/acme/another-flow").json["join_url"] == nil)  // invitation-only
     }
 
-    @Test func createValidation() throws {
-        let c = try Client()
-        #expect(c.send(.POST, "/flows/acme", json: [:]).json["errors"]?["name"] == ["can't be blank"])
-        #expect(c.send(.POST, "/flows/acme", json: ["name": .string(String(repeating: "n", count: 101))]).status == 400)
-        #expect(c.send(.POST, "/flows/example", json: ["name": "Intrusion"]).status == 404)
-        #expect(c.send(.POST, "/flows/acme", form: "name=My+flow").json["parameterized_name"] == "my-flow-2")
+    @Test(arguments: TestMode.allCases)
+    func createValidation(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            #expect(c.send(.POST, "/flows/acme", json: [:]).json["errors"]?["name"] == ["can't be blank"])
+            let longName: JSON = .string(String(repeating: "n", count: 101))
+            #expect(c.send(.POST, "/flows/acme", json: ["name": longName]).status == 400)
+            #expect(c.send(.POST, "/flows/example", json: ["name": "Intrusion"]).status == 404)
+            #expect(c.send(.POST, "/flows/acme", form: "name=My+flow").json["parameterized_name"] == "my-flow-2")
+        }
     }
 
-    @Test func updateWithPutAndPatch() throws {
-        let c = try Client()
-        let put = c.send(.PUT, "/flows/acme/my-flow", json: ["name": "Renamed"])
-        #expect(put.status == 200)
-        #expect(put.json["name"] == "Renamed")
-        #expect(put.json["id"] == "acme/my-flow")
-        #expect(put.json["users"] == nil)
-        let patch = c.send(.PATCH, "/flows/acme/my-flow", form: "open=false")
-        #expect(patch.json["open"] == false)
-        #expect(c.send(.PUT, "/flows/acme/my-flow", token: Token.marty, json: ["disabled": true]).status == 403)
-        #expect(c.send(.PUT, "/flows/acme/my-flow", json: ["access_mode": "public"]).status == 400)
-        #expect(c.send(.PUT, "/flows/acme/my-flow", json: ["disabled": true]).json["disabled"] == true)
+    @Test(arguments: TestMode.allCases)
+    func updateWithPutAndPatch(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            let put = c.send(.PUT, "/flows/acme/my-flow", json: ["name": "Renamed"])
+            #expect(put.status == 200)
+            #expect(put.json["name"] == "Renamed")
+            #expect(put.json["id"] == "acme/my-flow")
+            #expect(put.json["users"] == nil)
+            let patch = c.send(.PATCH, "/flows/acme/my-flow", form: "open=false")
+            #expect(patch.json["open"] == false)
+            #expect(c.send(.PUT, "/flows/acme/my-flow", token: Token.marty, json: ["disabled": true]).status == 403)
+            #expect(c.send(.PUT, "/flows/acme/my-flow", json: ["access_mode": "public"]).status == 400)
+            #expect(c.send(.PUT, "/flows/acme/my-flow", json: ["disabled": true]).json["disabled"] == true)
+        }
     }
 
     @Test func tenantIsolation() throws {
@@ -94,17 +102,19 @@ import Testing
         #expect(c.send(.GET, "/flows/acme/another-flow/messages", token: Token.marty).status == 404)
     }
 
-    @Test func unknownRoutesAndMethods() throws {
-        let c = try Client()
-        let missing = c.send(.GET, "/flows/acme/my-flow/nothing")
-        #expect(missing.status == 404)
-        #expect(missing.json["message"] == "Not found")
-        let method = c.send(.DELETE, "/flows/acme/my-flow")
-        #expect(method.status == 405)
-        #expect(method.header("Allow")?.contains("PUT") == true)
-        #expect(c.router.claims(Request(method: .GET, target: "/private/x")))
-        #expect(c.router.claims(Request(method: .GET, target: "/x", headers: ["Host": "api.flowdock.com"])))
-        #expect(!c.router.claims(Request(method: .GET, target: "/emails")))
+    @Test(arguments: TestMode.allCases)
+    func unknownRoutesAndMethods(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            let missing = c.send(.GET, "/flows/acme/my-flow/nothing")
+            #expect(missing.status == 404)
+            #expect(missing.json["message"] == "Not found")
+            let method = c.send(.DELETE, "/flows/acme/my-flow")
+            #expect(method.status == 405)
+            #expect(method.header("Allow")?.contains("PUT") == true)
+            #expect(c.router.claims(Request(method: .GET, target: "/private/x")))
+            #expect(c.router.claims(Request(method: .GET, target: "/x", headers: ["Host": "api.flowdock.com"])))
+            #expect(!c.router.claims(Request(method: .GET, target: "/emails")))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 /// §5: filters, exclusive since/until, sort toggling which end is taken, answers always ascending.
@@ -7,6 +8,19 @@ import Testing
     /// acme/another-flow starts empty: messages 1…40, every fifth a `status`, tags alternate.
     func seeded() throws -> Client {
         let c = try Client()
+        seed(c)
+        return c
+    }
+
+    /// Runs `body` on a seeded client reached through `mode`.
+    func withSeeded(_ mode: TestMode, _ body: (Client) throws -> Void) throws {
+        try Client.with(mode) { c in
+            seed(c)
+            try body(c)
+        }
+    }
+
+    func seed(_ c: Client) {
         for i in 1...40 {
             let event = i % 5 == 0 ? "status" : "message"
             let tags: JSON = i % 2 == 0 ? ["even"] : ["odd", "#Blue"]
@@ -15,26 +29,29 @@ import Testing
                            json: ["event": .string(event), "content": .string(content), "tags": tags])
             #expect(r.json["id"]?.intValue == i)
         }
-        return c
     }
 
     func ids(_ c: Client, _ query: String) -> [Int] {
         (c.send(.GET, "/flows/acme/another-flow/messages" + query).json.arrayValue ?? []).compactMap { $0["id"]?.intValue }
     }
 
-    @Test func defaultIsTheLatestThirtyAscending() throws {
-        let c = try seeded()
-        #expect(ids(c, "") == Array(11...40))
+    @Test(arguments: TestMode.allCases)
+    func defaultIsTheLatestThirtyAscending(_ mode: TestMode) throws {
+        try withSeeded(mode) { c in
+            #expect(ids(c, "") == Array(11...40))
+        }
     }
 
-    @Test func limitIsClampedToOneThroughHundred() throws {
-        let c = try seeded()
-        #expect(ids(c, "?limit=3") == [38, 39, 40])
-        #expect(ids(c, "?limit=0") == [40])
-        #expect(ids(c, "?limit=500").count == 40)
-        let bad = c.send(.GET, "/flows/acme/another-flow/messages?limit=abc")
-        #expect(bad.status == 400)
-        #expect(bad.json["errors"]?["limit"] != nil)
+    @Test(arguments: TestMode.allCases)
+    func limitIsClampedToOneThroughHundred(_ mode: TestMode) throws {
+        try withSeeded(mode) { c in
+            #expect(ids(c, "?limit=3") == [38, 39, 40])
+            #expect(ids(c, "?limit=0") == [40])
+            #expect(ids(c, "?limit=500").count == 40)
+            let bad = c.send(.GET, "/flows/acme/another-flow/messages?limit=abc")
+            #expect(bad.status == 400)
+            #expect(bad.json["errors"]?["limit"] != nil)
+        }
     }
 
     @Test func sinceAndUntilAreExclusive() throws {
@@ -77,14 +94,16 @@ import Testing
         #expect(all == byID)
     }
 
-    @Test func searchIgnoresSinceUntilAndPagesWithSkip() throws {
-        let c = try seeded()
-        #expect(ids(c, "?search=apples") == [7, 8])
-        #expect(ids(c, "?search=apples+lucky") == [7])
-        #expect(ids(c, "?search=apples&until_id=2") == [7, 8])
-        #expect(ids(c, "?search=apples&limit=1") == [8])
-        #expect(ids(c, "?search=apples&limit=1&skip=1") == [7])
-        #expect(ids(c, "?search=message&sort=asc&limit=2&skip=2") == [3, 4])
+    @Test(arguments: TestMode.allCases)
+    func searchIgnoresSinceUntilAndPagesWithSkip(_ mode: TestMode) throws {
+        try withSeeded(mode) { c in
+            #expect(ids(c, "?search=apples") == [7, 8])
+            #expect(ids(c, "?search=apples+lucky") == [7])
+            #expect(ids(c, "?search=apples&until_id=2") == [7, 8])
+            #expect(ids(c, "?search=apples&limit=1") == [8])
+            #expect(ids(c, "?search=apples&limit=1&skip=1") == [7])
+            #expect(ids(c, "?search=message&sort=asc&limit=2&skip=2") == [3, 4])
+        }
     }
 
     @Test func appFilter() throws {

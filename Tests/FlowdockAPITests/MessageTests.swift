@@ -1,30 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @Suite struct MessageTests {
-    @Test func postAnswers201WithMessageAndCommentsLink() throws {
-        let c = try Client()
-        let r = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "Hello", "uuid": "abc123"])
-        #expect(r.status == 201)
-        let id = r.json["id"]?.intValue ?? 0
-        #expect(id == 5)  // four fixture messages in acme/my-flow
-        #expect(r.header("Link") == "<https://api.flowdock.com/flows/acme/my-flow/messages/\(id)/comments>; rel=\"comments\"")
-        let m = r.json
-        for field in ["id", "event", "content", "tags", "user", "uuid", "sent", "app", "attachments", "created_at", "flow",
-                      "thread_id", "thread", "edited", "edited_at"] {
-            #expect(m[field] != nil, "missing \(field)")
+    @Test(arguments: TestMode.allCases)
+    func postAnswers201WithMessageAndCommentsLink(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            let hello: JSON = ["event": "message", "content": "Hello", "uuid": "abc123"]
+            let r = c.send(.POST, "/flows/acme/my-flow/messages", json: hello)
+            #expect(r.status == 201)
+            let id = r.json["id"]?.intValue ?? 0
+            #expect(id == 5)  // four fixture messages in acme/my-flow
+            #expect(
+                r.header("Link") == "<https://api.flowdock.com/flows/acme/my-flow/messages/\(id)/comments>; rel=\"comments\"")
+            let m = r.json
+            for field in [
+                "id", "event", "content", "tags", "user", "uuid", "sent", "app", "attachments", "created_at", "flow",
+                "thread_id", "thread", "edited", "edited_at",
+            ] {
+                #expect(m[field] != nil, "missing \(field)")
+            }
+            #expect(m["uuid"] == "abc123")
+            #expect(m["app"] == "chat")
+            #expect(m["sent"]?.intValue == Int(Client.now))
+            #expect(m["created_at"] == "2023-11-14T22:13:20.000Z")
+            #expect(m["edited"] == .null)
+            #expect(m["thread"]?["initial_message"]?.intValue == id)
+            #expect(m["thread"]?["title"] == "Hello")
+            // The same uuid again is the same message.
+            let again = c.send(.POST, "/flows/acme/my-flow/messages", json: hello)
+            #expect(again.json["id"]?.intValue == id)
         }
-        #expect(m["uuid"] == "abc123")
-        #expect(m["app"] == "chat")
-        #expect(m["sent"]?.intValue == Int(Client.now))
-        #expect(m["created_at"] == "2023-11-14T22:13:20.000Z")
-        #expect(m["edited"] == .null)
-        #expect(m["thread"]?["initial_message"]?.intValue == id)
-        #expect(m["thread"]?["title"] == "Hello")
-        // The same uuid again is the same message.
-        let again = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "Hello", "uuid": "abc123"])
-        #expect(again.json["id"]?.intValue == id)
     }
 
     @Test func documentedTagExample() throws {
@@ -50,21 +57,23 @@ import Testing
         #expect(foreign.status == 404)
     }
 
-    @Test func validationOfEventAndContent() throws {
-        let c = try Client()
-        let noEvent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["content": "x"])
-        #expect(noEvent.status == 400)
-        #expect(noEvent.json == ["message": "Validation error", "errors": ["event": ["can't be blank"]]])
-        let badEvent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "nope", "content": "x"])
-        #expect(badEvent.json["errors"]?["event"] == ["is not included in the list"])
-        let noContent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message"])
-        #expect(noContent.json["errors"]?["content"] == ["can't be blank"])
-        let long = c.send(.POST, "/flows/acme/my-flow/messages",
-                          json: ["event": "message", "content": .string(String(repeating: "a", count: 8097))])
-        #expect(long.status == 400)
-        #expect(long.json["errors"]?["content"]?[0]?.stringValue?.contains("8096") == true)
-        let activity = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "activity", "title": "t"])
-        #expect(activity.json["errors"]?["author"] != nil)
+    @Test(arguments: TestMode.allCases)
+    func validationOfEventAndContent(_ mode: TestMode) throws {
+        try Client.with(mode) { c in
+            let noEvent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["content": "x"])
+            #expect(noEvent.status == 400)
+            #expect(noEvent.json == ["message": "Validation error", "errors": ["event": ["can't be blank"]]])
+            let badEvent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "nope", "content": "x"])
+            #expect(badEvent.json["errors"]?["event"] == ["is not included in the list"])
+            let noContent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message"])
+            #expect(noContent.json["errors"]?["content"] == ["can't be blank"])
+            let long = c.send(.POST, "/flows/acme/my-flow/messages",
+                              json: ["event": "message", "content": .string(String(repeating: "a", count: 8097))])
+            #expect(long.status == 400)
+            #expect(long.json["errors"]?["content"]?[0]?.stringValue?.contains("8096") == true)
+            let activity = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "activity", "title": "t"])
+            #expect(activity.json["errors"]?["author"] != nil)
+        }
     }
 
     @Test func commentsNeedAParentThatIsNotAComment() throws {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Routing
 import Testing
 
@@ -14,17 +15,31 @@ enum Token {
     static let flow = "maildouble-flow-token"
 }
 
-/// Drives the Flowdock router in memory, as the server would (no sockets).
+/// Drives the Flowdock router in memory as the server would, or, inside `Client.with(_:)`, over a live TLS
+/// server (MailDoubleTesting).
 struct Client {
     static let now: Int64 = 1_700_000_000_000
     let api: FlowdockAPI
     let router: Router
     let clock: EmulatorClock
+    /// Where `send` goes: the router in memory, unless `with(_:)` handed in another mode's client.
+    var testClient: any TestClient
 
     init() throws {
         clock = EmulatorClock(frozenAtMillis: Self.now)
         api = try FlowdockAPI(clock: clock, fixtures: try Self.fixtures())
         router = api.makeRouter()
+        testClient = RouterTestClient(responder: { [router] in router.respond(to: $0) }, isSecure: true)
+    }
+
+    /// Runs `body` with a fresh client reached through `mode`: the router in memory, or a live HTTPS server
+    /// that is stopped when `body` returns.
+    static func with(_ mode: TestMode, _ body: (Client) throws -> Void) throws {
+        var c = try Client()
+        try withTestClient(mode, router: c.router) { client in
+            c.testClient = client
+            try body(c)
+        }
     }
 
     /// The repository's default fixtures, found from this file's path.
@@ -62,8 +77,12 @@ struct Client {
             bytes = body
             if let contentType { h.add(name: "Content-Type", value: contentType) }
         }
-        let request = Request(method: method, target: target, headers: h, body: bytes, isSecure: true)
-        return Result(response: router.respond(to: request))
+        do {
+            return Result(response: try testClient.execute(method: method, path: target, headers: h, body: bytes).response)
+        } catch {
+            Issue.record(error, "\(method) \(target) got no response")
+            return Result(response: Response(status: HTTPStatus(0, "No Response")))
+        }
     }
 
     struct Result {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import FlowmailerAPI
@@ -18,63 +19,73 @@ import Testing
         #expect(MediaTypeMiddleware.negotiate(["application/json;q=0"]) == nil)
     }
 
-    @Test func answersInTheRequestedVersion() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let v12 = h.api(.GET, "/545/flows", token: token)
-        #expect(v12.headers["Content-Type"] == "application/vnd.flowmailer.v1.12+json;charset=UTF-8")
-        let v4 = h.send(
-            .GET, "/545/flows",
-            headers: [
-                ("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8"),
-            ])
-        #expect(v4.status == .ok)
-        #expect(v4.headers["Content-Type"] == "application/vnd.flowmailer.v1.4+json;charset=UTF-8")
-        let none = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)")])
-        #expect(none.status == .ok)
-    }
-
-    @Test func unsupportedAcceptIs406() throws {
-        let h = try Harness()
-        let token = try h.token()
-        for accept in [
-            "application/vnd.flowmailer.v2.0+json", "application/xml", "application/vnd.flowmailer.v1.13+json",
-        ] {
-            let r = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)"), ("Accept", accept)])
-            #expect(r.status == .notAcceptable, "\(accept)")
-            #expect(r.json["allErrors"]?[0]?["code"] == "media.notacceptable")
+    @Test(arguments: TestMode.allCases)
+    func answersInTheRequestedVersion(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let v12 = h.api(.GET, "/545/flows", token: token)
+            #expect(v12.headers["Content-Type"] == "application/vnd.flowmailer.v1.12+json;charset=UTF-8")
+            let v4 = h.send(
+                .GET, "/545/flows",
+                headers: [
+                    ("Authorization", "Bearer \(token)"),
+                    ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8"),
+                ])
+            #expect(v4.status == .ok)
+            #expect(v4.headers["Content-Type"] == "application/vnd.flowmailer.v1.4+json;charset=UTF-8")
+            let none = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)")])
+            #expect(none.status == .ok)
         }
     }
 
-    @Test func nonJSONBodyIs415ButContentTypeOnGetIsIgnored() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let xml = h.api(
-            .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")], body: "<m/>")
-        #expect(xml.status == .unsupportedMediaType)
-        #expect(xml.json["allErrors"]?[0]?["code"] == "media.unsupported")
-        let form = h.api(
-            .POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: "a=b")
-        #expect(form.status == .unsupportedMediaType)
-        // The PHP SDK sends its JSON Content-Type on GET too, and a text type on a body-less GET is ignored.
-        let get = h.api(.GET, "/545/flows", token: token, headers: [("Content-Type", "text/plain")])
-        #expect(get.status == .ok)
-        let plainJSON = h.api(
-            .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/json")],
-            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#)
-        #expect(plainJSON.status == .created)
+    @Test(arguments: TestMode.allCases)
+    func unsupportedAcceptIs406(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            for accept in [
+                "application/vnd.flowmailer.v2.0+json", "application/xml", "application/vnd.flowmailer.v1.13+json",
+            ] {
+                let r = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)"), ("Accept", accept)])
+                #expect(r.status == .notAcceptable, "\(accept)")
+                #expect(r.json["allErrors"]?[0]?["code"] == "media.notacceptable")
+            }
+        }
     }
 
-    @Test func unknownRouteAndMethodUseFlowmailerErrors() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let missing = h.api(.GET, "/545/nothing-here", token: token)
-        #expect(missing.status == .notFound)
-        #expect(missing.json["allErrors"] != nil)
-        let method = h.api(.PATCH, "/545/flows", token: token)
-        #expect(method.status == .methodNotAllowed)
-        #expect(method.headers["Allow"] != nil)
+    @Test(arguments: TestMode.allCases)
+    func nonJSONBodyIs415ButContentTypeOnGetIsIgnored(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let xml = h.api(
+                .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")],
+                body: "<m/>")
+            #expect(xml.status == .unsupportedMediaType)
+            #expect(xml.json["allErrors"]?[0]?["code"] == "media.unsupported")
+            let form = h.api(
+                .POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: "a=b")
+            #expect(form.status == .unsupportedMediaType)
+            // The PHP SDK sends its JSON Content-Type on GET too, and a text type on a body-less GET is ignored.
+            let get = h.api(.GET, "/545/flows", token: token, headers: [("Content-Type", "text/plain")])
+            #expect(get.status == .ok)
+            let plainJSON = h.api(
+                .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/json")],
+                body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#)
+            #expect(plainJSON.status == .created)
+        }
+    }
+
+    @Test(arguments: TestMode.allCases)
+    func unknownRouteAndMethodUseFlowmailerErrors(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let missing = h.api(.GET, "/545/nothing-here", token: token)
+            #expect(missing.status == .notFound)
+            #expect(missing.json["allErrors"] != nil)
+            let method = h.api(.PATCH, "/545/flows", token: token)
+            #expect(method.status == .methodNotAllowed)
+            #expect(method.headers["Allow"] != nil)
+        }
     }
 
     @Test func claimsFlowmailerRequests() throws {

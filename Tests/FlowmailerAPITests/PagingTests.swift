@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import FlowmailerAPI
@@ -35,41 +36,47 @@ import Testing
         }
     }
 
-    @Test func itemsRangeReportsTotal() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", "items=1-10")])
-        #expect(r.status == .partialContent)
-        #expect(r.headers["Content-Range"] == "items 1-3/3")
-        #expect(
-            r.json.arrayValue?.map { $0["id"] } == [
-                "202112301304100c7ded281d3069537b", "20211230130412891aae52e2f9e6ed11",
-            ])
+    @Test(arguments: TestMode.allCases)
+    func itemsRangeReportsTotal(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", "items=1-10")])
+            #expect(r.status == .partialContent)
+            #expect(r.headers["Content-Range"] == "items 1-3/3")
+            #expect(
+                r.json.arrayValue?.map { $0["id"] } == [
+                    "202112301304100c7ded281d3069537b", "20211230130412891aae52e2f9e6ed11",
+                ])
+        }
     }
 
-    @Test func badRangeIs400() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", "items=oops")])
-        #expect(r.status == .badRequest)
-        #expect(r.json["allErrors"]?[0]?["code"] == "range.invalid")
+    @Test(arguments: TestMode.allCases)
+    func badRangeIs400(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let r = h.api(.GET, "/545/messages", token: token, headers: [("Range", "items=oops")])
+            #expect(r.status == .badRequest)
+            #expect(r.json["allErrors"]?[0]?["code"] == "range.invalid")
+        }
     }
 
-    @Test func descendingAndSubmittedOrders() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let desc = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", "items=:2")])
-        #expect(
-            desc.json.arrayValue?.map { $0["id"] } == [
-                "20211230130412891aae52e2f9e6ed11", "202112301304100c7ded281d3069537b",
-            ])
-        let next = try #require(desc.headers["Next-Range"])
-        let rest = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", next)])
-        #expect(rest.json.arrayValue?.map { $0["id"] } == ["20211230130407e3b36e2e92fdbefc86"])
-        let submitted = h.api(
-            .GET, "/545/messages?sortfield=SUBMITTED", token: token, headers: [("Range", "items=:10")])
-        #expect(submitted.json.arrayValue?.count == 3)
-        #expect(h.api(.GET, "/545/messages?sortfield=NAME", token: token).status == .badRequest)
+    @Test(arguments: TestMode.allCases)
+    func descendingAndSubmittedOrders(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let desc = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", "items=:2")])
+            #expect(
+                desc.json.arrayValue?.map { $0["id"] } == [
+                    "20211230130412891aae52e2f9e6ed11", "202112301304100c7ded281d3069537b",
+                ])
+            let next = try #require(desc.headers["Next-Range"])
+            let rest = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", next)])
+            #expect(rest.json.arrayValue?.map { $0["id"] } == ["20211230130407e3b36e2e92fdbefc86"])
+            let submitted = h.api(
+                .GET, "/545/messages?sortfield=SUBMITTED", token: token, headers: [("Range", "items=:10")])
+            #expect(submitted.json.arrayValue?.count == 3)
+            #expect(h.api(.GET, "/545/messages?sortfield=NAME", token: token).status == .badRequest)
+        }
     }
 
     @Test func flowFilterAndEventsNewestFirst() throws {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import FlowmailerAPI
@@ -37,37 +38,43 @@ import Testing
         #expect(r.headers["Location"]?.hasPrefix("https://api.flowmailer.net/545/messages/") == true)
     }
 
-    @Test func validationReportsAllErrorsAtOnce() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let r = h.api(
-            .POST, "/545/messages/submit", token: token,
-            body:
-                #"{"messageType":"FAX","senderAddress":"Casper <casper@x.com>","subject":5,"attachments":[{"content":"!!"}],"tags":"a"}"#
-        )
-        #expect(r.status == .badRequest)
-        let errors = try #require(r.json["allErrors"]?.arrayValue)
-        let fields = Set(errors.compactMap { $0["field"]?.stringValue })
-        #expect(
-            fields.isSuperset(of: [
-                "messageType", "senderAddress", "recipientAddress", "subject", "attachments[0].contentType",
-                "attachments[0].content", "tags",
-            ]))
-        for e in errors {
+    @Test(arguments: TestMode.allCases)
+    func validationReportsAllErrorsAtOnce(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let r = h.api(
+                .POST, "/545/messages/submit", token: token,
+                body:
+                    #"{"messageType":"FAX","senderAddress":"Casper <casper@x.com>","subject":5,"attachments":[{"content":"!!"}],"tags":"a"}"#
+            )
+            #expect(r.status == .badRequest)
+            let errors = try #require(r.json["allErrors"]?.arrayValue)
+            let fields = Set(errors.compactMap { $0["field"]?.stringValue })
             #expect(
-                e.objectValue?.keys == ["code", "defaultMessage", "field", "objectName", "rejectedValue", "arguments"])
-            #expect(e["objectName"] == "restSubmitMessage")
+                fields.isSuperset(of: [
+                    "messageType", "senderAddress", "recipientAddress", "subject", "attachments[0].contentType",
+                    "attachments[0].content", "tags",
+                ]))
+            for e in errors {
+                #expect(
+                    e.objectValue?.keys == [
+                        "code", "defaultMessage", "field", "objectName", "rejectedValue", "arguments",
+                    ])
+                #expect(e["objectName"] == "restSubmitMessage")
+            }
+            #expect(errors.first { $0["field"] == "recipientAddress" }?["code"] == "NotNull")
         }
-        #expect(errors.first { $0["field"] == "recipientAddress" }?["code"] == "NotNull")
     }
 
-    @Test func notJSONIs400() throws {
-        let h = try Harness()
-        let token = try h.token()
-        for body in ["{", "[1,2]", "null"] {
-            let r = h.api(.POST, "/545/messages/submit", token: token, body: body)
-            #expect(r.status == .badRequest, "\(body)")
-            #expect(r.json["allErrors"] != nil)
+    @Test(arguments: TestMode.allCases)
+    func notJSONIs400(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            for body in ["{", "[1,2]", "null"] {
+                let r = h.api(.POST, "/545/messages/submit", token: token, body: body)
+                #expect(r.status == .badRequest, "\(body)")
+                #expect(r.json["allErrors"] != nil)
+            }
         }
     }
 
@@ -174,11 +181,13 @@ import Testing
         }
     }
 
-    @Test func unknownMessageIs404() throws {
-        let h = try Harness()
-        let token = try h.token()
-        let r = h.api(.GET, "/545/messages/20211230130407000000000000000000", token: token)
-        #expect(r.status == .notFound)
-        #expect(r.json["allErrors"]?[0]?["code"] == "notfound")
+    @Test(arguments: TestMode.allCases)
+    func unknownMessageIs404(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let token = try h.token()
+            let r = h.api(.GET, "/545/messages/20211230130407000000000000000000", token: token)
+            #expect(r.status == .notFound)
+            #expect(r.json["allErrors"]?[0]?["code"] == "notfound")
+        }
     }
 }

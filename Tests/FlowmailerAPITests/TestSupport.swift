@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Routing
 import Testing
 
@@ -14,17 +15,35 @@ func defaultFixtures() throws -> JSON {
     return try #require(json)
 }
 
-/// A Flowmailer router driven without sockets, on a clock the test moves.
+/// A Flowmailer router on a clock the test moves, driven in memory or, inside `Harness.with(_:)`, over a
+/// live TLS server (MailDoubleTesting).
 struct Harness: Sendable {
     let clock: EmulatorClock
     let api: FlowmailerAPI
     let router: Router
+    /// Where `send` goes: the router in memory, unless `with(_:)` handed in another mode's client.
+    var client: any TestClient
 
     init(fixtures: JSON? = nil, options: FlowmailerAPI.Options = .init(), clock: EmulatorClock = EmulatorClock()) throws
     {
         self.clock = clock
         api = try FlowmailerAPI(clock: clock, fixtures: try fixtures ?? defaultFixtures(), options: options)
         router = api.makeRouter()
+        // Plain HTTP in memory, as these router tests were written (a submit's `Location` says http://).
+        client = RouterTestClient(responder: { [router] in router.respond(to: $0) }, isSecure: false)
+    }
+
+    /// Runs `body` with a fresh harness reached through `mode`: the router in memory (as over TLS), or a live
+    /// HTTPS server that is stopped when `body` returns.
+    static func with(
+        _ mode: TestMode, fixtures: JSON? = nil, options: FlowmailerAPI.Options = .init(),
+        clock: EmulatorClock = EmulatorClock(), _ body: (Harness) throws -> Void
+    ) throws {
+        var harness = try Harness(fixtures: fixtures, options: options, clock: clock)
+        try withTestClient(mode, router: harness.router) { client in
+            harness.client = client
+            try body(harness)
+        }
     }
 
     func send(
@@ -35,7 +54,12 @@ struct Harness: Sendable {
         if body != nil, h["Content-Type"] == nil {
             h.add(name: "Content-Type", value: "application/vnd.flowmailer.v1.12+json")
         }
-        return router.respond(to: Request(method: method, target: target, headers: h, body: Array((body ?? "").utf8)))
+        do {
+            return try client.execute(method: method, path: target, headers: h, body: Array((body ?? "").utf8)).response
+        } catch {
+            Issue.record(error, "\(method) \(target) got no response")
+            return Response(status: HTTPStatus(0, "No Response"))
+        }
     }
 
     /// Issues a token through the real endpoint.

@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import PostflareAPI
 
 @Suite struct ApiKeysTests {
-    @Test func crud() throws {
-        let h = try Harness()
-        let created = h.call(
-            .POST, "/api-keys", ["name": "", "permission": "sending_access", "domain_id": .string(domainId)])
-        #expect(created.status == 201)
-        let id = try #require(created.id)
-        let list = h.call(.GET, "/api-keys")
-        #expect(list.json["data"]?.arrayValue?.count == 3)
-        #expect(list.json["data"]?[0]?["token"] == nil)
-        #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
-        #expect(
-            h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)])
-        expectError(h.call(.DELETE, "/api-keys/\(segmentId)"), 404, "not_found")
-        #expect(h.call(.DELETE, "/api-keys/\(id)").json["message"] == nil)
+    @Test(arguments: TestMode.allCases)
+    func crud(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let created = h.call(
+                .POST, "/api-keys", ["name": "", "permission": "sending_access", "domain_id": .string(domainId)])
+            #expect(created.status == 201)
+            let id = try #require(created.id)
+            let list = h.call(.GET, "/api-keys")
+            #expect(list.json["data"]?.arrayValue?.count == 3)
+            #expect(list.json["data"]?[0]?["token"] == nil)
+            #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
+            #expect(
+                h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)])
+            expectError(h.call(.DELETE, "/api-keys/\(segmentId)"), 404, "not_found")
+            #expect(h.call(.DELETE, "/api-keys/\(id)").json["message"] == nil)
+        }
     }
 
     @Test func permissionIsChecked() throws {

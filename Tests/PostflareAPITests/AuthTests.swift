@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import PostflareAPI
 
 @Suite struct AuthTests {
-    @Test func missingKeyIs401() throws {
-        let h = try Harness()
-        let r = h.call(.GET, "/domains", key: nil)
-        expectError(r, 401, "missing_api_key")
-        #expect(r.json["message"]?.stringValue == "Missing API key in the authorization header")
+    @Test(arguments: TestMode.allCases)
+    func missingKeyIs401(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let r = h.call(.GET, "/domains", key: nil)
+            expectError(r, 401, "missing_api_key")
+            #expect(r.json["message"]?.stringValue == "Missing API key in the authorization header")
+        }
     }
 
-    @Test func invalidKeyDefaultsTo400ValidationError() throws {
-        let h = try Harness()
-        let r = h.call(.GET, "/domains", key: "re_nope")
-        expectError(r, 400, "validation_error")
-        #expect(r.json["message"]?.stringValue == "API key is invalid")
+    @Test(arguments: TestMode.allCases)
+    func invalidKeyDefaultsTo400ValidationError(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let r = h.call(.GET, "/domains", key: "re_nope")
+            expectError(r, 400, "validation_error")
+            #expect(r.json["message"]?.stringValue == "API key is invalid")
+        }
     }
 
     @Test func invalidKeyCanBeTheDocumented403() throws {
@@ -24,23 +29,27 @@ import Testing
         expectError(h.call(.GET, "/domains", key: "re_nope"), 403, "invalid_api_key")
     }
 
-    @Test func sendingKeyMaySendButNothingElse() throws {
-        let h = try Harness()
-        let sent = h.call(.POST, "/emails", Harness.email(), key: sendKey)
-        #expect(sent.status == 200)
-        #expect(h.call(.POST, "/emails/batch", [Harness.email()], key: sendKey).status == 200)
-        let r = h.call(.GET, "/emails/\(sent.id ?? "")", key: sendKey)
-        expectError(r, 401, "restricted_api_key")
-        #expect(r.json["message"]?.stringValue == "This API key is restricted to only send emails")
-        expectError(h.call(.GET, "/domains", key: sendKey), 401, "restricted_api_key")
+    @Test(arguments: TestMode.allCases)
+    func sendingKeyMaySendButNothingElse(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let sent = h.call(.POST, "/emails", Harness.email(), key: sendKey)
+            #expect(sent.status == 200)
+            #expect(h.call(.POST, "/emails/batch", [Harness.email()], key: sendKey).status == 200)
+            let r = h.call(.GET, "/emails/\(sent.id ?? "")", key: sendKey)
+            expectError(r, 401, "restricted_api_key")
+            #expect(r.json["message"]?.stringValue == "This API key is restricted to only send emails")
+            expectError(h.call(.GET, "/domains", key: sendKey), 401, "restricted_api_key")
+        }
     }
 
-    @Test func unknownRouteAndWrongMethod() throws {
-        let h = try Harness()
-        expectError(h.call(.GET, "/emails/\(segmentId)/nothing"), 404, "not_found")
-        let r = h.call(.PUT, "/emails")
-        expectError(r, 405, "method_not_allowed")
-        #expect(r.headers["Allow"] != nil)
+    @Test(arguments: TestMode.allCases)
+    func unknownRouteAndWrongMethod(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            expectError(h.call(.GET, "/emails/\(segmentId)/nothing"), 404, "not_found")
+            let r = h.call(.PUT, "/emails")
+            expectError(r, 405, "method_not_allowed")
+            #expect(r.headers["Allow"] != nil)
+        }
     }
 
     @Test func claimsItsHostsAndResources() throws {
@@ -50,15 +59,17 @@ import Testing
         #expect(!h.router.claims(Request(method: .GET, target: "/flows")))
     }
 
-    @Test func createdKeyWorksAtOnceAndDeletedKeyStops() throws {
-        let h = try Harness()
-        let created = h.call(.POST, "/api-keys", ["name": "CI"])
-        #expect(created.status == 201)
-        let token = try #require(created.json["token"]?.stringValue)
-        #expect(token.hasPrefix("re_"))
-        #expect(h.call(.GET, "/domains", key: token).status == 200)
-        #expect(h.call(.DELETE, "/api-keys/\(created.id ?? "")").json["deleted"] == true)
-        expectError(h.call(.GET, "/domains", key: token), 400, "validation_error")
+    @Test(arguments: TestMode.allCases)
+    func createdKeyWorksAtOnceAndDeletedKeyStops(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let created = h.call(.POST, "/api-keys", ["name": "CI"])
+            #expect(created.status == 201)
+            let token = try #require(created.json["token"]?.stringValue)
+            #expect(token.hasPrefix("re_"))
+            #expect(h.call(.GET, "/domains", key: token).status == 200)
+            #expect(h.call(.DELETE, "/api-keys/\(created.id ?? "")").json["deleted"] == true)
+            expectError(h.call(.GET, "/domains", key: token), 400, "validation_error")
+        }
     }
 }
 

@@ -1,33 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import PostflareAPI
 
 @Suite struct ContactsTests {
-    @Test func globalContactsByIdOrEmail() throws {
-        let h = try Harness()
-        let created = h.call(
-            .POST, "/contacts",
-            ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]])
-        #expect(created.status == 201)
-        #expect(created.json["object"] == "contact")
-        let id = try #require(created.id)
-        let byEmail = h.call(.GET, "/contacts/new%40example.org", [:])
-        #expect(byEmail.json["id"]?.stringValue == id)
-        #expect(byEmail.json["properties"] == [:])
-        #expect(byEmail.json["created_at"]?.stringValue == "2026-01-01 00:00:00.000000+00")
-        #expect(
-            h.call(.PATCH, "/contacts/\(id)", ["id": .string(id), "unsubscribed": true]).json["id"]?.stringValue == id)
-        #expect(h.call(.GET, "/contacts/\(id)").json["unsubscribed"] == true)
-        let list = h.call(.GET, "/contacts")
-        #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
-        #expect(list.json["data"]?[0]?["properties"] == nil)
-        let del = h.call(.DELETE, "/contacts/new%40example.org")
-        #expect(del.json == ["object": "contact", "contact": .string(id), "deleted": true])
-        expectError(h.call(.GET, "/contacts/\(id)"), 404, "not_found")
-        // Deleting an unknown contact is still a 200 (spec §11.4).
-        #expect(h.call(.DELETE, "/contacts/\(id)").json["deleted"] == true)
+    @Test(arguments: TestMode.allCases)
+    func globalContactsByIdOrEmail(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let created = h.call(
+                .POST, "/contacts",
+                ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]])
+            #expect(created.status == 201)
+            #expect(created.json["object"] == "contact")
+            let id = try #require(created.id)
+            let byEmail = h.call(.GET, "/contacts/new%40example.org", [:])
+            #expect(byEmail.json["id"]?.stringValue == id)
+            #expect(byEmail.json["properties"] == [:])
+            #expect(byEmail.json["created_at"]?.stringValue == "2026-01-01 00:00:00.000000+00")
+            let patched = h.call(.PATCH, "/contacts/\(id)", ["id": .string(id), "unsubscribed": true])
+            #expect(patched.json["id"]?.stringValue == id)
+            #expect(h.call(.GET, "/contacts/\(id)").json["unsubscribed"] == true)
+            let list = h.call(.GET, "/contacts")
+            #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
+            #expect(list.json["data"]?[0]?["properties"] == nil)
+            let del = h.call(.DELETE, "/contacts/new%40example.org")
+            #expect(del.json == ["object": "contact", "contact": .string(id), "deleted": true])
+            expectError(h.call(.GET, "/contacts/\(id)"), 404, "not_found")
+            // Deleting an unknown contact is still a 200 (spec §11.4).
+            #expect(h.call(.DELETE, "/contacts/\(id)").json["deleted"] == true)
+        }
     }
 
     @Test func validation() throws {

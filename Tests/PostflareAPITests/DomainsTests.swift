@@ -1,26 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import PostflareAPI
 
 @Suite struct DomainsTests {
-    @Test func createVerifyAndSend() throws {
-        let h = try Harness()
-        let created = h.call(.POST, "/domains", ["name": "mail.acme.org", "region": "eu-west-1"])
-        #expect(created.status == 201)
-        #expect(created.json["status"] == "not_started")
-        #expect(created.json["records"]?.arrayValue?.count == 3)
-        #expect(created.json["records"]?[0]?["value"] == "feedback-smtp.eu-west-1.amazonses.com")
-        let id = try #require(created.id)
-        expectError(h.call(.POST, "/emails", Harness.email(["from": "a@mail.acme.org"])), 403, "validation_error")
-        #expect(h.call(.POST, "/domains/\(id)/verify").json == ["object": "domain", "id": .string(id)])
-        #expect(h.call(.GET, "/domains/\(id)").json["status"] == "pending")
-        h.clock.advance(bySeconds: 5)
-        let got = h.call(.GET, "/domains/\(id)")
-        #expect(got.json["status"] == "verified")
-        #expect(got.json["records"]?[2]?["status"] == "verified")
-        #expect(h.call(.POST, "/emails", Harness.email(["from": "a@mail.acme.org"])).status == 200)
+    @Test(arguments: TestMode.allCases)
+    func createVerifyAndSend(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let created = h.call(.POST, "/domains", ["name": "mail.acme.org", "region": "eu-west-1"])
+            #expect(created.status == 201)
+            #expect(created.json["status"] == "not_started")
+            #expect(created.json["records"]?.arrayValue?.count == 3)
+            #expect(created.json["records"]?[0]?["value"] == "feedback-smtp.eu-west-1.amazonses.com")
+            let id = try #require(created.id)
+            expectError(h.call(.POST, "/emails", Harness.email(["from": "a@mail.acme.org"])), 403, "validation_error")
+            #expect(h.call(.POST, "/domains/\(id)/verify").json == ["object": "domain", "id": .string(id)])
+            #expect(h.call(.GET, "/domains/\(id)").json["status"] == "pending")
+            h.clock.advance(bySeconds: 5)
+            let got = h.call(.GET, "/domains/\(id)")
+            #expect(got.json["status"] == "verified")
+            #expect(got.json["records"]?[2]?["status"] == "verified")
+            #expect(h.call(.POST, "/emails", Harness.email(["from": "a@mail.acme.org"])).status == 200)
+        }
     }
 
     @Test func listUpdateDelete() throws {

@@ -1,30 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Testing
 
 @testable import PostflareAPI
 
 @Suite struct EmailsTests {
-    @Test func sendThenGetFollowsTheClock() throws {
-        let h = try Harness()
-        let sent = h.call(.POST, "/emails", Harness.email(["cc": "cc@example.org"]))
-        #expect(sent.status == 200)
-        #expect(sent.json.objectValue?.keys == ["id"])
-        let id = try #require(sent.id)
-        var got = h.call(.GET, "/emails/\(id)")
-        #expect(got.json["object"] == "email")
-        #expect(got.json["last_event"] == "queued")
-        #expect(got.json["to"] == ["delivered@resend.dev"])
-        #expect(got.json["cc"] == ["cc@example.org"])
-        #expect(got.json["bcc"] == [])
-        #expect(got.json["created_at"]?.stringValue == "2026-01-01T00:00:00.000000+00:00")
-        #expect(got.json["statusCode"] == nil)
-        h.clock.advance(bySeconds: 1)
-        got = h.call(.GET, "/emails/\(id)")
-        #expect(got.json["last_event"] == "sent")
-        h.clock.advance(bySeconds: 1)
-        #expect(h.call(.GET, "/emails/\(id)").json["last_event"] == "delivered")
+    @Test(arguments: TestMode.allCases)
+    func sendThenGetFollowsTheClock(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let sent = h.call(.POST, "/emails", Harness.email(["cc": "cc@example.org"]))
+            #expect(sent.status == 200)
+            #expect(sent.json.objectValue?.keys == ["id"])
+            let id = try #require(sent.id)
+            var got = h.call(.GET, "/emails/\(id)")
+            #expect(got.json["object"] == "email")
+            #expect(got.json["last_event"] == "queued")
+            #expect(got.json["to"] == ["delivered@resend.dev"])
+            #expect(got.json["cc"] == ["cc@example.org"])
+            #expect(got.json["bcc"] == [])
+            #expect(got.json["created_at"]?.stringValue == "2026-01-01T00:00:00.000000+00:00")
+            #expect(got.json["statusCode"] == nil)
+            h.clock.advance(bySeconds: 1)
+            got = h.call(.GET, "/emails/\(id)")
+            #expect(got.json["last_event"] == "sent")
+            h.clock.advance(bySeconds: 1)
+            #expect(h.call(.GET, "/emails/\(id)").json["last_event"] == "delivered")
+        }
     }
 
     @Test(arguments: [
@@ -48,57 +51,63 @@ import Testing
         #expect(h.call(.GET, "/emails/\(id)").json["last_event"] == "complained")
     }
 
-    @Test func listPaginatesNewestFirst() throws {
-        let h = try Harness()
-        var ids: [String] = []
-        for _ in 0..<5 { ids.append(h.call(.POST, "/emails", Harness.email()).id ?? "") }
-        let first = h.call(.GET, "/emails?limit=2")
-        #expect(first.json["object"] == "list")
-        #expect(first.json["has_more"] == true)
-        #expect(first.json["data"]?[0]?["id"]?.stringValue == ids[4])
-        #expect(first.json["data"]?[0]?["bcc"] == [])
-        let next = h.call(.GET, "/emails?limit=2&after=\(ids[3])")
-        #expect(next.json["data"]?[0]?["id"]?.stringValue == ids[2])
-        let before = h.call(.GET, "/emails?limit=2&before=\(ids[2])")
-        #expect(before.json["data"]?.arrayValue?.map { $0["id"]?.stringValue ?? "" } == [ids[4], ids[3]])
-        #expect(before.json["has_more"] == false)
-        expectError(h.call(.GET, "/emails?limit=0"), 422, "validation_error")
-        expectError(h.call(.GET, "/emails?after=\(ids[0])&before=\(ids[1])"), 422, "validation_error")
+    @Test(arguments: TestMode.allCases)
+    func listPaginatesNewestFirst(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            var ids: [String] = []
+            for _ in 0..<5 { ids.append(h.call(.POST, "/emails", Harness.email()).id ?? "") }
+            let first = h.call(.GET, "/emails?limit=2")
+            #expect(first.json["object"] == "list")
+            #expect(first.json["has_more"] == true)
+            #expect(first.json["data"]?[0]?["id"]?.stringValue == ids[4])
+            #expect(first.json["data"]?[0]?["bcc"] == [])
+            let next = h.call(.GET, "/emails?limit=2&after=\(ids[3])")
+            #expect(next.json["data"]?[0]?["id"]?.stringValue == ids[2])
+            let before = h.call(.GET, "/emails?limit=2&before=\(ids[2])")
+            #expect(before.json["data"]?.arrayValue?.map { $0["id"]?.stringValue ?? "" } == [ids[4], ids[3]])
+            #expect(before.json["has_more"] == false)
+            expectError(h.call(.GET, "/emails?limit=0"), 422, "validation_error")
+            expectError(h.call(.GET, "/emails?after=\(ids[0])&before=\(ids[1])"), 422, "validation_error")
+        }
     }
 
-    @Test func getBodyOnGetIsAcceptedAndIdsAreChecked() throws {
-        let h = try Harness()
-        let id = try #require(h.call(.POST, "/emails", Harness.email()).id)
-        #expect(h.call(.GET, "/emails/\(id)", [:]).status == 200)
-        expectError(h.call(.GET, "/emails/not-a-uuid"), 422, "invalid_parameter")
-        expectError(h.call(.GET, "/emails/\(segmentId)"), 404, "not_found")
+    @Test(arguments: TestMode.allCases)
+    func getBodyOnGetIsAcceptedAndIdsAreChecked(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            let id = try #require(h.call(.POST, "/emails", Harness.email()).id)
+            #expect(h.call(.GET, "/emails/\(id)", [:]).status == 200)
+            expectError(h.call(.GET, "/emails/not-a-uuid"), 422, "invalid_parameter")
+            expectError(h.call(.GET, "/emails/\(segmentId)"), 404, "not_found")
+        }
     }
 
-    @Test func validationMessages() throws {
-        let h = try Harness()
-        var r = h.call(.POST, "/emails", ["to": "a@example.org", "subject": "s", "html": "h"])
-        expectError(r, 422, "missing_required_field")
-        #expect(r.json["message"] == "Missing `from` field.")
-        r = h.call(.POST, "/emails", Harness.email(to: "nope"))
-        expectError(r, 422, "validation_error")
-        #expect(
-            r.json["message"]?.stringValue?.hasPrefix("Invalid `to` field. The email address needs to follow") == true)
-        expectError(h.call(.POST, "/emails", Harness.email(["from": 5])), 422, "invalid_from_address")
-        r = h.call(.POST, "/emails", Harness.email(to: "someone@example.com"))
-        expectError(r, 422, "validation_error")
-        #expect(r.json["message"]?.stringValue?.contains("testing email address") == true)
-        let many = JSON.array((0..<51).map { .string("u\($0)@example.org") })
-        expectError(h.call(.POST, "/emails", Harness.email(to: many)), 422, "validation_error")
-        r = h.call(.POST, "/emails", ["from": "a@example.org", "to": "b@example.org", "subject": "s"])
-        #expect(r.json["message"] == "Either 'html' or 'text' content is required.")
-        expectError(
-            h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])), 422,
-            "validation_error")
-        expectError(
-            h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])), 422,
-            "invalid_attachment")
-        expectError(h.call(.POST, "/emails", Harness.email(["headers": ["X-N": 1]])), 422, "validation_error")
-        expectError(h.call(.POST, "/emails", rawBody: "{not json"), 400, "validation_error")
+    @Test(arguments: TestMode.allCases)
+    func validationMessages(_ mode: TestMode) throws {
+        try Harness.with(mode) { h in
+            var r = h.call(.POST, "/emails", ["to": "a@example.org", "subject": "s", "html": "h"])
+            expectError(r, 422, "missing_required_field")
+            #expect(r.json["message"] == "Missing `from` field.")
+            r = h.call(.POST, "/emails", Harness.email(to: "nope"))
+            expectError(r, 422, "validation_error")
+            let message = r.json["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix("Invalid `to` field. The email address needs to follow"))
+            expectError(h.call(.POST, "/emails", Harness.email(["from": 5])), 422, "invalid_from_address")
+            r = h.call(.POST, "/emails", Harness.email(to: "someone@example.com"))
+            expectError(r, 422, "validation_error")
+            #expect(r.json["message"]?.stringValue?.contains("testing email address") == true)
+            let many = JSON.array((0..<51).map { .string("u\($0)@example.org") })
+            expectError(h.call(.POST, "/emails", Harness.email(to: many)), 422, "validation_error")
+            r = h.call(.POST, "/emails", ["from": "a@example.org", "to": "b@example.org", "subject": "s"])
+            #expect(r.json["message"] == "Either 'html' or 'text' content is required.")
+            expectError(
+                h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])), 422,
+                "validation_error")
+            expectError(
+                h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])), 422,
+                "invalid_attachment")
+            expectError(h.call(.POST, "/emails", Harness.email(["headers": ["X-N": 1]])), 422, "validation_error")
+            expectError(h.call(.POST, "/emails", rawBody: "{not json"), 400, "validation_error")
+        }
     }
 
     @Test func unverifiedDomainAndSandboxSender() throws {

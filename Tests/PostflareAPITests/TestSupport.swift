@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import HTTPCore
+import MailDoubleTesting
 import Routing
 import Testing
 
@@ -21,16 +22,33 @@ func loadFixtures() throws -> JSON? {
     return try Fixtures.load(vendor: "postflare", directory: testsDir + "/fixtures")
 }
 
-/// A router over a fresh emulator with a frozen clock (2026-01-01T00:00:00Z) and no rate limit unless asked.
+/// A router over a fresh emulator with a frozen clock (2026-01-01T00:00:00Z) and no rate limit unless asked,
+/// driven in memory or, inside `Harness.with(_:)`, over a live TLS server (MailDoubleTesting).
 struct Harness {
     let clock: EmulatorClock
     let api: PostflareAPI
     let router: Router
+    /// Where `call` goes: the router in memory, unless `with(_:)` handed in another mode's client.
+    var client: any TestClient
 
     init(options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0)) throws {
         clock = EmulatorClock(frozenAtMillis: 1_767_225_600_000)
         api = try PostflareAPI(clock: clock, fixtures: try loadFixtures(), options: options)
         router = api.makeRouter()
+        client = RouterTestClient(responder: { [router] in router.respond(to: $0) }, isSecure: false)
+    }
+
+    /// Runs `body` with a fresh harness reached through `mode`: the router in memory, or a live HTTPS server
+    /// that is stopped when `body` returns.
+    static func with(
+        _ mode: TestMode, options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0),
+        _ body: (Harness) throws -> Void
+    ) throws {
+        var harness = try Harness(options: options)
+        try withTestClient(mode, router: harness.router) { client in
+            harness.client = client
+            try body(harness)
+        }
     }
 
     struct Result {
@@ -55,8 +73,13 @@ struct Harness {
         }
         for (n, v) in extra { headers.add(name: n, value: v) }
         let bytes = rawBody.map { Array($0.utf8) } ?? body?.serialized() ?? []
-        let request = Request(method: method, target: path, headers: headers, body: bytes)
-        let response = router.respond(to: request)
+        let response: Response
+        do {
+            response = try client.execute(method: method, path: path, headers: headers, body: bytes).response
+        } catch {
+            Issue.record(error, "\(method) \(path) got no response")
+            response = Response(status: HTTPStatus(0, "No Response"))
+        }
         let json = (try? JSON.parse(response.body)) ?? .null
         return Result(status: response.status.code, json: json, headers: response.headers, response: response)
     }
