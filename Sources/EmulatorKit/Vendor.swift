@@ -24,6 +24,13 @@ public protocol Vendor: AnyObject, Sendable {
     func snapshot() -> VendorSnapshot
     /// Puts a snapshot of this vendor back; throws when it is another vendor's.
     func restore(_ snapshot: VendorSnapshot) throws(VendorError)
+    /// Appends `.eventAdded` to the change feed for every event whose emulator time has come since the last
+    /// call. The app calls it from its worker and right after the clock is advanced.
+    func publishDueEvents()
+}
+
+extension Vendor {
+    public func publishDueEvents() {}
 }
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.

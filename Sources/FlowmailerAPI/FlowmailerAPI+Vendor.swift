@@ -13,6 +13,7 @@ extension FlowmailerAPI: Vendor {
         let fresh = seed.first { $0.id == tenant }
         guard store.replace(account: tenant, with: fresh) else { return false }
         tokens.removeAll(account: tenant)
+        dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
     }
@@ -39,6 +40,13 @@ extension FlowmailerAPI: Vendor {
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
         store.replaceAll(with: try snapshot.state(as: [AccountState].self, for: Self.vendorName))
         tokens.removeAll()
+        dueEvents.removeAll()
+    }
+
+    public func publishDueEvents() {
+        for e in dueEvents.takeDue(now: clock.nowMillis()) {
+            changes.append(.eventAdded, vendor: Self.vendorName, tenant: e.tenant, id: e.id, detail: e.type)
+        }
     }
 
     static func inspected(_ m: StoredMessage, account: String, now: Timestamp) -> InspectedMessage {

@@ -34,6 +34,8 @@ public final class FlowmailerAPI: Sendable {
     let seed: [AccountState]
     /// Where stored messages are announced (shared by every vendor of one emulator).
     let changes: ChangeFeed
+    /// Lifecycle events of submitted messages not yet announced on the feed.
+    let dueEvents = DueEventQueue()
 
     /// - Parameters:
     ///   - clock: the emulator clock (token expiry, message life).
@@ -58,6 +60,7 @@ public final class FlowmailerAPI: Sendable {
         store.replaceAll(with: seed)
         tokens.removeAll()
         limiter.reset()
+        dueEvents.removeAll()
         changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 

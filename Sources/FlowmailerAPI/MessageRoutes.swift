@@ -79,6 +79,8 @@ extension FlowmailerAPI {
         // Handed over, not shared, so that `insert` can adjust it without copying the record.
         let stored = try store.write(account) { a in a.insert(message.take()!) }
         changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
+        dueEvents.schedule(
+            stored.events.map { .init(at: $0.inserted.millis, tenant: account, id: stored.id, type: $0.type) })
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 

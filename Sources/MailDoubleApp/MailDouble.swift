@@ -23,8 +23,8 @@ public final class MailDouble: Sendable {
     /// What the vendors changed (messages stored, resets, deliveries attempted), in order.
     public let changes: ChangeFeed
     let server: HTTPServer
-    /// Delivers the vendors' webhooks while the server runs; nil when `postflareWebhooks` is off.
-    let webhookSender: WebhookSender?
+    /// Publishes due events and delivers the vendors' webhooks while the server runs.
+    let webhookSender: WebhookSender
 
     /// - Parameters:
     ///   - configuration: ports, certificates, fixtures and vendor options.
@@ -69,27 +69,25 @@ public final class MailDouble: Sendable {
         let postflare = try PostflareAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures),
             options: postflareOptions, changes: changes)
-        if configuration.postflareWebhooks {
-            // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones.
-            // Built on the first https delivery: loading the system CA store took ~30 ms of every start-up.
-            let extraCAFiles = caFile.map { [$0] } ?? []
-            webhookSender = WebhookSender(
-                sources: [postflare], changes: changes,
-                tls: {
-                    do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
-                        Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
-                        return try? TLSContext.makeClient()
-                    }
-                }
-            ) { Log.info($0) }
-        } else {
-            webhookSender = nil
-        }
         let flowdock = try FlowdockAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures), changes: changes)
         // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.
         let vendors: [any Vendor] = [flowmailer, postflare, flowdock] + (try extraVendors(clock, changes))
         self.vendors = vendors
+        // One worker thread for every vendor: due events for the change feed, background work, and the webhook
+        // deliveries of those that send them (none under `--postflare-webhooks off`).
+        // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones. The TLS
+        // client is built on the first https delivery: loading the system CA store costs ~30 ms of start-up.
+        let extraCAFiles = caFile.map { [$0] } ?? []
+        webhookSender = WebhookSender(
+            sources: configuration.postflareWebhooks ? [postflare] : [], vendors: vendors, changes: changes,
+            tls: {
+                do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
+                    Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
+                    return try? TLSContext.makeClient()
+                }
+            }
+        ) { Log.info($0) }
         let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors)
         // The order does not matter: the dispatcher lets the most specific route template win.
         dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
@@ -119,12 +117,12 @@ public final class MailDouble: Sendable {
 
     public func start() throws {
         try server.start()
-        webhookSender?.start()
+        webhookSender.start()
     }
 
     /// Stops the webhook sender (joining its thread, after at most one delivery in flight), then the server.
     public func shutdown(drainTimeout: Double? = nil) {
-        webhookSender?.stop()
+        webhookSender.stop()
         server.shutdown(drainTimeout: drainTimeout)
     }
 

@@ -15,6 +15,7 @@ import TLS
 /// the next poll picks up what became due.
 final class WebhookSender: Sendable {
     private let sources: [any OutboundDeliverySource]
+    private let vendors: [any Vendor]
     private let changes: ChangeFeed
     /// Makes the client context for https endpoints, once, on the first delivery that needs it.
     private let makeTLS: @Sendable () -> TLSContext?
@@ -34,10 +35,11 @@ final class WebhookSender: Sendable {
     ///   - timeout: real seconds one delivery may take, connect to status line.
     ///   - log: receives one line per delivery.
     init(
-        sources: [any OutboundDeliverySource], changes: ChangeFeed, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
+        sources: [any OutboundDeliverySource], vendors: [any Vendor] = [], changes: ChangeFeed, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
         timeout: Double = 10, log: @escaping @Sendable (String) -> Void
     ) {
         self.sources = sources
+        self.vendors = vendors
         self.changes = changes
         self.makeTLS = tls
         self.pollInterval = pollInterval
@@ -46,6 +48,9 @@ final class WebhookSender: Sendable {
     }
 
     /// Starts the delivery thread (once; later calls do nothing).
+    /// Whether any vendor's webhooks go out through this worker.
+    var deliversWebhooks: Bool { !sources.isEmpty }
+
     func start() {
         thread.withLock { thread in
             guard thread == nil, !stopSignal.isStopped else { return }
@@ -75,6 +80,7 @@ final class WebhookSender: Sendable {
 
     fileprivate func run() {
         while !stopSignal.wait(seconds: pollInterval) {
+            for vendor in vendors { vendor.publishDueEvents() }
             for source in sources {
                 source.performBackgroundWork()
                 for delivery in source.takeDueDeliveries() {

@@ -27,6 +27,7 @@ extension PostflareAPI {
             }
             let now = store.now
             let permissive = mode == "permissive"
+            var stored: [EmailRecord] = []
             let result = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
                 let input = EmailInput(principal: p, now: now, inBatch: true)
                 var valid: [EmailRecord] = []
@@ -48,17 +49,14 @@ extension PostflareAPI {
                     email.id = IDs.uuid()
                     email.seq = state.nextSeq()
                     team.store(email)
+                    stored.append(email)
                     data.append(["id": .string(email.id)])
                 }
                 var out: JSONObject = ["data": .array(data)]
                 if permissive { out["errors"] = .array(errors) }
                 return .object(out)
             }
-            for item in result["data"]?.arrayValue ?? [] {
-                if let id = item["id"]?.stringValue {
-                    changes.append(.messageStored, vendor: Self.vendorName, tenant: p.teamId, id: id)
-                }
-            }
+            for email in stored { announce(email, team: p.teamId) }
             return ok(result)
         }
     }

@@ -39,15 +39,16 @@ extension PostflareAPI {
         try idempotent(req, principal: p, endpoint: "POST /emails") {
             let body = try Body(req)
             let now = store.now
-            let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            let email = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> EmailRecord in
                 var email = try EmailInput(principal: p, now: now, inBatch: false).parse(body, in: team)
                 try chargeQuota(&team, count: 1, now: now)
                 email.id = IDs.uuid()
                 email.seq = state.nextSeq()
                 team.store(email)
-                return email.id
+                return email
             }
-            changes.append(.messageStored, vendor: Self.vendorName, tenant: p.teamId, id: id)
+            let id = email.id
+            announce(email, team: p.teamId)
             return ok(["id": .string(id)])
         }
     }

@@ -21,6 +21,7 @@ extension PostflareAPI: Vendor {
             }) ?? false
         guard known else { return false }
         store.idempotency.reset(team: tenant)
+        dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
     }
@@ -58,6 +59,41 @@ extension PostflareAPI: Vendor {
         try? store.withState { $0 = state }
         store.idempotency.reset()
         webhookRetries.reset()
+        dueEvents.removeAll()
+    }
+
+    public func publishDueEvents() {
+        let due = dueEvents.takeDue(now: store.now)
+        guard !due.isEmpty else { return }
+        // An e-mail canceled or rescheduled since its send no longer reaches that event then: look again.
+        let current =
+            (try? store.withState { state throws(PostflareError) -> [Bool] in
+                due.map { e in
+                    guard let email = state.teams[e.tenant]?.emails[HashedKey(e.id)] else { return false }
+                    return EmailLife.lastEvent(email, now: e.at) == e.type
+                }
+            }) ?? []
+        for (e, still) in zip(due, current) where still {
+            changes.append(.eventAdded, vendor: Self.vendorName, tenant: e.tenant, id: e.id, detail: "email." + e.type)
+        }
+    }
+
+    /// Tells the feed an e-mail was stored, and when its `last_event` will change.
+    func announce(_ email: EmailRecord, team: String) {
+        changes.append(.messageStored, vendor: Self.vendorName, tenant: team, id: email.id)
+        // The same steps as `EmailLife.lastEvent`, computed once (publishing checks each against it again).
+        let send = email.sendAt
+        let outcome = EmailLife.outcome(of: email)
+        var steps: [(Int64, String)] = email.scheduledAt != nil && send > email.createdAt ? [(send, "queued")] : []
+        switch outcome {
+        case .suppressed: steps.append((send + EmailLife.sentAfterMillis, "suppressed"))
+        case .bounced, .delivered, .complained:
+            steps.append((send + EmailLife.sentAfterMillis, "sent"))
+            steps.append((send + EmailLife.outcomeAfterMillis, outcome == .bounced ? "bounced" : "delivered"))
+            if outcome == .complained { steps.append((send + EmailLife.complaintAfterMillis, "complained")) }
+        }
+        let entries = steps.map { DueEventQueue.Entry(at: $0.0, tenant: team, id: email.id, type: $0.1) }
+        dueEvents.schedule(entries)
     }
 
     static func inspected(_ e: EmailRecord, team: String, now: Int64) -> InspectedMessage {

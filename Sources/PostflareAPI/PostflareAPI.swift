@@ -50,6 +50,8 @@ public final class PostflareAPI: Sendable {
     let webhookRetries = WebhookRetryQueue()
     /// Where sent e-mails are announced (shared by every vendor of one emulator).
     let changes: ChangeFeed
+    /// `last_event` changes of sent e-mails not yet announced on the feed.
+    let dueEvents = DueEventQueue()
 
     /// - Parameters:
     ///   - clock: the emulator clock every timestamp, schedule and e-mail life follows.
@@ -75,6 +77,7 @@ public final class PostflareAPI: Sendable {
         store.idempotency.reset()
         webhookRetries.reset()
         rateLimiter.reset()
+        dueEvents.removeAll()
         changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 

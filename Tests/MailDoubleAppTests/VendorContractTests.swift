@@ -132,3 +132,23 @@ import Testing
         #expect(flowmailer.tenants.contains("545"))
     }
 }
+
+/// Lifecycle events reach the change feed when their emulator time comes: at once after a clock advance.
+@Suite struct ChangeFeedEventsTests {
+    @Test func advancingTheClockPublishesTheEventsThatCameDue() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let sent = try VendorContractTests.call(
+            app, "POST", "/emails",
+            headers: ["Authorization: Bearer re_test_maildouble_full", "Content-Type: application/json"],
+            body: #"{"from":"hello@example.org","to":"bounced@resend.dev","subject":"s","text":"t"}"#)
+        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        let start = app.changes.lastSeq
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=3").status == 200)
+        let events = app.changes.changes(after: start).filter { $0.kind == .eventAdded && $0.id == id }
+        #expect(events.map(\.detail) == ["email.sent", "email.bounced"])
+        // Each is published once.
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=10").status == 200)
+        #expect(app.changes.changes(after: start).filter { $0.kind == .eventAdded && $0.id == id }.count == 2)
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Testing
+
+@Suite struct ChangeFeedTests {
+    @Test func sequenceNumbersIncreaseAndReadersResumeAfterAny() {
+        let feed = ChangeFeed(clock: EmulatorClock(frozenAtMillis: 1_000))
+        #expect(feed.lastSeq == 0 && feed.changes(after: 0).isEmpty)
+        for i in 1...5 { #expect(feed.append(.messageStored, vendor: "v", tenant: "t", id: "m\(i)") == UInt64(i)) }
+        #expect(feed.changes(after: 0).map(\.id) == ["m1", "m2", "m3", "m4", "m5"])
+        #expect(feed.changes(after: 3).map(\.seq) == [4, 5])
+        #expect(feed.changes(after: 1, limit: 2).map(\.seq) == [2, 3])
+        #expect(feed.changes(after: 5).isEmpty)
+        #expect(feed.changes(after: 0).first?.at == Timestamp(millis: 1_000))
+    }
+
+    @Test func aFullRingKeepsTheNewestAndSaysWhereItStarts() {
+        let feed = ChangeFeed(clock: EmulatorClock(), capacity: 3)
+        for i in 1...7 { feed.append(.eventAdded, vendor: "v", tenant: "t", id: "e\(i)", detail: "D") }
+        #expect(feed.oldestSeq == 5)
+        #expect(feed.changes(after: 0).map(\.seq) == [5, 6, 7])
+        #expect(feed.changes(after: 5).map(\.seq) == [6, 7])
+    }
+
+    @Test func observersSeeEveryAppendUntilRemovedAndMayReadTheFeed() {
+        let feed = ChangeFeed(clock: EmulatorClock())
+        let seen = Locked<[UInt64]>([])
+        let token = feed.observe { change in
+            // Observers run outside the feed's lock: reading the feed here must not deadlock.
+            let newest = feed.lastSeq
+            seen.withLock { $0.append(change.seq * 100 + newest) }
+        }
+        feed.append(.messageStored, vendor: "v", tenant: "t", id: "a")
+        feed.append(.messageStored, vendor: "v", tenant: "t", id: "b")
+        feed.removeObserver(token)
+        feed.append(.messageStored, vendor: "v", tenant: "t", id: "c")
+        #expect(seen.withLock { $0 } == [101, 202])
+    }
+}
+
+@Suite struct DueEventQueueTests {
+    @Test func handsOutWhatIsDueEarliestFirstAndOnlyOnce() {
+        let q = DueEventQueue()
+        q.schedule([
+            .init(at: 30, tenant: "a", id: "1", type: "C"), .init(at: 10, tenant: "a", id: "1", type: "A"),
+            .init(at: 20, tenant: "b", id: "2", type: "B"), .init(at: 40, tenant: "b", id: "2", type: "D"),
+        ])
+        #expect(q.takeDue(now: 5).isEmpty)
+        #expect(q.takeDue(now: 30).map(\.type) == ["A", "B", "C"])
+        #expect(q.takeDue(now: 30).isEmpty)
+        q.removeAll(tenant: "b")
+        #expect(q.count == 0)
+    }
+
+    @Test func staysBoundedAndOrderedUnderManyEntries() {
+        let q = DueEventQueue(capacity: 1_000)
+        var rng = SystemRandomNumberGenerator()
+        q.schedule((0..<2_000).map { i in .init(at: Int64.random(in: 0..<10_000, using: &rng), tenant: "t", id: "\(i)", type: "x") })
+        #expect(q.count == 1_000)
+        let out = q.takeDue(now: .max)
+        #expect(out.count == 1_000 && out.map(\.at) == out.map(\.at).sorted())
+    }
+}
