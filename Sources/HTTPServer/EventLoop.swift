@@ -117,6 +117,8 @@ final class EventLoop: @unchecked Sendable {
             }
             if now - lastSweep >= 0.2 { sweep() }
             if isShuttingDown && (connections.isEmpty || now >= drainDeadline) {
+                let unfinished = connections.count
+                if unfinished > 0 { core.connectionsCutOff.withLock { $0 += unfinished } }
                 for c in Array(connections.values) { c.closeNow() }
                 break
             }

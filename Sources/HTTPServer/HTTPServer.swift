@@ -6,6 +6,8 @@ import HTTPCore
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let handler: @Sendable (Request) -> Response
+    /// Connections the loops closed with work unfinished because the drain deadline passed.
+    let connectionsCutOff = Locked(0)
 
     init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) -> Response) {
         self.configuration = configuration
@@ -98,6 +100,10 @@ public final class HTTPServer: Sendable {
             loop.execute { loop.beginShutdown(drainTimeout: timeout) }
         }
     }
+
+    /// How many connections still had work in flight when the drain deadline passed and were closed
+    /// (read it after `wait()`); 0 means the drain finished cleanly.
+    public var connectionsCutOff: Int { core.connectionsCutOff.withLock { $0 } }
 
     /// Blocks until every loop thread has exited (after `shutdown`).
     public func wait() {

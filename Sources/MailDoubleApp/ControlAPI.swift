@@ -69,6 +69,19 @@ struct ControlAPI: Sendable {
             }
             return .later(promise)
         }
+        // A stuck handler, on purpose: holds the event-loop thread that serves it for `ms` real milliseconds
+        // (≤ 30000), so that clients' timeouts and the enforced drain deadline can be tested. Every other
+        // connection on that loop waits meanwhile.
+        router.get("/_emulator/stall") { request in
+            guard let ms = Int(request.query("ms") ?? ""), (0...30_000).contains(ms) else {
+                throw HTTPError(.badRequest, message: "Give 'ms' between 0 and 30000.")
+            }
+            Log.info("/_emulator/stall: holding an event-loop thread for \(ms) ms")
+            var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+            return .json(["stalled_ms": .int(ms)])
+        }
         return router
     }
 

@@ -109,13 +109,17 @@ public final class MailDouble: Sendable {
         webhookSender?.start()
     }
 
-    /// Stops the webhook sender (joining its thread, after at most one delivery in flight), then the server.
+    /// Starts the server's drain (stop accepting, finish in-flight requests), then stops the webhook sender
+    /// (joining its thread, after at most one delivery in flight). The drain starts first so that a slow
+    /// delivery does not eat into the drain timeout.
     public func shutdown(drainTimeout: Double? = nil) {
-        webhookSender?.stop()
         server.shutdown(drainTimeout: drainTimeout)
+        webhookSender?.stop()
     }
 
     public func wait() { server.wait() }
+    /// After `wait()`: connections closed with requests unfinished because the drain timeout passed.
+    public var connectionsCutOff: Int { server.connectionsCutOff }
     public var httpsPort: Int? { server.httpsPort }
     public var httpPort: Int? { server.httpPort }
 

@@ -4,7 +4,8 @@ import CLinux
 import Glibc
 import MailDoubleApp
 
-/// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits 0.
+/// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits: 0 when every in-flight
+/// request finished within `--drain-timeout`, 3 when the timeout cut work off (README, Command line).
 /// Every flag has an environment twin (`--https-port` ↔ `MAILDOUBLE_HTTPS_PORT`); a flag wins over its twin.
 @main
 struct MailDoubleCommand: ParsableCommand {
@@ -152,7 +153,7 @@ struct MailDoubleCommand: ParsableCommand {
             emulator = try MailDouble(configuration: c)
             try emulator.start()
         } catch {
-            Log.error("\(error)")
+            Log.info("maildouble: \(error)")
             throw ExitCode(1)
         }
         Log.info(emulator.banner())
@@ -161,8 +162,18 @@ struct MailDoubleCommand: ParsableCommand {
         var received: Int32 = 0
         sigwait(&signals, &received)
         Log.info("received signal \(received): draining in-flight requests (up to \(drainTimeout) s)")
+        // The loops close what is unfinished at the drain deadline; the watchdog, half a second later, ends
+        // the process even when a handler never returns to its loop. Either way: exit by deadline + 1 s.
+        let watchdog = DrainWatchdog(timeout: drainTimeout + 0.5)
+        watchdog.arm()
         emulator.shutdown()
         emulator.wait()
+        watchdog.disarm()
+        let cutOff = emulator.connectionsCutOff
+        if cutOff > 0 {
+            Log.info("stopped: the drain timeout closed \(cutOff) connection(s) with requests unfinished")
+            throw ExitCode(DrainWatchdog.cutOffExitStatus)
+        }
         Log.info("stopped")
     }
 }
