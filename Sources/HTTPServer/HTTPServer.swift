@@ -57,15 +57,10 @@ public final class HTTPServer: Sendable {
         var httpPort: Int?
         do {
             for (wanted, isTLS) in [(configuration.httpsPort, true), (configuration.httpPort, false)] {
-                guard var port = wanted else { continue }
-                for host in configuration.hosts {
-                    for loop in 0..<threadCount {
-                        let fd = try makeListeningSocket(host: host, port: port)
-                        opened.append(fd)
-                        if port == 0 { port = SocketAddress.boundPort(of: fd) }  // the rest reuse the chosen port
-                        perLoop[loop].append((fd, isTLS))
-                    }
-                }
+                guard let wanted else { continue }
+                let (port, fds) = try bindListeners(port: wanted, threadCount: threadCount)
+                opened += fds
+                for (i, fd) in fds.enumerated() { perLoop[i % threadCount].append((fd, isTLS)) }
                 if isTLS { httpsPort = port } else { httpPort = port }
             }
         } catch {
@@ -91,6 +86,28 @@ public final class HTTPServer: Sendable {
             $0.httpPort = httpPort
             $0.started = true
         }
+    }
+
+    /// One listener per loop on every host, all on one port; `port` 0 takes a free one, the same on every host.
+    /// Throws ``PortInUseError`` when another socket already listens on a fixed port.
+    private func bindListeners(port wanted: Int, threadCount: Int) throws -> (port: Int, fds: [Int32]) {
+        // A port picked with 0 can be taken by someone else between the probe and our bind: pick again.
+        let attempts = wanted == 0 ? 8 : 1
+        for attempt in 1...attempts {
+            var fds: [Int32] = []
+            var port = wanted
+            do {
+                for host in configuration.hosts {
+                    port = try probeFreePort(host: host, port: port)
+                    for _ in 0..<threadCount { fds.append(try makeListeningSocket(host: host, port: port)) }
+                }
+                return (port, fds)
+            } catch {
+                for fd in fds { close(fd) }
+                if attempt == attempts || !(error is PortInUseError) { throw error }
+            }
+        }
+        preconditionFailure("unreachable: the last attempt returns or throws")
     }
 
     /// Stops accepting; in-flight requests get `drainTimeout` seconds (default: the configuration's).
