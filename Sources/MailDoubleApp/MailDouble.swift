@@ -44,15 +44,15 @@ public final class MailDouble: Sendable {
         self.caFile = caFile
         certificatesCreated = created
 
-        let fixtures = configuration.fixturesDirectory
+        let seed = try MailDouble.loadSeedData(configuration.fixturesDirectory) { Log.info($0) }
         var flowmailerOptions = FlowmailerAPI.Options()
         MailDouble.configure(&flowmailerOptions, configuration)
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
         let flowmailer = try FlowmailerAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures), options: flowmailerOptions)
+            clock: clock, fixtures: seed.flowmailer, options: flowmailerOptions)
         let postflare = try PostflareAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
+            clock: clock, fixtures: seed.postflare, options: postflareOptions)
         if configuration.postflareWebhooks {
             // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones.
             // Built on the first https delivery: loading the system CA store took ~30 ms of every start-up.
@@ -69,7 +69,7 @@ public final class MailDouble: Sendable {
         } else {
             webhookSender = nil
         }
-        let flowdock = try FlowdockAPI(clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures))
+        let flowdock = try FlowdockAPI(clock: clock, fixtures: seed.flowdock)
         let control = ControlAPI(
             clock: clock, startedAt: startedAt,
             resetters: [
@@ -161,7 +161,8 @@ public final class MailDouble: Sendable {
             lines.append("  CA certificate: \(ca)\(certificatesCreated ? " (created now)" : "")")
             lines.append("    curl --cacert \(ca) https://localhost:\(httpsPort ?? 8443)/_emulator/health")
         }
-        lines.append("  fixtures: \(configuration.fixturesDirectory)")
+        let fixtures = configuration.fixturesDirectory
+        lines.append("  fixtures: \(fixtures == Fixtures.none ? "none (every vendor starts empty)" : fixtures)")
         return lines.joined(separator: "\n")
     }
 
