@@ -53,6 +53,7 @@ extension Connection {
         let version = request.version
         let response = loop.core.respond(to: request)
         if let promise = response.deferred {
+            armDeadline(of: promise)
             let serial = nextSerial
             nextSerial += 1
             slots.append(Slot(serial: serial, bytes: nil, closeAfter: !keepAlive))

@@ -37,6 +37,7 @@ extension Connection {
         let isHEAD = request.method == .HEAD
         let response = loop.core.respond(to: request)
         if let promise = response.deferred {
+            armDeadline(of: promise)
             let loop = self.loop
             let (fd, id) = (self.fd, self.id)
             promise.whenComplete { final in

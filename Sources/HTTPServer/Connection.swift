@@ -60,6 +60,9 @@ final class Connection {
     /// response before the client reads it (nginx's lingering close).
     var lingerOnClose = false
 
+    /// Set once this connection armed a loop timer, so that closing it cancels them (and only then scans).
+    var hasArmedTimers = false
+
     let acceptedAt: Double
     var lastActivity: Double
     /// When the request now being received began (nil between requests): the header-read timeout.
@@ -283,6 +286,7 @@ final class Connection {
         phase = .closed
         loop.unregister(fd)
         close(fd)
+        if hasArmedTimers { loop.cancelTimers(owner: id) }
         loop.forget(self)
     }
 
@@ -298,6 +302,16 @@ final class Connection {
             if slots.isEmpty && parser.isIdle { closeNow() } else { flush() }
         case .detecting:
             closeNow()
+        }
+    }
+
+    /// Arms the promise's deadline, if it has one, on the loop's timers: when it passes first, the loop completes
+    /// the promise with its timeout response (the completion then travels the usual deferred path).
+    func armDeadline(of promise: ResponsePromise) {
+        guard let timeout = promise.timeout else { return }
+        hasArmedTimers = true
+        loop.schedule(after: Double(timeout.milliseconds) / 1000, owner: id) {
+            if !promise.isCompleted { promise.complete(timeout.onTimeout()) }
         }
     }
 

@@ -31,6 +31,8 @@ final class EventLoop: @unchecked Sendable {
     private var listenersPausedUntil: Double?
     var isShuttingDown = false
     var drainDeadline: Double = .infinity
+    /// Deferred work with a deadline (`Response.after`, promise timeouts), on the precise monotonic clock.
+    var timers = TimerQueue<() -> Void>()
 
     static let listenerTag: UInt64 = 1 << 32
     static let wakeTag: UInt64 = 2 << 32
@@ -96,7 +98,12 @@ final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: maxEvents)
         defer { events.deallocate() }
         while true {
-            let timeout: Int32 = (connections.isEmpty && !isShuttingDown) ? 1000 : 250
+            var timeout: Int32 = (connections.isEmpty && !isShuttingDown) ? 1000 : 250
+            if let next = timers.nextDeadline {
+                // Round up: waking a millisecond early would only go round the loop once more.
+                let wait = ((next - preciseMonotonicSeconds()) * 1000).rounded(.up)
+                timeout = wait <= 0 ? 0 : min(timeout, Int32(wait))
+            }
             let n = epoll_wait(epollFD, events, Int32(maxEvents), timeout)
             now = monotonicSeconds()
             refreshDate()
@@ -115,6 +122,7 @@ final class EventLoop: @unchecked Sendable {
                     connection.handle(events: ev.events)
                 }
             }
+            if !timers.isEmpty { runExpiredTimers() }
             if now - lastSweep >= 0.2 { sweep() }
             if isShuttingDown && (connections.isEmpty || now >= drainDeadline) {
                 let unfinished = connections.count
@@ -183,6 +191,21 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: Timers and shutdown
+
+    /// Runs `action` on this loop `seconds` from now, unless `owner` (a connection id) cancels it first.
+    func schedule(after seconds: Double, owner: UInt64, _ action: @escaping () -> Void) {
+        timers.schedule(at: preciseMonotonicSeconds() + seconds, owner: owner, action)
+    }
+
+    /// Drops the timers a connection armed (it closed: nobody is left to answer).
+    func cancelTimers(owner: UInt64) {
+        timers.cancel(owner: owner)
+    }
+
+    private func runExpiredTimers() {
+        let now = preciseMonotonicSeconds()
+        while let action = timers.popExpired(now: now) { action() }
+    }
 
     private func sweep() {
         lastSweep = now
