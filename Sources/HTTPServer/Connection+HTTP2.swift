@@ -9,7 +9,7 @@ extension Connection {
                 settings: configuration.http2Settings, isSecure: isSecure, remoteAddress: remoteAddress)
             return .http2(session)
         } catch {
-            configuration.log("HTTP/2 session for \(remoteAddress) failed: \(error)")
+            loop.core.log("HTTP/2 session for \(remoteAddress) failed: \(error)")
             closeAfterFlush = true
             return .detecting
         }
@@ -22,7 +22,7 @@ extension Connection {
             requests = try session.receive(bytes)
         } catch {
             // A connection error: nghttp2 has queued GOAWAY; send it and close.
-            configuration.log("HTTP/2 error from \(remoteAddress): \(error)")
+            loop.core.log("HTTP/2 error from \(remoteAddress): \(error)")
             flushHTTP2Output()
             closeAfterFlush = true
             return
@@ -60,7 +60,7 @@ extension Connection {
         do {
             try session.drainOutput(into: &plainOut)
         } catch {
-            configuration.log("HTTP/2 output to \(remoteAddress) failed: \(error)")
+            loop.core.log("HTTP/2 output to \(remoteAddress) failed: \(error)")
             closeAfterFlush = true
         }
         if session.isFinished { closeAfterFlush = true }

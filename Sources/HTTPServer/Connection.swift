@@ -141,7 +141,7 @@ final class Connection {
             case .wantRead:
                 return
             case .failed(let error):
-                configuration.log("TLS handshake with \(remoteAddress) failed: \(error)")
+                loop.core.log("TLS handshake with \(remoteAddress) failed: \(error)")
                 tls.drainEncrypted(into: &socketOut)  // the alert, if any
                 closeAfterFlush = true
                 return
@@ -165,7 +165,7 @@ final class Connection {
                 closeAfterFlush = true
                 return
             case .failed(let error):
-                configuration.log("TLS error with \(remoteAddress): \(error)")
+                loop.core.log("TLS error with \(remoteAddress): \(error)")
                 closeAfterFlush = true
                 return
             }
@@ -207,7 +207,7 @@ final class Connection {
                     }
                 }
                 if let failure {
-                    configuration.log("TLS write to \(remoteAddress) failed: \(failure)")
+                    loop.core.log("TLS write to \(remoteAddress) failed: \(failure)")
                     closeNow()
                     return
                 }

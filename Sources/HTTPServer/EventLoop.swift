@@ -29,6 +29,10 @@ final class EventLoop: @unchecked Sendable {
     var now: Double = monotonicSeconds()
     private var lastSweep: Double = 0
     private var listenersPausedUntil: Double?
+    /// How long the next accept pause lasts (seconds): doubles on each shortage, reset by a good accept.
+    private var acceptPause = EventLoop.minAcceptPause
+    static let minAcceptPause = 0.1
+    static let maxAcceptPause = 1.0
     var isShuttingDown = false
     var drainDeadline: Double = .infinity
     /// Deferred work with a deadline (`Response.after`, promise timeouts), on the precise monotonic clock.
@@ -108,7 +112,7 @@ final class EventLoop: @unchecked Sendable {
             now = monotonicSeconds()
             refreshDate()
             if n < 0 && errno != EINTR {
-                core.configuration.log("epoll_wait failed: errno \(errno)")
+                core.log("epoll_wait failed: errno \(errno)")
                 break
             }
             for i in 0..<max(0, Int(n)) {
@@ -168,14 +172,17 @@ final class EventLoop: @unchecked Sendable {
                 let e = errno
                 if e == EINTR || e == ECONNABORTED { continue }
                 if e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM {
-                    // Out of descriptors: stop accepting for a moment rather than spinning on a
-                    // level-triggered listener that stays readable.
-                    core.configuration.log("accept: out of resources (errno \(e)); pausing for 100 ms")
+                    // Out of descriptors: stop accepting for a moment rather than spinning on a level-triggered
+                    // listener that stays readable (nginx disables accept events likewise). The pause doubles,
+                    // up to a second, while the shortage lasts; one message for all of it (the log limiter).
+                    core.log("accept: out of resources (\(String(cString: strerror(e)))); pausing new connections")
                     for j in listeners.indices { setListener(j, enabled: false) }
-                    listenersPausedUntil = now + 0.1
+                    listenersPausedUntil = now + acceptPause
+                    acceptPause = min(acceptPause * 2, EventLoop.maxAcceptPause)
                 }
                 return
             }
+            acceptPause = EventLoop.minAcceptPause
             setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
                 fd: fd, id: nextConnectionID, loop: self, isTLS: listener.isTLS,
@@ -209,6 +216,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func sweep() {
         lastSweep = now
+        core.flushLog(now: now)
         if let until = listenersPausedUntil, now >= until, !isShuttingDown {
             listenersPausedUntil = nil
             for j in listeners.indices { setListener(j, enabled: true) }

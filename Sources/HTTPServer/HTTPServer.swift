@@ -16,6 +16,21 @@ final class ServerCore: Sendable {
 
     @inline(__always)
     func respond(to request: Request) -> Response { handler(request) }
+
+    /// Shared by every loop, so that N loops failing alike still log one line.
+    private let logLimiter = Locked(RepeatedLineLimiter())
+
+    /// Logs a connection-level problem through the configuration's `log`, with repeats rate-limited.
+    func log(_ line: String) {
+        let admitted = logLimiter.withLock { $0.admit(line, now: monotonicSeconds()) }
+        if let admitted { configuration.log(admitted) }
+    }
+
+    /// Writes the "(repeated N times)" summaries that are due (each loop calls it from its sweep).
+    func flushLog(now: Double) {
+        let due = logLimiter.withLock { $0.entries.isEmpty ? [] : $0.flush(now: now) }
+        for line in due { configuration.log(line) }
+    }
 }
 
 /// The server: N epoll loops on N threads, each listening on every configured address and port
