@@ -10,7 +10,7 @@ extension Connection {
             return .http2(session)
         } catch {
             loop.core.log("HTTP/2 session for \(remoteAddress) failed: \(error)")
-            closeAfterFlush = true
+            lifecycle.closeAfterFlush()
             return .detecting
         }
     }
@@ -24,7 +24,7 @@ extension Connection {
             // A connection error: nghttp2 has queued GOAWAY; send it and close.
             loop.core.log("HTTP/2 error from \(remoteAddress): \(error)")
             flushHTTP2Output()
-            closeAfterFlush = true
+            lifecycle.closeAfterFlush()
             return
         }
         for (streamID, request) in requests {
@@ -44,7 +44,7 @@ extension Connection {
                 loop.execute {
                     guard let c = loop.connections[fd], c.id == id, case .http2(let s) = c.codec else { return }
                     s.respond(streamID: streamID, response: final, isHEAD: isHEAD, date: loop.dateString)
-                    c.lastActivity = loop.now
+                    c.lifecycle.activity(now: loop.now)
                     c.flushHTTP2Output()
                     c.flush()
                 }
@@ -61,8 +61,8 @@ extension Connection {
             try session.drainOutput(into: &plainOut)
         } catch {
             loop.core.log("HTTP/2 output to \(remoteAddress) failed: \(error)")
-            closeAfterFlush = true
+            lifecycle.closeAfterFlush()
         }
-        if session.isFinished { closeAfterFlush = true }
+        if session.isFinished { lifecycle.closeAfterFlush() }
     }
 }

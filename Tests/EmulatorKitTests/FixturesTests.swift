@@ -22,7 +22,8 @@ import Testing
             try Fixtures.checkDirectory("/nonexistent/maildouble-fixtures")
         } throws: { error in
             let text = "\(error)"
-            return text.contains("'/nonexistent/maildouble-fixtures' does not exist") && text.contains("--fixtures none")
+            return text.contains("'/nonexistent/maildouble-fixtures' does not exist")
+                && text.contains("--fixtures none")
         }
     }
 

@@ -46,7 +46,8 @@ import Testing
         let seed = try MailDouble.loadSeedData(dir) { lines.append($0) }
         #expect(seed.flowmailer == nil && seed.postflare == nil && seed.flowdock == nil)
         #expect(lines.count == 3)
-        #expect(lines.contains("fixtures: '\(dir)' has no postflare.json; postflare starts with its built-in team and test keys"))
+        let expected = "fixtures: '\(dir)' has no postflare.json; postflare starts with its built-in team and test keys"
+        #expect(lines.contains(expected))
         // Postflare's defaults include the documented test key.
         #expect(Self.postflareKeyWorks(try Self.makeApp(fixtures: dir)))
     }
