@@ -112,8 +112,10 @@ public final class HTTPServer: Sendable {
             var fds: [Int32] = []
             var port = wanted
             do {
+                // Every host is probed before any is bound, so that overlapping hosts (0.0.0.0 and 127.0.0.1)
+                // do not find our own listeners.
+                for host in configuration.hosts { port = try probeFreePort(host: host, port: port) }
                 for host in configuration.hosts {
-                    port = try probeFreePort(host: host, port: port)
                     for _ in 0..<threadCount { fds.append(try makeListeningSocket(host: host, port: port)) }
                 }
                 return (port, fds)

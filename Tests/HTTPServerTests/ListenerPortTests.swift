@@ -66,6 +66,22 @@ import Testing
         second.wait()
     }
 
+    @Test func overlappingHostsOfOneServerDoNotConflictWithEachOther() throws {
+        let server = Self.makeServer(port: 0)
+        // `makeServer` listens on 127.0.0.1; 0.0.0.0 covers it too (SO_REUSEPORT lets one process hold both).
+        var c = server.configuration
+        c.hosts = ["0.0.0.0", "127.0.0.1"]
+        let both = HTTPServer(configuration: c) { _ in .text("ok") }
+        try both.start()
+        defer {
+            both.shutdown(drainTimeout: 1)
+            both.wait()
+        }
+        let client = try RawClient(port: both.httpPort!)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+    }
+
     @Test func manyServersOnPortZeroGetDistinctPorts() throws {
         var servers: [HTTPServer] = []
         defer {
