@@ -36,7 +36,7 @@ public enum Fixtures {
     }
 
     /// The parsed `<directory>/<vendor>.json`, or nil when the directory has no such file.
-    /// - Throws: `LoadError` naming the file when it exists but cannot be read or is not valid JSON.
+    /// - Throws: `LoadError` (`<path>: <reason>`) when the file exists but cannot be read or is not valid JSON.
     public static func load(vendor: String, directory: String) throws(LoadError) -> JSON? {
         let path = directory.hasSuffix("/") ? directory + vendor + ".json" : directory + "/" + vendor + ".json"
         var st = stat()
@@ -45,7 +45,7 @@ public enum Fixtures {
         do {
             return try JSON.parse(bytes)
         } catch {
-            throw LoadError(description: "fixtures file '\(path)' is not valid JSON: \(error)")
+            throw LoadError(description: "\(path): \(error)")
         }
     }
 
@@ -57,7 +57,7 @@ public enum Fixtures {
     /// The whole file; the error names the file and the reason (a directory, no permission, an I/O error).
     public static func readFileOrThrow(_ path: String) throws(LoadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LoadError(description: "fixtures file '\(path)' cannot be read: \(reason(errno))") }
+        guard fd >= 0 else { throw LoadError(description: "\(path): cannot be read: \(reason(errno))") }
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -65,7 +65,7 @@ public enum Fixtures {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LoadError(description: "fixtures file '\(path)' cannot be read: \(reason(errno))")
+                throw LoadError(description: "\(path): cannot be read: \(reason(errno))")
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])

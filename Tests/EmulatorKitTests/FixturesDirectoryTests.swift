@@ -5,7 +5,8 @@ import HTTPCore
 import Testing
 
 /// A fixtures path that is missing or unreadable fails loudly; only an absent vendor file means "no seed".
-@Suite struct FixturesTests {
+/// (Beside `FixturesTests`, which covers parsing and `readFile`.)
+@Suite struct FixturesDirectoryTests {
     static func makeDirectory() -> String {
         var template = Array("/tmp/maildouble-fixtures-XXXXXX".utf8CString)
         return String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
@@ -55,7 +56,7 @@ import Testing
         #expect {
             _ = try Fixtures.load(vendor: "postflare", directory: dir)
         } throws: { error in
-            "\(error)".contains("'\(dir)/postflare.json' is not valid JSON")
+            "\(error)".hasPrefix("\(dir)/postflare.json: ")
         }
     }
 
@@ -67,7 +68,7 @@ import Testing
         #expect {
             _ = try Fixtures.load(vendor: "flowdock", directory: dir)
         } throws: { error in
-            "\(error)".contains("'\(dir)/flowdock.json' cannot be read")
+            "\(error)".hasPrefix("\(dir)/flowdock.json: cannot be read: ")
         }
     }
 }
