@@ -100,6 +100,35 @@ public final class DrainWatchdog: Sendable {
     }
 }
 
+extension DrainWatchdog {
+    /// Starts a thread that waits for one more of `signals` (blocked in every thread) and then ends the process
+    /// at once with ``cutOffExitStatus``: a second Ctrl-C or SIGTERM during the drain means "stop now".
+    public static func exitOnNextSignal(_ signals: sigset_t) {
+        let box = Unmanaged.passRetained(SignalSetBox(signals)).toOpaque()
+        var t = pthread_t()
+        if pthread_create(&t, nil, nextSignalThreadMain, box) == 0 {
+            pthread_detach(t)
+        } else {
+            Unmanaged<SignalSetBox>.fromOpaque(box).release()
+        }
+    }
+}
+
+/// A signal set handed to exactly one thread.
+private final class SignalSetBox {
+    var signals: sigset_t
+    init(_ signals: sigset_t) { self.signals = signals }
+}
+
+private func nextSignalThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+    let box = Unmanaged<SignalSetBox>.fromOpaque(arg!).takeRetainedValue()
+    var received: Int32 = 0
+    guard sigwait(&box.signals, &received) == 0 else { return nil }
+    let status = DrainWatchdog.cutOffExitStatus
+    DrainWatchdog.exitProcess("maildouble: signal \(received) during the drain; exiting at once with status \(status)")
+    return nil
+}
+
 /// The watchdog thread's entry point: a nonisolated free function, because C calls it (PLATFORM.md).
 private func drainWatchdogThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
     let watchdog = Unmanaged<DrainWatchdog>.fromOpaque(arg!).takeRetainedValue()

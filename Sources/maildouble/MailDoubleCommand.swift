@@ -166,6 +166,7 @@ struct MailDoubleCommand: ParsableCommand {
         // the process even when a handler never returns to its loop. Either way: exit by deadline + 1 s.
         let watchdog = DrainWatchdog(timeout: drainTimeout + 0.5)
         watchdog.arm()
+        DrainWatchdog.exitOnNextSignal(signals)
         emulator.shutdown()
         emulator.wait()
         watchdog.disarm()

@@ -70,6 +70,19 @@ def test_sigterm_while_a_handler_holds_its_loop_thread_exits_by_the_drain_deadli
     assert "exiting with status 3" in rest
 
 
+def test_a_second_sigterm_during_the_drain_exits_at_once():
+    em = Piped("--drain-timeout", "20", "--log-requests")
+    s = send(em.http_port, "GET /_emulator/delay?ms=30000 HTTP/1.1\r\nHost: x\r\n\r\n")
+    em.wait_for_line("/_emulator/delay?ms=30000")
+    em.process.send_signal(signal.SIGTERM)
+    em.wait_for_line("draining in-flight requests")
+    code, elapsed, rest = em.terminate_and_time()
+    s.close()
+    assert elapsed < 1, rest
+    assert code == 3, rest
+    assert "during the drain; exiting at once with status 3" in rest
+
+
 def test_sigterm_with_nothing_in_flight_exits_zero_at_once():
     em = Piped("--drain-timeout", "5")
     code, elapsed, rest = em.terminate_and_time()
