@@ -106,7 +106,7 @@ final class EventLoop: @unchecked Sendable {
             if let next = timers.nextDeadline {
                 // Round up: waking a millisecond early would only go round the loop once more.
                 let wait = ((next - preciseMonotonicSeconds()) * 1000).rounded(.up)
-                timeout = wait <= 0 ? 0 : min(timeout, Int32(wait))
+                timeout = wait <= 0 ? 0 : Int32(min(Double(timeout), wait))  // min first: a far deadline overflows
             }
             let n = epoll_wait(epollFD, events, Int32(maxEvents), timeout)
             now = monotonicSeconds()

@@ -87,6 +87,21 @@ import Testing
         #expect(try client.readResponse().text == "timed out")
     }
 
+    @Test func aDeadlineFarInTheFutureIsArmedWithoutOverflow() throws {
+        let probe = Probe()
+        let server = try Self.makeServer(probe)
+        defer { Self.stop(server) }
+        let client = try RawClient(port: server.httpPort!)
+        client.send("GET /poll?ms=\(Int.max) HTTP/1.1\r\nHost: x\r\n\r\n")
+        probe.reached.wait()
+        // The loop went round with that timer armed (this request was served after it).
+        let other = try RawClient(port: server.httpPort!)
+        other.send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try other.readResponse().text == "now")
+        probe.promises.withLock { $0 }.first?.complete(.text("event"))
+        #expect(try client.readResponse().text == "event")
+    }
+
     @Test func aClientHangingUpCancelsItsTimers() throws {
         let probe = Probe()
         let server = try Self.makeServer(probe)
