@@ -79,7 +79,8 @@ public final class DrainWatchdog: Sendable {
                         + "exiting with status \(DrainWatchdog.cutOffExitStatus)")
                 return
             case .wait(let seconds):
-                if stopSignal.wait(seconds: seconds) { return }
+                // In slices of at most an hour: a timed wait converts seconds to nanoseconds in an Int.
+                if stopSignal.wait(seconds: min(seconds, 3600)) { return }
             }
         }
     }

@@ -104,6 +104,12 @@ struct MailDoubleCommand: ParsableCommand {
         if hosts.isEmpty { throw ValidationError("give at least one --host") }
         if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+        for (name, seconds) in [
+            ("--drain-timeout", drainTimeout), ("--keep-alive-timeout", keepAliveTimeout),
+            ("--header-read-timeout", headerReadTimeout),
+        ] where !(seconds.isFinite && seconds >= 0) {
+            throw ValidationError("\(name) must be a number of seconds, 0 or more")
+        }
         if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
             throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
         }

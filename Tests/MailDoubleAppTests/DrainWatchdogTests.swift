@@ -56,6 +56,14 @@ import Testing
         #expect(!expired.withLock { $0 })
     }
 
+    @Test func anEndlessTimeoutWaitsInSlicesAndStillDisarms() {
+        let expired = Locked(false)
+        let watchdog = DrainWatchdog(timeout: .greatestFiniteMagnitude, expire: { _ in expired.withLock { $0 = true } })
+        watchdog.arm()
+        watchdog.disarm()
+        #expect(!expired.withLock { $0 })
+    }
+
     @Test func aShortRealTimeoutExpires() {
         let fired = DispatchSemaphore(value: 0)
         let watchdog = DrainWatchdog(timeout: 0.05, expire: { _ in fired.signal() })

@@ -116,3 +116,9 @@ def test_a_missing_fixtures_directory_is_refused():
     assert out.returncode != 0
     assert "/nonexistent/fixtures" in out.stderr
     assert "--fixtures none" in out.stderr
+
+
+def test_a_drain_timeout_that_is_not_a_number_of_seconds_is_refused():
+    out = run_to_exit("--https-port", "0", "--http-port", "0", "--fixtures", "none", "--drain-timeout", "inf")
+    assert out.returncode == 64
+    assert "--drain-timeout must be a number of seconds" in out.stderr
