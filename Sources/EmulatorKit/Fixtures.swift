@@ -3,15 +3,45 @@ import Glibc
 import HTTPCore
 
 /// Loads the JSON fixtures a vendor is seeded from: `<directory>/<vendor>.json`.
+///
+/// A fixtures path that does not exist or cannot be read is an error, never an empty emulator: the symptom of a
+/// mistyped path would otherwise be 401s for every credential the user expected to be seeded.
 public enum Fixtures {
     public struct LoadError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// The parsed `<directory>/<vendor>.json`, or nil when the file does not exist.
-    public static func load(vendor: String, directory: String) throws -> JSON? {
+    /// The `--fixtures` value that means "no seed data at all".
+    public static let none = "none"
+
+    /// Throws unless `directory` exists, is a directory and can be listed.
+    public static func checkDirectory(_ directory: String) throws(LoadError) {
+        var st = stat()
+        guard stat(directory, &st) == 0 else {
+            let e = errno
+            if e == ENOENT {
+                throw LoadError(
+                    description: "fixtures directory '\(directory)' does not exist "
+                        + "(give --fixtures none to start with no seed data)")
+            }
+            throw LoadError(description: "fixtures directory '\(directory)' cannot be read: \(reason(e))")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw LoadError(description: "fixtures path '\(directory)' is not a directory")
+        }
+        guard let dir = opendir(directory) else {
+            throw LoadError(description: "fixtures directory '\(directory)' cannot be read: \(reason(errno))")
+        }
+        closedir(dir)
+    }
+
+    /// The parsed `<directory>/<vendor>.json`, or nil when the directory has no such file.
+    /// - Throws: `LoadError` (`<path>: <reason>`) when the file exists but cannot be read or is not valid JSON.
+    public static func load(vendor: String, directory: String) throws(LoadError) -> JSON? {
         let path = directory.hasSuffix("/") ? directory + vendor + ".json" : directory + "/" + vendor + ".json"
-        guard let bytes = readFile(path) else { return nil }
+        var st = stat()
+        if stat(path, &st) != 0 && errno == ENOENT { return nil }
+        let bytes = try readFileOrThrow(path)
         do {
             return try JSON.parse(bytes)
         } catch {
@@ -21,15 +51,27 @@ public enum Fixtures {
 
     /// The whole file, or nil when it cannot be opened.
     public static func readFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
+        try? readFileOrThrow(path)
+    }
+
+    /// The whole file; the error names the file and the reason (a directory, no permission, an I/O error).
+    public static func readFileOrThrow(_ path: String) throws(LoadError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LoadError(description: "\(path): cannot be read: \(reason(errno))") }
+        defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 65536, f) }
-            if n <= 0 { break }
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LoadError(description: "\(path): cannot be read: \(reason(errno))")
+            }
+            if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
         }
         return out
     }
+
+    private static func reason(_ e: Int32) -> String { String(cString: strerror(e)) }
 }

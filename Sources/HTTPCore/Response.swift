@@ -37,9 +37,22 @@ public struct Response: Sendable {
         r.deferred = promise
         return r
     }
+
+    /// A response sent `milliseconds` from now, on the event loop's timers (no thread waits for it):
+    /// `make` runs on the loop thread when the time is up, and never if the client hangs up first.
+    /// - Parameters:
+    ///   - milliseconds: the delay; 0 answers on the loop's next turn.
+    ///   - make: builds the response when the timer fires.
+    public static func after(milliseconds: Int, _ make: @escaping @Sendable () -> Response) -> Response {
+        later(ResponsePromise(timeoutMilliseconds: milliseconds, onTimeout: make))
+    }
 }
 
 /// A response that a handler completes later, possibly from another thread. Completing twice is ignored.
+///
+/// A promise may carry a deadline: the server arms it on the serving connection's event-loop timers and, when it
+/// passes before anyone completed the promise, completes it with `onTimeout()` (run on the loop thread). A
+/// client hang-up cancels the timer. Long-poll waits and injected latency use this instead of a thread.
 public final class ResponsePromise: Sendable {
     private enum State {
         case pending([@Sendable (Response) -> Void])
@@ -47,7 +60,28 @@ public final class ResponsePromise: Sendable {
     }
     private let state = Locked<State>(.pending([]))
 
-    public init() {}
+    /// The deadline the server arms, if any.
+    public struct Timeout: Sendable {
+        public var milliseconds: Int
+        public var onTimeout: @Sendable () -> Response
+    }
+    public let timeout: Timeout?
+
+    public init() { timeout = nil }
+
+    /// A promise that the server completes with `onTimeout()` after `timeoutMilliseconds`, unless it was
+    /// completed first.
+    public init(timeoutMilliseconds: Int, onTimeout: @escaping @Sendable () -> Response) {
+        timeout = Timeout(milliseconds: max(0, timeoutMilliseconds), onTimeout: onTimeout)
+    }
+
+    /// Whether `complete` was called.
+    public var isCompleted: Bool {
+        state.withLock { state in
+            if case .completed = state { return true }
+            return false
+        }
+    }
 
     /// Completes the promise; the first call wins.
     public func complete(_ response: Response) {

@@ -12,13 +12,10 @@ extension Connection {
         // Take the parser out of `codec` first: while `codec` still shares its buffer, the append's compaction
         // (`removeAll(keepingCapacity:)`) had to allocate a fresh buffer on every read.
         codec = .detecting
-        if parser.isIdle && requestStartedAt == nil { requestStartedAt = loop.now }
+        // A first byte starts the head's clock; a large read (a body, a big head) is progress, not a slow drip.
+        lifecycle.http1BytesArrived(count: bytes.count, parserIdle: parser.isIdle, now: loop.now)
         parser.append(bytes)
         codec = .http1(parser)
-        if bytes.count >= 1024, requestStartedAt != nil {
-            // A large read is a body (or a big head) making progress, not a slow drip: extend the deadline.
-            requestStartedAt = loop.now
-        }
         driveHTTP1()
     }
 
@@ -28,18 +25,18 @@ extension Connection {
         // The parser is a value: take it out of `codec` while working so it is not copied on each mutation.
         codec = .detecting
         defer { codec = .http1(parser) }
-        while !closeAfterFlush && slots.count < configuration.maxPipelinedRequests
+        while !lifecycle.closeRequested && slots.count < configuration.maxPipelinedRequests
             && plainOut.count + socketOut.count - socketOutOffset <= Connection.outputHighWater
         {
             switch parser.next() {
             case .needMoreData:
-                if parser.isIdle { requestStartedAt = nil }
+                lifecycle.http1NeedsMoreData(parserIdle: parser.isIdle)
                 return
             case .expectContinue:
                 // RFC 9110 §10.1.1: tell the client to send the body. Interim responses keep request order.
                 appendSlot(bytes: HTTP1Serializer.continueResponse, closeAfter: false)
             case .request(let request, let keepAlive):
-                requestStartedAt = parser.isIdle ? nil : loop.now
+                lifecycle.http1RequestParsed(moreBuffered: !parser.isIdle, now: loop.now)
                 dispatchHTTP1(request, keepAlive: keepAlive)
             case .failure(let status):
                 queueErrorAndClose(status)
@@ -53,10 +50,11 @@ extension Connection {
         let version = request.version
         let response = loop.core.respond(to: request)
         if let promise = response.deferred {
+            armDeadline(of: promise)
             let serial = nextSerial
             nextSerial += 1
             slots.append(Slot(serial: serial, bytes: nil, closeAfter: !keepAlive))
-            if !keepAlive { closeAfterFlush = true }
+            if !keepAlive { lifecycle.closeAfterFlush() }
             let loop = self.loop
             let (fd, id) = (self.fd, self.id)
             promise.whenComplete { final in
@@ -79,7 +77,7 @@ extension Connection {
     /// usual case) it is serialized straight into the output, without an intermediate copy of the body.
     private func queueResponse(_ response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
         if slots.isEmpty {
-            if !keepAlive { closeAfterFlush = true }
+            if !keepAlive { lifecycle.closeAfterFlush() }
             serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &plainOut)
         } else {
             var bytes: [UInt8] = []
@@ -90,7 +88,7 @@ extension Connection {
 
     /// Queues finished response bytes behind any response still being produced.
     private func appendSlot(bytes: [UInt8], closeAfter: Bool) {
-        if closeAfter { closeAfterFlush = true }
+        if closeAfter { lifecycle.closeAfterFlush() }
         if slots.isEmpty {
             plainOut.append(contentsOf: bytes)
         } else {
@@ -111,8 +109,8 @@ extension Connection {
             plainOut.append(contentsOf: ready)
             slots.removeFirst()
         }
-        lastActivity = loop.now
-        if slots.isEmpty && !closeAfterFlush { driveHTTP1() }  // resume a pipeline held at the limit
+        lifecycle.activity(now: loop.now)
+        if slots.isEmpty && !lifecycle.closeRequested { driveHTTP1() }  // resume a pipeline held at the limit
         flush()
     }
 
@@ -121,8 +119,7 @@ extension Connection {
         let response = Response.json(
             ["error": .string(status.reason), "message": .string(Connection.explain(status))], status: status)
         queueResponse(response, version: .http1_1, keepAlive: false, isHEAD: false)
-        requestStartedAt = nil
-        lingerOnClose = true
+        lifecycle.closeAfterFlush(linger: true)
     }
 
     static func explain(_ status: HTTPStatus) -> String {

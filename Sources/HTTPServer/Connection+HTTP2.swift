@@ -9,8 +9,8 @@ extension Connection {
                 settings: configuration.http2Settings, isSecure: isSecure, remoteAddress: remoteAddress)
             return .http2(session)
         } catch {
-            configuration.log("HTTP/2 session for \(remoteAddress) failed: \(error)")
-            closeAfterFlush = true
+            loop.core.log("HTTP/2 session for \(remoteAddress) failed: \(error)")
+            lifecycle.closeAfterFlush()
             return .detecting
         }
     }
@@ -22,9 +22,9 @@ extension Connection {
             requests = try session.receive(bytes)
         } catch {
             // A connection error: nghttp2 has queued GOAWAY; send it and close.
-            configuration.log("HTTP/2 error from \(remoteAddress): \(error)")
+            loop.core.log("HTTP/2 error from \(remoteAddress): \(error)")
             flushHTTP2Output()
-            closeAfterFlush = true
+            lifecycle.closeAfterFlush()
             return
         }
         for (streamID, request) in requests {
@@ -37,13 +37,14 @@ extension Connection {
         let isHEAD = request.method == .HEAD
         let response = loop.core.respond(to: request)
         if let promise = response.deferred {
+            armDeadline(of: promise)
             let loop = self.loop
             let (fd, id) = (self.fd, self.id)
             promise.whenComplete { final in
                 loop.execute {
                     guard let c = loop.connections[fd], c.id == id, case .http2(let s) = c.codec else { return }
                     s.respond(streamID: streamID, response: final, isHEAD: isHEAD, date: loop.dateString)
-                    c.lastActivity = loop.now
+                    c.lifecycle.activity(now: loop.now)
                     c.flushHTTP2Output()
                     c.flush()
                 }
@@ -59,9 +60,9 @@ extension Connection {
         do {
             try session.drainOutput(into: &plainOut)
         } catch {
-            configuration.log("HTTP/2 output to \(remoteAddress) failed: \(error)")
-            closeAfterFlush = true
+            loop.core.log("HTTP/2 output to \(remoteAddress) failed: \(error)")
+            lifecycle.closeAfterFlush()
         }
-        if session.isFinished { closeAfterFlush = true }
+        if session.isFinished { lifecycle.closeAfterFlush() }
     }
 }

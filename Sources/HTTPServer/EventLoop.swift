@@ -29,8 +29,14 @@ final class EventLoop: @unchecked Sendable {
     var now: Double = monotonicSeconds()
     private var lastSweep: Double = 0
     private var listenersPausedUntil: Double?
+    /// How long the next accept pause lasts (seconds): doubles on each shortage, reset by a good accept.
+    private var acceptPause = EventLoop.minAcceptPause
+    static let minAcceptPause = 0.1
+    static let maxAcceptPause = 1.0
     var isShuttingDown = false
     var drainDeadline: Double = .infinity
+    /// Deferred work with a deadline (`Response.after`, promise timeouts), on the precise monotonic clock.
+    var timers = TimerQueue<() -> Void>()
 
     static let listenerTag: UInt64 = 1 << 32
     static let wakeTag: UInt64 = 2 << 32
@@ -96,12 +102,17 @@ final class EventLoop: @unchecked Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: maxEvents)
         defer { events.deallocate() }
         while true {
-            let timeout: Int32 = (connections.isEmpty && !isShuttingDown) ? 1000 : 250
+            var timeout: Int32 = (connections.isEmpty && !isShuttingDown) ? 1000 : 250
+            if let next = timers.nextDeadline {
+                // Round up: waking a millisecond early would only go round the loop once more.
+                let wait = ((next - preciseMonotonicSeconds()) * 1000).rounded(.up)
+                timeout = wait <= 0 ? 0 : Int32(min(Double(timeout), wait))  // min first: a far deadline overflows
+            }
             let n = epoll_wait(epollFD, events, Int32(maxEvents), timeout)
             now = monotonicSeconds()
             refreshDate()
             if n < 0 && errno != EINTR {
-                core.configuration.log("epoll_wait failed: errno \(errno)")
+                core.log("epoll_wait failed: errno \(errno)")
                 break
             }
             for i in 0..<max(0, Int(n)) {
@@ -115,8 +126,11 @@ final class EventLoop: @unchecked Sendable {
                     connection.handle(events: ev.events)
                 }
             }
+            if !timers.isEmpty { runExpiredTimers() }
             if now - lastSweep >= 0.2 { sweep() }
             if isShuttingDown && (connections.isEmpty || now >= drainDeadline) {
+                let unfinished = connections.count
+                if unfinished > 0 { core.connectionsCutOff.withLock { $0 += unfinished } }
                 for c in Array(connections.values) { c.closeNow() }
                 break
             }
@@ -158,14 +172,17 @@ final class EventLoop: @unchecked Sendable {
                 let e = errno
                 if e == EINTR || e == ECONNABORTED { continue }
                 if e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM {
-                    // Out of descriptors: stop accepting for a moment rather than spinning on a
-                    // level-triggered listener that stays readable.
-                    core.configuration.log("accept: out of resources (errno \(e)); pausing for 100 ms")
+                    // Out of descriptors: stop accepting for a moment rather than spinning on a level-triggered
+                    // listener that stays readable (nginx disables accept events likewise). The pause doubles,
+                    // up to a second, while the shortage lasts; one message for all of it (the log limiter).
+                    core.log("accept: out of resources (\(String(cString: strerror(e)))); pausing new connections")
                     for j in listeners.indices { setListener(j, enabled: false) }
-                    listenersPausedUntil = now + 0.1
+                    listenersPausedUntil = now + acceptPause
+                    acceptPause = min(acceptPause * 2, EventLoop.maxAcceptPause)
                 }
                 return
             }
+            acceptPause = EventLoop.minAcceptPause
             setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
                 fd: fd, id: nextConnectionID, loop: self, isTLS: listener.isTLS,
@@ -182,8 +199,24 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: Timers and shutdown
 
+    /// Runs `action` on this loop `seconds` from now, unless `owner` (a connection id) cancels it first.
+    func schedule(after seconds: Double, owner: UInt64, _ action: @escaping () -> Void) {
+        timers.schedule(at: preciseMonotonicSeconds() + seconds, owner: owner, action)
+    }
+
+    /// Drops the timers a connection armed (it closed: nobody is left to answer).
+    func cancelTimers(owner: UInt64) {
+        timers.cancel(owner: owner)
+    }
+
+    private func runExpiredTimers() {
+        let now = preciseMonotonicSeconds()
+        while let action = timers.popExpired(now: now) { action() }
+    }
+
     private func sweep() {
         lastSweep = now
+        core.flushLog(now: now)
         if let until = listenersPausedUntil, now >= until, !isShuttingDown {
             listenersPausedUntil = nil
             for j in listeners.indices { setListener(j, enabled: true) }

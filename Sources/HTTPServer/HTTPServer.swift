@@ -6,6 +6,8 @@ import HTTPCore
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let handler: @Sendable (Request) -> Response
+    /// Connections the loops closed with work unfinished because the drain deadline passed.
+    let connectionsCutOff = Locked(0)
 
     init(configuration: ServerConfiguration, handler: @escaping @Sendable (Request) -> Response) {
         self.configuration = configuration
@@ -14,6 +16,21 @@ final class ServerCore: Sendable {
 
     @inline(__always)
     func respond(to request: Request) -> Response { handler(request) }
+
+    /// Shared by every loop, so that N loops failing alike still log one line.
+    private let logLimiter = Locked(RepeatedLineLimiter())
+
+    /// Logs a connection-level problem through the configuration's `log`, with repeats rate-limited.
+    func log(_ line: String) {
+        let admitted = logLimiter.withLock { $0.admit(line, now: monotonicSeconds()) }
+        if let admitted { configuration.log(admitted) }
+    }
+
+    /// Writes the "(repeated N times)" summaries that are due (each loop calls it from its sweep).
+    func flushLog(now: Double) {
+        let due = logLimiter.withLock { $0.entries.isEmpty ? [] : $0.flush(now: now) }
+        for line in due { configuration.log(line) }
+    }
 }
 
 /// The server: N epoll loops on N threads, each listening on every configured address and port
@@ -55,15 +72,10 @@ public final class HTTPServer: Sendable {
         var httpPort: Int?
         do {
             for (wanted, isTLS) in [(configuration.httpsPort, true), (configuration.httpPort, false)] {
-                guard var port = wanted else { continue }
-                for host in configuration.hosts {
-                    for loop in 0..<threadCount {
-                        let fd = try makeListeningSocket(host: host, port: port)
-                        opened.append(fd)
-                        if port == 0 { port = SocketAddress.boundPort(of: fd) }  // the rest reuse the chosen port
-                        perLoop[loop].append((fd, isTLS))
-                    }
-                }
+                guard let wanted else { continue }
+                let (port, fds) = try bindListeners(port: wanted, threadCount: threadCount)
+                opened += fds
+                for (i, fd) in fds.enumerated() { perLoop[i % threadCount].append((fd, isTLS)) }
                 if isTLS { httpsPort = port } else { httpPort = port }
             }
         } catch {
@@ -91,6 +103,30 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// One listener per loop on every host, all on one port; `port` 0 takes a free one, the same on every host.
+    /// Throws ``PortInUseError`` when another socket already listens on a fixed port.
+    private func bindListeners(port wanted: Int, threadCount: Int) throws -> (port: Int, fds: [Int32]) {
+        // A port picked with 0 can be taken by someone else between the probe and our bind: pick again.
+        let attempts = wanted == 0 ? 8 : 1
+        for attempt in 1...attempts {
+            var fds: [Int32] = []
+            var port = wanted
+            do {
+                // Every host is probed before any is bound, so that overlapping hosts (0.0.0.0 and 127.0.0.1)
+                // do not find our own listeners.
+                for host in configuration.hosts { port = try probeFreePort(host: host, port: port) }
+                for host in configuration.hosts {
+                    for _ in 0..<threadCount { fds.append(try makeListeningSocket(host: host, port: port)) }
+                }
+                return (port, fds)
+            } catch {
+                for fd in fds { close(fd) }
+                if attempt == attempts || !(error is PortInUseError) { throw error }
+            }
+        }
+        preconditionFailure("unreachable: the last attempt returns or throws")
+    }
+
     /// Stops accepting; in-flight requests get `drainTimeout` seconds (default: the configuration's).
     public func shutdown(drainTimeout: Double? = nil) {
         let timeout = drainTimeout ?? configuration.drainTimeout
@@ -98,6 +134,10 @@ public final class HTTPServer: Sendable {
             loop.execute { loop.beginShutdown(drainTimeout: timeout) }
         }
     }
+
+    /// How many connections still had work in flight when the drain deadline passed and were closed
+    /// (read it after `wait()`); 0 means the drain finished cleanly.
+    public var connectionsCutOff: Int { core.connectionsCutOff.withLock { $0 } }
 
     /// Blocks until every loop thread has exited (after `shutdown`).
     public func wait() {

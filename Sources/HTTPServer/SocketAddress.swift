@@ -102,7 +102,7 @@ struct SocketAddress {
 /// Opens a non-blocking listening socket on `host:port` with `SO_REUSEADDR` and `SO_REUSEPORT` (each event
 /// loop listens on its own socket for the same port and the kernel spreads connections, as nginx's
 /// `reuseport`). IPv6 sockets are `IPV6_V6ONLY` so that `::` and `0.0.0.0` can both be listed.
-func makeListeningSocket(host: String, port: Int, backlog: Int32 = 1024) throws(IOError) -> Int32 {
+func makeListeningSocket(host: String, port: Int, backlog: Int32 = 1024) throws -> Int32 {
     guard let address = SocketAddress(host: host, port: port) else {
         throw IOError(errno: EINVAL, function: "listen address '\(host)'")
     }
@@ -115,6 +115,7 @@ func makeListeningSocket(host: String, port: Int, backlog: Int32 = 1024) throws(
     if bound != 0 {
         let e = errno
         close(fd)
+        if e == EADDRINUSE { throw PortInUseError(host: host, port: port) }
         throw IOError(errno: e, function: "bind \(host):\(port)")
     }
     if listen(fd, backlog) != 0 {
@@ -123,4 +124,27 @@ func makeListeningSocket(host: String, port: Int, backlog: Int32 = 1024) throws(
         throw IOError(errno: e, function: "listen \(host):\(port)")
     }
     return fd
+}
+
+/// Checks that nobody listens on `host:port` and returns the port (the kernel's pick when `port` is 0).
+///
+/// Why a probe: our listeners set `SO_REUSEPORT` (one per loop), so binding them beside another process's
+/// `SO_REUSEPORT` listeners succeeds and the kernel splits connections between the two. A bind without
+/// `SO_REUSEPORT` fails with `EADDRINUSE` while any socket listens there, so it tells us whether the port is ours;
+/// the socket is closed again at once (`SO_REUSEADDR` still lets it through lingering `TIME_WAIT`s).
+func probeFreePort(host: String, port: Int) throws -> Int {
+    guard let address = SocketAddress(host: host, port: port) else {
+        throw IOError(errno: EINVAL, function: "listen address '\(host)'")
+    }
+    let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw IOError(errno: errno, function: "socket") }
+    defer { close(fd) }
+    setSocketOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+    if address.family == AF_INET6 { setSocketOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
+    if address.withSockAddr({ bind(fd, $0, $1) }) != 0 {
+        let e = errno
+        if e == EADDRINUSE { throw PortInUseError(host: host, port: port) }
+        throw IOError(errno: e, function: "bind \(host):\(port)")
+    }
+    return port == 0 ? SocketAddress.boundPort(of: fd) : port
 }

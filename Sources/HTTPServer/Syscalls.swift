@@ -64,3 +64,12 @@ func setSocketOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32)
     var v = value
     _ = setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size))
 }
+
+/// Precise monotonic seconds, for timers: the coarse clock above can run a few ms behind, which would
+/// fire a 200 ms timer after 196 ms.
+@inline(__always)
+func preciseMonotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

@@ -14,7 +14,8 @@ public struct AppConfiguration: Sendable {
     /// Bring your own certificate chain and key instead of the development CA.
     public var tlsCertificate: String?
     public var tlsKey: String?
-    /// Directory holding `flowmailer.json`, `postflare.json`, `flowdock.json`.
+    /// Directory holding `flowmailer.json`, `postflare.json`, `flowdock.json`; `none` seeds nothing. A directory
+    /// that does not exist or cannot be read fails start-up.
     public var fixturesDirectory: String = "fixtures"
     /// Written once listening: `{"https_port":…,"http_port":…,"ca_file":"…","pid":…}`.
     public var readyFile: String?

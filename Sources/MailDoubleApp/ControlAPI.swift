@@ -66,17 +66,26 @@ struct ControlAPI: Sendable {
             for vendor in chosen { vendor.reset() }
             return .json(["reset": .array(chosen.map { .string($0.name) })])
         }
-        // Injected latency: answers after `ms` real milliseconds (≤ 30000) from another thread, while
-        // the event loop keeps serving everyone else.
+        // Injected latency: answers after `ms` real milliseconds (≤ 30000) on the event loop's timers, while
+        // the loop keeps serving everyone else.
         router.get("/_emulator/delay") { request in
             guard let ms = Int(request.query("ms") ?? ""), (0...30_000).contains(ms) else {
                 throw HTTPError(.badRequest, message: "Give 'ms' between 0 and 30000.")
             }
-            let promise = ResponsePromise()
-            Delayed.run(afterMillis: ms) {
-                promise.complete(.json(["delayed_ms": .int(ms)]))
+            return .after(milliseconds: ms) { .json(["delayed_ms": .int(ms)]) }
+        }
+        // A stuck handler, on purpose: holds the event-loop thread that serves it for `ms` real milliseconds
+        // (≤ 30000), so that clients' timeouts and the enforced drain deadline can be tested. Every other
+        // connection on that loop waits meanwhile.
+        router.get("/_emulator/stall") { request in
+            guard let ms = Int(request.query("ms") ?? ""), (0...30_000).contains(ms) else {
+                throw HTTPError(.badRequest, message: "Give 'ms' between 0 and 30000.")
             }
-            return .later(promise)
+            Log.info("/_emulator/stall: holding an event-loop thread for \(ms) ms")
+            var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+            var remaining = timespec()
+            while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+            return .json(["stalled_ms": .int(ms)])
         }
         return router
     }
@@ -84,36 +93,4 @@ struct ControlAPI: Sendable {
     private func clockBody() -> Response {
         .json(["now": .string(clock.now().iso8601()), "offset_ms": .int(clock.offsetMillis)])
     }
-}
-
-/// Runs a closure on a detached thread after a delay (the emulator's injected latency).
-enum Delayed {
-    final class Job: @unchecked Sendable {  // handed to exactly one thread, never shared
-        let millis: Int
-        let body: @Sendable () -> Void
-        init(millis: Int, body: @escaping @Sendable () -> Void) {
-            self.millis = millis
-            self.body = body
-        }
-    }
-
-    static func run(afterMillis millis: Int, _ body: @escaping @Sendable () -> Void) {
-        let job = Unmanaged.passRetained(Job(millis: millis, body: body)).toOpaque()
-        var thread = pthread_t()
-        if pthread_create(&thread, nil, delayedThreadMain, job) == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Job>.fromOpaque(job).release()
-            body()
-        }
-    }
-}
-
-private func delayedThreadMain(_ arg: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    let job = Unmanaged<Delayed.Job>.fromOpaque(arg!).takeRetainedValue()
-    var ts = timespec(tv_sec: job.millis / 1000, tv_nsec: (job.millis % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
-    job.body()
-    return nil
 }

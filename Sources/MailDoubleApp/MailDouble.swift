@@ -56,7 +56,7 @@ public final class MailDouble: Sendable {
         self.caFile = caFile
         certificatesCreated = created
 
-        let fixtures = configuration.fixturesDirectory
+        let seed = try MailDouble.loadSeedData(configuration.fixturesDirectory) { Log.info($0) }
         let changes = ChangeFeed(clock: clock)
         self.changes = changes
         var flowmailerOptions = FlowmailerAPI.Options()
@@ -64,13 +64,13 @@ public final class MailDouble: Sendable {
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
         let flowmailer = try FlowmailerAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures),
+            clock: clock, fixtures: seed.flowmailer,
             options: flowmailerOptions, changes: changes)
         let postflare = try PostflareAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures),
+            clock: clock, fixtures: seed.postflare,
             options: postflareOptions, changes: changes)
         let flowdock = try FlowdockAPI(
-            clock: clock, fixtures: try Fixtures.load(vendor: "flowdock", directory: fixtures), changes: changes)
+            clock: clock, fixtures: seed.flowdock, changes: changes)
         // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.
         let vendors: [any Vendor] = [flowmailer, postflare, flowdock] + (try extraVendors(clock, changes))
         self.vendors = vendors
@@ -120,13 +120,17 @@ public final class MailDouble: Sendable {
         webhookSender.start()
     }
 
-    /// Stops the webhook sender (joining its thread, after at most one delivery in flight), then the server.
+    /// Starts the server's drain (stop accepting, finish in-flight requests), then stops the webhook sender
+    /// (joining its thread, after at most one delivery in flight). The drain starts first so that a slow
+    /// delivery does not eat into the drain timeout.
     public func shutdown(drainTimeout: Double? = nil) {
-        webhookSender.stop()
         server.shutdown(drainTimeout: drainTimeout)
+        webhookSender.stop()
     }
 
     public func wait() { server.wait() }
+    /// After `wait()`: connections closed with requests unfinished because the drain timeout passed.
+    public var connectionsCutOff: Int { server.connectionsCutOff }
     public var httpsPort: Int? { server.httpsPort }
     public var httpPort: Int? { server.httpPort }
 
@@ -168,7 +172,8 @@ public final class MailDouble: Sendable {
             lines.append("  CA certificate: \(ca)\(certificatesCreated ? " (created now)" : "")")
             lines.append("    curl --cacert \(ca) https://localhost:\(httpsPort ?? 8443)/_emulator/health")
         }
-        lines.append("  fixtures: \(configuration.fixturesDirectory)")
+        let fixtures = configuration.fixturesDirectory
+        lines.append("  fixtures: \(fixtures == Fixtures.none ? "none (every vendor starts empty)" : fixtures)")
         return lines.joined(separator: "\n")
     }
 

@@ -4,7 +4,8 @@ import CLinux
 import Glibc
 import MailDoubleApp
 
-/// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits 0.
+/// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits: 0 when every in-flight
+/// request finished within `--drain-timeout`, 3 when the timeout cut work off (README, Command line).
 /// Every flag has an environment twin (`--https-port` ↔ `MAILDOUBLE_HTTPS_PORT`); a flag wins over its twin.
 @main
 struct MailDoubleCommand: ParsableCommand {
@@ -103,6 +104,12 @@ struct MailDoubleCommand: ParsableCommand {
         if hosts.isEmpty { throw ValidationError("give at least one --host") }
         if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+        for (name, seconds) in [
+            ("--drain-timeout", drainTimeout), ("--keep-alive-timeout", keepAliveTimeout),
+            ("--header-read-timeout", headerReadTimeout),
+        ] where !(seconds.isFinite && seconds >= 0) {
+            throw ValidationError("\(name) must be a number of seconds, 0 or more")
+        }
         if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
             throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
         }
@@ -152,7 +159,7 @@ struct MailDoubleCommand: ParsableCommand {
             emulator = try MailDouble(configuration: c)
             try emulator.start()
         } catch {
-            Log.error("\(error)")
+            Log.info("maildouble: \(error)")
             throw ExitCode(1)
         }
         Log.info(emulator.banner())
@@ -161,8 +168,19 @@ struct MailDoubleCommand: ParsableCommand {
         var received: Int32 = 0
         sigwait(&signals, &received)
         Log.info("received signal \(received): draining in-flight requests (up to \(drainTimeout) s)")
+        // The loops close what is unfinished at the drain deadline; the watchdog, half a second later, ends
+        // the process even when a handler never returns to its loop. Either way: exit by deadline + 1 s.
+        let watchdog = DrainWatchdog(timeout: drainTimeout + 0.5)
+        watchdog.arm()
+        DrainWatchdog.exitOnNextSignal(signals)
         emulator.shutdown()
         emulator.wait()
+        watchdog.disarm()
+        let cutOff = emulator.connectionsCutOff
+        if cutOff > 0 {
+            Log.info("stopped: the drain timeout closed \(cutOff) connection(s) with requests unfinished")
+            throw ExitCode(DrainWatchdog.cutOffExitStatus)
+        }
         Log.info("stopped")
     }
 }

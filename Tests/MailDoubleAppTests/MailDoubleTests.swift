@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Dispatch
 import EmulatorKit
 import Glibc
 import HTTPCore
@@ -152,5 +153,41 @@ final class PlainClient {
         #expect(get().status == .notFound)
         let unknown = app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/reset?vendor=nope"))
         #expect(unknown.status == .badRequest)
+    }
+}
+
+/// `/_emulator/delay` waits on the event loop's timers: many at once cost no threads.
+@Suite struct DelayTests {
+    static func threadCount() -> Int {
+        guard let dir = opendir("/proc/self/task") else { return -1 }
+        defer { closedir(dir) }
+        var n = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { n += 1 }
+        }
+        return n
+    }
+
+    @Test func twoHundredConcurrentDelaysCreateNoThreadsAndAllAnswer() throws {
+        let app = try MailDoubleTests.start { $0.threads = 1 }
+        defer { MailDoubleTests.stop(app) }
+        let before = Self.threadCount()
+        var clients: [PlainClient] = []
+        for _ in 0..<200 { clients.append(try PlainClient(port: app.httpPort!)) }
+        let started = DispatchTime.now().uptimeNanoseconds
+        for c in clients { c.send("GET /_emulator/delay?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n") }
+        // One loop: once it answers this, it has read (and deferred) the 200 requests sent before.
+        let ping = try PlainClient(port: app.httpPort!)
+        ping.send("GET /_emulator/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try ping.readStatus() == 200)
+        let during = Self.threadCount()
+        // A thread per request would add 200; other suites running meanwhile add a few loop threads.
+        #expect(during - before < 50, "threads before \(before), during \(during)")
+        for c in clients { #expect(try c.readStatus() == 200) }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        #expect(elapsed >= 0.2)
     }
 }

@@ -80,3 +80,11 @@ def test_three_requests_in_one_packet_get_three_responses_in_order(emulator):
 def test_sigterm_exits_zero(fresh_emulator):
     fresh_emulator.process.send_signal(signal.SIGTERM)
     assert fresh_emulator.process.wait(timeout=30) == 0
+
+
+def test_injected_delay_answers_from_the_loop_timers_over_h1_and_h2c(emulator):
+    for flag in ("--http1.1", "--http2-prior-knowledge"):
+        out = curl(flag, "-w", "\n%{http_code}", f"{emulator.http}/_emulator/delay?ms=100")
+        body, status = out.rsplit("\n", 1)
+        assert status == "200"
+        assert json.loads(body) == {"delayed_ms": 100}

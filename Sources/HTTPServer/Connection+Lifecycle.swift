@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+import Glibc
+import HTTPCore
+import TLS
+
+extension Connection {
+    /// Carries out what the lifecycle state machine decided.
+    func perform(_ action: ConnectionStateMachine.Action) {
+        switch action {
+        case .none, .deliver, .discard:
+            return
+        case .close:
+            closeNow()
+        case .answerRequestTimeout:
+            // Slow drip: answer 408 (RFC 9110 §15.5.9) and close; the loop was never blocked meanwhile.
+            queueErrorAndClose(.requestTimeout)
+            flush()
+        case .goAway:
+            guard case .http2(let session) = codec else { return }
+            session.beginGracefulShutdown()
+            flushHTTP2Output()
+            flush()
+        case .finishInFlight:
+            flush()
+        case .halfClose(let linger):
+            if let tls {
+                tls.shutdown()
+                tls.drainEncrypted(into: &socketOut)
+                socketOut.withUnsafeBytes { p in _ = send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
+                socketOut.removeAll()
+            }
+            Glibc.shutdown(fd, Int32(SHUT_WR))
+            if !linger { closeNow() }
+        }
+    }
+
+    func closeNow() {
+        if lifecycle.isClosed { return }
+        lifecycle.closed()
+        loop.unregister(fd)
+        close(fd)
+        if hasArmedTimers { loop.cancelTimers(owner: id) }
+        loop.forget(self)
+    }
+
+    /// Server shutdown: finish in-flight work, then close.
+    func beginGracefulClose() {
+        let state: ConnectionStateMachine.Codec
+        switch codec {
+        case .detecting: state = .undecided
+        case .http1(let parser): state = .http1(parserIdle: parser.isIdle)
+        case .http2: state = .http2
+        }
+        perform(lifecycle.shutdownBegun(codec: state, responsesOwed: !slots.isEmpty))
+    }
+
+    /// The loop's periodic sweep.
+    func checkTimeouts(now: Double) {
+        let busy: Bool
+        let isHTTP2: Bool
+        switch codec {
+        case .http2(let session):
+            busy = session.openStreamCount > 0
+            isHTTP2 = true
+        default:
+            busy = !slots.isEmpty
+            isHTTP2 = false
+        }
+        perform(lifecycle.timerFired(now: now, busy: busy, isHTTP2: isHTTP2))
+    }
+
+    /// Arms the promise's deadline, if it has one, on the loop's timers: when it passes first, the loop completes
+    /// the promise with its timeout response (the completion then travels the usual deferred path).
+    func armDeadline(of promise: ResponsePromise) {
+        guard let timeout = promise.timeout else { return }
+        hasArmedTimers = true
+        loop.schedule(after: Double(timeout.milliseconds) / 1000, owner: id) {
+            if !promise.isCompleted { promise.complete(timeout.onTimeout()) }
+        }
+    }
+}
