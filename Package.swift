@@ -45,10 +45,13 @@ let package = Package(
         .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
         .target(name: "FlowdockAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
 
+        // The test control plane under /_emulator/: inspection and waits, through the vendor contract only.
+        .target(name: "ControlPlane", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+
         // Wiring: configuration, the emulator's own routes, server start/stop. Tests start it in-process.
         .target(
             name: "MailDoubleApp",
-            dependencies: ["HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
+            dependencies: ["HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "ControlPlane", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -64,6 +67,7 @@ let package = Package(
         ),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),

@@ -70,7 +70,7 @@ public final class ResponsePromise: Sendable {
     public init() { timeout = nil }
 
     /// A promise that the server completes with `onTimeout()` after `timeoutMilliseconds`, unless it was
-    /// completed first.
+    /// completed first — or as soon as the client hangs up, so that `whenComplete` cleanup always runs.
     public init(timeoutMilliseconds: Int, onTimeout: @escaping @Sendable () -> Response) {
         timeout = Timeout(milliseconds: max(0, timeoutMilliseconds), onTimeout: onTimeout)
     }

@@ -40,6 +40,9 @@ extension Connection {
         loop.unregister(fd)
         close(fd)
         if hasArmedTimers { loop.cancelTimers(owner: id) }
+        let owed = armedPromises
+        armedPromises = []
+        for promise in owed where !promise.isCompleted { promise.timeout.map { promise.complete($0.onTimeout()) } }
         loop.forget(self)
     }
 
@@ -74,6 +77,8 @@ extension Connection {
     func armDeadline(of promise: ResponsePromise) {
         guard let timeout = promise.timeout else { return }
         hasArmedTimers = true
+        if armedPromises.count >= 8 { armedPromises.removeAll { $0.isCompleted } }
+        armedPromises.append(promise)
         loop.schedule(after: Double(timeout.milliseconds) / 1000, owner: id) {
             if !promise.isCompleted { promise.complete(timeout.onTimeout()) }
         }

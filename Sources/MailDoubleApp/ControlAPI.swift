@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlPlane
 import EmulatorKit
 import Glibc
 import HTTPCore
@@ -10,6 +11,7 @@ struct ControlAPI: Sendable {
     let clock: EmulatorClock
     let startedAt: Timestamp
     let vendors: [any Vendor]
+    let changes: ChangeFeed
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -17,6 +19,7 @@ struct ControlAPI: Sendable {
     func makeRouter() -> Router {
         var router = Router()
         router.claims = { $0.rawPath.hasPrefix("/_emulator") }
+        ControlPlane(vendors: vendors, changes: changes).addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([
                 "status": "ok",

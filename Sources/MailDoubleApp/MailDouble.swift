@@ -88,7 +88,7 @@ public final class MailDouble: Sendable {
                 }
             }
         ) { Log.info($0) }
-        let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors)
+        let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors, changes: changes)
         // The order does not matter: the dispatcher lets the most specific route template win.
         dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
 

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Routing
+
+/// The test control plane under `/_emulator/`: what every vendor stored, across vendors, and long-poll waits
+/// for it. It knows vendors only through the `Vendor` contract and the change feed.
+public struct ControlPlane: Sendable {
+    let vendors: [any Vendor]
+    let changes: ChangeFeed
+
+    public init(vendors: [any Vendor], changes: ChangeFeed) {
+        self.vendors = vendors
+        self.changes = changes
+    }
+
+    public func addRoutes(to router: inout Router) {
+        router.get("/_emulator/messages") { request in try listMessages(request) }
+        router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
+        router.get("/_emulator/messages/{vendor}/{id}") { request in try showMessage(request) }
+    }
+
+    // MARK: Inspection
+
+    /// `GET /_emulator/messages`: `{"data":[…],"has_more":…,"next":…}` in arrival order (fixtures first, then
+    /// by change-feed sequence); `next` is the `cursor` of the following page.
+    func listMessages(_ request: Request) throws(HTTPError) -> Response {
+        let query = try MessageQuery(request, vendors: vendors.map(\.name))
+        var offset = 0
+        if let cursor = request.query("cursor") {
+            guard let n = Int(cursor), n >= 0 else { throw HTTPError(.badRequest, message: "'cursor' is not one we gave.") }
+            offset = n
+        }
+        let all = matching(query)
+        let page = all.dropFirst(offset).prefix(query.limit)
+        let end = offset + page.count
+        return .json([
+            "data": .array(page.map { Self.summary($0.message, seq: $0.seq) }),
+            "has_more": .bool(end < all.count),
+            "next": end < all.count ? .string(String(end)) : .null,
+        ])
+    }
+
+    /// `GET /_emulator/messages/{vendor}/{id}`: the whole message with its extracted links and codes.
+    func showMessage(_ request: Request) throws(HTTPError) -> Response {
+        let name = request.parameter("vendor")
+        guard let vendor = vendors.first(where: { $0.name == name }) else {
+            throw HTTPError(.notFound, message: "No vendor '\(name)'.")
+        }
+        guard let message = vendor.inspectMessage(id: request.parameter("id")) else {
+            throw HTTPError(.notFound, message: "\(name) has no message '\(request.parameter("id"))'.")
+        }
+        var o = message.json.objectValue ?? JSONObject()
+        o["seq"] = .int(Int64(storedSeqs()[Self.key(message.vendor, message.id)] ?? 0))
+        let bodies = [message.text ?? "", message.html ?? ""]
+        o["links"] = .array(Extract.links(in: bodies).map { .string($0) })
+        o["codes"] = .array(Extract.codes(in: [message.subject ?? ""] + bodies).map { .string($0) })
+        return .json(.object(o))
+    }
+
+    // MARK: Waiting
+
+    /// `GET /_emulator/messages/wait`: the matches as soon as `count` exist (200), else a 408 with what matched
+    /// when `timeout` seconds pass. Parked as a deferred response that change-feed observers complete; the
+    /// server's deadline (or the client hanging up) ends it, and the observer goes with it.
+    func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
+        let query = try MessageQuery(request, vendors: vendors.map(\.name))
+        var count = 1
+        if let c = request.query("count") {
+            guard let n = Int(c), (1...MessageQuery.maxLimit).contains(n) else {
+                throw HTTPError(.badRequest, message: "'count' is a number from 1 to \(MessageQuery.maxLimit).")
+            }
+            count = n
+        }
+        var timeout = 30.0
+        if let t = request.query("timeout") {
+            guard let s = Double(t), s.isFinite, s >= 0, s <= 300 else {
+                throw HTTPError(.badRequest, message: "'timeout' is a number of seconds from 0 to 300.")
+            }
+            timeout = s
+        }
+        let plane = self
+        let wanted = count
+        let answer: @Sendable () -> Response? = {
+            let found = plane.matching(query)
+            guard found.count >= wanted else { return nil }
+            return .json(["data": .array(found.prefix(max(wanted, query.limit)).map { Self.summary($0.message, seq: $0.seq) })])
+        }
+        let promise = ResponsePromise(timeoutMilliseconds: Int(timeout * 1000)) {
+            let found = plane.matching(query)
+            return .json(
+                [
+                    "error": "timeout", "wanted": .int(wanted), "matched": .int(found.count),
+                    "data": .array(found.prefix(query.limit).map { Self.summary($0.message, seq: $0.seq) }),
+                ],
+                status: .requestTimeout)
+        }
+        // Observe first, then look: a message stored in between is seen by one or the other.
+        let token = changes.observe { change in
+            guard !promise.isCompleted, change.kind != .deliveryAttempted else { return }
+            if let v = query.vendor, change.vendor != v { return }
+            if let response = answer() { promise.complete(response) }
+        }
+        let changes = self.changes
+        promise.whenComplete { _ in changes.removeObserver(token) }
+        if let response = answer() { promise.complete(response) }
+        return .later(promise)
+    }
+
+    // MARK: Helpers
+
+    /// Every message passing the filters, in arrival order, with the sequence number it was stored at.
+    func matching(_ query: MessageQuery) -> [(message: InspectedMessage, seq: UInt64)] {
+        let seqs = storedSeqs()
+        var out: [(message: InspectedMessage, seq: UInt64)] = []
+        for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
+            for m in vendor.inspectMessages(tenant: query.tenant) {
+                let seq = seqs[Self.key(m.vendor, m.id)] ?? 0
+                if query.matches(m, seq: seq) { out.append((m, seq)) }
+            }
+        }
+        out.sort { a, b in a.seq != b.seq ? a.seq < b.seq : a.message.created < b.message.created }
+        return out
+    }
+
+    /// vendor + id → the sequence number of its `message.stored`, for what the feed still holds.
+    func storedSeqs() -> [String: UInt64] {
+        var out: [String: UInt64] = [:]
+        for change in changes.changes(after: 0) where change.kind == .messageStored {
+            out[Self.key(change.vendor, change.id)] = change.seq
+        }
+        return out
+    }
+
+    static func key(_ vendor: String, _ id: String) -> String { vendor + "\u{0}" + id }
+
+    /// A list item: the neutral message without its bodies, plus `seq`.
+    static func summary(_ m: InspectedMessage, seq: UInt64) -> JSON {
+        var o = m.json.objectValue ?? JSONObject()
+        o["seq"] = .int(Int64(seq))
+        return .object(o)
+    }
+}
