@@ -70,7 +70,8 @@ public final class ResponsePromise: Sendable {
     public init() { timeout = nil }
 
     /// A promise that the server completes with `onTimeout()` after `timeoutMilliseconds`, unless it was
-    /// completed first — or as soon as the client hangs up, so that `whenComplete` cleanup always runs.
+    /// completed first. When the client hangs up before either, the server completes it with a 499 that is never
+    /// sent, so that `whenComplete` cleanup always runs.
     public init(timeoutMilliseconds: Int, onTimeout: @escaping @Sendable () -> Response) {
         timeout = Timeout(milliseconds: max(0, timeoutMilliseconds), onTimeout: onTimeout)
     }

@@ -42,7 +42,8 @@ extension Connection {
         if hasArmedTimers { loop.cancelTimers(owner: id) }
         let owed = armedPromises
         armedPromises = []
-        for promise in owed where !promise.isCompleted { promise.timeout.map { promise.complete($0.onTimeout()) } }
+        // nginx's 499 "client closed request": never sent, it only tells the parker that nobody waits any more.
+        for promise in owed where !promise.isCompleted { promise.complete(Response(status: HTTPStatus(499))) }
         loop.forget(self)
     }
 

@@ -48,8 +48,8 @@ final class Connection {
     var nextSerial: UInt64 = 0
     /// Set once this connection armed a loop timer, so that closing it cancels them (and only then scans).
     var hasArmedTimers = false
-    /// Deferred responses with a deadline still owed on this connection: completed (with their timeout answer)
-    /// when the connection closes first, so whoever parked them (a long-poll waiter) is freed.
+    /// Deferred responses with a deadline still owed on this connection: completed with a 499 that is never
+    /// sent when the connection closes first, so whoever parked them (a long-poll waiter) is freed.
     var armedPromises: [ResponsePromise] = []
 
     init(fd: Int32, id: UInt64, loop: EventLoop, isTLS: Bool, remoteAddress: String) {

@@ -117,4 +117,26 @@ import Testing
         #expect(try client.readResponse().text == "after 600")
         #expect(probe.timeoutsRun.withLock { $0 } == 1)  // the /after one; the hung-up poll's never ran
     }
+
+    /// A parked promise is completed (with a 499 nobody receives) when its client hangs up, so the code that
+    /// parked it (a long-poll waiter's change-feed observer) is always cleaned up.
+    @Test func aClientHangingUpCompletesItsParkedPromise() throws {
+        let probe = Probe()
+        let server = try Self.makeServer(probe)
+        defer { Self.stop(server) }
+        do {
+            let gone = try RawClient(port: server.httpPort!)
+            gone.send("GET /poll?ms=60000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            probe.reached.wait()
+        }  // closed here
+        let done = DispatchSemaphore(value: 0)
+        let status = Locked<Int>(0)
+        try #require(probe.promises.withLock { $0.first }).whenComplete { response in
+            status.withLock { $0 = response.status.code }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(status.withLock { $0 } == 499)
+        #expect(probe.timeoutsRun.withLock { $0 } == 0)
+    }
 }
