@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A row an `OrderedTable` can hold: it names itself and its place in the table's order.
+public protocol OrderedRow {
+    associatedtype RowID: Hashable
+    associatedtype OrderKey: Comparable
+    /// Unique within a table; the dictionary index is keyed by it.
+    var rowID: RowID { get }
+    /// The sort key. Rows with equal keys keep their insertion order.
+    var orderKey: OrderKey { get }
+}
+
+/// Rows kept sorted ascending by `orderKey`, with a dictionary index from `rowID` to position, for keyset
+/// paging: a page is one binary search per cursor plus the rows it returns, never a sort or a full scan.
+///
+/// Appending in key order (new rows get a later time or a higher sequence number) costs O(1); a row that
+/// sorts earlier is placed by binary search. Removing the first row is O(1) amortized, so a capped table that
+/// evicts its oldest row on every insert stays cheap.
+///
+/// Positions are indices into `values` and stay valid until the next mutation.
+public struct OrderedTable<Row: OrderedRow> {
+    /// Live rows are `storage[head...]`; the slots before `head` are removed rows awaiting compaction.
+    private(set) var storage: [Row] = []
+    private(set) var head = 0
+    /// `index` holds `slot + compacted`, so that compaction never rewrites the index.
+    private var compacted = 0
+    private var index: [Row.RowID: Int] = [:]
+
+    public init() {}
+
+    /// A table holding `rows`, which may come in any order.
+    public init(_ rows: some Sequence<Row>) {
+        for row in rows { self[row.rowID] = row }
+    }
+
+    /// The rows in ascending key order; their indices are the table's positions.
+    public var values: ArraySlice<Row> { storage[head...] }
+    public var count: Int { storage.count - head }
+    public var isEmpty: Bool { storage.count == head }
+    /// The first and last positions (`values.startIndex`, `values.endIndex`).
+    public var startPosition: Int { head }
+    public var endPosition: Int { storage.count }
+
+    /// The position of the row named `id`.
+    public func position(of id: Row.RowID) -> Int? {
+        index[id].map { $0 - compacted }
+    }
+
+    /// The row named `id`. Setting a row stores it (moving it when its key changed); setting nil removes it.
+    public subscript(_ id: Row.RowID) -> Row? {
+        get { position(of: id).map { storage[$0] } }
+        set {
+            if let newValue {
+                precondition(newValue.rowID == id, "OrderedTable: a row stored under another row's id")
+                upsert(newValue)
+            } else {
+                removeValue(forKey: id)
+            }
+        }
+    }
+
+    /// Runs `body` on the row named `id` in place (no copy of the row), and returns its result; nil when there
+    /// is no such row. A changed key moves the row; the id must not change.
+    @discardableResult
+    public mutating func modify<R>(_ id: Row.RowID, _ body: (inout Row) throws -> R) rethrows -> R? {
+        guard let slot = position(of: id) else { return nil }
+        let key = storage[slot].orderKey
+        let result = try body(&storage[slot])
+        precondition(storage[slot].rowID == id, "OrderedTable: modify changed a row's id")
+        if storage[slot].orderKey != key {
+            let row = storage[slot]
+            remove(at: slot)
+            insert(row)
+        }
+        return result
+    }
+
+    /// Stores `row`, replacing the row with its id if there is one.
+    public mutating func upsert(_ row: Row) {
+        guard let slot = position(of: row.rowID) else { return insert(row) }
+        if storage[slot].orderKey == row.orderKey {
+            storage[slot] = row
+        } else {
+            remove(at: slot)
+            insert(row)
+        }
+    }
+
+    /// Removes the row named `id` and returns it.
+    @discardableResult
+    public mutating func removeValue(forKey id: Row.RowID) -> Row? {
+        guard let slot = position(of: id) else { return nil }
+        let row = storage[slot]
+        remove(at: slot)
+        return row
+    }
+
+    /// Removes and returns the row with the smallest key.
+    @discardableResult
+    public mutating func removeFirst() -> Row? {
+        guard !isEmpty else { return nil }
+        let row = storage[head]
+        remove(at: head)
+        return row
+    }
+
+    public mutating func removeAll() {
+        self = OrderedTable()
+    }
+
+    private mutating func insert(_ row: Row) {
+        let id = row.rowID
+        if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
+            index[id] = storage.count + compacted
+            storage.append(row)
+            return
+        }
+        let slot = firstPosition(after: row.orderKey)
+        storage.insert(row, at: slot)
+        reindex(from: slot)
+    }
+
+    private mutating func remove(at slot: Int) {
+        index[storage[slot].rowID] = nil
+        guard slot == head else {
+            storage.remove(at: slot)
+            return reindex(from: slot)
+        }
+        head += 1
+        // Compact once the dead prefix is an eighth of the live rows: each live row moves once per that many
+        // evictions, and dead rows never hold more than an eighth more memory.
+        if head == storage.count {
+            compacted += head
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 64, head * 8 >= storage.count - head {
+            compacted += head
+            storage.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private mutating func reindex(from slot: Int) {
+        for s in slot..<storage.count { index[storage[s].rowID] = s + compacted }
+    }
+}
+
+extension OrderedTable: Sendable where Row: Sendable, Row.RowID: Sendable {}
+
+extension OrderedTable where Row.RowID == HashedKey {
+    /// The row whose id is the string `id`.
+    public subscript(_ id: String) -> Row? {
+        get { self[HashedKey(id)] }
+        set { self[HashedKey(id)] = newValue }
+    }
+}
