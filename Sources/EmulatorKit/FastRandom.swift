@@ -1,28 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
 import HTTPCore
 
-/// SplitMix64 seeded once from the system generator. A submit needs ~300 random characters (ids, links,
-/// event UUIDs); drawing each from `SystemRandomNumberGenerator` costs a `getrandom(2)` call apiece on this
-/// glibc, which dominated the submit path. These values only need to look random, not be secret
-/// (access tokens and client secrets still come from the system generator).
-struct FastRandom: RandomNumberGenerator {
+/// The emulator's one fast pseudo-random generator: SplitMix64 (Steele, Lea & Flood), seedable so that tests
+/// and id-derived values are reproducible. For values that must look random but need not be secret (ids,
+/// links, boundaries): `SystemRandomNumberGenerator` costs a `getrandom(2)` call per draw. Secrets (access
+/// tokens, client secrets) keep using the system generator.
+public struct FastRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    /// A generator with a fresh seed, drawn from a process-wide SplitMix64 that the system generator seeded
-    /// once: one `getrandom(2)` per submit was still ~1% of the submit profile.
-    init() {
-        state = Self.seeds.withLock { $0.next() }
+    /// A generator with a fresh seed, drawn from a process-wide generator that the system seeded once, so
+    /// that creating one costs no system call.
+    public init() {
+        state = Self.shared.withLock { $0.next() }
     }
 
-    private static let seeds: Locked<FastRandom> = {
+    /// A generator whose output is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The process-wide generator behind `init()` and `FastRandom.withShared`.
+    private static let shared: Locked<FastRandom> = {
         var system = SystemRandomNumberGenerator()
         return Locked(FastRandom(seed: system.next()))
     }()
 
-    init(seed: UInt64) { state = seed }
+    /// Draws from the process-wide generator under its lock (for one-off values such as a UUID).
+    public static func withShared<R>(_ body: (inout FastRandom) -> R) -> R {
+        shared.withLock { body(&$0) }
+    }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -30,15 +36,16 @@ struct FastRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
+    /// The alphabet of `hex(_:)`.
+    public static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `count` lower-case hex digits.
-    mutating func hex(_ count: Int) -> String {
+    public mutating func hex(_ count: Int) -> String {
         string(count, alphabet: Self.hexDigits)
     }
 
     /// `count` characters drawn from `alphabet` (ASCII, at most 256 symbols).
-    mutating func string(_ count: Int, alphabet: [UInt8]) -> String {
+    public mutating func string(_ count: Int, alphabet: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(count)
         append(count, alphabet: alphabet, to: &out)
@@ -47,8 +54,8 @@ struct FastRandom: RandomNumberGenerator {
 
     /// Appends `count` characters drawn uniformly from `alphabet`. A power-of-two alphabet (hex, base64url)
     /// takes its characters from consecutive bit groups of one draw — 16 hex or 10 base64 characters per
-    /// `next()` instead of one draw and one division each; submits generate several hundred of them.
-    mutating func append(_ count: Int, alphabet: [UInt8], to out: inout [UInt8]) {
+    /// `next()` instead of one draw and one division each.
+    public mutating func append(_ count: Int, alphabet: [UInt8], to out: inout [UInt8]) {
         let size = alphabet.count
         guard size > 1, size & (size - 1) == 0 else {
             for _ in 0..<count { out.append(alphabet[Int(next() % UInt64(size))]) }
@@ -69,5 +76,6 @@ struct FastRandom: RandomNumberGenerator {
         }
     }
 
-    mutating func uuid() -> String { IDs.uuid(next(), next()) }
+    /// A version-4 UUID made of two draws.
+    public mutating func uuid() -> String { IDs.uuid(next(), next()) }
 }
