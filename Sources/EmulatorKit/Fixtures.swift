@@ -4,18 +4,15 @@ import HTTPCore
 
 /// Loads the JSON fixtures a vendor is seeded from: `<directory>/<vendor>.json`.
 public enum Fixtures {
-    public struct LoadError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    /// The parsed `<directory>/<vendor>.json`, or nil when the file does not exist.
+    /// The parsed `<directory>/<vendor>.json`, or nil when the file does not exist. Throws a `FixtureError`
+    /// when the file is not JSON.
     public static func load(vendor: String, directory: String) throws -> JSON? {
         let path = directory.hasSuffix("/") ? directory + vendor + ".json" : directory + "/" + vendor + ".json"
         guard let bytes = readFile(path) else { return nil }
         do {
             return try JSON.parse(bytes)
         } catch {
-            throw LoadError(description: "\(path): \(error)")
+            throw FixtureError(vendor: vendor, file: path, "\(error)")
         }
     }
 
