@@ -70,19 +70,20 @@ public struct OrderedTable<Row: OrderedRow> {
         if storage[slot].orderKey != key {
             let row = storage[slot]
             remove(at: slot)
-            insert(row)
+            insert(row, id: id)
         }
         return result
     }
 
     /// Stores `row`, replacing the row with its id if there is one.
     public mutating func upsert(_ row: Row) {
-        guard let slot = position(of: row.rowID) else { return insert(row) }
+        let id = row.rowID
+        guard let slot = position(of: id) else { return insert(row, id: id) }
         if storage[slot].orderKey == row.orderKey {
             storage[slot] = row
         } else {
             remove(at: slot)
-            insert(row)
+            insert(row, id: id)
         }
     }
 
@@ -108,8 +109,7 @@ public struct OrderedTable<Row: OrderedRow> {
         self = OrderedTable()
     }
 
-    private mutating func insert(_ row: Row) {
-        let id = row.rowID
+    private mutating func insert(_ row: Row, id: Row.RowID) {
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
             index[id] = storage.count + compacted
             storage.append(row)

@@ -9,7 +9,7 @@ extension PostflareAPI {
         route(&r, .GET, "/api-keys") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.keys.values, req, defaultLimit: nil)
+                    let (page, more) = try Pagination.page(team.keys, req, defaultLimit: nil)
                     return Pagination.list(
                         page.map { k in
                             [

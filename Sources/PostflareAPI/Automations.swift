@@ -33,8 +33,9 @@ extension PostflareAPI {
             let status = req.query("status")
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.automations.values.filter { status == nil || $0.status == status }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
+                    let (page, more) = try Pagination.page(team.automations, req, defaultLimit: 20) {
+                        status == nil || $0.status == status
+                    }
                     return Pagination.list(page.map { Self.automationJSON($0, detail: false) }, hasMore: more)
                 })
         }
@@ -69,8 +70,8 @@ extension PostflareAPI {
             let id = try uuidParameter(req, "id")
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                 guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
-                for (rid, run) in team.runs where run.automationId == id && run.status == "running" {
-                    team.runs[rid]?.status = "cancelled"
+                for run in team.runs.values where run.automationId == id && run.status == "running" {
+                    team.runs.modify(run.id) { $0.status = "cancelled" }
                 }
                 team.updateRunWake()
             }
@@ -99,9 +100,11 @@ extension PostflareAPI {
                 guard team.automations[id] != nil else { throw .notFound("Automation") }
                 team.automations[id]?.status = "disabled"
                 team.automations[id]?.updatedAt = now
-                for (rid, run) in team.runs where run.automationId == id && run.status == "running" {
-                    team.runs[rid]?.status = "cancelled"
-                    team.runs[rid]?.completedAt = now
+                for run in team.runs.values where run.automationId == id && run.status == "running" {
+                    team.runs.modify(run.id) {
+                        $0.status = "cancelled"
+                        $0.completedAt = now
+                    }
                 }
                 team.updateRunWake()
             }
@@ -113,10 +116,9 @@ extension PostflareAPI {
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                     guard team.automations[id] != nil else { throw .notFound("Automation") }
-                    let items = team.runs.values.filter {
+                    let (page, more) = try Pagination.page(team.runs, req, defaultLimit: 20) {
                         $0.automationId == id && (status == nil || $0.status == status)
                     }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
                     return Pagination.list(page.map { Self.runJSON($0, detail: false) }, hasMore: more)
                 })
         }
@@ -135,7 +137,7 @@ extension PostflareAPI {
     static func startRuns(
         event: String, contactId: String, team: inout Team, state: inout PostflareStore.State, now: Int64
     ) {
-        for a in team.automations.values.sorted(by: { $0.seq < $1.seq }) where a.status == "enabled" {
+        for a in team.automations.values where a.status == "enabled" {
             guard let trigger = a.steps.first(where: { $0.type == "trigger" }),
                 trigger.config["event_name"]?.stringValue == event
             else { continue }

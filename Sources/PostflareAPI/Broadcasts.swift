@@ -13,7 +13,7 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.broadcasts.values, req, defaultLimit: nil)
+                    let (page, more) = try Pagination.page(team.broadcasts, req, defaultLimit: nil)
                     return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
                 })
         }
@@ -158,7 +158,6 @@ extension PostflareAPI {
                 c.segmentIds.contains(b.segmentId) && !c.unsubscribed
                     && (b.topicId.map { t in (c.topics[t] ?? team.topics[t]?.defaultSubscription) != "opt_out" } ?? true)
             }
-            .sorted { $0.seq < $1.seq }
         var emails: [EmailRecord] = []
         for c in recipients {
             let values = [

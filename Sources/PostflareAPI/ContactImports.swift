@@ -22,10 +22,9 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.imports.values.filter {
+                    let (page, more) = try Pagination.page(team.imports, req, defaultLimit: nil) {
                         status == nil || Self.importStatus($0, now: now) == status
                     }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: nil)
                     return Pagination.list(page.map { Self.importJSON($0, now: now) }, hasMore: more)
                 })
         }

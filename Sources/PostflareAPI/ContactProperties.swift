@@ -36,7 +36,7 @@ extension PostflareAPI {
         route(&r, .GET, "/contact-properties") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.properties.values, req, defaultLimit: 20)
+                    let (page, more) = try Pagination.page(team.properties, req, defaultLimit: 20)
                     return Pagination.list(page.map { Self.propertyJSON($0, detail: false) }, hasMore: more)
                 })
         }

@@ -101,8 +101,9 @@ extension PostflareAPI {
     func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let contacts = team.contacts.values.filter { c in segment.map { c.segmentIds.contains($0) } ?? true }
-                let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
+                let (page, more) = try Pagination.page(team.contacts, req, defaultLimit: nil) { c in
+                    segment.map { c.segmentIds.contains($0) } ?? true
+                }
                 return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
             })
     }
@@ -206,7 +207,7 @@ extension PostflareAPI {
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
-                let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: nil)
+                let (page, more) = try Pagination.page(team.topics, req, defaultLimit: nil)
                 return Pagination.list(
                     page.map { t in
                         [

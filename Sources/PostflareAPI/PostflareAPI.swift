@@ -78,8 +78,8 @@ public final class PostflareAPI: Sendable {
         guard options.webhookEndpointFilter != nil else { return }
         try? store.withState { state in
             for (teamId, team) in state.teams {
-                for (id, hook) in team.webhooks {
-                    state.teams[teamId]?.webhooks[id]?.muted = !receivesEvents(hook.endpoint)
+                for hook in team.webhooks.values {
+                    state.teams[teamId]?.webhooks[hook.id]?.muted = !receivesEvents(hook.endpoint)
                 }
             }
         }

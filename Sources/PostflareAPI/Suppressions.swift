@@ -37,8 +37,9 @@ extension PostflareAPI {
             }
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.suppressions.values.filter { origin == nil || $0.origin == origin }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
+                    let (page, more) = try Pagination.page(team.suppressions, req, defaultLimit: 20) {
+                        origin == nil || $0.origin == origin
+                    }
                     return Pagination.list(page.map { Self.suppressionJSON($0, object: false) }, hasMore: more)
                 })
         }
