@@ -75,9 +75,17 @@ public struct OrderedTable<Row: OrderedRow> {
         return result
     }
 
-    /// Stores `row`, replacing the row with its id if there is one.
+    /// Stores `row`, replacing the row with its id if there is one. A row that sorts last (the common case)
+    /// costs one index update.
     public mutating func upsert(_ row: Row) {
         let id = row.rowID
+        if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
+            storage.append(row)
+            if let old = index.updateValue(storage.count - 1 + compacted, forKey: id) {
+                remove(at: old - compacted, clearingIndex: false)
+            }
+            return
+        }
         guard let slot = position(of: id) else { return insert(row, id: id) }
         if storage[slot].orderKey == row.orderKey {
             storage[slot] = row
@@ -109,6 +117,7 @@ public struct OrderedTable<Row: OrderedRow> {
         self = OrderedTable()
     }
 
+    /// Places a row whose id is not in the table.
     private mutating func insert(_ row: Row, id: Row.RowID) {
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
             index[id] = storage.count + compacted
@@ -120,8 +129,9 @@ public struct OrderedTable<Row: OrderedRow> {
         reindex(from: slot)
     }
 
-    private mutating func remove(at slot: Int) {
-        index[storage[slot].rowID] = nil
+    /// Removes the row at `slot`; `clearingIndex: false` when its id already names another row.
+    private mutating func remove(at slot: Int, clearingIndex: Bool = true) {
+        if clearingIndex { index[storage[slot].rowID] = nil }
         guard slot == head else {
             storage.remove(at: slot)
             return reindex(from: slot)

@@ -122,3 +122,21 @@ private func keys(_ rows: some Sequence<Row>) -> [Int] { rows.map(\.key) }
         #expect(t.values.map(\.id) == ["a", "b"])
     }
 }
+
+@Suite struct OrderedTableUpsertTests {
+    @Test func upsertingALaterKeyForAStoredIdMovesItToTheEnd() {
+        var t = OrderedTable<Row>()
+        for k in 0..<100 { t.upsert(Row(id: "r\(k)", key: k)) }
+        for _ in 0..<80 { t.removeFirst() }  // a dead prefix, compacted at least once
+        t.upsert(Row(id: "r85", key: 1_000, note: "moved"))
+        t.upsert(Row(id: "r99", key: 1_001))
+        t.upsert(Row(id: "r99", key: 1_001, note: "same key"))
+        #expect(t.count == 20)
+        #expect(t.values.suffix(2).map(\.id) == ["r85", "r99"])
+        #expect(t["r99"]?.note == "same key")
+        for row in t.values { #expect(t.position(of: row.id).map { t.values[$0].id } == row.id) }
+        t.upsert(Row(id: "r80", key: 2_000))  // the first row, re-keyed to the end
+        #expect(t.values.first?.id == "r81")
+        #expect(t.position(of: "r80") == t.endPosition - 1)
+    }
+}

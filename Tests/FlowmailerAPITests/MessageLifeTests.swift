@@ -59,7 +59,7 @@ import Testing
     /// `StoredMessage` shares its fields copy-on-write: mutating a copy must leave the original untouched.
     @Test func storedMessageCopiesAreIndependent() throws {
         let h = try Harness()
-        let original = try #require(try h.api.store.read("545") { $0.messages.first })
+        let original = try #require(try h.api.store.read("545") { $0.messages.values.first })
         var copy = original
         copy.subject = "changed"
         copy.events.append(MessageEvent(id: nil, type: "OPENED", received: copy.inserted, inserted: copy.inserted))
@@ -93,7 +93,7 @@ import Testing
         #expect(moved.inserted.millis == kept.inserted.millis + 1)
         #expect(kept.inserted == x.inserted)  // the caller's copy is untouched
         kept.subject = "still independent"
-        #expect(account.messages[0].subject != "still independent")
+        #expect(account.messages.values.first?.subject != "still independent")
     }
 
     /// Web links are derived from a per-message seed when shown: stable per message, distinct between messages.
