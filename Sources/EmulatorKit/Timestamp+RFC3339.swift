@@ -5,7 +5,8 @@ extension Timestamp {
     /// `2021-12-30T13:03:11.000Z`; `fraction: 0` drops the fraction; `utcSuffix` may be `+00:00` or `+0000`.
     public func iso8601(fraction: Int = 3, utcSuffix: String = "Z") -> String {
         let c = components
-        var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+        var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
+            + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
         if fraction > 0 {
             var frac = pad(c.millisecond, 3)
             while frac.count < fraction { frac += "0" }

@@ -30,7 +30,9 @@ enum FixtureLoader {
                 userLimit: o["user_limit"]?.intValue ?? 0, active: o["active"]?.boolValue ?? true, members: [:],
                 memberOrder: [])
             for m in o["users"]?.arrayValue ?? [] {
-                guard let uid = m["id"]?.intValue, s.users[uid] != nil else { throw fail("organizations[\(n)].users", "unknown user in organization \(name)") }
+                guard let uid = m["id"]?.intValue, s.users[uid] != nil else {
+                    throw fail("organizations[\(n)].users", "unknown user in organization \(name)")
+                }
                 org.members[uid] = m["admin"]?.boolValue ?? false
                 org.memberOrder.append(uid)
             }

@@ -58,7 +58,8 @@ struct ListQuery: Sendable {
     /// `limit` messages matched.
     func select<T: OrderedRow>(_ table: OrderedTable<T>, matches: (T) -> Bool) -> [T] where T.OrderKey == Int {
         let positions = isSearch ? nil : table.positions(after: sinceID, before: untilID)
-        let page = table.page(positions, descending: !ascending, limit: limit, skip: isSearch ? skip : 0, where: matches)
+        let page = table.page(
+            positions, descending: !ascending, limit: limit, skip: isSearch ? skip : 0, where: matches)
         return ascending ? page : page.reversed()
     }
 

@@ -53,7 +53,11 @@ enum FixtureLoader {
         }
         // Stored order must be insert order (keyset paging relies on it), whatever the file's order.
         let messages = try (json["messages"]?.arrayValue ?? []).enumerated().map { n, m in
-            do throws(FixtureError) { return try message(m) } catch { throw fail("\(path).messages[\(n)]", error.message) }
+            do throws(FixtureError) {
+                return try message(m)
+            } catch {
+                throw fail("\(path).messages[\(n)]", error.message)
+            }
         }
         for m in messages.sorted(by: { ($0.inserted.millis, $0.id) < ($1.inserted.millis, $1.id) }) { _ = a.insert(m) }
         return a

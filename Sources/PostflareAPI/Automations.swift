@@ -33,10 +33,9 @@ extension PostflareAPI {
             let status = req.query("status")
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.automations, req, defaultLimit: 20) {
-                        status == nil || $0.status == status
-                    }
-                    return Pagination.list(page.map { Self.automationJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.automations, req, defaultLimit: 20, where: { status == nil || $0.status == status }
+                    ) { Self.automationJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/automations/{id}") { api, req, p in
@@ -116,10 +115,10 @@ extension PostflareAPI {
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                     guard team.automations[id] != nil else { throw .notFound("Automation") }
-                    let (page, more) = try Pagination.page(team.runs, req, defaultLimit: 20) {
-                        $0.automationId == id && (status == nil || $0.status == status)
-                    }
-                    return Pagination.list(page.map { Self.runJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.runs, req, defaultLimit: 20,
+                        where: { $0.automationId == id && (status == nil || $0.status == status) }
+                    ) { Self.runJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/automations/{id}/runs/{run_id}") { api, req, p in

@@ -13,8 +13,9 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.broadcasts, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
+                        Self.broadcastJSON($0, now: now, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/broadcasts/{id}") { api, req, p in

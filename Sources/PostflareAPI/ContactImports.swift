@@ -22,10 +22,10 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.imports, req, defaultLimit: nil) {
-                        status == nil || Self.importStatus($0, now: now) == status
-                    }
-                    return Pagination.list(page.map { Self.importJSON($0, now: now) }, hasMore: more)
+                    return try Pagination.list(
+                        team.imports, req, defaultLimit: nil,
+                        where: { status == nil || Self.importStatus($0, now: now) == status }
+                    ) { Self.importJSON($0, now: now) }
                 })
         }
         route(&r, .GET, "/contacts/imports/{id}") { api, req, p in

@@ -65,8 +65,7 @@ extension PostflareAPI {
     func listEmails(_ req: Request, _ p: Principal) throws -> Response {
         let now = store.now
         let json = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            let (page, more) = try Pagination.page(team.emails, req, defaultLimit: 20)
-            return Pagination.list(page.map { Self.emailJSON($0, now: now, full: false) }, hasMore: more)
+            return try Pagination.list(team.emails, req, defaultLimit: 20) { Self.emailJSON($0, now: now, full: false) }
         }
         return ok(json)
     }

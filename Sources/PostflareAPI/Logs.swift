@@ -70,8 +70,7 @@ extension PostflareAPI {
         route(&r, .GET, "/logs") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.logs, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.logJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/logs/{id}") { api, req, p in

@@ -67,6 +67,23 @@ enum Pagination {
         try page(OrderedTable(items.sorted { $0.seq < $1.seq }), request, defaultLimit: defaultLimit)
     }
 
+    /// The list object of a page of `table`: `{"object":"list","has_more":…,"data":[render(row)…]}`.
+    static func list<T: Listed>(
+        _ table: OrderedTable<T>, _ request: Request, defaultLimit: Int?, where filter: (T) -> Bool = { _ in true },
+        _ render: (T) -> JSON
+    ) throws(PostflareError) -> JSON {
+        let (rows, hasMore) = try page(table, request, defaultLimit: defaultLimit, where: filter)
+        return list(rows.map(render), hasMore: hasMore)
+    }
+
+    /// The list object of a page of rows built for this request.
+    static func list<T: Listed>(
+        _ items: some Collection<T>, _ request: Request, defaultLimit: Int?, _ render: (T) -> JSON
+    ) throws(PostflareError) -> JSON {
+        let (rows, hasMore) = try page(items, request, defaultLimit: defaultLimit)
+        return list(rows.map(render), hasMore: hasMore)
+    }
+
     static func list(_ data: [JSON], hasMore: Bool) -> JSON {
         ["object": "list", "has_more": .bool(hasMore), "data": .array(data)]
     }

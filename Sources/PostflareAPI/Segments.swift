@@ -19,8 +19,9 @@ extension PostflareAPI {
             route(&r, .GET, base) { api, req, p in
                 ok(
                     try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                        let (page, more) = try Pagination.page(team.segments, req, defaultLimit: nil)
-                        return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+                        return try Pagination.list(team.segments, req, defaultLimit: nil) {
+                            Self.segmentJSON($0, detail: false)
+                        }
                     })
             }
             route(&r, .GET, base + "/{id}") { api, req, p in

@@ -37,10 +37,9 @@ extension PostflareAPI {
             }
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.suppressions, req, defaultLimit: 20) {
-                        origin == nil || $0.origin == origin
-                    }
-                    return Pagination.list(page.map { Self.suppressionJSON($0, object: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.suppressions, req, defaultLimit: 20, where: { origin == nil || $0.origin == origin }
+                    ) { Self.suppressionJSON($0, object: false) }
                 })
         }
         route(&r, .POST, "/suppressions/batch/add") { api, req, p in
