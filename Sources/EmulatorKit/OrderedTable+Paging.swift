@@ -2,16 +2,19 @@
 
 extension OrderedTable {
     /// The first position whose key is greater than `key` (one binary search).
+    @inlinable
     public func firstPosition(after key: Row.OrderKey) -> Int {
         bound { $0 <= key }
     }
 
     /// The first position whose key is at least `key` (one binary search).
+    @inlinable
     public func firstPosition(notBefore key: Row.OrderKey) -> Int {
         bound { $0 < key }
     }
 
     /// The positions of the rows whose keys lie strictly between `after` and `before` (nil: unbounded).
+    @inlinable
     public func positions(after: Row.OrderKey? = nil, before: Row.OrderKey? = nil) -> Range<Int> {
         let lower = after.map { firstPosition(after: $0) } ?? startPosition
         let upper = before.map { firstPosition(notBefore: $0) } ?? endPosition
@@ -21,6 +24,7 @@ extension OrderedTable {
     /// Up to `limit` rows of `positions` that pass `filter`, after skipping the first `skip` that pass, walked
     /// from the low end (ascending) or the high end (descending), in walk order. The walk stops at the last
     /// row taken, so a page costs its own rows plus the ones filtered out on the way.
+    @inlinable
     public func page(
         _ positions: Range<Int>? = nil, descending: Bool, limit: Int, skip: Int = 0,
         where filter: (Row) -> Bool = { _ in true }
@@ -43,7 +47,8 @@ extension OrderedTable {
     }
 
     /// The first live position whose key does not satisfy `isBelow` (which holds for a prefix of the keys).
-    private func bound(_ isBelow: (Row.OrderKey) -> Bool) -> Int {
+    @inlinable
+    func bound(_ isBelow: (Row.OrderKey) -> Bool) -> Int {
         var lo = startPosition
         var hi = endPosition
         // The common query is the newest page: check the last row before searching.

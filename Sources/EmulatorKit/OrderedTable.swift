@@ -20,33 +20,44 @@ public protocol OrderedRow {
 /// Positions are indices into `values` and stay valid until the next mutation.
 public struct OrderedTable<Row: OrderedRow> {
     /// Live rows are `storage[head...]`; the slots before `head` are removed rows awaiting compaction.
-    private(set) var storage: [Row] = []
-    private(set) var head = 0
+    @usableFromInline var storage: [Row] = []
+    @usableFromInline var head = 0
     /// `index` holds `slot + compacted`, so that compaction never rewrites the index.
-    private var compacted = 0
-    private var index: [Row.RowID: Int] = [:]
+    @usableFromInline var compacted = 0
+    @usableFromInline var index: [Row.RowID: Int] = [:]
 
+    // Inlinable so that vendor modules get it specialized for their row types: the listing and submit paths
+    // run through it.
+    @inlinable
     public init() {}
 
     /// A table holding `rows`, which may come in any order.
+    @inlinable
     public init(_ rows: some Sequence<Row>) {
         for row in rows { self[row.rowID] = row }
     }
 
     /// The rows in ascending key order; their indices are the table's positions.
+    @inlinable
     public var values: ArraySlice<Row> { storage[head...] }
+    @inlinable
     public var count: Int { storage.count - head }
+    @inlinable
     public var isEmpty: Bool { storage.count == head }
     /// The first and last positions (`values.startIndex`, `values.endIndex`).
+    @inlinable
     public var startPosition: Int { head }
+    @inlinable
     public var endPosition: Int { storage.count }
 
     /// The position of the row named `id`.
+    @inlinable
     public func position(of id: Row.RowID) -> Int? {
         index[id].map { $0 - compacted }
     }
 
     /// The row named `id`. Setting a row stores it (moving it when its key changed); setting nil removes it.
+    @inlinable
     public subscript(_ id: Row.RowID) -> Row? {
         get { position(of: id).map { storage[$0] } }
         set {
@@ -61,7 +72,7 @@ public struct OrderedTable<Row: OrderedRow> {
 
     /// Runs `body` on the row named `id` in place (no copy of the row), and returns its result; nil when there
     /// is no such row. A changed key moves the row; the id must not change.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func modify<R>(_ id: Row.RowID, _ body: (inout Row) throws -> R) rethrows -> R? {
         guard let slot = position(of: id) else { return nil }
         let key = storage[slot].orderKey
@@ -77,6 +88,7 @@ public struct OrderedTable<Row: OrderedRow> {
 
     /// Stores `row`, replacing the row with its id if there is one. A row that sorts last (the common case)
     /// costs one index update.
+    @inlinable
     public mutating func upsert(_ row: Row) {
         let id = row.rowID
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
@@ -96,7 +108,7 @@ public struct OrderedTable<Row: OrderedRow> {
     }
 
     /// Removes the row named `id` and returns it.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func removeValue(forKey id: Row.RowID) -> Row? {
         guard let slot = position(of: id) else { return nil }
         let row = storage[slot]
@@ -105,7 +117,7 @@ public struct OrderedTable<Row: OrderedRow> {
     }
 
     /// Removes and returns the row with the smallest key.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func removeFirst() -> Row? {
         guard !isEmpty else { return nil }
         let row = storage[head]
@@ -113,12 +125,14 @@ public struct OrderedTable<Row: OrderedRow> {
         return row
     }
 
+    @inlinable
     public mutating func removeAll() {
         self = OrderedTable()
     }
 
     /// Places a row whose id is not in the table.
-    private mutating func insert(_ row: Row, id: Row.RowID) {
+    @inlinable
+    mutating func insert(_ row: Row, id: Row.RowID) {
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
             index[id] = storage.count + compacted
             storage.append(row)
@@ -130,7 +144,8 @@ public struct OrderedTable<Row: OrderedRow> {
     }
 
     /// Removes the row at `slot`; `clearingIndex: false` when its id already names another row.
-    private mutating func remove(at slot: Int, clearingIndex: Bool = true) {
+    @inlinable
+    mutating func remove(at slot: Int, clearingIndex: Bool = true) {
         if clearingIndex { index[storage[slot].rowID] = nil }
         guard slot == head else {
             storage.remove(at: slot)
@@ -150,7 +165,8 @@ public struct OrderedTable<Row: OrderedRow> {
         }
     }
 
-    private mutating func reindex(from slot: Int) {
+    @inlinable
+    mutating func reindex(from slot: Int) {
         for s in slot..<storage.count { index[storage[s].rowID] = s + compacted }
     }
 }
@@ -159,6 +175,7 @@ extension OrderedTable: Sendable where Row: Sendable, Row.RowID: Sendable {}
 
 extension OrderedTable where Row.RowID == HashedKey {
     /// The row whose id is the string `id`.
+    @inlinable
     public subscript(_ id: String) -> Row? {
         get { self[HashedKey(id)] }
         set { self[HashedKey(id)] = newValue }
