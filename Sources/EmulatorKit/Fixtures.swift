@@ -7,9 +7,8 @@ import HTTPCore
 /// A fixtures path that does not exist or cannot be read is an error, never an empty emulator: the symptom of a
 /// mistyped path would otherwise be 401s for every credential the user expected to be seeded.
 public enum Fixtures {
-    public struct LoadError: Error, CustomStringConvertible {
-        public var description: String
-    }
+    /// The one fixture error type; reading and parsing failures name the file (`<path>: <reason>`).
+    public typealias LoadError = FixtureError
 
     /// The `--fixtures` value that means "no seed data at all".
     public static let none = "none"
@@ -20,17 +19,18 @@ public enum Fixtures {
         guard stat(directory, &st) == 0 else {
             let e = errno
             if e == ENOENT {
-                throw LoadError(
-                    description: "fixtures directory '\(directory)' does not exist "
+                throw FixtureError(
+                    vendor: "",
+                    "fixtures directory '\(directory)' does not exist "
                         + "(give --fixtures none to start with no seed data)")
             }
-            throw LoadError(description: "fixtures directory '\(directory)' cannot be read: \(reason(e))")
+            throw FixtureError(vendor: "", "fixtures directory '\(directory)' cannot be read: \(reason(e))")
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else {
-            throw LoadError(description: "fixtures path '\(directory)' is not a directory")
+            throw FixtureError(vendor: "", "fixtures path '\(directory)' is not a directory")
         }
         guard let dir = opendir(directory) else {
-            throw LoadError(description: "fixtures directory '\(directory)' cannot be read: \(reason(errno))")
+            throw FixtureError(vendor: "", "fixtures directory '\(directory)' cannot be read: \(reason(errno))")
         }
         closedir(dir)
     }
@@ -45,7 +45,7 @@ public enum Fixtures {
         do {
             return try JSON.parse(bytes)
         } catch {
-            throw LoadError(description: "\(path): \(error)")
+            throw FixtureError(vendor: vendor, file: path, "\(error)")
         }
     }
 
@@ -57,7 +57,7 @@ public enum Fixtures {
     /// The whole file; the error names the file and the reason (a directory, no permission, an I/O error).
     public static func readFileOrThrow(_ path: String) throws(LoadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LoadError(description: "\(path): cannot be read: \(reason(errno))") }
+        guard fd >= 0 else { throw FixtureError(vendor: "", "\(path): cannot be read: \(reason(errno))") }
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -65,7 +65,7 @@ public enum Fixtures {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LoadError(description: "\(path): cannot be read: \(reason(errno))")
+                throw FixtureError(vendor: "", "\(path): cannot be read: \(reason(errno))")
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])

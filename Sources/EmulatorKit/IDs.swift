@@ -6,10 +6,10 @@ public enum IDs {
     /// A random RFC 9562 version-4 UUID, lower-case (`4ef9a417-02e9-4d39-ad75-9611e0fcc33c`).
     ///
     /// Ids must be unique, not secret, and one is made per stored object on hot paths (`POST /emails`,
-    /// log entries), so they come from a xoshiro256** generator seeded once from the system rather than a
-    /// `getrandom(2)` call each. Secrets (`random`, `randomBytes`) keep using the system generator.
+    /// log entries), so they come from the process-wide `FastRandom` rather than a `getrandom(2)` call
+    /// each. Secrets (`random`, `randomBytes`) keep using the system generator.
     public static func uuid() -> String {
-        let (a, b) = fastGenerator.withLock { g in (g.next(), g.next()) }
+        let (a, b) = FastRandom.withShared { g in (g.next(), g.next()) }
         return uuid(a, b)
     }
 
@@ -37,32 +37,6 @@ public enum IDs {
     @inline(__always)
     static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
-    /// xoshiro256** (Blackman & Vigna), seeded once from the system generator.
-    struct Xoshiro256 {
-        var s: (UInt64, UInt64, UInt64, UInt64)
-
-        init() {
-            var g = SystemRandomNumberGenerator()
-            s = (g.next(), g.next(), g.next(), g.next())
-            if s == (0, 0, 0, 0) { s.0 = 1 }  // the all-zero state is the generator's only fixed point
-        }
-
-        static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-        mutating func next() -> UInt64 {
-            let result = Self.rotl(s.1 &* 5, 7) &* 9
-            let t = s.1 << 17
-            s.2 ^= s.0
-            s.3 ^= s.1
-            s.1 ^= s.2
-            s.0 ^= s.3
-            s.2 ^= t
-            s.3 = Self.rotl(s.3, 45)
-            return result
-        }
-    }
-
-    private static let fastGenerator = Locked(Xoshiro256())
 
     /// `count` random lower-case hex digits.
     public static func hex(_ count: Int) -> String {

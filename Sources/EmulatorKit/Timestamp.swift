@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 
-/// A point in time with millisecond precision, formatted the ways the vendors do.
+/// A point in time with millisecond precision, formatted the ways the vendors do: RFC 3339
+/// (`Timestamp+RFC3339.swift`), Postgres text (`+Postgres`), RFC 5322 mail dates (`+RFC5322`) and compact
+/// digits (`+Compact`). The calendar arithmetic is `CivilDate`'s.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var millis: Int64
 
     public init(millis: Int64) { self.millis = millis }
     public init(seconds: Double) { self.millis = Int64((seconds * 1000).rounded()) }
 
-    public var seconds: Int64 { Int64((Double(millis) / 1000).rounded(.down)) }
+    /// Whole seconds since the epoch, rounded down (also before 1970).
+    public var seconds: Int64 { millis >= 0 ? millis / 1000 : (millis - 999) / 1000 }
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millis < b.millis }
     public func adding(millis delta: Int64) -> Timestamp { Timestamp(millis: millis + delta) }
     public func adding(seconds delta: Double) -> Timestamp { Timestamp(millis: millis + Int64(delta * 1000)) }
@@ -18,114 +21,24 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var components: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
         let totalSeconds = seconds
         let ms = Int(millis - totalSeconds * 1000)
-        let day = Int64((Double(totalSeconds) / 86400).rounded(.down))
-        let secs = Int(totalSeconds - day * 86400)
-        let (y, m, d) = HTTPDate.civil(fromDays: day)
-        return (y, m, d, secs / 3600, secs / 60 % 60, secs % 60, ms)
-    }
-
-    /// `2021-12-30T13:03:11.000Z`; `fraction: 0` drops the fraction; `utcSuffix` may be `+00:00` or `+0000`.
-    public func iso8601(fraction: Int = 3, utcSuffix: String = "Z") -> String {
-        let c = components
-        var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
-        if fraction > 0 {
-            var frac = pad(c.millisecond, 3)
-            while frac.count < fraction { frac += "0" }
-            s += "." + frac.prefix(fraction)
-        }
-        return s + utcSuffix
-    }
-
-    /// Postgres `timestamptz` text as Resend returns it: `2023-04-03 22:13:42.674981+00`.
-    public func postgres() -> String {
-        let c = components
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2)) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.millisecond, 3))000+00"
-    }
-
-    /// `yyyyMMddHHmmss` in UTC (Flowmailer message id prefix).
-    public func compact() -> String {
-        let c = components
-        return "\(pad(c.year, 4))\(pad(c.month, 2))\(pad(c.day, 2))\(pad(c.hour, 2))\(pad(c.minute, 2))\(pad(c.second, 2))"
-    }
-
-    /// Parses ISO 8601 date-times: `2021-12-30T00:00:00Z`, with optional fraction, with offsets `Z`, `+0000`,
-    /// `+00:00`, `-05:30`, `+00`; a space instead of `T`; or a date alone (`2021-12-30`, midnight UTC).
-    public static func parseISO8601(_ text: String) -> Timestamp? {
-        let b = Array(text.utf8)
-        var i = 0
-        func num(_ n: Int) -> Int? {
-            guard i + n <= b.count else { return nil }
-            var v = 0
-            for k in 0..<n {
-                let c = b[i + k]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            i += n
-            return v
-        }
-        func expect(_ c: Character) -> Bool {
-            guard i < b.count, b[i] == c.asciiValue! else { return false }
-            i += 1
-            return true
-        }
-        guard let year = num(4), expect("-"), let month = num(2), expect("-"), let day = num(2) else { return nil }
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var hour = 0, minute = 0, second = 0, millis = 0
-        var offsetMinutes = 0
-        if i < b.count {
-            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
-            i += 1
-            guard let h = num(2), expect(":"), let m = num(2) else { return nil }
-            hour = h
-            minute = m
-            if expect(":") {
-                guard let s = num(2) else { return nil }
-                second = s
-                if expect(".") || expect(",") {
-                    var digits = 0
-                    var frac = 0
-                    while i < b.count, b[i] >= 48, b[i] <= 57 {
-                        if digits < 3 { frac = frac * 10 + Int(b[i] - 48) }
-                        digits += 1
-                        i += 1
-                    }
-                    guard digits > 0 else { return nil }
-                    for _ in digits..<max(digits, 3) { frac *= 10 }
-                    millis = frac
-                }
-            }
-            guard hour < 24, minute < 60, second < 61 else { return nil }
-            if i < b.count {
-                if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
-                    i += 1
-                } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
-                    let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
-                    i += 1
-                    guard let oh = num(2) else { return nil }
-                    var om = 0
-                    if expect(":") {
-                        guard let v = num(2) else { return nil }
-                        om = v
-                    } else if i < b.count {
-                        guard let v = num(2) else { return nil }
-                        om = v
-                    }
-                    offsetMinutes = sign * (oh * 60 + om)
-                } else {
-                    return nil
-                }
-            }
-        }
-        guard i == b.count else { return nil }
-        let days = HTTPDate.days(fromCivil: year, month, day)
-        let secs = days * 86400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        return Timestamp(millis: secs * 1000 + Int64(millis))
+        let (day, secs) = CivilDate.split(epochSeconds: totalSeconds)
+        let date = CivilDate(daysSinceEpoch: day)
+        return (date.year, date.month, date.day, secs / 3600, secs / 60 % 60, secs % 60, ms)
     }
 }
 
+/// `v` in decimal, zero-padded on the left to `width` digits.
 @inline(__always)
 func pad(_ v: Int, _ width: Int) -> String {
     let s = String(v)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+extension Timestamp {
+    /// The instant of a UTC calendar date and time of day.
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
+        let secs = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
+        self.init(millis: secs * 1_000 + Int64(millisecond))
+    }
 }

@@ -52,7 +52,7 @@ extension FlowdockAPI: Vendor {
                 for flowID in s.flowOrder {
                     let org = s.tenant(ofFlow: flowID)
                     guard tenant == nil || org == tenant else { continue }
-                    for m in s.messages[flowID] ?? [] where !m.removed { out.append(Self.inspected(m, s)) }
+                    for m in s.messages[flowID]?.values ?? [] where !m.removed { out.append(Self.inspected(m, s)) }
                 }
                 return out
             }) ?? []
@@ -64,8 +64,7 @@ extension FlowdockAPI: Vendor {
         guard parts.count == 3, let number = Int(parts[2]) else { return nil }
         let flowID = parts[0] + "/" + parts[1]
         return try? store.withState { s -> InspectedMessage? in
-            guard let list = s.messages[String(flowID)], number >= 1, number <= list.count else { return nil }
-            let m = list[number - 1]
+            guard let m = s.messages[String(flowID)]?[number] else { return nil }
             return m.removed ? nil : Self.inspected(m, s)
         }
     }

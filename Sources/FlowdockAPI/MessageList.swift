@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// The message-list parameters of §5 (`GET .../messages`, thread and private message lists).
@@ -53,38 +54,13 @@ struct ListQuery: Sendable {
     /// `limit` highest ids (default) or lowest (`sort=asc`), after skipping `skip` of them for searches
     /// ("Skip a number of messages in the response of a search request"); answer ascending by id.
     ///
-    /// `items` must be ascending by id (flows and conversations append in id order), so the id bounds are
-    /// found by binary search and the scan stops once `limit` messages matched.
-    func select<T>(_ items: [T], id: (T) -> Int, matches: (T) -> Bool) -> [T] {
-        var lower = 0
-        var upper = items.count
-        if !isSearch {
-            if let s = sinceID { lower = Self.firstIndex(items, id) { $0 > s } }
-            if let u = untilID { upper = Self.firstIndex(items, id) { $0 >= u } }
-        }
-        guard lower < upper else { return [] }
-        var toSkip = isSearch ? skip : 0
-        var page: [T] = []
-        let step = ascending ? 1 : -1
-        var i = ascending ? lower : upper - 1
-        while i >= lower && i < upper && page.count < limit {
-            if matches(items[i]) {
-                if toSkip > 0 { toSkip -= 1 } else { page.append(items[i]) }
-            }
-            i += step
-        }
+    /// Messages are tables keyed by id, so the id bounds are one binary search each and the walk stops once
+    /// `limit` messages matched.
+    func select<T: OrderedRow>(_ table: OrderedTable<T>, matches: (T) -> Bool) -> [T] where T.OrderKey == Int {
+        let positions = isSearch ? nil : table.positions(after: sinceID, before: untilID)
+        let page = table.page(
+            positions, descending: !ascending, limit: limit, skip: isSearch ? skip : 0, where: matches)
         return ascending ? page : page.reversed()
-    }
-
-    /// The first index whose id satisfies `predicate` (which is false, then true, along the ids).
-    private static func firstIndex<T>(_ items: [T], _ id: (T) -> Int, where predicate: (Int) -> Bool) -> Int {
-        var low = 0
-        var high = items.count
-        while low < high {
-            let mid = (low + high) / 2
-            if predicate(id(items[mid])) { high = mid } else { low = mid + 1 }
-        }
-        return low
     }
 
     func matches(_ m: Message) -> Bool {

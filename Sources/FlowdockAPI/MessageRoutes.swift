@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// §3.3 messages and comments, §3.4 thread messages.
@@ -80,7 +81,7 @@ extension FlowdockAPI {
             let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
             if let thread, s.threads[thread]?.flowID != flow.id { throw FlowdockError.notFound("Thread not found") }
             let query = try ListQuery.parse(r, state: s)
-            let selected = query.select(s.messages[flow.id] ?? [], id: \.id) { m in
+            let selected = query.select(s.messages[flow.id] ?? OrderedTable()) { m in
                 (thread == nil || m.threadID == thread) && query.matches(m)
             }
             return .json(.array(selected.map { s.messageJSON($0) }))
@@ -112,7 +113,7 @@ extension FlowdockAPI {
             } else if let newText {
                 m.tags = Tags.unique(m.tags + Tags.parse(newText, state: s, author: uid))
             }
-            s.messages[flow.id]?[m.id - 1] = m
+            s.messages[flow.id]?[m.id] = m
             return .emptyObject
         }
     }
@@ -127,7 +128,7 @@ extension FlowdockAPI {
             let own = m.user == String(uid)
             if m.app.stringValue == "influx" || (own && m.event == "file") {
                 m.removed = true
-                s.messages[flow.id]?[m.id - 1] = m
+                s.messages[flow.id]?[m.id] = m
                 return Response(status: .noContent)
             }
             guard own, m.event == "message" || m.event == "comment" else {
@@ -135,7 +136,7 @@ extension FlowdockAPI {
             }
             if m.event == "comment" { m.content["text"] = "" } else { m.content = "" }
             m.edited = now
-            s.messages[flow.id]?[m.id - 1] = m
+            s.messages[flow.id]?[m.id] = m
             return .emptyObject
         }
     }

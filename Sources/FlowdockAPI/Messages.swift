@@ -99,7 +99,7 @@ extension State {
             uuid: uuid, user: user,
             sent: now, app: ["activity", "discussion", "mail"].contains(event) ? "influx" : "chat",
             attachments: attachments, threadID: threadID, edited: nil, extra: extra)
-        messages[flow.id, default: []].append(message)
+        messages[flow.id, default: OrderedTable()].upsert(message)
         messageIDsByUUID[flow.id, default: [:]][uuid] = id
         posted.append((flow.id, id))
         return message

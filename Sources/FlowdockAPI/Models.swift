@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// A Flowdock user (§4.3). `apiTokens` authenticate as Basic username, Bearer or `?access_token=` (§1.1).
@@ -139,4 +140,14 @@ enum Principal: Sendable, Equatable {
     case pushToken
 
     var userID: Int? { if case .user(let id) = self { id } else { nil } }
+}
+
+extension Message: OrderedRow {
+    var rowID: Int { id }
+    var orderKey: Int { id }
+}
+
+extension PrivateMessage: OrderedRow {
+    var rowID: Int { id }
+    var orderKey: Int { id }
 }

@@ -49,7 +49,7 @@ extension FlowdockAPI {
                 let message = PrivateMessage(
                     id: (s.privateMessages[key]?.count ?? 0) + 1, from: uid, to: other.id, content: content,
                     uuid: input.string("uuid") ?? IDs.random(16), sent: now)
-                s.privateMessages[key, default: []].append(message)
+                s.privateMessages[key, default: OrderedTable()].upsert(message)
                 s.ensureConversation(owner: uid, other: other.id, open: true)
                 s.ensureConversation(owner: other.id, other: uid, open: true)
                 // "The open flag automatically changes back to true when new unread messages are added".
@@ -66,19 +66,17 @@ extension FlowdockAPI {
                 query.tags = []
                 query.skip = 0
                 query.app = nil
-                let list = s.privateMessages[PairKey(uid, other.id)] ?? []
-                let selected = query.select(list, id: \.id) { query.matches($0) }
+                let list = s.privateMessages[PairKey(uid, other.id)] ?? OrderedTable()
+                let selected = query.select(list) { query.matches($0) }
                 return .json(.array(selected.map { s.privateMessageJSON($0) }))
             }
         }
         routes.get("/private/{id}/messages/{mid}") { [self] r in
             try withUser(r) { s, _, uid, _ in
                 let other = try s.correspondent(r.parameter("id"), of: uid)
-                let list = s.privateMessages[PairKey(uid, other.id)] ?? []
-                guard let mid = Int(r.parameter("mid")), mid >= 1, mid <= list.count else {
-                    throw FlowdockError.notFound("Message not found")
-                }
-                return .json(s.privateMessageJSON(list[mid - 1]))
+                guard let mid = Int(r.parameter("mid")), let message = s.privateMessages[PairKey(uid, other.id)]?[mid]
+                else { throw FlowdockError.notFound("Message not found") }
+                return .json(s.privateMessageJSON(message))
             }
         }
     }

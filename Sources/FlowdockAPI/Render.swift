@@ -83,9 +83,9 @@ extension State {
         o["disabled"] = .bool(flow.disabled)
         o["flow_admin"] = .bool(viewer.userID.flatMap { uid in org.map { isAdmin(uid, of: $0) } } ?? false)
         o["api_token"] = .string(flow.apiToken)
-        let list = messages[flow.id] ?? []
+        let list = messages[flow.id] ?? OrderedTable()
         o["last_message_id"] = list.isEmpty ? .null : .int(Int64(list.count))
-        o["last_message_at"] = list.last.map { .string(Timestamp(millis: $0.sent).iso8601()) } ?? .null
+        o["last_message_at"] = list.values.last.map { .string(Timestamp(millis: $0.sent).iso8601()) } ?? .null
         o["_links"] = Self.flowLinks(base + path, organizationURL: base + "/organizations/" + orgName)
         if includeUsers {
             o["users"] = .array(flow.members.compactMap { users[$0] }.map { flowUserJSON($0, in: flow) })

@@ -58,7 +58,7 @@ struct State: Sendable {
     var flows: [String: Flow] = [:]
     var flowOrder: [String] = []
     /// Per flow, ascending; message `id` n is at index n - 1 (ids are never reused).
-    var messages: [String: [Message]] = [:]
+    var messages: [String: OrderedTable<Message>] = [:]
     /// Flow id → message uuid → message id, so that retried posts are found without a scan.
     var messageIDsByUUID: [String: [String: Int]] = [:]
     var threads: [String: FlowThread] = [:]
@@ -67,7 +67,7 @@ struct State: Sendable {
     var nextSourceID = 1
     var invitations: [Int: Invitation] = [:]
     var nextInvitationID = 1
-    var privateMessages: [PairKey: [PrivateMessage]] = [:]
+    var privateMessages: [PairKey: OrderedTable<PrivateMessage>] = [:]
     var conversations: [ConversationKey: Bool] = [:]
     var conversationOrder: [ConversationKey] = []
     var files: [Int: StoredFile] = [:]
@@ -145,10 +145,10 @@ struct State: Sendable {
     }
 
     func message(_ id: Int, in flowID: String) throws -> Message {
-        guard let list = messages[flowID], id >= 1, id <= list.count, !list[id - 1].removed else {
+        guard let message = messages[flowID]?[id], !message.removed else {
             throw FlowdockError.notFound("Message not found")
         }
-        return list[id - 1]
+        return message
     }
 
     /// Organizations `userID` belongs to, in fixture order.

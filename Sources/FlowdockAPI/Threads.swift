@@ -87,16 +87,16 @@ extension State {
     /// Threads of a flow for `GET .../threads` (§3.4), newest update first. Without `empty=1` only threads
     /// with a reply or inbox activity are listed [I: the doc does not define "empty"].
     func threadList(flowID: String, since: Int64?, until: Int64?, application: String?, includeEmpty: Bool) -> [FlowThread] {
-        let list = messages[flowID] ?? []
+        let list = messages[flowID] ?? OrderedTable()
         var counts: [String: Int] = [:]
-        for m in list where !m.removed { if let t = m.threadID { counts[t, default: 0] += 1 } }
+        for m in list.values where !m.removed { if let t = m.threadID { counts[t, default: 0] += 1 } }
         return threadOrder.compactMap { threads[$0] }.filter { t in
             guard t.flowID == flowID else { return false }
             if let since, t.updatedAt <= since { return false }
             if let until, t.updatedAt >= until { return false }
             if !includeEmpty && (counts[t.id] ?? 0) < 2 && t.activities == 0 { return false }
             if let application {
-                let first = t.initialMessage >= 1 && t.initialMessage <= list.count ? list[t.initialMessage - 1] : nil
+                let first = list[t.initialMessage]
                 let app = first?.app.stringValue ?? ""
                 switch application {
                 case "chat": return app == "chat"

@@ -7,21 +7,21 @@ import HTTPCore
 ///   "flows":[{…,"rule":{…}}],"templates":[…],"sender_domains":[…],"event_flows":[…],"messages":[<wire Message>…]}]}`.
 /// Messages are written exactly as the API returns them (the seed's example objects).
 enum FixtureLoader {
-    struct Invalid: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static func accounts(from fixtures: JSON?) throws -> [AccountState] {
         guard let fixtures else { return [] }
         guard let list = fixtures["accounts"]?.arrayValue else {
-            throw Invalid(description: "flowmailer fixtures: no accounts array")
+            throw fail("", "no accounts array")
         }
-        return try list.map(account)
+        return try list.enumerated().map { try account($1, path: "accounts[\($0)]") }
     }
 
-    private static func account(_ json: JSON) throws -> AccountState {
+    private static func fail(_ path: String, _ message: String) -> FixtureError {
+        FixtureError(vendor: "flowmailer", path: path, message)
+    }
+
+    private static func account(_ json: JSON, path: String) throws -> AccountState {
         guard let id = json["id"]?.stringValue, !id.isEmpty else {
-            throw Invalid(description: "flowmailer fixtures: account without id")
+            throw fail(path, "account without id")
         }
         var a = AccountState(id: id, description: json["description"]?.stringValue ?? "Account \(id)")
         a.defaultFlowId = json["defaultFlowId"]?.stringValue
@@ -32,9 +32,9 @@ enum FixtureLoader {
         ]
         for (key, tableName) in tables {
             var table = ResourceTable()
-            for item in json[key]?.arrayValue ?? [] {
+            for (n, item) in (json[key]?.arrayValue ?? []).enumerated() {
                 guard var object = item.objectValue else {
-                    throw Invalid(description: "flowmailer fixtures: \(key) item is not an object")
+                    throw fail("\(path).\(key)[\(n)]", "\(key) item is not an object")
                 }
                 let itemId = object["id"]?.stringValue ?? a.makeId()
                 if let n = Int(itemId), n >= a.nextId { a.nextId = n }
@@ -52,13 +52,19 @@ enum FixtureLoader {
             a.tables[tableName] = table
         }
         // Stored order must be insert order (keyset paging relies on it), whatever the file's order.
-        let messages = try (json["messages"]?.arrayValue ?? []).map(message)
+        let messages = try (json["messages"]?.arrayValue ?? []).enumerated().map { n, m in
+            do throws(FixtureError) {
+                return try message(m)
+            } catch {
+                throw fail("\(path).messages[\(n)]", error.message)
+            }
+        }
         for m in messages.sorted(by: { ($0.inserted.millis, $0.id) < ($1.inserted.millis, $1.id) }) { _ = a.insert(m) }
         return a
     }
 
     /// Parses a wire `Message` object into a stored message with its complete history.
-    static func message(_ j: JSON) throws -> StoredMessage {
+    static func message(_ j: JSON) throws(FixtureError) -> StoredMessage {
         func ts(_ key: String, in o: JSON = j) -> Timestamp? { o[key]?.stringValue.flatMap(Timestamp.parseISO8601) }
         func str(_ key: String) -> String? { j[key]?.stringValue }
         func ref(_ key: String) -> ObjectRef {
@@ -68,7 +74,7 @@ enum FixtureLoader {
             j[key]?.arrayValue?.map { (name: $0["name"]?.stringValue ?? "", value: $0["value"]?.stringValue ?? "") }
         }
         guard let id = str("id"), let submitted = ts("submitted") else {
-            throw Invalid(description: "flowmailer fixtures: message without id or submitted")
+            throw fail("", "message without id or submitted")
         }
         let events: [MessageEvent] = (j["events"]?.arrayValue ?? []).map { e in
             MessageEvent(

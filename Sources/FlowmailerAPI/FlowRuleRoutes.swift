@@ -66,7 +66,7 @@ extension FlowmailerAPI {
             let (filters, messages) = try store.read(Self.account(request)) { a in
                 (
                     Self.filters(a, at: now).filter { $0.address.lowercased() == recipient },
-                    a.messages.filter { $0.recipientAddress.lowercased() == recipient }
+                    a.messages.values.filter { $0.recipientAddress.lowercased() == recipient }
                 )
             }
             var o = JSONObject([
@@ -163,7 +163,7 @@ extension FlowmailerAPI {
 
     static func filters(_ a: AccountState, at now: Timestamp) -> [RecipientFilter] {
         var out: [RecipientFilter] = []
-        for m in a.filterCandidates.map({ a.messages[$0] }) {
+        for m in a.filterCandidates.compactMap({ a.messages[$0] }) {
             for e in m.visibleEvents(at: now) where e.type == "HARDBOUNCE" || e.type == "COMPLAINT" {
                 let id = e.id ?? (m.id + e.type)
                 if a.deletedFilters.contains(id) { continue }

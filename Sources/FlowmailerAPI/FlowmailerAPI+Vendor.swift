@@ -22,7 +22,7 @@ extension FlowmailerAPI: Vendor {
         let now = clock.now()
         var out: [InspectedMessage] = []
         for account in store.allAccounts() where tenant == nil || account.id == tenant {
-            for message in account.messages { out.append(Self.inspected(message, account: account.id, now: now)) }
+            for message in account.messages.values { out.append(Self.inspected(message, account: account.id, now: now)) }
         }
         return out
     }

@@ -113,7 +113,7 @@ extension MessageRecord {
         var h: [(name: String, value: String)] = []
         h.reserveCapacity(8 + customHeaders.count)
         let to = toAddressList.first
-        h.append(("Received", "from \(ip) by (Flowmailer API) with HTTP for <\(recipientAddress)>; \(MailDate.amsterdam(submitted))"))
+        h.append(("Received", "from \(ip) by (Flowmailer API) with HTTP for <\(recipientAddress)>; \(submitted.rfc5322Amsterdam())"))
         h.append(("MIME-Version", "1.0"))
         h.append(("From", MailDate.mailbox(fromAddress?.name, fromAddress?.address ?? senderAddress)))
         h.append(("To", MailDate.mailbox(to?.name, to?.address ?? recipientAddress)))
@@ -138,7 +138,7 @@ extension MessageRecord {
         out += received.dropFirst()  // the Received line is not part of the sent mail
         out.append(("Feedback-ID", "\(account):\(account)-\(source.id):\(account)-\(flow.id):flowmailer"))
         out.append(("Message-ID", MessageLife.messageIdHeader(id)))
-        out.append(("Date", MailDate.utc(done)))
+        out.append(("Date", done.rfc5322()))
         out.append(("X-Job", "fm-\(source.id)-\(flow.id)"))
         return out
     }

@@ -218,40 +218,8 @@ enum MessageLife {
     }
 }
 
-/// Dates in mail headers (RFC 5322 §3.3).
+/// Mail header values that Flowmailer renders.
 enum MailDate {
-    /// `Thu, 30 Dec 2021 13:04:25 +0000`.
-    static func utc(_ t: Timestamp) -> String {
-        String(HTTPDate.format(epochSeconds: t.seconds).dropLast(4)) + " +0000"
-    }
-
-    /// Local time in Europe/Amsterdam as Flowmailer's `Received` line shows it (`… 14:04:08 +0100 (CET)`).
-    /// EU rule: summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
-    static func amsterdam(_ t: Timestamp) -> String {
-        // Every submit of one second shares this text (the `Received` line uses the whole-second submit
-        // time): keep the last one rather than recomputing the calendar and formatting on each submit.
-        let seconds = t.seconds
-        if let cached = lastAmsterdam.withLock({ $0.seconds == seconds ? $0.text : nil }) { return cached }
-        let text = computeAmsterdam(t)
-        lastAmsterdam.withLock { $0 = (seconds, text) }
-        return text
-    }
-
-    private static let lastAmsterdam = Locked<(seconds: Int64, text: String)>((.min, ""))
-
-    private static func computeAmsterdam(_ t: Timestamp) -> String {
-        let year = t.components.year
-        func lastSunday(_ month: Int) -> Int64 {
-            let d = HTTPDate.days(fromCivil: year, month, 31)
-            let weekday = ((d + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday; 0 = Sunday
-            return (d - weekday) * 86_400 + 3_600
-        }
-        let summer = t.seconds >= lastSunday(3) && t.seconds < lastSunday(10)
-        let offset: Int64 = summer ? 7_200 : 3_600
-        let local = String(HTTPDate.format(epochSeconds: t.seconds + offset).dropLast(4))
-        return local + (summer ? " +0200 (CEST)" : " +0100 (CET)")
-    }
-
     /// `Name <address>` or the bare address.
     static func mailbox(_ name: String?, _ address: String) -> String {
         guard let name, !name.isEmpty else { return address }

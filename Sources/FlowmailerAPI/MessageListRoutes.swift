@@ -57,7 +57,7 @@ extension FlowmailerAPI {
     func matching(
         _ request: Request, _ query: MessageQuery, _ filter: (StoredMessage) -> Bool
     ) throws(HTTPError) -> [StoredMessage] {
-        var rows = try store.read(Self.account(request)) { a in a.messages.filter { query.accepts($0) && filter($0) } }
+        var rows = try store.read(Self.account(request)) { a in a.messages.values.filter { query.accepts($0) && filter($0) } }
         // Stored order is INSERTED ascending (the default, spec §3.2).
         if query.field == MessageQuery.submitted {
             rows.sort { ($0.submitted.millis, $0.id) < ($1.submitted.millis, $1.id) }

@@ -135,8 +135,7 @@ extension FlowmailerAPI {
         let id = request.parameter("message_id")
         let now = clock.now()
         try store.write(Self.account(request)) { a throws(HTTPError) in
-            guard let index = a.messageIndex[MessageKey(id)] else { throw FlowmailerError.notFound("Message") }
-            var m = a.messages[index]
+            guard var m = a.messages[MessageKey(id)] else { throw FlowmailerError.notFound("Message") }
             guard m.status(at: now) == "ERROR", !a.resumed.contains(id) else {
                 throw FlowmailerError.badRequest(code: "message.notheld", "Message \(id) is not held")
             }
@@ -156,7 +155,7 @@ extension FlowmailerAPI {
             m.backendDone = done
             m.processedAt = done
             if m.messageType == "EMAIL" { m.messageIdHeader = "<\(m.id)@return.flowmailer.local>" }
-            a.messages[index] = m
+            a.messages[MessageKey(id)] = m
             a.resumed.insert(id)
         }
         return Response(status: .ok)

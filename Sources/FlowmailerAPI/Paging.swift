@@ -62,13 +62,7 @@ struct PageKey: Equatable {
     init?(encoded: some StringProtocol) {
         guard let bytes = Base32Hex.decode(encoded), bytes.count > 19 else { return nil }
         guard bytes[1] == UInt8(ascii: "<") || bytes[1] == UInt8(ascii: ">") else { return nil }
-        let digits = String(decoding: bytes[2..<19], as: UTF8.self)
-        guard digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        let iso =
-            "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))T"
-            + "\(digits.dropFirst(8).prefix(2)):\(digits.dropFirst(10).prefix(2)):\(digits.dropFirst(12).prefix(2))."
-            + "\(digits.dropFirst(14))Z"
-        guard let ts = Timestamp.parseISO8601(iso) else { return nil }
+        guard let ts = Timestamp(compact: bytes[2..<19]) else { return nil }
         field = bytes[0]
         after = bytes[1] == UInt8(ascii: ">")
         millis = ts.millis
@@ -78,29 +72,17 @@ struct PageKey: Equatable {
     /// The wire form. Built byte by byte in a stack buffer: listings encode two keys per page, and the
     /// string-interpolated version was a third of the page handler's time.
     var encoded: String {
-        let c = Timestamp(millis: millis).components
-        // `yyyy` has four digits only for years 0…9999; outside them the text keeps the sign and extra digits.
-        guard (0...9999).contains(c.year) else { return Base32Hex.encode(slowText.utf8) }
         let idCount = id.utf8.count
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 19 + idCount) { text in
             text[0] = field
             text[1] = after ? UInt8(ascii: ">") : UInt8(ascii: "<")
-            var n = 2
-            func digits(_ value: Int, _ width: Int) {
-                var v = value
-                for k in stride(from: n + width - 1, through: n, by: -1) {
-                    text[k] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-                n += width
+            // `yyyy` has four digits only for years 0…9999; outside them the text keeps the sign and extra digits.
+            guard Timestamp(millis: millis).writeCompactMillis(into: text, at: 2) else {
+                let slow = String(UnicodeScalar(field)) + (after ? ">" : "<")
+                    + Timestamp(millis: millis).compactMillis() + id
+                return Base32Hex.encode(slow.utf8)
             }
-            digits(c.year, 4)
-            digits(c.month, 2)
-            digits(c.day, 2)
-            digits(c.hour, 2)
-            digits(c.minute, 2)
-            digits(c.second, 2)
-            digits(c.millisecond, 3)
+            var n = 19
             var id = id
             id.withUTF8 { bytes in
                 for b in bytes {
@@ -110,14 +92,6 @@ struct PageKey: Equatable {
             }
             return Base32Hex.encode(UnsafeBufferPointer(rebasing: text[0..<n]))
         }
-    }
-
-    /// The same text for years without four digits (never produced by the emulator clock).
-    private var slowText: String {
-        let ts = Timestamp(millis: millis)
-        let ms = String(ts.millis - ts.seconds * 1000)
-        return String(UnicodeScalar(field)) + (after ? ">" : "<") + ts.compact()
-            + String(repeating: "0", count: 3 - ms.count) + ms + id
     }
 }
 

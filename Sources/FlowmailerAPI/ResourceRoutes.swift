@@ -134,7 +134,7 @@ extension FlowmailerAPI {
             let statistics = try kind.hasStatistics && QueryParams.bool(request, "statistics", default: true)
             let now = clock.now()
             let (items, messages) = try store.read(Self.account(request)) { a in
-                (a.table(kind.table).all, statistics ? a.messages : [])
+                (a.table(kind.table).all, statistics ? Array(a.messages.values) : [])
             }
             let shown = items.filter { o in sourceFilter.map { o["sourceId"]?.stringValue == $0 } ?? true }
             return Self.json(

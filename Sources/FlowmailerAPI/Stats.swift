@@ -105,7 +105,7 @@ extension FlowmailerAPI {
             seconds = min(v, 100 * 365 * 86_400)  // bounded so that the millisecond arithmetic cannot overflow
         }
         let now = clock.now()
-        let messages = try store.read(Self.account(request)) { a in a.messages.filter(filter) }
+        let messages = try store.read(Self.account(request)) { a in a.messages.values.filter(filter) }
         return Self.json(Stats.dataSets(messages, range: range, intervalSeconds: seconds, at: now))
     }
 }

@@ -28,23 +28,35 @@ struct ResourceTable: Sendable {
 /// Message ids share their first 14 characters (the submit second): the index keys cache their hash.
 typealias MessageKey = HashedKey
 
+/// A message's place in the stored order: insert time, then id.
+struct InsertKey: Comparable {
+    var millis: Int64
+    var id: String
+
+    static func < (a: InsertKey, b: InsertKey) -> Bool { a.millis != b.millis ? a.millis < b.millis : a.id < b.id }
+}
+
+extension StoredMessage: OrderedRow {
+    var rowID: MessageKey { MessageKey(id) }
+    var orderKey: InsertKey { InsertKey(millis: inserted.millis, id: id) }
+}
+
 /// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
 struct AccountState: Sendable {
     let id: String
     var description: String
     var defaultFlowId: String?
-    /// Messages in insertion order, which is also `inserted` order (see `Store.insert`).
-    var messages: [StoredMessage] = []
-    var messageIndex: [MessageKey: Int] = [:]
+    /// Messages in (inserted, id) order, which is also insertion order (see `insert`).
+    var messages = OrderedTable<StoredMessage>()
     var lastInsertedMillis: Int64 = .min
     var tables: [String: ResourceTable] = [:]
     /// Held messages released with `POST …/resume`.
     var resumed: Set<String> = []
     /// Recipient filters removed with `DELETE …/filters/{id}`.
     var deletedFilters: Set<String> = []
-    /// Indices of messages that will put their recipient on the filter (hard bounce, complaint), so that a
-    /// submit checks the filter without scanning every message.
-    var filterCandidates: [Int] = []
+    /// Messages that will put their recipient on the filter (hard bounce, complaint), so that a submit
+    /// checks the filter without scanning every message.
+    var filterCandidates: [MessageKey] = []
     /// The extremes of `inserted - submitted` so far. A message submitted in [s, e) was inserted in
     /// [s + minLag, e + maxLag], which bounds the keyset scan of a `;daterange` listing. Submits give a lag
     /// of 0…999 ms; only fixtures can make it large or negative.
@@ -64,7 +76,7 @@ struct AccountState: Sendable {
         return String(nextId)
     }
 
-    func message(_ id: String) -> StoredMessage? { messageIndex[MessageKey(id)].map { messages[$0] } }
+    func message(_ id: String) -> StoredMessage? { messages[MessageKey(id)] }
 
     /// Appends a message, forcing `inserted` strictly above every earlier one: concurrent submits in the same
     /// millisecond (or a clock moved backwards) must still sort after rows a keyset reader already passed,
@@ -79,11 +91,10 @@ struct AccountState: Sendable {
         lastInsertedMillis = m.inserted.millis
         maxInsertLagMillis = max(maxInsertLagMillis, m.inserted.millis - m.submitted.millis)
         minInsertLagMillis = min(minInsertLagMillis, m.inserted.millis - m.submitted.millis)
-        messageIndex[MessageKey(m.id)] = messages.count
         if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
-            filterCandidates.append(messages.count)
+            filterCandidates.append(MessageKey(m.id))
         }
-        messages.append(m)
+        messages.upsert(m)
         return m
     }
 

@@ -10,14 +10,12 @@ extension PostflareAPI {
         route(&r, .GET, "/api-keys") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.keys.values, req, defaultLimit: nil)
-                    return Pagination.list(
-                        page.map { k in
-                            [
-                                "id": .string(k.id), "name": .string(k.name), "created_at": Time.pg(k.createdAt),
-                                "last_used_at": Time.pg(state.lastUsed[k.id]),
-                            ]
-                        }, hasMore: more)
+                    try Pagination.list(team.keys, req, defaultLimit: nil) { k in
+                        [
+                            "id": .string(k.id), "name": .string(k.name), "created_at": Time.pg(k.createdAt),
+                            "last_used_at": Time.pg(state.lastUsed[k.id]),
+                        ]
+                    }
                 })
         }
         route(&r, .PATCH, "/api-keys/{id}") { api, req, p in

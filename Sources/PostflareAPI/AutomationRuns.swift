@@ -64,7 +64,7 @@ struct AutomationRun: Sendable, Listed {
 extension Team {
     mutating func advanceRuns(now: Int64, seq: inout Int) {
         guard runWake <= now else { return }
-        for id in runs.keys where runs[id]?.status == "running" && (runs[id]?.resumeAt ?? .max) <= now {
+        for id in runs.values.map(\.id) where runs[id]?.status == "running" && (runs[id]?.resumeAt ?? .max) <= now {
             advance(runId: id, now: now, seq: &seq)
         }
         updateRunWake()

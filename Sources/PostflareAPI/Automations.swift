@@ -34,9 +34,9 @@ extension PostflareAPI {
             let status = req.query("status")
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.automations.values.filter { status == nil || $0.status == status }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.automationJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.automations, req, defaultLimit: 20, where: { status == nil || $0.status == status }
+                    ) { Self.automationJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/automations/{id}") { api, req, p in
@@ -70,8 +70,8 @@ extension PostflareAPI {
             let id = try uuidParameter(req, "id")
             try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                 guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
-                for (rid, run) in team.runs where run.automationId == id && run.status == "running" {
-                    team.runs[rid]?.status = "cancelled"
+                for run in team.runs.values where run.automationId == id && run.status == "running" {
+                    team.runs.modify(run.id) { $0.status = "cancelled" }
                 }
                 team.updateRunWake()
             }
@@ -100,9 +100,11 @@ extension PostflareAPI {
                 guard team.automations[id] != nil else { throw .notFound("Automation") }
                 team.automations[id]?.status = "disabled"
                 team.automations[id]?.updatedAt = now
-                for (rid, run) in team.runs where run.automationId == id && run.status == "running" {
-                    team.runs[rid]?.status = "cancelled"
-                    team.runs[rid]?.completedAt = now
+                for run in team.runs.values where run.automationId == id && run.status == "running" {
+                    team.runs.modify(run.id) {
+                        $0.status = "cancelled"
+                        $0.completedAt = now
+                    }
                 }
                 team.updateRunWake()
             }
@@ -114,11 +116,10 @@ extension PostflareAPI {
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                     guard team.automations[id] != nil else { throw .notFound("Automation") }
-                    let items = team.runs.values.filter {
-                        $0.automationId == id && (status == nil || $0.status == status)
-                    }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.runJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.runs, req, defaultLimit: 20,
+                        where: { $0.automationId == id && (status == nil || $0.status == status) }
+                    ) { Self.runJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/automations/{id}/runs/{run_id}") { api, req, p in
@@ -136,7 +137,7 @@ extension PostflareAPI {
     static func startRuns(
         event: String, contactId: String, team: inout Team, state: inout PostflareStore.State, now: Int64
     ) {
-        for a in team.automations.values.sorted(by: { $0.seq < $1.seq }) where a.status == "enabled" {
+        for a in team.automations.values where a.status == "enabled" {
             guard let trigger = a.steps.first(where: { $0.type == "trigger" }),
                 trigger.config["event_name"]?.stringValue == event
             else { continue }

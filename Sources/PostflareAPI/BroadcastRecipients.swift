@@ -79,7 +79,6 @@ extension PostflareAPI {
             o = withId
             return CursorRow(id: cursor, seq: rows.count - i, json: .object(o))
         }
-        let (page, more) = try Pagination.page(items, req, defaultLimit: nil)
-        return Pagination.list(page.map(\.json), hasMore: more)
+        return try Pagination.list(items, req, defaultLimit: nil) { $0.json }
     }
 }

@@ -14,8 +14,9 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.broadcasts.values, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Self.broadcastJSON($0, now: now, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
+                        Self.broadcastJSON($0, now: now, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/broadcasts/{id}") { api, req, p in
@@ -159,7 +160,6 @@ extension PostflareAPI {
                 c.segmentIds.contains(b.segmentId) && !c.unsubscribed
                     && (b.topicId.map { t in (c.topics[t] ?? team.topics[t]?.defaultSubscription) != "opt_out" } ?? true)
             }
-            .sorted { $0.seq < $1.seq }
         var emails: [EmailRecord] = []
         for c in recipients {
             let values = [

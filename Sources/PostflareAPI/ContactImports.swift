@@ -23,11 +23,10 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.imports.values.filter {
-                        status == nil || Self.importStatus($0, now: now) == status
-                    }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Self.importJSON($0, now: now) }, hasMore: more)
+                    return try Pagination.list(
+                        team.imports, req, defaultLimit: nil,
+                        where: { status == nil || Self.importStatus($0, now: now) == status }
+                    ) { Self.importJSON($0, now: now) }
                 })
         }
         route(&r, .GET, "/contacts/imports/{id}") { api, req, p in

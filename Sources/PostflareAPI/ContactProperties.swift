@@ -37,8 +37,9 @@ extension PostflareAPI {
         route(&r, .GET, "/contact-properties") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.properties.values, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.propertyJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.properties, req, defaultLimit: 20) {
+                        Self.propertyJSON($0, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/contact-properties/{id}") { api, req, p in

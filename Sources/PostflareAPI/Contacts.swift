@@ -102,9 +102,10 @@ extension PostflareAPI {
     func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                let contacts = team.contacts.values.filter { c in segment.map { c.segmentIds.contains($0) } ?? true }
-                let (page, more) = try Pagination.page(contacts, req, defaultLimit: nil)
-                return Pagination.list(page.map { Self.contactJSON($0, detail: false) }, hasMore: more)
+                return try Pagination.list(
+                    team.contacts, req, defaultLimit: nil,
+                    where: { c in segment.map { c.segmentIds.contains($0) } ?? true }
+                ) { Self.contactJSON($0, detail: false) }
             })
     }
 
@@ -175,8 +176,7 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
                 let segments = c.segmentIds.compactMap { team.segments[$0] }
-                let (page, more) = try Pagination.page(segments, req, defaultLimit: nil)
-                return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+                return try Pagination.list(segments, req, defaultLimit: nil) { Self.segmentJSON($0, detail: false) }
             })
     }
 
@@ -207,14 +207,12 @@ extension PostflareAPI {
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
-                let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: nil)
-                return Pagination.list(
-                    page.map { t in
-                        [
-                            "id": .string(t.id), "name": .string(t.name), "description": .string(t.description),
-                            "subscription": .string(c.topics[t.id] ?? t.defaultSubscription),
-                        ]
-                    }, hasMore: more)
+                return try Pagination.list(team.topics, req, defaultLimit: nil) { t in
+                    [
+                        "id": .string(t.id), "name": .string(t.name), "description": .string(t.description),
+                        "subscription": .string(c.topics[t.id] ?? t.defaultSubscription),
+                    ]
+                }
             })
     }
 

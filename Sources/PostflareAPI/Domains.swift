@@ -15,8 +15,9 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.domains.values, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Self.domainJSON($0, now: now, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.domains, req, defaultLimit: nil) {
+                        Self.domainJSON($0, now: now, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/domains/{id}") { api, req, p in

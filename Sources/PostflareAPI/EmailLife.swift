@@ -65,17 +65,9 @@ extension Team {
 
     /// Stores a new e-mail, evicting the oldest one beyond `maxEmails`.
     mutating func store(_ email: EmailRecord) {
-        emails[email.id] = email
+        emails.upsert(email)
         trackForWebhooks(email)
-        emailOrder.append(email.id)
-        while emailOrder.count - emailHead > Self.maxEmails {
-            emails[emailOrder[emailHead]] = nil
-            emailHead += 1
-        }
-        // Compact the order array once its dead prefix is as long as its live part.
-        if emailHead > 1_024 && emailHead * 2 > emailOrder.count {
-            emailOrder.removeFirst(emailHead)
-            emailHead = 0
-        }
+        // New e-mails take the highest sequence number, so the oldest is the table's first row.
+        while emails.count > Self.maxEmails { emails.removeFirst() }
     }
 }

@@ -18,7 +18,7 @@ extension PostflareAPI {
         route(&r, .GET, "/emails/{id}/attachments") { api, req, p in try api.listAttachments(req, p) }
         route(&r, .GET, "/emails/{id}/attachments/{attachment_id}") { api, req, p in try api.getAttachment(req, p) }
         route(&r, .GET, "/emails/receiving") { _, req, _ in
-            _ = try Pagination.page([EmailRecord](), req, defaultLimit: nil)
+            _ = try Pagination.page(OrderedTable<EmailRecord>(), req, defaultLimit: nil)
             return ok(Pagination.list([], hasMore: false))
         }
         route(&r, .GET, "/emails/receiving/{id}") { _, req, _ in
@@ -68,8 +68,7 @@ extension PostflareAPI {
     func listEmails(_ req: Request, _ p: Principal) throws -> Response {
         let now = store.now
         let json = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            let (page, more) = try Pagination.page(team.emails.values, req, defaultLimit: 20)
-            return Pagination.list(page.map { Self.emailJSON($0, now: now, full: false) }, hasMore: more)
+            return try Pagination.list(team.emails, req, defaultLimit: 20) { Self.emailJSON($0, now: now, full: false) }
         }
         return ok(json)
     }

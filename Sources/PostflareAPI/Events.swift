@@ -40,8 +40,7 @@ extension PostflareAPI {
         route(&r, .GET, "/events") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.events.values, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.eventJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.events, req, defaultLimit: 20) { Self.eventJSON($0, detail: false) }
                 })
         }
         route(&r, .POST, "/events/send") { api, req, p in

@@ -7,14 +7,10 @@ import HTTPCore
 /// "contacts":[…],"topics":[…],"contact_properties":[…],"templates":[…],"webhooks":[…]}]}`.
 /// Ids in the file are kept as given, so that documentation examples stay valid across restarts.
 enum PostflareFixtures {
-    struct Invalid: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Loads every team; returns the teams that have their own rate limit.
     static func load(_ json: JSON, into store: PostflareStore) throws -> [String: Int] {
         guard let teams = json["teams"]?.arrayValue else {
-            throw Invalid(description: "postflare fixtures: no `teams` array")
+            throw FixtureError(vendor: "postflare", "no `teams` array")
         }
         let now = store.now
         var limits: [String: Int] = [:]

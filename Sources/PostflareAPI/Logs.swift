@@ -53,30 +53,25 @@ struct LogMiddleware: Middleware {
 
 extension LogMiddleware {
     static func append(_ log: LogRecord, to team: inout Team) {
-        team.logs.append(log)
-        // Trim in batches: removing the oldest entry on every request once full moved the whole array each
-        // time. Readers look at the newest `capacity` entries only (`recentLogs`).
-        if team.logs.count >= 2 * capacity { team.logs.removeFirst(team.logs.count - capacity) }
+        team.logs.upsert(log)
+        while team.logs.count > capacity { team.logs.removeFirst() }
     }
 }
 
 extension PostflareAPI {
-    /// The newest `LogMiddleware.capacity` log records (more may be kept until the next batch trim).
-    static func recentLogs(_ team: Team) -> [LogRecord] { Array(team.logs.suffix(LogMiddleware.capacity)) }
 
     func addLogRoutes(_ r: inout Router) {
         route(&r, .GET, "/logs") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(Self.recentLogs(team), req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.logJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/logs/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let log = Self.recentLogs(team).first(where: { $0.id == id }) else { throw .notFound("Log") }
+                    guard let log = team.logs[id] else { throw .notFound("Log") }
                     return Self.logJSON(log, detail: true)
                 })
         }

@@ -179,33 +179,30 @@ struct Team: Sendable {
     /// The account owner's address: the sandbox sender `onboarding@resend.dev` may only write to it.
     var ownerEmail: String
     var rateLimit: Int?
-    var keys: [String: APIKeyRecord] = [:]
-    /// Keyed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
-    var emails: [HashedKey: EmailRecord] = [:]
-    var domains: [String: DomainRecord] = [:]
-    var contacts: [String: ContactRecord] = [:]
-    var segments: [String: SegmentRecord] = [:]
-    var topics: [String: TopicRecord] = [:]
-    var properties: [String: ContactPropertyRecord] = [:]
-    var templates: [String: TemplateRecord] = [:]
-    var broadcasts: [String: BroadcastRecord] = [:]
-    var webhooks: [String: WebhookRecord] = [:]
-    var suppressions: [String: SuppressionRecord] = [:]
-    var logs: [LogRecord] = []
-    var events: [String: EventRecord] = [:]
+    var keys = OrderedTable<APIKeyRecord>()
+    /// Indexed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
+    var emails = OrderedTable<EmailRecord>()
+    var domains = OrderedTable<DomainRecord>()
+    var contacts = OrderedTable<ContactRecord>()
+    var segments = OrderedTable<SegmentRecord>()
+    var topics = OrderedTable<TopicRecord>()
+    var properties = OrderedTable<ContactPropertyRecord>()
+    var templates = OrderedTable<TemplateRecord>()
+    var broadcasts = OrderedTable<BroadcastRecord>()
+    var webhooks = OrderedTable<WebhookRecord>()
+    var suppressions = OrderedTable<SuppressionRecord>()
+    var logs = OrderedTable<LogRecord>()
+    var events = OrderedTable<EventRecord>()
     /// Domain claims keyed by their placeholder domain's id.
     var claims: [String: DomainClaimRecord] = [:]
-    var imports: [String: ContactImportRecord] = [:]
-    var automations: [String: AutomationRecord] = [:]
-    var runs: [String: AutomationRun] = [:]
+    var imports = OrderedTable<ContactImportRecord>()
+    var automations = OrderedTable<AutomationRecord>()
+    var runs = OrderedTable<AutomationRun>()
     /// The earliest `resumeAt` of a running automation run, so that most requests skip the run scan.
     var runWake: Int64 = .max
-    /// E-mail ids oldest first (from `emailHead` on), for evicting beyond `maxEmails`.
-    var emailOrder: [String] = []
     /// Webhook events not yet collected, and e-mails whose life still has events to emit.
     var pendingEvents: [WebhookEvent] = []
     var trackedEmails: [String: Int] = [:]
-    var emailHead = 0
     /// Sends counted for the daily/monthly quotas: (time, count).
     var sendLog: [(at: Int64, count: Int)] = []
 

@@ -88,8 +88,8 @@ public final class PostflareAPI: Sendable {
     private static func mute(_ store: PostflareStore, webhooksNotMatching filter: (String) -> Bool) {
         try? store.withState { state in
             for (teamId, team) in state.teams {
-                for (id, hook) in team.webhooks {
-                    state.teams[teamId]?.webhooks[id]?.muted = !filter(hook.endpoint)
+                for hook in team.webhooks.values {
+                    state.teams[teamId]?.webhooks[hook.id]?.muted = !filter(hook.endpoint)
                 }
             }
         }

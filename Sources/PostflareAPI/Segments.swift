@@ -20,8 +20,9 @@ extension PostflareAPI {
             route(&r, .GET, base) { api, req, p in
                 ok(
                     try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                        let (page, more) = try Pagination.page(team.segments.values, req, defaultLimit: nil)
-                        return Pagination.list(page.map { Self.segmentJSON($0, detail: false) }, hasMore: more)
+                        return try Pagination.list(team.segments, req, defaultLimit: nil) {
+                            Self.segmentJSON($0, detail: false)
+                        }
                     })
             }
             route(&r, .GET, base + "/{id}") { api, req, p in
@@ -40,8 +41,8 @@ extension PostflareAPI {
                 // 200 deleted:true even for an unknown id (spec §11.4); members simply leave it.
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
                     team.segments[id] = nil
-                    for (cid, c) in team.contacts where c.segmentIds.contains(id) {
-                        team.contacts[cid]?.segmentIds.removeAll { $0 == id }
+                    for c in team.contacts.values where c.segmentIds.contains(id) {
+                        team.contacts.modify(c.id) { $0.segmentIds.removeAll { $0 == id } }
                     }
                 }
                 return ok(["object": .string(object), "id": .string(id), "deleted": true])

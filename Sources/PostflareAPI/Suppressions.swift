@@ -38,9 +38,9 @@ extension PostflareAPI {
             }
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let items = team.suppressions.values.filter { origin == nil || $0.origin == origin }
-                    let (page, more) = try Pagination.page(items, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.suppressionJSON($0, object: false) }, hasMore: more)
+                    return try Pagination.list(
+                        team.suppressions, req, defaultLimit: 20, where: { origin == nil || $0.origin == origin }
+                    ) { Self.suppressionJSON($0, object: false) }
                 })
         }
         route(&r, .POST, "/suppressions/batch/add") { api, req, p in

@@ -32,8 +32,9 @@ extension PostflareAPI {
         route(&r, .GET, "/templates") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.templates.values, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.templateJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.templates, req, defaultLimit: 20) {
+                        Self.templateJSON($0, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/templates/{id}") { api, req, p in

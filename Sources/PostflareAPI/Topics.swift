@@ -29,8 +29,7 @@ extension PostflareAPI {
         route(&r, .GET, "/topics") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.topics.values, req, defaultLimit: 20)
-                    return Pagination.list(page.map { Self.topicJSON($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.topics, req, defaultLimit: 20) { Self.topicJSON($0, detail: false) }
                 })
         }
         route(&r, .GET, "/topics/{id}") { api, req, p in

@@ -43,7 +43,7 @@ extension PostflareAPI {
                     team.advanceEmailEvents(now: now)
                     let events = team.pendingEvents.sorted { $0.at < $1.at }
                     team.pendingEvents.removeAll()
-                    let hooks = team.webhooks.values.filter(\.receivesEvents).sorted { $0.seq < $1.seq }
+                    let hooks = team.webhooks.values.filter(\.receivesEvents)
                     for event in events {
                         for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
                     }

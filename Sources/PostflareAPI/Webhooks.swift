@@ -29,8 +29,9 @@ extension PostflareAPI {
         route(&r, .GET, "/webhooks") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    let (page, more) = try Pagination.page(team.webhooks.values, req, defaultLimit: nil)
-                    return Pagination.list(page.map { Webhooks.json($0, detail: false) }, hasMore: more)
+                    return try Pagination.list(team.webhooks, req, defaultLimit: nil) {
+                        Webhooks.json($0, detail: false)
+                    }
                 })
         }
         route(&r, .GET, "/webhooks/{id}") { api, req, p in

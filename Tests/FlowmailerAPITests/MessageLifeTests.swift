@@ -8,15 +8,15 @@ import Testing
 @Suite struct MessageLifeTests {
     @Test func receivedLineUsesAmsterdamTime() throws {
         let winter = try #require(Timestamp.parseISO8601("2021-12-30T13:04:08Z"))
-        #expect(MailDate.amsterdam(winter) == "Thu, 30 Dec 2021 14:04:08 +0100 (CET)")
+        #expect(winter.rfc5322Amsterdam() == "Thu, 30 Dec 2021 14:04:08 +0100 (CET)")
         let summer = try #require(Timestamp.parseISO8601("2024-07-01T10:00:00Z"))
-        #expect(MailDate.amsterdam(summer) == "Mon, 01 Jul 2024 12:00:00 +0200 (CEST)")
+        #expect(summer.rfc5322Amsterdam() == "Mon, 01 Jul 2024 12:00:00 +0200 (CEST)")
         // Summer time starts on the last Sunday of March at 01:00 UTC (31 March 2024).
         #expect(
-            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z"))).hasSuffix("+0100 (CET)"))
+            try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z")).rfc5322Amsterdam().hasSuffix("+0100 (CET)"))
         #expect(
-            MailDate.amsterdam(try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z"))).hasSuffix("+0200 (CEST)"))
-        #expect(MailDate.utc(winter) == "Thu, 30 Dec 2021 13:04:08 +0000")
+            try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z")).rfc5322Amsterdam().hasSuffix("+0200 (CEST)"))
+        #expect(winter.rfc5322() == "Thu, 30 Dec 2021 13:04:08 +0000")
     }
 
     @Test func outcomeKeywords() {
@@ -59,7 +59,7 @@ import Testing
     /// `StoredMessage` shares its fields copy-on-write: mutating a copy must leave the original untouched.
     @Test func storedMessageCopiesAreIndependent() throws {
         let h = try Harness()
-        let original = try #require(try h.api.store.read("545") { $0.messages.first })
+        let original = try #require(try h.api.store.read("545") { $0.messages.values.first })
         var copy = original
         copy.subject = "changed"
         copy.events.append(MessageEvent(id: nil, type: "OPENED", received: copy.inserted, inserted: copy.inserted))
@@ -93,7 +93,7 @@ import Testing
         #expect(moved.inserted.millis == kept.inserted.millis + 1)
         #expect(kept.inserted == x.inserted)  // the caller's copy is untouched
         kept.subject = "still independent"
-        #expect(account.messages[0].subject != "still independent")
+        #expect(account.messages.values.first?.subject != "still independent")
     }
 
     /// Web links are derived from a per-message seed when shown: stable per message, distinct between messages.

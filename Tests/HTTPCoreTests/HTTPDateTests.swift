@@ -32,18 +32,19 @@ import Testing
 
     @Test func civilAndDaysRoundTripAcrossFourCenturies() {
         for day in stride(from: Int64(-146_097), through: 146_097 * 2, by: 37) {
-            let (y, m, d) = HTTPDate.civil(fromDays: day)
-            #expect((1...12).contains(m) && (1...31).contains(d))
-            #expect(HTTPDate.days(fromCivil: y, m, d) == day, "\(y)-\(m)-\(d)")
+            let c = CivilDate(daysSinceEpoch: day)
+            #expect((1...12).contains(c.month) && (1...31).contains(c.day))
+            #expect(c.daysSinceEpoch == day, "\(c.year)-\(c.month)-\(c.day)")
         }
     }
 
     @Test func consecutiveDaysAreConsecutiveDates() {
-        #expect(HTTPDate.days(fromCivil: 2024, 2, 29) + 1 == HTTPDate.days(fromCivil: 2024, 3, 1))
-        #expect(HTTPDate.days(fromCivil: 2023, 2, 28) + 1 == HTTPDate.days(fromCivil: 2023, 3, 1))
-        #expect(HTTPDate.days(fromCivil: 1969, 12, 31) == -1)
-        #expect(HTTPDate.days(fromCivil: 1970, 1, 1) == 0)
-        let epoch = HTTPDate.civil(fromDays: 0)
-        #expect(epoch.0 == 1970 && epoch.1 == 1 && epoch.2 == 1)
+        func days(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilDate(year: y, month: m, day: d).daysSinceEpoch }
+        #expect(days(2024, 2, 29) + 1 == days(2024, 3, 1))
+        #expect(days(2023, 2, 28) + 1 == days(2023, 3, 1))
+        #expect(days(1969, 12, 31) == -1)
+        #expect(days(1970, 1, 1) == 0)
+        let epoch = CivilDate(daysSinceEpoch: 0)
+        #expect(epoch.year == 1970 && epoch.month == 1 && epoch.day == 1)
     }
 }

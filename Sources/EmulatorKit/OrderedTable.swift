@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A row an `OrderedTable` can hold: it names itself and its place in the table's order.
+public protocol OrderedRow {
+    associatedtype RowID: Hashable
+    associatedtype OrderKey: Comparable
+    /// Unique within a table; the dictionary index is keyed by it.
+    var rowID: RowID { get }
+    /// The sort key. Rows with equal keys keep their insertion order.
+    var orderKey: OrderKey { get }
+}
+
+/// Rows kept sorted ascending by `orderKey`, with a dictionary index from `rowID` to position, for keyset
+/// paging: a page is one binary search per cursor plus the rows it returns, never a sort or a full scan.
+///
+/// Appending in key order (new rows get a later time or a higher sequence number) costs O(1); a row that
+/// sorts earlier is placed by binary search. Removing the first row is O(1) amortized, so a capped table that
+/// evicts its oldest row on every insert stays cheap.
+///
+/// Positions are indices into `values` and stay valid until the next mutation.
+public struct OrderedTable<Row: OrderedRow> {
+    /// Live rows are `storage[head...]`; the slots before `head` are removed rows awaiting compaction.
+    @usableFromInline var storage: [Row] = []
+    @usableFromInline var head = 0
+    /// `index` holds `slot + compacted`, so that compaction never rewrites the index.
+    @usableFromInline var compacted = 0
+    @usableFromInline var index: [Row.RowID: Int] = [:]
+
+    // Inlinable so that vendor modules get it specialized for their row types: the listing and submit paths
+    // run through it.
+    @inlinable
+    public init() {}
+
+    /// A table holding `rows`, which may come in any order.
+    @inlinable
+    public init(_ rows: some Sequence<Row>) {
+        for row in rows { self[row.rowID] = row }
+    }
+
+    /// The rows in ascending key order; their indices are the table's positions.
+    @inlinable
+    public var values: ArraySlice<Row> { storage[head...] }
+    @inlinable
+    public var count: Int { storage.count - head }
+    @inlinable
+    public var isEmpty: Bool { storage.count == head }
+    /// The first and last positions (`values.startIndex`, `values.endIndex`).
+    @inlinable
+    public var startPosition: Int { head }
+    @inlinable
+    public var endPosition: Int { storage.count }
+
+    /// The position of the row named `id`.
+    @inlinable
+    public func position(of id: Row.RowID) -> Int? {
+        index[id].map { $0 - compacted }
+    }
+
+    /// The row named `id`. Setting a row stores it (moving it when its key changed); setting nil removes it.
+    @inlinable
+    public subscript(_ id: Row.RowID) -> Row? {
+        get { position(of: id).map { storage[$0] } }
+        set {
+            if let newValue {
+                precondition(newValue.rowID == id, "OrderedTable: a row stored under another row's id")
+                upsert(newValue)
+            } else {
+                removeValue(forKey: id)
+            }
+        }
+    }
+
+    /// Runs `body` on the row named `id` in place (no copy of the row), and returns its result; nil when there
+    /// is no such row. A changed key moves the row; the id must not change.
+    @inlinable @discardableResult
+    public mutating func modify<R>(_ id: Row.RowID, _ body: (inout Row) throws -> R) rethrows -> R? {
+        guard let slot = position(of: id) else { return nil }
+        let key = storage[slot].orderKey
+        let result = try body(&storage[slot])
+        precondition(storage[slot].rowID == id, "OrderedTable: modify changed a row's id")
+        if storage[slot].orderKey != key {
+            let row = storage[slot]
+            remove(at: slot)
+            insert(row, id: id)
+        }
+        return result
+    }
+
+    /// Stores `row`, replacing the row with its id if there is one. A row that sorts last (the common case)
+    /// costs one index update.
+    @inlinable
+    public mutating func upsert(_ row: Row) {
+        let id = row.rowID
+        if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
+            storage.append(row)
+            if let old = index.updateValue(storage.count - 1 + compacted, forKey: id) {
+                remove(at: old - compacted, clearingIndex: false)
+            }
+            return
+        }
+        guard let slot = position(of: id) else { return insert(row, id: id) }
+        if storage[slot].orderKey == row.orderKey {
+            storage[slot] = row
+        } else {
+            remove(at: slot)
+            insert(row, id: id)
+        }
+    }
+
+    /// Removes the row named `id` and returns it.
+    @inlinable @discardableResult
+    public mutating func removeValue(forKey id: Row.RowID) -> Row? {
+        guard let slot = position(of: id) else { return nil }
+        let row = storage[slot]
+        remove(at: slot)
+        return row
+    }
+
+    /// Removes and returns the row with the smallest key.
+    @inlinable @discardableResult
+    public mutating func removeFirst() -> Row? {
+        guard !isEmpty else { return nil }
+        let row = storage[head]
+        remove(at: head)
+        return row
+    }
+
+    @inlinable
+    public mutating func removeAll() {
+        self = OrderedTable()
+    }
+
+    /// Places a row whose id is not in the table.
+    @inlinable
+    mutating func insert(_ row: Row, id: Row.RowID) {
+        if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
+            index[id] = storage.count + compacted
+            storage.append(row)
+            return
+        }
+        let slot = firstPosition(after: row.orderKey)
+        storage.insert(row, at: slot)
+        reindex(from: slot)
+    }
+
+    /// Removes the row at `slot`; `clearingIndex: false` when its id already names another row.
+    @inlinable
+    mutating func remove(at slot: Int, clearingIndex: Bool = true) {
+        if clearingIndex { index[storage[slot].rowID] = nil }
+        guard slot == head else {
+            storage.remove(at: slot)
+            return reindex(from: slot)
+        }
+        head += 1
+        // Compact once the dead prefix is an eighth of the live rows: each live row moves once per that many
+        // evictions, and dead rows never hold more than an eighth more memory.
+        if head == storage.count {
+            compacted += head
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 64, head * 8 >= storage.count - head {
+            compacted += head
+            storage.removeFirst(head)
+            head = 0
+        }
+    }
+
+    @inlinable
+    mutating func reindex(from slot: Int) {
+        for s in slot..<storage.count { index[storage[s].rowID] = s + compacted }
+    }
+}
+
+extension OrderedTable: Sendable where Row: Sendable, Row.RowID: Sendable {}
+
+extension OrderedTable where Row.RowID == HashedKey {
+    /// The row whose id is the string `id`.
+    @inlinable
+    public subscript(_ id: String) -> Row? {
+        get { self[HashedKey(id)] }
+        set { self[HashedKey(id)] = newValue }
+    }
+}
