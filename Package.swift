@@ -37,7 +37,7 @@ let package = Package(
         // I/O: epoll event loops, listeners, connections, timers, shutdown.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"], swiftSettings: swiftSettings),
 
-        // What every emulated API shares: clock, ids, timestamps, rate limiter, fixtures.
+        // What every emulated API shares: clock, ids, PRNG, timestamps, the ordered table, rate limiter, fixtures.
         .target(name: "EmulatorKit", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
         .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
