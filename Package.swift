@@ -37,9 +37,10 @@ let package = Package(
         // I/O: epoll event loops, listeners, connections, timers, shutdown.
         .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"], swiftSettings: swiftSettings),
 
-        // What every emulated API shares: clock, ids, timestamps, rate limiter, fixtures.
         // Router trie, middleware (told the matched route), dispatcher, the error protocol routes render.
         .target(name: "Routing", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        // The vendor contract and change feed, and what two or more vendors share: clock, ids, PRNG, timestamps,
+        // the ordered table, rate limiter, credentials, fixtures.
         .target(name: "EmulatorKit", dependencies: ["HTTPCore", "Routing"], swiftSettings: swiftSettings),
         .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
         .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
