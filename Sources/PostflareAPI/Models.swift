@@ -183,7 +183,7 @@ struct Team: Sendable {
     /// Keyed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
     var emails: [HashedKey: EmailRecord] = [:]
     var domains: [String: DomainRecord] = [:]
-    var contacts: [String: ContactRecord] = [:]
+    var contacts = ContactTable()
     var segments: [String: SegmentRecord] = [:]
     var topics: [String: TopicRecord] = [:]
     var properties: [String: ContactPropertyRecord] = [:]
@@ -217,8 +217,7 @@ struct Team: Sendable {
 
     func contact(idOrEmail: String) -> ContactRecord? {
         if let c = contacts[idOrEmail] { return c }
-        let lower = idOrEmail.lowercased()
-        return contacts.values.first { $0.email.lowercased() == lower }
+        return contacts.id(forEmail: idOrEmail).flatMap { contacts[$0] }
     }
 
     func template(idOrAlias: String) -> TemplateRecord? {
