@@ -20,6 +20,9 @@ public final class MailDouble: Sendable {
     let server: HTTPServer
     /// Delivers Postflare webhooks while the server runs; nil when `postflareWebhooks` is off.
     let webhookSender: WebhookSender?
+    /// Applies queued Postflare contact imports in batches, woken by the requests that queue them.
+    let backgroundWorker: BackgroundWorker
+    private let backgroundWork: @Sendable () -> Bool
 
     public init(configuration: AppConfiguration) throws {
         self.configuration = configuration
@@ -49,10 +52,14 @@ public final class MailDouble: Sendable {
         MailDouble.configure(&flowmailerOptions, configuration)
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
+        let worker = BackgroundWorker(log: { Log.error($0) })
+        backgroundWorker = worker
+        postflareOptions.onPendingWork = { worker.wake() }
         let flowmailer = try FlowmailerAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "flowmailer", directory: fixtures), options: flowmailerOptions)
         let postflare = try PostflareAPI(
             clock: clock, fixtures: try Fixtures.load(vendor: "postflare", directory: fixtures), options: postflareOptions)
+        backgroundWork = { postflare.processPendingWork() }
         if configuration.postflareWebhooks {
             // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones.
             // Built on the first https delivery: loading the system CA store took ~30 ms of every start-up.
@@ -107,11 +114,14 @@ public final class MailDouble: Sendable {
     public func start() throws {
         try server.start()
         webhookSender?.start()
+        backgroundWorker.start(backgroundWork)
     }
 
-    /// Stops the webhook sender (joining its thread, after at most one delivery in flight), then the server.
+    /// Stops the webhook sender (joining its thread, after at most one delivery in flight) and the background
+    /// worker (after at most one batch), then the server.
     public func shutdown(drainTimeout: Double? = nil) {
         webhookSender?.stop()
+        backgroundWorker.stop()
         server.shutdown(drainTimeout: drainTimeout)
     }
 
