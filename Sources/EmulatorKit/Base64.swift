@@ -24,6 +24,27 @@ public enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// How many bytes `text` decodes to, or nil when `decode` would refuse it: the same check without
+    /// building the bytes (an attachment is validated on every send; its bytes are not kept).
+    public static func decodedCount(_ text: some StringProtocol) -> Int? {
+        var padding = 0
+        var symbols = 0
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+                UInt8(ascii: "_"):
+                if padding > 0 { return nil }  // data after padding
+                symbols += 1
+            case UInt8(ascii: "="): padding += 1
+            case 0x0D, 0x0A, 0x20, 0x09: continue
+            default: return nil
+            }
+        }
+        if symbols % 4 == 1 || padding > 2 { return nil }
+        return symbols * 6 / 8
+    }
+
     /// Decodes the standard or URL-safe alphabet (RFC 4648 §4, §5), with or without padding, ignoring
     /// MIME line breaks and spaces (Flowmailer clients wrap `mimedata` every 60 characters). Nil for any
     /// other character, data after padding, or a length no encoder produces.

@@ -91,12 +91,23 @@ struct FlowdockAuthMiddleware: Middleware {
 
 /// Who is asking, for handlers.
 enum Access {
-    /// The authenticated user, or a source through `flow_token` (query or body, §1.1).
-    static func principal(_ request: Request, _ input: Input, store: FlowdockStore) throws -> Principal {
-        if let user = request.identity(as: FlowdockUser.self) { return .user(user.id) }
-        guard let token = input.string("flow_token") ?? request.query("flow_token"), !token.isEmpty else {
+    /// The request's parameters and its principal: the authenticated user, or a source through `flow_token`
+    /// (query or body, §1.1; the body's wins). Credentials are checked before the body is parsed, so that
+    /// an unauthenticated caller cannot make the server parse a large body for nothing; only a request with
+    /// no credential outside its body has it parsed to look for one.
+    static func principal(_ request: Request, store: FlowdockStore) throws -> (Input, Principal) {
+        if let user = request.identity(as: FlowdockUser.self) { return (try Body.parse(request), .user(user.id)) }
+        let queryToken = request.query("flow_token").flatMap { $0.isEmpty ? nil : $0 }
+        let queryPrincipal = try queryToken.map { try source(token: $0, store: store) }
+        let input = try Body.parse(request)
+        guard let token = input.string("flow_token") ?? queryToken, !token.isEmpty else {
             throw FlowdockError.unauthorized("Authentication required")
         }
+        if let queryPrincipal, token == queryToken { return (input, queryPrincipal) }
+        return (input, try source(token: token, store: store))
+    }
+
+    private static func source(token: String, store: FlowdockStore) throws -> Principal {
         let source = try store.withState { state in state.source(withToken: token) }
         guard let source else { throw FlowdockError.unauthorized("Invalid flow_token") }
         // "you will start receiving a 410 GONE response when posting messages using the flow_token".

@@ -6,7 +6,7 @@ import HTTPCore
 struct Input: Sendable {
     var fields: JSONObject
     /// File parts of a multipart body keyed by field name (`content`, `attachments[file1]`).
-    var files: [String: MultipartPart] = [:]
+    var files: [String: MultipartFormData.Part] = [:]
 
     subscript(key: String) -> JSON? { fields[key] }
 
@@ -83,14 +83,17 @@ enum Body {
         case "application/x-www-form-urlencoded":
             for item in request.formBody() { assign(&input.fields, name: item.name, value: .string(item.value)) }
         case "multipart/form-data":
-            guard let boundary = Multipart.boundary(ofContentType: request.headers["Content-Type"] ?? ""),
-                let parts = Multipart.parse(request.body, boundary: boundary)
-            else { throw FlowdockError.badRequest("Malformed multipart/form-data body") }
-            for part in parts {
-                if part.fileName != nil {
+            let form: MultipartFormData
+            do {
+                form = try MultipartFormData(body: request.body, contentType: request.headers["Content-Type"])
+            } catch {
+                throw FlowdockError.badRequest("Malformed multipart/form-data body: \(error)")
+            }
+            for part in form.parts {
+                if part.filename != nil {
                     input.files[part.name] = part
                 } else {
-                    assign(&input.fields, name: part.name, value: .string(String(decoding: part.data, as: UTF8.self)))
+                    assign(&input.fields, name: part.name, value: .string(part.text))
                 }
             }
         default:

@@ -76,18 +76,19 @@ public final class FlowdockAPI: Sendable {
         return router
     }
 
-    /// Runs `body` with the request's parameters, principal and the store's state (one lock).
+    /// Runs `body` with the request's parameters, principal and the store's state (one lock). Credentials
+    /// outside the body are checked before the body is parsed (`Access.principal`).
     func withPrincipal(_ request: Request, _ body: (inout State, Input, Principal, String) throws -> Response) throws -> Response {
-        let input = try Body.parse(request)
-        let principal = try Access.principal(request, input, store: store)
+        let (input, principal) = try Access.principal(request, store: store)
         let base = Access.base(request)
         return try store.withState { state in try body(&state, input, principal, base) }
     }
 
-    /// As `withPrincipal`, for endpoints that need a user (flow tokens cannot call them).
+    /// As `withPrincipal`, for endpoints that need a user (flow tokens cannot call them). The user is
+    /// required before the body is parsed.
     func withUser(_ request: Request, _ body: (inout State, Input, Int, String) throws -> Response) throws -> Response {
-        let input = try Body.parse(request)
         let user = try Access.user(request)
+        let input = try Body.parse(request)
         let base = Access.base(request)
         return try store.withState { state in try body(&state, input, user, base) }
     }

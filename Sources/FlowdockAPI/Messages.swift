@@ -124,8 +124,8 @@ extension State {
     /// A file from multipart (`-F content=@file.png`) or JSON (`{"data": base64, "content_type", "file_name"}`).
     private mutating func storeUpload(_ input: Input) throws -> JSON {
         if let part = input.files["content"] {
-            return storeFile(name: part.fileName ?? "file", type: part.contentType ?? "application/octet-stream",
-                             data: part.data)
+            return storeFile(name: part.filename ?? "file", type: part.contentType ?? "application/octet-stream",
+                             data: part.body)
         }
         guard let object = input["content"]?.objectValue else { throw FlowdockError.validation("content", "can't be blank") }
         guard let data = object["data"]?.stringValue, let bytes = Base64.decode(data) else {
@@ -140,8 +140,9 @@ extension State {
         var result: [JSON] = []
         for key in input.files.keys.sorted() where key.hasPrefix("attachments") {
             guard let part = input.files[key] else { continue }
-            var attachment = storeFile(name: part.fileName ?? "file", type: part.contentType ?? "application/octet-stream",
-                                       data: part.data).objectValue ?? JSONObject()
+            var attachment = storeFile(
+                name: part.filename ?? "file", type: part.contentType ?? "application/octet-stream", data: part.body
+            ).objectValue ?? JSONObject()
             if let open = key.firstIndex(of: "["), key.hasSuffix("]") {
                 let id = String(key[key.index(after: open)..<key.index(before: key.endIndex)])
                 if !id.isEmpty { attachment["content_id"] = .string(id) }

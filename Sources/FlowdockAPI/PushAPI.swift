@@ -10,20 +10,17 @@ extension FlowdockAPI {
     }
 
     private func push(_ r: Request, chat: Bool) throws -> Response {
-        let input = try Body.parse(r)
         let tokens = r.parameter("tokens").split(separator: ",").map(String.init)
+        // The tokens are the credential: unknown ones are refused before the body is parsed.
+        _ = try store.withState { s in try tokens.map { token in try Self.flowID(pushToken: token, in: s) } }
+        let input = try Body.parse(r)
         var fields = chat ? try Self.chatFields(input) : try Self.inboxFields(input)
         if let tags = try input.tags() {
             fields["tags"] = .array((fields["tags"]?.arrayValue ?? []) + tags.map { .string($0) })
         }
         let now = store.clock.nowMillis()
         try store.withState { s in
-            let flowIDs = try tokens.map { token in
-                guard let flow = s.flows.values.first(where: { $0.apiToken == token }) else {
-                    throw FlowdockError.notFound("Flow not found")
-                }
-                return flow.id
-            }
+            let flowIDs = try tokens.map { token in try Self.flowID(pushToken: token, in: s) }
             for flowID in flowIDs {
                 var perFlow = fields
                 var target = PostTarget(flowID: flowID)
@@ -39,6 +36,14 @@ extension FlowdockAPI {
     }
 
     /// Chat: `content` and `external_user_name` are required (docs/chat.md).
+    /// The flow whose API token is `token`; 404 when there is none.
+    private static func flowID(pushToken token: String, in s: State) throws -> String {
+        guard let flow = s.flows.values.first(where: { $0.apiToken == token }) else {
+            throw FlowdockError.notFound("Flow not found")
+        }
+        return flow.id
+    }
+
     private static func chatFields(_ input: Input) throws -> JSONObject {
         let name = input.string("external_user_name") ?? ""
         if name.trimmingSpaces().isEmpty { throw FlowdockError.validation("external_user_name", "can't be blank") }

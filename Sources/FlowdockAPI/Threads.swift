@@ -41,7 +41,7 @@ extension State {
                 throw FlowdockError.validation("thread", "can't be blank")
             }
             let title = update?["title"]?.stringValue ?? (isInbox ? nil : text ?? input["content"]?["file_name"]?.stringValue
-                ?? input.files["content"]?.fileName) ?? ""
+                ?? input.files["content"]?.filename) ?? ""
             if isInbox && title.isEmpty { throw FlowdockError.validation("thread", "title can't be blank") }
             var source: JSON = .null
             if let sid = sourceID, let s = sources[sid] {

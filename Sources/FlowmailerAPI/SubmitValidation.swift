@@ -168,13 +168,28 @@ struct SubmitValidator {
                     fail("headers[\(i)].name", "NotNull", "may not be null", h["name"] ?? .null)
                     continue
                 }
-                r.headers.append((name: name, value: h["value"]?.stringValue ?? ""))
+                addHeader(name, h["value"]?.stringValue ?? "", at: i, into: &r)
             }
         case .object(let map)?:
             // The Elixir adapter sends a map instead of the documented array; tolerated (spec §6, inferred).
-            for (name, v) in map { r.headers.append((name: name, value: v.stringValue ?? "")) }
+            for (i, (name, v)) in map.enumerated() { addHeader(name, v.stringValue ?? "", at: i, into: &r) }
         case let other?: fail("headers", "typeMismatch", "headers must be an array of {name, value}", other)
         }
+    }
+
+    /// A line break or control character would end the field in the stored MIME message and start another
+    /// (a hidden `Bcc:`): refused as a Bean Validation `Pattern` error (inferred; Flowmailer publishes none).
+    private mutating func addHeader(_ name: String, _ value: String, at i: Int, into r: inout SubmitRequest) {
+        var valid = true
+        if !MessageHeaderField.isValidName(name) {
+            fail("headers[\(i)].name", "Pattern", "must be printable ASCII without spaces or ':'", .string(name))
+            valid = false
+        }
+        if !MessageHeaderField.isValidValue(value) {
+            fail("headers[\(i)].value", "Pattern", "must not contain line breaks or control characters", .string(value))
+            valid = false
+        }
+        if valid { r.headers.append((name: name, value: value)) }
     }
 
     private mutating func checkAttachments(_ value: JSON?, into r: inout SubmitRequest) {

@@ -64,34 +64,81 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// An insertion-ordered JSON object. Lookups are linear, which is faster than hashing for the small
-/// objects of API bodies; setting an existing key keeps its position.
+/// objects of API bodies; setting an existing key keeps its position. An object that grows past
+/// `indexThreshold` keys also keeps a key → position index, so that building or editing a large object
+/// (a hostile body of 100,000 keys) stays linear instead of quadratic.
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var entries: [(key: String, value: JSON)]
+    /// Position of each key's first entry; nil while the object is small.
+    private var index: [String: Int]?
+
+    /// Above this many keys a linear scan costs more than a hash lookup.
+    static let indexThreshold = 32
 
     public init() { entries = [] }
-    public init(_ entries: [(String, JSON)]) { self.entries = entries.map { (key: $0.0, value: $0.1) } }
+    public init(_ entries: [(String, JSON)]) {
+        self.entries = entries.map { (key: $0.0, value: $0.1) }
+        if self.entries.count > Self.indexThreshold { buildIndex() }
+    }
     public init(dictionaryLiteral elements: (String, JSON)...) { self.init(elements) }
+
+    /// Entries with distinct keys and, for a large object, their index (the parser builds both).
+    init(distinctEntries: [(key: String, value: JSON)], index: [String: Int]?) {
+        entries = distinctEntries
+        self.index = index
+    }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { entries.map(\.key) }
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { entries.makeIterator() }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
+    private mutating func buildIndex() {
+        var built: [String: Int] = [:]
+        built.reserveCapacity(entries.count * 2)
+        // The first entry of a repeated key wins, as the linear scan finds it.
+        for (i, e) in entries.enumerated() where built[e.key] == nil { built[e.key] = i }
+        index = built
+    }
+
     public subscript(key: String) -> JSON? {
         get {
-            for e in entries where e.key == key { return e.value }
-            return nil
+            guard index != nil else {
+                for e in entries where e.key == key { return e.value }
+                return nil
+            }
+            return position(of: key).map { entries[$0].value }
         }
         set {
-            if let i = entries.firstIndex(where: { $0.key == key }) {
-                if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+            if let i = position(of: key) {
+                guard let newValue else {
+                    entries.remove(at: i)
+                    // Positions after `i` moved; removals from large objects are rare.
+                    if entries.count > Self.indexThreshold {
+                        if index != nil { buildIndex() }
+                    } else {
+                        index = nil
+                    }
+                    return
+                }
+                entries[i].value = newValue
             } else if let newValue {
                 entries.append((key: key, value: newValue))
+                if index != nil {
+                    index![key] = entries.count - 1
+                } else if entries.count > Self.indexThreshold {
+                    buildIndex()
+                }
             }
         }
     }
 
-    public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
 
@@ -291,14 +338,17 @@ struct JSONParser {
     mutating func parseObject() throws(JSONError) -> JSON {
         try enter()
         i += 1
-        var object = JSONObject()
         skipWhitespace()
-        if i < bytes.count, bytes[i] != UInt8(ascii: "}") { object.reserveCapacity(8) }  // one allocation, not four
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        var entries: [(key: String, value: JSON)] = []
+        entries.reserveCapacity(8)  // one allocation, not four
+        // A repeated key: the last value wins at the first one's position, as in most parsers. Small objects
+        // check earlier keys by a scan; past the threshold a hash index keeps a large object linear.
+        var index: [String: Int]?
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
@@ -308,7 +358,25 @@ struct JSONParser {
             i += 1
             skipWhitespace()
             let value = try parseValue()
-            object[key] = value  // a repeated key: the last one wins, as in most parsers
+            if index != nil {
+                // One hash per key; a repeated key (rare) puts its first position back.
+                if let at = index!.updateValue(entries.count, forKey: key) {
+                    index![key] = at
+                    entries[at].value = value
+                } else {
+                    entries.append((key: key, value: value))
+                }
+            } else if let at = entries.firstIndex(where: { $0.key == key }) {
+                entries[at].value = value
+            } else {
+                entries.append((key: key, value: value))
+                if entries.count > JSONObject.indexThreshold {
+                    var built: [String: Int] = [:]
+                    built.reserveCapacity(entries.count * 2)
+                    for (n, e) in entries.enumerated() { built[e.key] = n }
+                    index = built
+                }
+            }
             skipWhitespace()
             guard i < bytes.count else { throw fail("Unexpected end of JSON input") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -316,7 +384,7 @@ struct JSONParser {
             throw fail("Expected ',' or '}'")
         }
         depth -= 1
-        return .object(object)
+        return .object(JSONObject(distinctEntries: entries, index: index))
     }
 
     mutating func parseArray() throws(JSONError) -> JSON {
@@ -451,7 +519,9 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let v = Int64(text) { return .int(v) }
+        // RFC 8259 §6 has no infinity: `1e999` would come back as `null` when serialized.
         guard let d = Double(text) else { throw fail("Invalid number") }
+        guard d.isFinite else { throw fail("Number out of range") }
         return .double(d)
     }
 }

@@ -25,6 +25,9 @@ public final class MailDouble: Sendable {
     let server: HTTPServer
     /// Publishes due events and delivers the vendors' webhooks while the server runs.
     let webhookSender: WebhookSender
+    /// Applies queued vendor work (Postflare contact imports) in batches, woken by the requests that queue it.
+    let backgroundWorker: BackgroundWorker
+    private let backgroundWork: @Sendable () -> Bool
 
     /// - Parameters:
     ///   - configuration: ports, certificates, fixtures and vendor options.
@@ -63,12 +66,16 @@ public final class MailDouble: Sendable {
         MailDouble.configure(&flowmailerOptions, configuration)
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
+        let worker = BackgroundWorker(log: { Log.error($0) })
+        backgroundWorker = worker
+        postflareOptions.onPendingWork = { worker.wake() }
         let flowmailer = try FlowmailerAPI(
             clock: clock, fixtures: seed.flowmailer,
             options: flowmailerOptions, changes: changes)
         let postflare = try PostflareAPI(
             clock: clock, fixtures: seed.postflare,
             options: postflareOptions, changes: changes)
+        backgroundWork = { postflare.processPendingWork() }
         let flowdock = try FlowdockAPI(
             clock: clock, fixtures: seed.flowdock, changes: changes)
         // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.
@@ -118,14 +125,16 @@ public final class MailDouble: Sendable {
     public func start() throws {
         try server.start()
         webhookSender.start()
+        backgroundWorker.start(backgroundWork)
     }
 
     /// Starts the server's drain (stop accepting, finish in-flight requests), then stops the webhook sender
-    /// (joining its thread, after at most one delivery in flight). The drain starts first so that a slow
-    /// delivery does not eat into the drain timeout.
+    /// (joining its thread, after at most one delivery in flight) and the background worker (after at most one
+    /// batch). The drain starts first so that a slow delivery does not eat into the drain timeout.
     public func shutdown(drainTimeout: Double? = nil) {
         server.shutdown(drainTimeout: drainTimeout)
         webhookSender.stop()
+        backgroundWorker.stop()
     }
 
     public func wait() { server.wait() }

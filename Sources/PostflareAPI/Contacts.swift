@@ -103,7 +103,7 @@ extension PostflareAPI {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 return try Pagination.list(
-                    team.contacts, req, defaultLimit: nil,
+                    team.contacts.table, req, defaultLimit: nil,
                     where: { c in segment.map { c.segmentIds.contains($0) } ?? true }
                 ) { Self.contactJSON($0, detail: false) }
             })

@@ -85,8 +85,16 @@ struct EmailInput {
 
         let headers = try body.objectField("headers")
         if let headers {
-            for (_, v) in headers where v.stringValue == nil {
-                throw .validation("Invalid `headers` field. Header values must be strings.")
+            for (name, v) in headers {
+                guard let value = v.stringValue else {
+                    throw .validation("Invalid `headers` field. Header values must be strings.")
+                }
+                // A line break would start another header in the message (a hidden `Bcc:`).
+                guard MessageHeaderField.isValidName(name), MessageHeaderField.isValidValue(value) else {
+                    throw .validation(
+                        "Invalid `headers` field. Header names must be printable ASCII without spaces or colons, "
+                            + "and names and values must not contain line breaks or control characters.")
+                }
             }
         }
         let tags = try parseTags(body)
@@ -177,8 +185,17 @@ struct EmailInput {
             guard let obj = item.objectValue else { throw .invalidAttachment }
             // `content` is base64 text, or a byte array when a Node `Buffer` was serialised.
             let text = obj["content"]?.stringValue
-            let bytes = obj["content"]?.arrayValue?.count ?? 0
+            let byteArray = obj["content"]?.arrayValue
+            let bytes = byteArray?.count ?? 0
             let encodedSize = text?.utf8.count ?? (bytes + 2) / 3 * 4
+            var decodedSize = bytes
+            if let text, !text.isEmpty {
+                guard let n = Base64.decodedCount(text) else { throw Self.invalidAttachmentContent }
+                decodedSize = n
+            }
+            if let byteArray, !byteArray.allSatisfy({ $0.intValue.map { (0...255).contains($0) } ?? false }) {
+                throw Self.invalidAttachmentContent
+            }
             let path = obj["path"]?.stringValue ?? ""
             guard encodedSize > 0 || !path.isEmpty else { throw .invalidAttachment }
             total += encodedSize
@@ -193,18 +210,19 @@ struct EmailInput {
                 AttachmentRecord(
                     id: IDs.uuid(), filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
-                    contentId: obj["content_id"]?.stringValue, size: text.map(Self.decodedSize) ?? bytes))
+                    contentId: obj["content_id"]?.stringValue, size: decodedSize))
         }
         return out
     }
 
-    /// Bytes that base64 `text` decodes to: every 4 significant characters carry 3 bytes; padding and line
-    /// breaks carry none (RFC 4648 §4), so `size` matches the file the recipient gets.
-    static func decodedSize(_ text: String) -> Int {
-        var significant = 0
-        for c in text.utf8 where c != UInt8(ascii: "=") && c != 10 && c != 13 && c != 32 { significant += 1 }
-        return significant * 3 / 4
-    }
+    /// Bytes that base64 `text` decodes to (0 when it is not base64), so `size` matches the file the
+    /// recipient gets.
+    static func decodedSize(_ text: String) -> Int { Base64.decodedCount(text) ?? 0 }
+
+    /// Resend answers a 422 `validation_error` for attachment content it cannot decode (inferred: the errors
+    /// page lists no dedicated name).
+    static let invalidAttachmentContent = PostflareError.validation(
+        "Invalid `attachments` field. The `content` must be a base64-encoded string or an array of bytes.")
 
     static func mimeType(_ filename: String) -> String {
         switch String(filename.split(separator: ".").last ?? "").lowercased() {

@@ -183,7 +183,7 @@ struct Team: Sendable {
     /// Indexed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
     var emails = OrderedTable<EmailRecord>()
     var domains = OrderedTable<DomainRecord>()
-    var contacts = OrderedTable<ContactRecord>()
+    var contacts = ContactTable()
     var segments = OrderedTable<SegmentRecord>()
     var topics = OrderedTable<TopicRecord>()
     var properties = OrderedTable<ContactPropertyRecord>()
@@ -214,8 +214,7 @@ struct Team: Sendable {
 
     func contact(idOrEmail: String) -> ContactRecord? {
         if let c = contacts[idOrEmail] { return c }
-        let lower = idOrEmail.lowercased()
-        return contacts.values.first { $0.email.lowercased() == lower }
+        return contacts.id(forEmail: idOrEmail).flatMap { contacts[$0] }
     }
 
     func template(idOrAlias: String) -> TemplateRecord? {

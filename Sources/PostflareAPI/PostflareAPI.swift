@@ -22,6 +22,9 @@ public final class PostflareAPI: Sendable {
         /// endpoints it will never contact (and every endpoint when it delivers nothing), so that no e-mail is
         /// followed and no delivery is signed for them: that work would otherwise cost every send.
         public var webhookEndpointFilter: (@Sendable (_ endpoint: String) -> Bool)?
+        /// Called, on the request's thread, when background work was queued (a contact import): a server
+        /// wakes the thread that calls `processPendingWork(budget:)`.
+        public var onPendingWork: (@Sendable () -> Void)?
 
         public init(
             rateLimitPerSecond: Int = 10, invalidKeyStatus: Int = 400, dailyQuota: Int? = nil,

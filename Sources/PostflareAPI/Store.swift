@@ -23,6 +23,8 @@ final class PostflareStore: Sendable {
         /// Key id → last use, for `GET /api-keys` (kept here so that every request does not touch a team).
         var lastUsed: [String: Int64] = [:]
         var seq = 0
+        /// Contact imports with rows still to apply, oldest first (`PostflareAPI.processPendingWork`).
+        var importQueue: [ContactImportJob] = []
 
         mutating func nextSeq() -> Int {
             seq += 1

@@ -19,4 +19,13 @@ import Testing
     func rejectsMalformed(_ text: String) {
         #expect(Base64.decode(text) == nil)
     }
+
+    /// `decodedCount` is `decode(…)?.count` without the bytes, on valid and invalid input alike.
+    @Test(arguments: [
+        "", "Zg==", "Zm8=", "Zm9v", "Zm9vYmFy", "Zm9v\r\nYmFy", "Zm8", "-_8=", "a*b", "Zg==Zg", "Z", "Zg===", "!!!",
+        "aGVsbG8=!", "héllo", "aGVs=bG8=", " Zm 9v ",
+    ])
+    func decodedCountMatchesDecode(_ text: String) {
+        #expect(Base64.decodedCount(text) == Base64.decode(text)?.count)
+    }
 }

@@ -103,6 +103,33 @@ import Testing
         #expect(r.json["message"] != nil)
     }
 
+    /// Issue 12: credentials are checked before the body is parsed, so an anonymous caller cannot make the
+    /// server parse a large body for nothing. Only a request with no credential at all reads the body,
+    /// where its `flow_token` may be.
+    @Test func credentialsAreCheckedBeforeTheBody() throws {
+        let c = try Client()
+        let notJSON = Array("{\"event\": [".utf8)
+        let user = c.send(.PUT, "/users/1", authorization: "", body: notJSON, contentType: "application/json")
+        #expect(user.status == 401)
+        #expect(user.json["message"] == "Authentication required")
+        let badQueryToken = c.send(
+            .POST, "/flows/acme/my-flow/messages?flow_token=nope", authorization: "", body: notJSON,
+            contentType: "application/json")
+        #expect(badQueryToken.status == 401)
+        let push = c.send(
+            .POST, "/v1/messages/chat/not-a-push-token", authorization: "", body: notJSON,
+            contentType: "application/json")
+        #expect(push.status == 404)
+        // Without any credential the body is read for its flow_token: malformed, it is a 400.
+        let anonymous = c.send(.POST, "/messages", authorization: "", body: notJSON, contentType: "application/json")
+        #expect(anonymous.status == 400)
+        // A query token still yields to a body token, as before.
+        let both = c.send(
+            .POST, "/messages?flow_token=\(Token.flow)", authorization: "",
+            json: ["flow_token": "nope", "event": "message", "content": "x"])
+        #expect(both.status == 401)
+    }
+
     @Test func corsPreflightAndExposedHeaders() throws {
         let c = try Client()
         let pre = c.send(.OPTIONS, "/flows", authorization: "", headers: [("Origin", "https://app.example")])

@@ -106,6 +106,39 @@ import Testing
         #expect(multipart.status == 400)
     }
 
+    /// The shared parser's verdicts in Flowdock's format: malformed bodies are a 400 with a message, and the
+    /// body that crashed Postflare's old parser (a part whose headers end at the closing delimiter) is a
+    /// field with no content.
+    @Test func multipartEdgeCasesAnswerInFlowdockFormat() throws {
+        let c = try Client()
+        for body in [
+            "--B", "--B\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nunterminated",
+            "--B\r\nContent-Type: text/plain\r\n\r\nno name\r\n--B--", "--B\r\nbroken header\r\n\r\nx\r\n--B--",
+        ] {
+            let r = c.send(
+                .POST, "/flows/acme/my-flow/messages", body: Array(body.utf8),
+                contentType: "multipart/form-data; boundary=B")
+            #expect(r.status == 400, "\(body.debugDescription)")
+            #expect(r.json["message"]?.stringValue?.hasPrefix("Malformed multipart/form-data body") == true)
+        }
+        let noContent = "--B\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\nmessage\r\n"
+            + "--B\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\n--B--\r\n"
+        let r = c.send(
+            .POST, "/flows/acme/my-flow/messages", body: Array(noContent.utf8),
+            contentType: "multipart/form-data; boundary=B")
+        #expect(r.status == 400)
+        #expect(r.json["errors"]?["content"] != nil, "\(r.json.text)")
+        let quoted = c.send(
+            .POST, "/flows/acme/my-flow/messages",
+            body: Array(
+                ("preamble\r\n--a;b\r\nContent-Disposition: form-data; name=event\r\n\r\nmessage\r\n"
+                    + "--a;b\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nhi\r\n"
+                    + "--a;b--\r\nepilogue").utf8),
+            contentType: "multipart/form-data; boundary=\"a;b\"")
+        #expect(quoted.status == 201, "\(quoted.json.text)")
+        #expect(quoted.json["content"] == "hi")
+    }
+
     @Test func base64RoundTrip() {
         for n in 0..<20 {
             let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 * 37) }

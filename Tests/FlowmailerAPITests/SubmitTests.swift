@@ -66,6 +66,37 @@ import Testing
         }
     }
 
+    /// Issue 12: a line break or control character in a custom header name or value would inject headers
+    /// (a hidden `Bcc:`) into the stored message. Both the documented array and the tolerated map are checked.
+    @Test(arguments: [
+        (#"[{"name":"X-A\r\nBcc","value":"x"}]"#, "headers[0].name"),
+        (#"[{"name":"X-Ok","value":"y"},{"name":"X-A","value":"x\r\nBcc: victim@example.org"}]"#, "headers[1].value"),
+        (#"[{"name":"X-A","value":"x\ny"}]"#, "headers[0].value"),
+        (#"[{"name":"X A","value":"x"}]"#, "headers[0].name"), (#"[{"name":"X-A:","value":"x"}]"#, "headers[0].name"),
+        (#"[{"name":"X-A","value":"a\u0000b"}]"#, "headers[0].value"),
+        (#"{"X-A\r\nBcc":"x"}"#, "headers[0].name"), (#"{"X-A":"x\rBcc: v@example.org"}"#, "headers[0].value"),
+    ])
+    func headerInjectionIsRejected(_ headers: String, _ field: String) throws {
+        let h = try Harness()
+        let token = try h.token()
+        let r = h.api(
+            .POST, "/545/messages/submit", token: token,
+            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","#
+                + #""subject":"s","text":"t","headers":"# + headers + "}")
+        #expect(r.status == .badRequest)
+        let json = try JSON.parse(r.body)
+        let error = try #require(json["allErrors"]?.arrayValue?.first { $0["field"]?.stringValue == field })
+        #expect(error["objectName"] == "restSubmitMessage")
+        #expect(error["code"] == "Pattern")
+    }
+
+    @Test func ordinaryHeadersAreAccepted() throws {
+        let h = try Harness()
+        let token = try h.token()
+        _ = try h.submit(token: token, extra: #","headers":[{"name":"X-Ref","value":"a\tb Grüße"}]"#)
+        _ = try h.submit(token: token, extra: #","headers":{"X-Ref":"x"}"#)
+    }
+
     @Test(arguments: TestMode.allCases)
     func notJSONIs400(_ mode: TestMode) throws {
         try Harness.with(mode) { h in

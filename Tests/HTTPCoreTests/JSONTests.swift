@@ -36,6 +36,58 @@ import Testing
         #expect(try JSON.parse(#""\ud83d\ude00""#).stringValue == "😀")
     }
 
+    /// Issue 12: `1e999` parsed as infinity and was written back as `null`; out-of-range numbers are
+    /// malformed JSON instead.
+    @Test(arguments: ["1e999", "-1e999", "[1E400]", #"{"a":2e308}"#, "123456789e1000"])
+    func rejectsNonFiniteNumbers(_ text: String) {
+        #expect(throws: JSONError.self) { try JSON.parse(text) }
+    }
+
+    @Test func largeFiniteNumbersStillParse() throws {
+        #expect(try JSON.parse("1.7976931348623157e308") == .double(1.7976931348623157e308))
+        #expect(try JSON.parse("1e-999") == .double(0))
+        #expect(try JSON.parse("123456789012345678901234567890").doubleValue == 1.2345678901234568e29)
+    }
+
+    /// Issue 12: every key was checked against all earlier ones (100,000 keys took 20 s in a release
+    /// build, far longer in a debug one). Now they take about 2 s in a debug build on a busy machine.
+    @Test func largeObjectsParseInLinearTime() throws {
+        var text = "{"
+        for i in 0..<100_000 { text += (i == 0 ? "" : ",") + "\"k\(i)\":\(i)" }
+        text += "}"
+        let started = ContinuousClock.now
+        let value = try JSON.parse(text)
+        let elapsed = ContinuousClock.now - started
+        #expect(value.objectValue?.count == 100_000)
+        #expect(value["k99999"] == 99_999)
+        #expect(value.objectValue?.keys.prefix(3) == ["k0", "k1", "k2"])
+        #expect(elapsed < .seconds(10), "\(elapsed)")
+    }
+
+    /// Duplicate keys: the last value wins at the first key's position, in small and large objects alike,
+    /// and edits of a large object keep lookups right.
+    @Test(arguments: [3, 40, 1_000])
+    func duplicateKeysLastValueWinsInPlace(_ count: Int) throws {
+        var text = "{"
+        for i in 0..<count { text += "\"k\(i)\":\(i)," }
+        text += #""k0":"again","k\#(count - 1)":"last"}"#
+        var object = try #require(try JSON.parse(text).objectValue)
+        #expect(object.count == count)
+        #expect(object.keys.first == "k0")
+        #expect(object["k0"] == "again")
+        #expect(object["k\(count - 1)"] == "last")
+        object["k1"] = nil
+        #expect(object.count == count - 1)
+        #expect(object["k1"] == nil)
+        let third: JSON = count > 3 ? 2 : "last"
+        #expect(object["k2"] == third)
+        object["new"] = true
+        object["k0"] = false
+        #expect(object.keys.last == "new")
+        #expect(object["k0"] == false)
+        #expect(object.contains("new") && !object.contains("k1"))
+    }
+
     @Test func depthIsLimited() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONError.self) { try JSON.parse(deep) }

@@ -110,6 +110,47 @@ import Testing
         }
     }
 
+    /// Issue 12: a line break in a custom header name or value would inject headers (a hidden `Bcc:`) into
+    /// the stored message; control characters likewise. Single sends and batches refuse them.
+    @Test(arguments: [
+        ["X-A\r\nBcc": "x"], ["X-A": "x\r\nBcc: victim@example.org"], ["X-A": "x\ny"], ["X-A": "x\ry"],
+        ["X-A": "a\u{0}b"], ["X-A": "a\u{7F}b"], ["X A": "x"], ["X-A:": "x"], ["": "x"], ["Ünï": "x"],
+    ] as [JSON])
+    func headerInjectionIsRejected(_ headers: JSON) throws {
+        let h = try Harness()
+        let r = h.call(.POST, "/emails", Harness.email(["headers": headers]))
+        expectError(r, 422, "validation_error")
+        #expect(r.json["message"]?.stringValue?.hasPrefix("Invalid `headers` field.") == true)
+        expectError(h.call(.POST, "/emails/batch", [Harness.email(["headers": headers])]), 422, "validation_error")
+    }
+
+    @Test func ordinaryHeadersAreKept() throws {
+        let h = try Harness()
+        let r = h.call(
+            .POST, "/emails", Harness.email(["headers": ["X-Entity-Ref-ID": "a\tb", "X-Note": "Grüße"]]))
+        #expect(r.status == 200, "\(r.json.text)")
+        let batch = h.call(.POST, "/emails/batch", [Harness.email(["headers": ["X-Mailer": "maildouble 1.0"]])])
+        #expect(batch.status == 200, "\(batch.json.text)")
+    }
+
+    /// Issue 12: attachment `content` must be base64 (or a byte array, a serialised Node `Buffer`).
+    @Test(arguments: ["!!!", "aGVsbG8=!", "a", "aGVs=bG8=", "héllo"] as [JSON] + [[300], ["x"], [-1]])
+    func attachmentContentMustBeBase64(_ content: JSON) throws {
+        let h = try Harness()
+        let r = h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt", "content": content]]]))
+        expectError(r, 422, "validation_error")
+        #expect(r.json["message"]?.stringValue?.contains("base64") == true)
+    }
+
+    @Test func validAttachmentContentIsAccepted() throws {
+        let h = try Harness()
+        for content: JSON in ["aGVsbG8=", "aGVs\r\nbG8=", "aGVsbG8", [104, 105]] {
+            let attachment: JSON = ["filename": "a.txt", "content": content]
+            let r = h.call(.POST, "/emails", Harness.email(["attachments": [attachment]]))
+            #expect(r.status == 200, "\(content.text) → \(r.json.text)")
+        }
+    }
+
     @Test func unverifiedDomainAndSandboxSender() throws {
         let h = try Harness()
         var r = h.call(.POST, "/emails", Harness.email(["from": "me@unverified.org"]))

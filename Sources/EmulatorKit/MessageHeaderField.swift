@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Checks for the custom header fields clients add to an e-mail (Flowmailer's `headers`, Postflare's
+/// `headers`): a line break in a name or value would end the field and start another one in the stored
+/// message (a hidden `Bcc:`), so such fields are refused rather than stored.
+public enum MessageHeaderField {
+    /// RFC 5322 §3.6.8: `field-name = 1*ftext`, printable US-ASCII except `:` (no space, no controls).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.utf8.isEmpty && name.utf8.allSatisfy { $0 >= 33 && $0 <= 126 && $0 != UInt8(ascii: ":") }
+    }
+
+    /// RFC 5322 §3.2.5 unstructured text: no CR, LF or other control character except HTAB (non-ASCII is
+    /// left to the encoder, RFC 6532).
+    public static func isValidValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+    }
+}

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import Testing
+
+@Suite struct MessageHeaderFieldTests {
+    @Test func namesArePrintableASCIIWithoutColon() {
+        for name in ["X-Entity-Ref-ID", "List-Unsubscribe", "x", "X_~!#"] {
+            #expect(MessageHeaderField.isValidName(name))
+        }
+        for name in ["", "X A", "X-A:", "X-A\r\nBcc", "X\tA", "Ünï", "X\u{7F}"] {
+            #expect(!MessageHeaderField.isValidName(name))
+        }
+    }
+
+    @Test func valuesHaveNoLineBreaksOrControls() {
+        for value in ["", "a b\tc", "Grüße", "<id@example.org>"] { #expect(MessageHeaderField.isValidValue(value)) }
+        for value in ["a\r\nBcc: v@example.org", "a\nb", "a\rb", "a\u{0}b", "a\u{7F}b", "\u{1B}[0m"] {
+            #expect(!MessageHeaderField.isValidValue(value))
+        }
+    }
+}
