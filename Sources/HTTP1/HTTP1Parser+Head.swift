@@ -74,8 +74,8 @@ extension HTTP1Parser.StateMachine {
         do {
             message.version = try Self.parseVersion(buf, i + 1, end)
         } catch {
-            // A well-formed line with another version (505): keep the target so the answer can name the vendor.
-            if error.status == .httpVersionNotSupported, buf[targetStart] == 0x2F {
+            // Method and target were well-formed: keep an origin-form target so the answer can name the vendor.
+            if buf[targetStart] == 0x2F {
                 message.target = buf.string(targetStart, targetEnd)
             }
             throw error

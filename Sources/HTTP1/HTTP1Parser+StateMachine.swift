@@ -125,7 +125,7 @@ extension HTTP1Parser {
         /// The request line (once parsed) and the relevant fields received so far. Only error answers call it.
         func known() -> Known {
             var known = Known(version: message.version)
-            // `target` is set only once the request line has been parsed (a 505 sets it before failing).
+            // `target` is set once the request line is parsed (or only its HTTP-version failed to).
             if !message.target.isEmpty {
                 known.method = message.method
                 known.target = message.target

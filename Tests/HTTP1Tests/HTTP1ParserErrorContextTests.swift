@@ -37,11 +37,14 @@ import Testing
         #expect(c.partialRequest.target == "/")
     }
 
-    @Test func anUnsupportedVersionKeepsItsTarget() throws {
+    @Test func aBadOrUnsupportedVersionKeepsItsTarget() throws {
         let c = try #require(Self.failedContext("GET /emails HTTP/2.0\r\nHost: h\r\n\r\n"))
         #expect(c.status == .httpVersionNotSupported)
         #expect(c.method == .GET)
         #expect(c.target == "/emails")
+        let malformed = try #require(Self.failedContext("POST /545/messages HTTP/1.x\r\nHost: h\r\n\r\n"))
+        #expect(malformed.status == .badRequest)
+        #expect(malformed.target == "/545/messages")
     }
 
     @Test func limitsAndFramingErrorsKeepTheWholeHead() throws {
