@@ -24,8 +24,14 @@ public struct HTTPErrorContext: Sendable {
     public static let relevantHeaderNames = ["host", "authorization", "accept", "content-type"]
 
     public init(
-        status: HTTPStatus, reason: String, message: String, method: HTTPMethod? = nil, target: String? = nil,
-        headers: HTTPHeaders = HTTPHeaders(), version: HTTPVersion = .http1_1, isSecure: Bool = false
+        status: HTTPStatus,
+        reason: String,
+        message: String,
+        method: HTTPMethod? = nil,
+        target: String? = nil,
+        headers: HTTPHeaders = HTTPHeaders(),
+        version: HTTPVersion = .http1_1,
+        isSecure: Bool = false
     ) {
         self.status = status
         self.reason = reason
@@ -47,7 +53,12 @@ public struct HTTPErrorContext: Sendable {
     public var partialRequest: Request {
         let path = target.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/"
         return Request(
-            method: method ?? .GET, target: path, headers: headers, version: version, isSecure: isSecure)
+            method: method ?? .GET,
+            target: path,
+            headers: headers,
+            version: version,
+            isSecure: isSecure
+        )
     }
 
     /// The emulator's generic body `{"error": reason phrase, "message": …}`.

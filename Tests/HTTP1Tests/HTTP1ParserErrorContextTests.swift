@@ -16,7 +16,9 @@ import Testing
         let c = try #require(
             Self.failedContext(
                 "POST /545/messages?x=1 HTTP/1.1\r\nHost: api.flowmailer.net\r\nAuthorization: Bearer t\r\n"
-                    + "User-Agent: u\r\nAccept: application/vnd.flowmailer.v1.12+json\r\nBad Name: x\r\n\r\n"))
+                    + "User-Agent: u\r\nAccept: application/vnd.flowmailer.v1.12+json\r\nBad Name: x\r\n\r\n"
+            )
+        )
         #expect(c.status == .badRequest)
         #expect(c.reason == "invalid field name")
         #expect(c.method == .POST)
@@ -50,25 +52,33 @@ import Testing
     @Test func limitsAndFramingErrorsKeepTheWholeHead() throws {
         let big = try #require(
             Self.failedContext(
-                "POST /flows/o/f/messages HTTP/1.1\r\nHost: h\r\nAuthorization: Basic eDp5\r\nContent-Length: 99\r\n\r\n",
-                limits: HTTP1Limits(maxBodyBytes: 10)))
+                "POST /flows/o/f/messages HTTP/1.1\r\nHost: h\r\nAuthorization: Basic eDp5\r\n"
+                    + "Content-Length: 99\r\n\r\n",
+                limits: HTTP1Limits(maxBodyBytes: 10)
+            )
+        )
         #expect(big.status == .contentTooLarge)
         #expect(big.target == "/flows/o/f/messages")
         #expect(big.headers["Authorization"] == "Basic eDp5")
         let coding = try #require(
-            Self.failedContext("POST /emails HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
+            Self.failedContext("POST /emails HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+        )
         #expect(coding.status == .notImplemented)
         #expect(coding.target == "/emails")
         // An absolute-form target's authority stands in for Host.
         let absolute = try #require(
-            Self.failedContext("GET http://api.resend.com/x HTTP/1.1\r\nX: a\r\n  folded\r\n\r\n"))
+            Self.failedContext("GET http://api.resend.com/x HTTP/1.1\r\nX: a\r\n  folded\r\n\r\n")
+        )
         #expect(absolute.headers["Host"] == "api.resend.com")
     }
 
     @Test func anIncompleteHeadHasWhatArrivedSoFar() {
         var parser = HTTP1Parser()
         parser.append(Array("GET /flows HTTP/1.1\r\nAuthorization: Basic eDp5\r\nAcc".utf8))
-        guard case .needMoreData = parser.next() else { Issue.record("expected needMoreData"); return }
+        guard case .needMoreData = parser.next() else {
+            Issue.record("expected needMoreData")
+            return
+        }
         let c = parser.errorContext(status: .requestTimeout, reason: "slow", message: "m")
         #expect(c.reason == "slow")
         #expect(c.target == "/flows")

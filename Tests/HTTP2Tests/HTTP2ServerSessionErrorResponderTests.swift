@@ -12,12 +12,15 @@ import Testing
 
     static func session(_ seen: Seen, maxBodyBytes: Int = 1000) throws -> HTTP2ServerSession {
         try HTTP2ServerSession(
-            settings: HTTP2Settings(maxBodyBytes: maxBodyBytes), isSecure: true, remoteAddress: "",
+            settings: HTTP2Settings(maxBodyBytes: maxBodyBytes),
+            isSecure: true,
+            remoteAddress: "",
             errorResponder: { context in
                 seen.contexts.withLock { $0.append(context) }
                 // A wrong status is overruled: the protocol's status stands.
                 return .json(["vendor": .string(context.target ?? "-")], status: .ok)
-            })
+            }
+        )
     }
 
     @Test(arguments: [false, true])

@@ -14,7 +14,9 @@ import Testing
                     [
                         "reason": .string(context.reason), "target": .string(context.target),
                         "auth": .string(context.headers["Authorization"]),
-                    ], status: .ok)  // overruled: the protocol's status stands
+                    ],
+                    status: .ok
+                )  // overruled: the protocol's status stands
                 r.headers.add(name: "X-Rendered", value: "yes")
                 return r
             }
@@ -24,11 +26,15 @@ import Testing
 
     @Test(arguments: [
         ("GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nBad Name: y\r\n\r\n", 400, "invalid field name"),
-        ("POST /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: 5000\r\n\r\n", 413,
-         "Content-Length over limit"),
+        (
+            "POST /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: 5000\r\n\r\n", 413,
+            "Content-Length over limit"
+        ),
         ("POST /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nExpect: later\r\n\r\n", 417, "unsupported Expect"),
-        ("POST /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
-         "unsupported transfer coding"),
+        (
+            "POST /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nTransfer-Encoding: gzip\r\n\r\n", 501,
+            "unsupported transfer coding"
+        ),
         ("GET /a HTTP/1.2\r\nHost: x\r\n\r\n", 505, "unsupported HTTP version"),
     ])
     func parseErrorsAreRenderedByTheResponder(_ input: String, _ status: Int, _ reason: String) throws {

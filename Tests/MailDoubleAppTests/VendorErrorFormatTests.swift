@@ -23,27 +23,93 @@ import Testing
     // Each naming also carries a later step's contrary hint (another vendor's host), so it shows the step's
     // precedence; `lineFormat` is what the request line alone names (all a bad request line leaves).
     static let namings: [Naming] = [
-        Naming(format: .flowmailer, how: "credentials", target: "/545/x", lineFormat: .flowmailer, headers: [
-            ("Host", "api.resend.com"), ("Authorization", "Bearer opaque-oauth-token"),
-        ]),
-        Naming(format: .flowmailer, how: "Accept", target: "/x", lineFormat: .generic, headers: [
-            ("Host", "api.flowdock.com"), ("Accept", "application/vnd.flowmailer.v1.12+json"),
-        ]),
-        Naming(format: .flowmailer, how: "host", target: "/x", lineFormat: .generic, headers: [("Host", "api.flowmailer.net")]),
-        Naming(format: .flowmailer, how: "path", target: "/545/messages", lineFormat: .flowmailer, headers: [("Host", "localhost")]),
-        Naming(format: .postflare, how: "credentials", target: "/545/x", lineFormat: .flowmailer, headers: [
-            ("Host", "api.flowdock.com"), ("Authorization", "Bearer re_test_maildouble_full"),
-        ]),
-        Naming(format: .postflare, how: "host", target: "/flows", lineFormat: .flowdock, headers: [("Host", "api.resend.com")]),
-        Naming(format: .postflare, how: "path", target: "/emails", lineFormat: .postflare, headers: [("Host", "localhost")]),
-        Naming(format: .flowdock, how: "credentials", target: "/x", lineFormat: .generic, headers: [
-            ("Host", "api.resend.com"), ("Authorization", "Basic eDp5"),
-        ]),
-        Naming(format: .flowdock, how: "access_token", target: "/x?access_token=t", lineFormat: .flowdock, headers: [
-            ("Host", "api.resend.com"),
-        ]),
-        Naming(format: .flowdock, how: "host", target: "/x", lineFormat: .generic, headers: [("Host", "api.flowdock.com")]),
-        Naming(format: .flowdock, how: "path", target: "/flows", lineFormat: .flowdock, headers: [("Host", "localhost")]),
+        Naming(
+            format: .flowmailer,
+            how: "credentials",
+            target: "/545/x",
+            lineFormat: .flowmailer,
+            headers: [
+                ("Host", "api.resend.com"), ("Authorization", "Bearer opaque-oauth-token"),
+            ]
+        ),
+        Naming(
+            format: .flowmailer,
+            how: "Accept",
+            target: "/x",
+            lineFormat: .generic,
+            headers: [
+                ("Host", "api.flowdock.com"), ("Accept", "application/vnd.flowmailer.v1.12+json"),
+            ]
+        ),
+        Naming(
+            format: .flowmailer,
+            how: "host",
+            target: "/x",
+            lineFormat: .generic,
+            headers: [("Host", "api.flowmailer.net")]
+        ),
+        Naming(
+            format: .flowmailer,
+            how: "path",
+            target: "/545/messages",
+            lineFormat: .flowmailer,
+            headers: [("Host", "localhost")]
+        ),
+        Naming(
+            format: .postflare,
+            how: "credentials",
+            target: "/545/x",
+            lineFormat: .flowmailer,
+            headers: [
+                ("Host", "api.flowdock.com"), ("Authorization", "Bearer re_test_maildouble_full"),
+            ]
+        ),
+        Naming(
+            format: .postflare,
+            how: "host",
+            target: "/flows",
+            lineFormat: .flowdock,
+            headers: [("Host", "api.resend.com")]
+        ),
+        Naming(
+            format: .postflare,
+            how: "path",
+            target: "/emails",
+            lineFormat: .postflare,
+            headers: [("Host", "localhost")]
+        ),
+        Naming(
+            format: .flowdock,
+            how: "credentials",
+            target: "/x",
+            lineFormat: .generic,
+            headers: [
+                ("Host", "api.resend.com"), ("Authorization", "Basic eDp5"),
+            ]
+        ),
+        Naming(
+            format: .flowdock,
+            how: "access_token",
+            target: "/x?access_token=t",
+            lineFormat: .flowdock,
+            headers: [
+                ("Host", "api.resend.com")
+            ]
+        ),
+        Naming(
+            format: .flowdock,
+            how: "host",
+            target: "/x",
+            lineFormat: .generic,
+            headers: [("Host", "api.flowdock.com")]
+        ),
+        Naming(
+            format: .flowdock,
+            how: "path",
+            target: "/flows",
+            lineFormat: .flowdock,
+            headers: [("Host", "localhost")]
+        ),
         Naming(format: .generic, how: "nothing", target: "/x", lineFormat: .generic, headers: [("Host", "localhost")]),
     ]
 
@@ -92,7 +158,11 @@ import Testing
     /// Checks `body` is an error in `format` carrying `status`, and its `Content-Type` unless nil (the h2 client
     /// decodes only `:status` of the Huffman-coded header block; the HTTP/2 unit tests check the rest).
     static func expectFormat(
-        _ format: Format, status: Int, contentType: String?, body: [UInt8], _ context: String,
+        _ format: Format,
+        status: Int,
+        contentType: String?,
+        body: [UInt8],
+        _ context: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         guard let json = try? JSON.parse(body), case .object(let object) = json else {
@@ -104,7 +174,11 @@ import Testing
         case .flowmailer:
             let first = json["allErrors"]?.arrayValue?.first
             #expect(keys == ["allErrors"], "\(context)", sourceLocation: sourceLocation)
-            #expect(first?["defaultMessage"]?.stringValue?.isEmpty == false, "\(context)", sourceLocation: sourceLocation)
+            #expect(
+                first?["defaultMessage"]?.stringValue?.isEmpty == false,
+                "\(context)",
+                sourceLocation: sourceLocation
+            )
             #expect(first?["code"]?.stringValue != nil, "\(context)", sourceLocation: sourceLocation)
             if let contentType { #expect(contentType.hasPrefix("application/vnd.flowmailer.v1.12+json"), "\(context)") }
         case .postflare:
@@ -130,7 +204,13 @@ import Testing
             #expect(r.status == failure.status, "\(context)")
             #expect(r.headers["Connection"] == "close", "\(context)")
             let expected = failure.onlyThePathIsKnown ? naming.lineFormat : naming.format
-            Self.expectFormat(expected, status: failure.status, contentType: r.headers["Content-Type"], body: r.body, context)
+            Self.expectFormat(
+                expected,
+                status: failure.status,
+                contentType: r.headers["Content-Type"],
+                body: r.body,
+                context
+            )
         }
     }
 
@@ -148,7 +228,12 @@ import Testing
             let r = try client.readHTTP1UntilClosed()
             #expect(r.status == 408, "\(naming)")
             Self.expectFormat(
-                naming.format, status: 408, contentType: r.headers["Content-Type"], body: r.body, "408 \(naming)")
+                naming.format,
+                status: 408,
+                contentType: r.headers["Content-Type"],
+                body: r.body,
+                "408 \(naming)"
+            )
         }
     }
 
@@ -179,15 +264,23 @@ import Testing
         defer { MailDoubleTests.stop(app) }
         for target in ["/545%2fmessages", "/545%2Fmessages/abc"] {
             let r = app.dispatcher.respond(
-                to: Request(method: .GET, target: target, headers: ["Host": "localhost"]))
+                to: Request(method: .GET, target: target, headers: ["Host": "localhost"])
+            )
             #expect(r.status == .badRequest)
             Self.expectFormat(.flowmailer, status: 400, contentType: r.headers["Content-Type"], body: r.body, target)
             #expect(String(decoding: r.body, as: UTF8.self).contains("potentially malicious String"))
         }
         // An unknown path answered by the vendor the credentials name, even when the path says nothing.
         let unknown = app.dispatcher.respond(
-            to: Request(method: .GET, target: "/nowhere", headers: ["Authorization": "Bearer re_test_maildouble_full"]))
+            to: Request(method: .GET, target: "/nowhere", headers: ["Authorization": "Bearer re_test_maildouble_full"])
+        )
         #expect(unknown.status == .notFound)
-        Self.expectFormat(.postflare, status: 404, contentType: unknown.headers["Content-Type"], body: unknown.body, "404")
+        Self.expectFormat(
+            .postflare,
+            status: 404,
+            contentType: unknown.headers["Content-Type"],
+            body: unknown.body,
+            "404"
+        )
     }
 }

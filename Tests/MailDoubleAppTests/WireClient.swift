@@ -35,7 +35,9 @@ final class WireClient {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -55,7 +57,10 @@ final class WireClient {
     /// Reads until the server closes and parses the one HTTP/1.1 response it sent.
     func readHTTP1UntilClosed() throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
         while try fill() {}
-        guard let end = (0..<max(0, buffer.count - 3)).first(where: { buffer[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) })
+        guard
+            let end = (0..<max(0, buffer.count - 3)).first(where: {
+                buffer[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10])
+            })
         else { throw Failure.malformed }
         var lines = String(decoding: buffer[0..<end], as: UTF8.self).split(separator: "\r\n").map(String.init)
         let statusLine = lines.removeFirst().split(separator: " ")
@@ -65,7 +70,8 @@ final class WireClient {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.add(
                 name: String(line[..<colon]),
-                value: String(line[line.index(after: colon)...].drop { $0 == " " }))
+                value: String(line[line.index(after: colon)...].drop { $0 == " " })
+            )
         }
         return (status, headers, Array(buffer[(end + 4)...]))
     }
@@ -112,7 +118,8 @@ final class WireClient {
         while buffer.count < 9 { guard try fill() else { throw Failure.io } }
         let length = Int(buffer[0]) << 16 | Int(buffer[1]) << 8 | Int(buffer[2])
         while buffer.count < 9 + length { guard try fill() else { throw Failure.io } }
-        let stream = UInt32(buffer[5] & 0x7F) << 24 | UInt32(buffer[6]) << 16 | UInt32(buffer[7]) << 8 | UInt32(buffer[8])
+        let stream =
+            UInt32(buffer[5] & 0x7F) << 24 | UInt32(buffer[6]) << 16 | UInt32(buffer[7]) << 8 | UInt32(buffer[8])
         let frame = (buffer[3], buffer[4], stream, Array(buffer[9..<(9 + length)]))
         buffer.removeFirst(9 + length)
         return frame
@@ -120,8 +127,10 @@ final class WireClient {
 
     private static func frame(type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
         let n = payload.count
-        return [UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), type, flags,
-                UInt8(stream >> 24 & 0x7F), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF)]
+        return [
+            UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), type, flags,
+            UInt8(stream >> 24 & 0x7F), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF),
+        ]
             + payload
     }
 

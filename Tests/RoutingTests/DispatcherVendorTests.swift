@@ -8,7 +8,10 @@ import Testing
     /// Three routers shaped like the vendors' (Postflare, Flowmailer, Flowdock), each rendering errors as
     /// `"<name> <status> <message>"`.
     static func vendor(
-        _ name: String, hosts: Set<String>, credentials: [CredentialPattern], mediaTypes: [String] = [],
+        _ name: String,
+        hosts: Set<String>,
+        credentials: [CredentialPattern],
+        mediaTypes: [String] = [],
         claims: @escaping @Sendable (Request) -> Bool
     ) -> Router {
         var r = Router()
@@ -27,7 +30,9 @@ import Testing
     }
     static let flowmailer: Router = {
         var r = vendor(
-            "flowmailer", hosts: ["api.flowmailer.net"], credentials: [.bearerOnOwnRequests, .basicOnOwnRequests],
+            "flowmailer",
+            hosts: ["api.flowmailer.net"],
+            credentials: [.bearerOnOwnRequests, .basicOnOwnRequests],
             mediaTypes: ["application/vnd.flowmailer."]
         ) { request in
             guard let first = request.pathSegments.first else { return false }
@@ -37,7 +42,9 @@ import Testing
         return r
     }()
     static let flowdock = vendor(
-        "flowdock", hosts: ["api.flowdock.com"], credentials: [.basic, .queryParameter("access_token")]
+        "flowdock",
+        hosts: ["api.flowdock.com"],
+        credentials: [.basic, .queryParameter("access_token")]
     ) { $0.pathSegments.first == "flows" }
 
     static let names = ["postflare", "flowmailer", "flowdock"]
@@ -53,18 +60,34 @@ import Testing
     func credentialsNameTheVendorWhateverTheHostOrPath(reversed: Bool) {
         // A `re_` key is Postflare's even on a Flowmailer-looking path at Flowdock's host.
         #expect(
-            Self.owner("/545/messages", ["Authorization": "Bearer re_123", "Host": "api.flowdock.com"], reversed: reversed)
-                == "postflare")
+            Self.owner(
+                "/545/messages",
+                ["Authorization": "Bearer re_123", "Host": "api.flowdock.com"],
+                reversed: reversed
+            )
+                == "postflare"
+        )
         // An opaque bearer token is Flowmailer's on an account path or with its media type, before the host.
-        #expect(Self.owner("/545/x", ["Authorization": "Bearer abc", "Host": "api.resend.com"], reversed: reversed) == "flowmailer")
+        #expect(
+            Self.owner("/545/x", ["Authorization": "Bearer abc", "Host": "api.resend.com"], reversed: reversed)
+                == "flowmailer"
+        )
         #expect(
             Self.owner(
                 "/nowhere",
-                ["Authorization": "Bearer abc", "Accept": "application/vnd.flowmailer.v1.12+json", "Host": "api.resend.com"],
-                reversed: reversed) == "flowmailer")
+                [
+                    "Authorization": "Bearer abc", "Accept": "application/vnd.flowmailer.v1.12+json",
+                    "Host": "api.resend.com",
+                ],
+                reversed: reversed
+            ) == "flowmailer"
+        )
         // Basic is Flowmailer's on its token endpoint, Flowdock's elsewhere; so is `?access_token`.
         #expect(Self.owner("/oauth/token", ["Authorization": "Basic eDp5"], reversed: reversed) == "flowmailer")
-        #expect(Self.owner("/nowhere", ["Authorization": "Basic eDp5", "Host": "api.resend.com"], reversed: reversed) == "flowdock")
+        #expect(
+            Self.owner("/nowhere", ["Authorization": "Basic eDp5", "Host": "api.resend.com"], reversed: reversed)
+                == "flowdock"
+        )
         #expect(Self.owner("/nowhere?access_token=t", ["Host": "api.resend.com"], reversed: reversed) == "flowdock")
     }
 
@@ -78,7 +101,8 @@ import Testing
     @Test func thenTheMediaTypeThenTheHostThenThePath() {
         #expect(
             Self.owner("/emails", ["Accept": "Application/VND.flowmailer.v1.12+json", "Host": "api.resend.com"])
-                == "flowmailer")
+                == "flowmailer"
+        )
         #expect(Self.owner("/emails", ["Content-Type": "application/vnd.flowmailer.v1.12+json"]) == "flowmailer")
         #expect(Self.owner("/545", ["Host": "api.flowdock.com:443"]) == "flowdock")
         #expect(Self.owner("/545") == "flowmailer")
@@ -110,7 +134,10 @@ import Testing
     @Test func serverErrorsAreRenderedByTheVendorElseGenerically() throws {
         let d = Dispatcher(routers: [Self.postflare, Self.flowmailer, Self.flowdock])
         let named = d.errorResponse(
-            for: Request(method: .POST, target: "/flows/a/b/messages"), status: .contentTooLarge, message: "big")
+            for: Request(method: .POST, target: "/flows/a/b/messages"),
+            status: .contentTooLarge,
+            message: "big"
+        )
         #expect(named.status == .contentTooLarge)
         #expect(String(decoding: named.body, as: UTF8.self) == "flowdock 413 big")
         let generic = d.errorResponse(for: Request(method: .GET, target: "/"), status: .badRequest, message: "bad")
