@@ -67,6 +67,8 @@ public final class FlowdockAPI: Sendable {
             .json(["message": .string("Method \(request.method) not allowed")], status: .methodNotAllowed)
         }
         router.internalError = { _, _ in .json(["message": "Internal server error"], status: .internalServerError) }
+        router.errorResponse = { _, status, message in .json(["message": .string(message)], status: status) }
+        router.credentials = [.basic, .queryParameter("access_token")]
         router.hosts = ["api.flowdock.com"]
         router.claims = { request in
             if request.host == "api.flowdock.com" { return true }

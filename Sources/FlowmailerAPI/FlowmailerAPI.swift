@@ -96,6 +96,21 @@ public final class FlowmailerAPI: Sendable {
             FlowmailerError.response(
                 .internalServerError, [FieldError(code: "internal", defaultMessage: "Internal Server Error")])
         }
+        // Errors the HTTP layer raises (400, 408, 413, 431…) in `allErrors`, coded after the reason phrase.
+        router.errorResponse = { _, status, message in
+            let code = status.reason.lowercased().filter { $0 != " " }
+            return FlowmailerError.response(status, [FieldError(code: code, defaultMessage: message)])
+        }
+        router.credentials = [.bearerOnOwnRequests, .basicOnOwnRequests]
+        router.mediaTypes = ["application/vnd.flowmailer."]
+        // Tomcat, Spring Boot's default container, rejects `%2F` in a path with a 400 before the application
+        // (`encodedSolidusHandling="reject"` is its default: tomcat.apache.org/tomcat-10.0-doc/config/http.html),
+        // and Spring Security's StrictHttpFirewall rejects it too (`allowUrlEncodedSlash` false; 400 through
+        // HttpStatusRequestRejectedHandler, spring-security#7568). The real body is the container's, not
+        // documented; `allErrors` with the firewall's text keeps SDKs parsing it.
+        router.encodedSlashRejection = (
+            .badRequest, "The request was rejected because the URL contained a potentially malicious String \"%2F\""
+        )
         router.hosts = ["api.flowmailer.net", "login.flowmailer.net"]
         router.claims = { request in
             if let host = request.host, host == "api.flowmailer.net" || host == "login.flowmailer.net" { return true }

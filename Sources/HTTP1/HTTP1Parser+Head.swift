@@ -69,9 +69,17 @@ extension HTTP1Parser.StateMachine {
         while i < end && ByteClass.isTarget(buf[i]) { i += 1 }
         guard i > targetStart, i < end, buf[i] == ByteClass.sp else { throw .badRequest("invalid request-target") }
         let targetEnd = i
-        message.version = try Self.parseVersion(buf, i + 1, end)
         // Methods are case-sensitive (RFC 9110 §9.1); common ones fit a small string, so this does not allocate.
         message.method = HTTPMethod(rawValue: buf.string(start, methodEnd))
+        do {
+            message.version = try Self.parseVersion(buf, i + 1, end)
+        } catch {
+            // Method and target were well-formed: keep an origin-form target so the answer can name the vendor.
+            if buf[targetStart] == 0x2F {
+                message.target = buf.string(targetStart, targetEnd)
+            }
+            throw error
+        }
         try parseTarget(buf, targetStart, targetEnd)
     }
 

@@ -27,6 +27,8 @@ extension HTTP1Parser {
         var message = Message()
         /// Header fields of the request being parsed. Kept across requests so its capacity is reused.
         var fields: [(String, String)] = []
+        /// What was known of the request that failed, kept for the error answer (set once, on failure).
+        var failure: Failure?
 
         init(limits: HTTP1Limits, isSecure: Bool, remoteAddress: String) {
             self.limits = limits
@@ -75,6 +77,7 @@ extension HTTP1Parser {
                     }
                 }
             } catch {
+                failure = Failure(reason: error.reason, known: known())
                 state = .failed(error.status)
                 scanFrom = cursor
                 message = Message()
@@ -119,6 +122,21 @@ extension HTTP1Parser {
             return nil
         }
 
+        /// The request line (once parsed) and the relevant fields received so far. Only error answers call it.
+        func known() -> Known {
+            var known = Known(version: message.version)
+            // `target` is set once the request line is parsed (or only its HTTP-version failed to).
+            if !message.target.isEmpty {
+                known.method = message.method
+                known.target = message.target
+            }
+            for (name, value) in fields where HTTPErrorContext.isRelevant(name) {
+                known.headers.add(name: name, value: value)
+            }
+            if let authority = message.authority { known.headers.replaceOrAdd(name: "Host", value: authority) }
+            return known
+        }
+
         /// Builds the request from the parsed pieces and gets ready for the next one.
         private mutating func completeRequest() -> HTTP1ParseEvent {
             var headers = HTTPHeaders(fields)
@@ -143,6 +161,20 @@ extension HTTP1Parser {
             state = .requestLine
             return .request(request, keepAlive: keepAlive)
         }
+    }
+
+    /// Why the parser failed and what it knew of the request by then.
+    struct Failure {
+        var reason: StaticString
+        var known: Known
+    }
+
+    /// The parts of a request head an error answer can use to name the vendor.
+    struct Known {
+        var method: HTTPMethod?
+        var target: String?
+        var headers = HTTPHeaders()
+        var version = HTTPVersion.http1_1
     }
 
     /// What is known so far of the request being parsed.

@@ -55,6 +55,17 @@ public struct HTTP1Parser {
         return event
     }
 
+    /// What is known of the request that failed (after `.failure`) or of the one being read (a timeout), for the
+    /// server's error answer: its request line once parsed and the `HTTPErrorContext.relevantHeaderNames` fields
+    /// received so far. `reason` defaults to the parser's own reason for the failure.
+    public func errorContext(status: HTTPStatus, reason: String? = nil, message: String) -> HTTPErrorContext {
+        let known = machine.failure?.known ?? machine.known()
+        return HTTPErrorContext(
+            status: status, reason: reason ?? machine.failure.map { "\($0.reason)" } ?? status.reason,
+            message: message, method: known.method, target: known.target, headers: known.headers,
+            version: known.version, isSecure: machine.isSecure)
+    }
+
     /// True when bytes of an incomplete request are buffered (the server applies its header/body read timeout).
     public var hasBufferedBytes: Bool {
         !machine.isFailed && (machine.cursor < storage.count || !machine.isBetweenRequests)

@@ -22,7 +22,12 @@ extension HTTP2ServerSession {
         stream.headerListSize += name.count + value.count + 32
         if stream.headerListSize > Int(settings.maxHeaderListSize) {
             stream.rejection = .requestHeaderFieldsTooLarge
-            stream.headers = HTTPHeaders()
+            // Free the list but keep what names the vendor, for the error answer.
+            var kept = HTTPHeaders()
+            for field in stream.headers where HTTPErrorContext.isRelevant(field.name) {
+                kept.add(name: field.name, value: field.value)
+            }
+            stream.headers = kept
             return
         }
         // Trailer fields are accepted but not surfaced: no emulated API reads them.
@@ -124,18 +129,33 @@ extension HTTP2ServerSession {
         if stream.phase == .dispatched { dispatchedCount -= 1 }
     }
 
-    /// Answers a request the server never sees (its `rejection` status), with the emulator's generic JSON
-    /// error body. A body still coming is discarded (see `stopDiscardingIfNeeded`).
+    /// Answers a request the server never sees (its `rejection` status) through `errorResponder`, which may
+    /// render it in the format of the vendor the request names. A body still coming is discarded (see
+    /// `stopDiscardingIfNeeded`).
     private func reject(_ stream: HTTP2Stream) {
         guard let status = stream.rejection, stream.phase == .receiving else { return }
         stream.phase = .responded
         let message: String
+        let reason: String
         switch status.code {
-        case 413: message = "The request body exceeds \(settings.maxBodyBytes) bytes."
-        case 431: message = "The request header list exceeds \(settings.maxHeaderListSize) bytes."
-        default: message = stream.method == "CONNECT" ? "CONNECT is not supported." : "Malformed HTTP/2 request."
+        case 413:
+            (reason, message) = ("body over limit", "The request body exceeds \(settings.maxBodyBytes) bytes.")
+        case 431:
+            reason = "header list over limit"
+            message = "The request header list exceeds \(settings.maxHeaderListSize) bytes."
+        default:
+            (reason, message) =
+                stream.method == "CONNECT"
+                ? ("CONNECT", "CONNECT is not supported.") : ("malformed request", "Malformed HTTP/2 request.")
         }
-        let response = HTTPError(status, message: message).response
+        var relevant = HTTPHeaders()
+        for field in stream.headers where HTTPErrorContext.isRelevant(field.name) {
+            relevant.add(name: field.name, value: field.value)
+        }
+        let context = HTTPErrorContext(
+            status: status, reason: reason, message: message, method: stream.method.map { HTTPMethod($0) },
+            target: stream.path, headers: relevant, version: .http2, isSecure: isSecure)
+        let response = context.response(from: errorResponder)
         submitResponse(on: stream, response, isHEAD: stream.method == "HEAD", date: lastDate ?? currentHTTPDate())
     }
 

@@ -26,6 +26,8 @@ public final class HTTP2ServerSession {
     let settings: HTTP2Settings
     let isSecure: Bool
     let remoteAddress: String
+    /// Builds the session's own 4xx answers (a body over the limit, headers too large, a malformed request).
+    let errorResponder: @Sendable (HTTPErrorContext) -> Response
 
     /// Live streams by id. Entries are removed in `on_stream_close`, so a missing entry means "reset or done".
     var streams: [Int32: HTTP2Stream] = [:]
@@ -51,10 +53,15 @@ public final class HTTP2ServerSession {
     ///   - settings: limits and windows to advertise and enforce.
     ///   - isSecure: whether the connection runs over TLS (copied into each `Request`).
     ///   - remoteAddress: the peer's address as text (copied into each `Request`).
-    public init(settings: HTTP2Settings = HTTP2Settings(), isSecure: Bool, remoteAddress: String) throws(HTTP2Error) {
+    ///   - errorResponder: renders the requests the session rejects itself (the status is kept).
+    public init(
+        settings: HTTP2Settings = HTTP2Settings(), isSecure: Bool, remoteAddress: String,
+        errorResponder: @escaping @Sendable (HTTPErrorContext) -> Response = HTTPErrorContext.generic
+    ) throws(HTTP2Error) {
         self.settings = settings
         self.isSecure = isSecure
         self.remoteAddress = remoteAddress
+        self.errorResponder = errorResponder
 
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else {

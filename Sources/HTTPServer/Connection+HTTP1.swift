@@ -39,7 +39,7 @@ extension Connection {
                 lifecycle.http1RequestParsed(moreBuffered: !parser.isIdle, now: loop.now)
                 dispatchHTTP1(request, keepAlive: keepAlive)
             case .failure(let status):
-                queueErrorAndClose(status)
+                queueErrorAndClose(parser.errorContext(status: status, message: Connection.explain(status)))
                 return
             }
         }
@@ -114,10 +114,10 @@ extension Connection {
         flush()
     }
 
-    /// Answers a protocol-level failure (400, 408, 413, 431, 501, 505) with a JSON body and closes.
-    func queueErrorAndClose(_ status: HTTPStatus) {
-        let response = Response.json(
-            ["error": .string(status.reason), "message": .string(Connection.explain(status))], status: status)
+    /// Answers a protocol-level failure (400, 408, 413, 417, 431, 501, 505) through the configuration's
+    /// `errorResponder` (the vendor's format when the request names one) and closes.
+    func queueErrorAndClose(_ context: HTTPErrorContext) {
+        let response = context.response(from: configuration.errorResponder)
         queueResponse(response, version: .http1_1, keepAlive: false, isHEAD: false)
         lifecycle.closeAfterFlush(linger: true)
     }

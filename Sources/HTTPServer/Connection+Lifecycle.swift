@@ -13,7 +13,7 @@ extension Connection {
             closeNow()
         case .answerRequestTimeout:
             // Slow drip: answer 408 (RFC 9110 §15.5.9) and close; the loop was never blocked meanwhile.
-            queueErrorAndClose(.requestTimeout)
+            queueErrorAndClose(requestTimeoutContext())
             flush()
         case .goAway:
             guard case .http2(let session) = codec else { return }
@@ -32,6 +32,17 @@ extension Connection {
             Glibc.shutdown(fd, Int32(SHUT_WR))
             if !linger { closeNow() }
         }
+    }
+
+    /// The 408's context: what the parser has of the request so far (nothing before the codec is known).
+    private func requestTimeoutContext() -> HTTPErrorContext {
+        let status = HTTPStatus.requestTimeout
+        let reason = "request head not received in time"
+        if case .http1(let parser) = codec {
+            return parser.errorContext(status: status, reason: reason, message: Connection.explain(status))
+        }
+        return HTTPErrorContext(
+            status: status, reason: reason, message: Connection.explain(status), isSecure: isSecure)
     }
 
     func closeNow() {

@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     public var drainTimeout: Double = 10
     /// Requests one HTTP/1.1 connection may have in the pipeline before the server stops reading.
     public var maxPipelinedRequests: Int = 64
+    /// Renders the answers the server gives itself, below any router: HTTP/1.1 parse errors and limits (400,
+    /// 413, 417, 431, 501, 505), the header timeout (408) and the HTTP/2 session's rejections. The server keeps
+    /// the context's status and adds `Connection: close` where it closes. Default: the generic JSON body.
+    public var errorResponder: @Sendable (HTTPErrorContext) -> Response = HTTPErrorContext.generic
     /// Where the server reports connection-level problems (never request data).
     public var log: @Sendable (String) -> Void = { _ in }
 

@@ -112,6 +112,10 @@ public final class MailDouble: Sendable {
         server.drainTimeout = configuration.drainTimeout
         server.log = { message in Log.error(message) }
         let dispatcher = self.dispatcher
+        // The server's own errors (parse errors, limits, timeouts) in the format of the vendor the request names.
+        server.errorResponder = { context in
+            dispatcher.errorResponse(for: context.partialRequest, status: context.status, message: context.message)
+        }
         let logRequests = configuration.logRequests
         self.server = HTTPServer(configuration: server) { request in
             let response = dispatcher.respond(to: request)

@@ -109,6 +109,20 @@ public final class PostflareAPI: Sendable {
         r.notFound = { _ in PostflareError.routeNotFound.response }
         r.methodNotAllowed = { _, _ in PostflareError.methodNotAllowed.response }
         r.internalError = { _, _ in PostflareError.applicationError.response }
+        // Errors the HTTP layer raises, named as Resend's SDKs expect; what Resend answers to an oversized body
+        // or a malformed head is not recorded (spec §3.2) [I]: other 4xx are `validation_error`, 5xx
+        // `application_error` (resend-python maps both, spec §3.5).
+        r.errorResponse = { _, status, message in
+            let name =
+                switch status.code {
+                case 404: "not_found"
+                case 405: "method_not_allowed"
+                case 500...: "application_error"
+                default: "validation_error"
+                }
+            return PostflareError(status.code, name, message).response  // `.json`: always application/json
+        }
+        r.credentials = [.bearerPrefix("re_")]
         r.hosts = ["api.postflare.app", "api.resend.com"]
         r.claims = { request in
             if let host = request.host, host == "api.postflare.app" || host == "api.resend.com" { return true }

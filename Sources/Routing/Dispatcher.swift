@@ -6,8 +6,9 @@ import HTTPCore
 /// The order of `routers` does not decide who answers: every router matches the path and the most specific
 /// template wins (`Specificity`: literal segments beat captures, segment by segment), so Flowdock's
 /// `/v1/messages` beats Flowmailer's `/{account_id}/messages` wherever either is listed. A path no router's
-/// routes match goes to the router that names the request's host (`Router.hosts`), else the first whose
-/// `claims` takes the path, else `fallback`.
+/// routes match goes to the router the request belongs to (`vendorRouter(for:)`: credentials, media type,
+/// host, path), else `fallback`. Errors the HTTP layer raises itself are rendered the same way
+/// (`errorResponse(for:status:message:)`).
 public struct Dispatcher: Sendable {
     public var routers: [Router]
     public var fallback: Router
@@ -18,6 +19,11 @@ public struct Dispatcher: Sendable {
     }
 
     public func respond(to request: Request) -> Response {
+        if Self.hasEncodedSlash(request.rawPath), let index = vendorRouter(for: request),
+            let rejection = routers[index].encodedSlashRejection
+        {
+            return routers[index].errorResponse(request, rejection.status, rejection.message)
+        }
         let segments = URLCoding.pathNames(request.rawPath)
         var best: (router: Int, match: Router.Match, specificity: Specificity)?
         for (index, router) in routers.enumerated() {
@@ -33,12 +39,7 @@ public struct Dispatcher: Sendable {
             if case .found = match, specificity.isAllLiteral { break }
         }
         if let best { return routers[best.router].respond(to: request, match: best.match, segments: segments) }
-        if let host = request.host, let router = routers.first(where: { $0.hosts.contains(host) }) {
-            return router.respond(to: request, match: .notFound, segments: segments)
-        }
-        for router in routers where router.claims(request) {
-            return router.respond(to: request, match: .notFound, segments: segments)
-        }
-        return fallback.respond(to: request, match: .notFound, segments: segments)
+        let owner = vendorRouter(for: request).map { routers[$0] } ?? fallback
+        return owner.respond(to: request, match: .notFound, segments: segments)
     }
 }

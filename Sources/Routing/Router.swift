@@ -63,6 +63,21 @@ public struct Router: Sendable {
     /// Host names (lower-case, no port) that belong to this router: a request for one of them that no router's
     /// routes match is answered by this router's 404, before any path-based `claims`.
     public var hosts: Set<String> = []
+    /// Renders an error raised outside this router's routes for a request that belongs to it (the HTTP layer's
+    /// 400/408/413/417/431/501/505, a rejected path) in the vendor's error format. The status and a sentence
+    /// for the client are given; the server keeps the status. Default: the emulator's generic body.
+    public var errorResponse: @Sendable (Request, HTTPStatus, String) -> Response = { _, status, message in
+        HTTPError(status, message: message).response
+    }
+    /// What this vendor's credentials look like, for naming the vendor of a request (see `CredentialPattern`).
+    public var credentials: [CredentialPattern] = []
+    /// Media-type prefixes (lower-case) that name this vendor in `Accept` or `Content-Type`
+    /// (`application/vnd.flowmailer.`).
+    public var mediaTypes: [String] = []
+    /// When set, a path with an encoded slash (`%2F`) in a segment of a request that belongs to this router is
+    /// answered with this status and message through `errorResponse`, before any route or middleware (the
+    /// servlet container of a Spring service rejects it); when nil such a path is routed like any other.
+    public var encodedSlashRejection: (status: HTTPStatus, message: String)?
 
     public init() {}
 
