@@ -3,18 +3,26 @@
 //
 // MailDouble: a local emulator of messaging HTTP APIs (Flowmailer, Postflare/Resend, Flowdock).
 // Layering (imports point downward only):
-//   maildouble (exe) → MailDoubleApp → {FlowmailerAPI, PostflareAPI, FlowdockAPI} → EmulatorKit → Routing → HTTPCore
+//   maildouble (exe) → MailDoubleApp → ControlPlane → {FlowmailerAPI, PostflareAPI, FlowdockAPI} → EmulatorKit
+//     → Routing → HTTPCore
 //   MailDoubleApp → HTTPServer → {HTTP1, HTTP2, TLS} → HTTPCore / CNghttp2 / COpenSSL
+// Platforms: Linux only (epoll, eventfd, glibc); there is no `platforms` entry for it, and no other builds.
+import Foundation
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
-    .enableUpcomingFeature("ExistentialAny"),
-]
+/// `MAILDOUBLE_WERROR=1` (set by `make test`, so CI) turns warnings into errors in this package's own targets.
+let warningsAreErrors = ProcessInfo.processInfo.environment["MAILDOUBLE_WERROR"] == "1"
+
+let swiftSettings: [SwiftSetting] =
+    [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ] + (warningsAreErrors ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "MailDouble",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "maildouble", targets: ["maildouble"])
     ],

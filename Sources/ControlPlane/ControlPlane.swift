@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
-import HTTPCore
-import Routing
+public import EmulatorKit
+public import HTTPCore
+public import Routing
 
 /// The test control plane under `/_emulator/`: what every vendor stored, across vendors, and long-poll waits
 /// for it. It knows vendors only through the `Vendor` contract and the change feed.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// The credentials of an `Authorization` header (RFC 9110 §11.6.2), parsed once for every vendor: the scheme
 /// is case-insensitive, surrounding white space is ignored, and an empty token counts as none.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import Glibc
-import HTTPCore
+public import Glibc
+public import HTTPCore
 
 /// Loads the JSON fixtures a vendor is seeded from: `<directory>/<vendor>.json`.
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// A sent or posted message in the shape every vendor shares, for inspection across vendors (the control
 /// plane, the web inbox). Each vendor maps its own records into it; fields a vendor lacks stay empty.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// One outbound HTTP POST a vendor wants made (a webhook), handed to the app's one delivery worker.
 public struct OutboundDelivery: Sendable {

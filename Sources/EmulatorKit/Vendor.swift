@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
-import Routing
+public import HTTPCore
+public import Routing
 
 /// What every emulated vendor module offers the app and the control plane. `MailDoubleApp` wires vendors as
 /// a list of these; nothing outside a vendor's module knows its types, so a new vendor needs only its module

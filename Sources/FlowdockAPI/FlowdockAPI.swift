@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
-import HTTPCore
-import Routing
+public import EmulatorKit
+public import HTTPCore
+public import Routing
 
 /// The Flowdock REST API emulator (`api.flowdock.com`): flows, messages, comments, threads, users,
 /// organizations, private conversations, sources, invitations and files, with Basic/token/OAuth auth.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import EmulatorKit
 
 /// The deprecated Push API (§3.10): no user, the flow's API token in the path; several tokens joined with
 /// `,` post to several flows (the official gem does so). Answers `200 {}`.

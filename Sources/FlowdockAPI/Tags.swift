@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 
 /// Tag parsing and normalization (§4.11, `docs/tags.md`; reference rules: `flowdock/flowdock-text`).
 ///

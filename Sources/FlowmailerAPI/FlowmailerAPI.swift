@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
-import HTTPCore
-import Routing
+public import EmulatorKit
+public import HTTPCore
+public import Routing
 
 /// The Flowmailer (SendPro) REST API v1.12 emulator: OAuth2 client-credentials tokens, the account-scoped
 /// `/{account_id}/…` resources, `Range` paging and the `allErrors` error format. State is per account and

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// Resource limits the HTTP/1.1 parser enforces while reading, before anything is handed to a handler.
 public struct HTTP1Limits: Sendable {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// An incremental, sans-IO HTTP/1.1 request parser (RFC 9112).
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// Writes HTTP/1.1 responses (RFC 9112 §4, §6). The server owns the framing: whatever Content-Length,
 /// Transfer-Encoding or Connection a handler set is replaced by what the serializer computes.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import CNghttp2
-import Glibc
-import HTTPCore
+public import Glibc
+public import HTTPCore
 
 /// The server side of one HTTP/2 connection, sans-IO: the connection feeds it the bytes it read (after TLS)
 /// and writes out what `drainOutput` produces. It wraps one `nghttp2_session` in pull mode

@@ -2,6 +2,8 @@
 import Glibc
 import HTTPCore
 import TLS
+import HTTP1
+import HTTP2
 
 extension Connection {
     /// Carries out what the lifecycle state machine decided.

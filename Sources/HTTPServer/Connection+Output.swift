@@ -2,6 +2,7 @@
 import CLinux
 import Glibc
 import HTTP1
+import TLS
 
 extension Connection {
     /// Encrypts pending plaintext and writes as much as the socket takes in one system call.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import Glibc
-import HTTPCore
+public import Glibc
+public import HTTPCore
 
 /// What every loop shares: the frozen configuration and the request handler.
 final class ServerCore: Sendable {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 
 extension OutboundHTTP {
     /// What the response head says about the rest.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import Glibc
-import HTTPCore
-import TLS
+public import Glibc
+public import HTTPCore
+public import TLS
 
 /// Why an outbound request got no HTTP status.
 public struct OutboundError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTP1
-import HTTP2
-import HTTPCore
-import TLS
+public import HTTP1
+public import HTTP2
+public import HTTPCore
+public import TLS
 
 /// Everything the server needs, fixed at start-up.
 public struct ServerConfiguration: Sendable {
@@ -42,4 +42,4 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-import Glibc
+public import Glibc

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
-import FlowdockAPI
-import FlowmailerAPI
-import Glibc
-import HTTPCore
-import Routing
-import HTTPServer
-import PostflareAPI
-import TLS
+public import EmulatorKit
+public import FlowdockAPI
+public import FlowmailerAPI
+public import Glibc
+public import HTTPCore
+public import Routing
+public import HTTPServer
+public import PostflareAPI
+public import TLS
+import HTTP1
+import HTTP2
 
 /// The whole emulator: the three vendor APIs and the emulator's own routes behind one server.
 /// The executable and the integration tests both start it through this type.

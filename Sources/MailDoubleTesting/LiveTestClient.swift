@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
-import TLS
+public import HTTPCore
+public import TLS
 
 /// `TestMode.live`'s client: HTTP/1.1 over one TLS connection to 127.0.0.1, kept alive between requests and
 /// re-opened after the server closed it (`Connection: close`). The server's chain and name are verified.

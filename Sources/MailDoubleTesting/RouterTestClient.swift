@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// `TestMode.router`: hands each request to a responder in memory, as an event loop would, and waits for a
 /// deferred response's promise (on a condition variable, never a sleep).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import Glibc
-import TLS
+public import Glibc
+public import TLS
 
 /// One development CA and server certificate per test process, generated into a temporary directory on first
 /// use (key generation is the slow part of a live test) and removed when the process exits.

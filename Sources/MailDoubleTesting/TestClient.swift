@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// What a test body talks to: one request in, one complete response out, whether the request goes to a
 /// router in memory (`TestMode.router`) or over TLS to a live server (`TestMode.live`).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
-import Routing
+public import HTTPCore
+public import Routing
 
 /// Runs `body` with a client for `mode` that reaches `router` (one vendor's routes).
 public func withTestClient<Result>(

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// How a test reaches the code under test (HummingbirdTesting's `TestingSetup`).
 ///

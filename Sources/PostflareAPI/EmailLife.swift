@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import EmulatorKit
 
 /// The life of an e-mail on the emulator clock, derived lazily on every read (no timers): queued at its
 /// send time, sent one second later, then its outcome two seconds after the send time. The outcome comes

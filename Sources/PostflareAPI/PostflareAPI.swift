@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import EmulatorKit
-import HTTPCore
-import Routing
+public import EmulatorKit
+public import HTTPCore
+public import Routing
 
 let jsonContentType = "application/json; charset=utf-8"
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import EmulatorKit
 
 /// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
 final class WebhookRetryQueue: Sendable {

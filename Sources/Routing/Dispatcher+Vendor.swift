@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 // Which vendor a request belongs to when no route decides it: an unknown path, or an error the HTTP layer
 // raised before any router saw the request (its method, target and some headers may be all that is known).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// The top of the routing tree: several routers (one per emulated vendor, plus the emulator's own).
 ///

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 
 /// A route handler. It runs on an event-loop thread: do the work, return the response, never block.
 /// To answer later, return `Response.later(promise)` and complete the promise from anywhere.

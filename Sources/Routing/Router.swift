@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import Glibc
-import HTTPCore
+public import Glibc
+public import HTTPCore
 
 /// A route table matching method + path template. Templates are `/`-separated; a segment `{name}`
 /// captures one decoded segment, a last segment `{name...}` captures the rest of the path. Literals win

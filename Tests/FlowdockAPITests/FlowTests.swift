@@ -2,6 +2,7 @@
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import Routing
 
 @Suite struct FlowTests {
     func names(_ r: Client.Result) -> [String] {

@@ -2,6 +2,7 @@
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import EmulatorKit
 
 @Suite struct MessageTests {
     @Test(arguments: TestMode.allCases)

@@ -2,6 +2,7 @@
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import FlowdockAPI
 
 /// The two examples of the seed document, as written (with the JSON typo fixed, as in the issue).
 @Suite struct SeedTests {

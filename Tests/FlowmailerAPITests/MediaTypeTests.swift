@@ -2,6 +2,7 @@
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import Routing
 
 @testable import FlowmailerAPI
 

@@ -3,6 +3,7 @@ import EmulatorKit
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import Routing
 
 @testable import FlowmailerAPI
 

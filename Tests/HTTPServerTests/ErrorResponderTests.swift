@@ -2,6 +2,7 @@
 import HTTPCore
 import HTTPServer
 import Testing
+import HTTP1
 
 /// The server's own answers (parse errors, limits, the header timeout) go through `errorResponder`, which
 /// sees what was known of the request; the server keeps the status and closes.

@@ -4,6 +4,7 @@ import Glibc
 import HTTPCore
 import HTTPServer
 import Testing
+import HTTP1
 
 /// Live tests: a real server on 127.0.0.1 port 0, real sockets, no sleeps (waits are on semaphores or EOF).
 @Suite struct HTTPServerTests {

@@ -5,6 +5,7 @@ import Glibc
 import HTTPCore
 import MailDoubleApp
 import Testing
+import Routing
 
 /// The whole emulator started in-process on port 0, as the executable starts it.
 @Suite struct MailDoubleTests {

@@ -4,6 +4,7 @@ import Glibc
 import HTTPCore
 @testable import MailDoubleApp
 import Testing
+import Routing
 
 /// `--fixtures`: a bad path stops start-up, `none` seeds nothing, a missing vendor file falls back (logged).
 @Suite struct SeedDataTests {

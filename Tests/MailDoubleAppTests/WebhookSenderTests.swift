@@ -6,6 +6,7 @@ import Glibc
 import HTTPCore
 import HTTPServer
 import Testing
+import Routing
 
 @testable import MailDoubleApp
 

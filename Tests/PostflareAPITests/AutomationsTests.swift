@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
+import EmulatorKit
 
 @testable import PostflareAPI
 

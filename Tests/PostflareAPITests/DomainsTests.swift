@@ -2,6 +2,7 @@
 import HTTPCore
 import MailDoubleTesting
 import Testing
+import EmulatorKit
 
 @testable import PostflareAPI
 

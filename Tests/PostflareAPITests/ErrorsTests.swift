@@ -2,6 +2,7 @@
 import HTTPCore
 import Synchronization
 import Testing
+import Routing
 
 @testable import PostflareAPI
 

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import HTTPCore
 import Testing
+import EmulatorKit
 
 @testable import PostflareAPI
 
