@@ -1,17 +1,25 @@
 # SPDX-License-Identifier: Apache-2.0
 # The two commands of the README:
 #   make run    installs what is missing, builds release, serves with the bundled fixtures
-#   make test   installs what the tests need, runs every test suite (Swift, sanitizer, interop)
+#   make test   installs what the tests need, runs every test suite (Swift, sanitizer, fuzz, interop)
+#   make fuzz   fuzzes every parser for FUZZ_SECONDS each (FUZZ_TARGETS="json url" for some)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 VENV ?= .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+# `make test` fuzzes each target this long: enough to replay the seeds and catch shallow regressions.
+FUZZ_TEST_SECONDS ?= 4
+# Known, fixed elsewhere: the Postflare multipart slice crash (issue 12 #1, being replaced by one parser in
+# HTTPCore/MultipartFormData.swift). `make fuzz` still runs it; drop it from here once that fix is merged.
+FUZZ_TEST_SKIP ?=
 # Static Swift runtime: the process maps only what it uses (idle RSS 17 MB instead of 20 MB) and starts faster.
 RELEASE := $(SWIFT) build -c release --product maildouble --static-swift-stdlib
 
-.PHONY: run build deps test test-swift test-tsan test-interop venv bench image clean
+.PHONY: run build deps test test-swift test-tsan test-fuzz test-interop fuzz venv bench image clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -26,6 +34,7 @@ test: deps
 	@scripts/install-deps.sh test
 	$(MAKE) test-swift
 	$(MAKE) test-tsan
+	$(MAKE) test-fuzz
 	$(MAKE) test-interop
 
 # Every Swift test target (unit, router-level and live-socket integration tests).
@@ -38,6 +47,16 @@ test-tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
 		--filter 'HTTPServerTests|MailDoubleAppTests'
+
+# libFuzzer over every hand-written parser (Tests/Fuzz; how the build works on this toolchain: scripts/fuzz.sh).
+fuzz: deps
+	scripts/fuzz.sh build
+	scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# A short bounded run of each target; fails on any finding.
+test-fuzz: deps
+	scripts/fuzz.sh build
+	FUZZ_SKIP="$(FUZZ_TEST_SKIP)" scripts/fuzz.sh run $(FUZZ_TEST_SECONDS)
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: Tests/interop/requirements.txt
@@ -61,4 +80,4 @@ image: build
 	docker/build-image.sh
 
 clean:
-	rm -rf .build .build-tsan $(VENV) docker/rootfs
+	rm -rf .build .build-tsan .build-fuzz $(VENV) docker/rootfs

@@ -24,7 +24,9 @@ let swiftSettings: [SwiftSetting] =
 let package = Package(
     name: "MailDouble",
     products: [
-        .executable(name: "maildouble", targets: ["maildouble"])
+        .executable(name: "maildouble", targets: ["maildouble"]),
+        // libFuzzer targets for the hand-written parsers; scripts/fuzz.sh builds them instrumented.
+        .executable(name: "maildouble-fuzz", targets: ["MailDoubleFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -73,6 +75,18 @@ let package = Package(
         // against a router in memory or against a live TLS server (HummingbirdTesting's `.router` / `.live`).
         .target(
             name: "MailDoubleTesting", dependencies: ["HTTPCore", "Routing", "HTTPServer", "TLS"], swiftSettings: swiftSettings
+        ),
+
+        // Fuzzing: libFuzzer's driver (declared weak, so a plain build links and replays files) and the targets.
+        .systemLibrary(name: "CFuzzer", path: "Tests/Fuzz/CFuzzer"),
+        .executableTarget(
+            name: "MailDoubleFuzz",
+            dependencies: [
+                "CFuzzer", "HTTPCore", "HTTP1", "HTTP2", "Routing", "EmulatorKit", "FlowmailerAPI", "PostflareAPI",
+                "FlowdockAPI",
+            ],
+            path: "Tests/Fuzz/MailDoubleFuzz",
+            swiftSettings: swiftSettings
         ),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),

@@ -16,19 +16,24 @@ extension HTTP1Parser.StateMachine {
         while true {
             guard let lf = buf.indexOfLF(from: scanFrom, to: end) else {
                 scanFrom = end
-                // Enforce the limit on what is buffered, not on complete lines, so a huge or slowly dripped
-                // head is refused as soon as it is too long.
-                if message.headBytes + (end - cursor) > limits.maxHeaderBytes {
-                    throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "head over limit")
-                }
                 // Reject a request line that cannot start a method (a TLS handshake on the plain port, binary
                 // noise) at its first byte instead of waiting for a line end that may never come.
                 if case .requestLine = state, cursor < end, !Self.canStartRequestLine(buf[cursor]) {
                     throw .badRequest("request line does not start with a method")
                 }
+                // Enforce the limit on what is buffered, not on complete lines, so a huge or slowly dripped
+                // head is refused as soon as it is too long.
+                if message.headBytes + (end - cursor) > limits.maxHeaderBytes {
+                    throw HTTP1ParseError(.requestHeaderFieldsTooLarge, "head over limit")
+                }
                 return false
             }
             let start = cursor
+            // The same first-byte check, before the limit, on a line that did arrive whole: the answer must not
+            // depend on how the bytes were split (400 dripped, 431 whole; found by the `http1` fuzz target).
+            if case .requestLine = state, start < lf, !Self.canStartRequestLine(buf[start]) {
+                throw .badRequest("request line does not start with a method")
+            }
             // §2.2: a bare LF is accepted as a line terminator; a CR elsewhere is caught by the line parsers.
             let lineEnd = lf > start && buf[lf - 1] == ByteClass.cr ? lf - 1 : lf
             message.headBytes += lf + 1 - start

@@ -50,15 +50,16 @@ public enum URLCoding {
     /// Parses `a=1&b=two+words&flag` into decoded pairs; a name without `=` has the value "".
     public static func parseForm(_ s: some StringProtocol) -> [(name: String, value: String)] {
         var items: [(name: String, value: String)] = []
-        for part in s.split(separator: "&", omittingEmptySubsequences: true) {
-            if let eq = part.firstIndex(of: "=") {
+        // Bytes, not Characters: a combining mark after `&` or `=` would fuse with it into one grapheme.
+        for part in String(s).utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            if let eq = part.firstIndex(of: UInt8(ascii: "=")) {
                 items.append(
                     (
-                        name: percentDecode(part[..<eq], plusAsSpace: true),
-                        value: percentDecode(part[part.index(after: eq)...], plusAsSpace: true)
+                        name: percentDecode(Substring(part[..<eq]), plusAsSpace: true),
+                        value: percentDecode(Substring(part[part.index(after: eq)...]), plusAsSpace: true)
                     ))
             } else {
-                items.append((name: percentDecode(part, plusAsSpace: true), value: ""))
+                items.append((name: percentDecode(Substring(part), plusAsSpace: true), value: ""))
             }
         }
         return items
@@ -79,21 +80,19 @@ public enum URLCoding {
     /// segment; a trailing `/` is ignored; `+` stays `+`.
     public static func pathSegments(_ rawPath: some StringProtocol) -> [Segment] {
         var segments: [Segment] = []
-        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: true) {
-            if raw.utf8.contains(UInt8(ascii: ";")) {
-                let parts = raw.split(separator: ";", omittingEmptySubsequences: false)
-                var matrix: [String: String] = [:]
-                for p in parts.dropFirst() where !p.isEmpty {
-                    if let eq = p.firstIndex(of: "=") {
-                        matrix[percentDecode(p[..<eq])] = percentDecode(p[p.index(after: eq)...])
-                    } else {
-                        matrix[percentDecode(p)] = ""
-                    }
+        // Split on the bytes `/`, `;` and `=`, as `pathNames` does, not on Characters: a combining mark after a
+        // separator fuses with it into one grapheme, which hid the separator (found by the `url` fuzz target).
+        for raw in String(rawPath).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            let parts = raw.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
+            var matrix: [String: String] = [:]
+            for p in parts.dropFirst() where !p.isEmpty {
+                if let eq = p.firstIndex(of: UInt8(ascii: "=")) {
+                    matrix[percentDecode(Substring(p[..<eq]))] = percentDecode(Substring(p[p.index(after: eq)...]))
+                } else {
+                    matrix[percentDecode(Substring(p))] = ""
                 }
-                segments.append(Segment(name: percentDecode(parts[0]), matrix: matrix))
-            } else {
-                segments.append(Segment(name: percentDecode(raw), matrix: [:]))
             }
+            segments.append(Segment(name: percentDecode(Substring(parts[0])), matrix: matrix))
         }
         return segments
     }

@@ -113,6 +113,17 @@ import Testing
         #expect(failedAt == 16385)
     }
 
+    /// Found by the `http1` fuzz target: a long line of noise got 431 when it arrived whole and 400 when it
+    /// arrived in pieces. It is 400 (not a method) however it is split.
+    @Test func noiseBeforeTheRequestLineIs400WhateverTheSplit() {
+        let limits = HTTP1Limits(maxHeaderBytes: 512)
+        let noise = Array(repeating: UInt8(0xFF), count: 600) + Array(" / HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
+        #expect(events([noise], limits: limits) == ["failure 400"])
+        #expect(events([Array(noise[..<127]), Array(noise[127...])], limits: limits) == ["failure 400"])
+        let endless = Array(repeating: UInt8(0x16), count: 600)
+        #expect(events([endless], limits: limits) == ["failure 400"])
+    }
+
     @Test func headerSectionJustUnderTheLimitIsAccepted() {
         let prefix = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: "
         let pad = 16384 - prefix.utf8.count - 4  // "\r\n\r\n" makes exactly 16 KiB

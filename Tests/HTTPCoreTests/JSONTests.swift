@@ -92,6 +92,17 @@ import Testing
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONError.self) { try JSON.parse(deep) }
     }
+
+    /// Found by the `json` fuzz target: `1e999` parsed as infinity and was written back as `null`.
+    @Test(arguments: ["1e999", "-1e999", "[1E400]", #"{"a":-12e99999}"#])
+    func numbersBeyondDoubleAreRejected(text: String) {
+        #expect(throws: JSONError.self) { try JSON.parse(text) }
+    }
+
+    @Test func largeFiniteNumbersStillParseToo() throws {
+        #expect(try JSON.parse("1e308").doubleValue == 1e308)
+        #expect(try JSON.parse("1e-400").doubleValue == 0)
+    }
 }
 
 extension String {

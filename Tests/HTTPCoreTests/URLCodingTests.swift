@@ -7,9 +7,20 @@ import Testing
     @Test(arguments: [
         "/", "", "/545/messages", "//545///messages/", "/545/messages;daterange=a,b;flow_ids=1",
         "/a%2Fb/c%20d/e+f", "/;x=1/y", "/flows/acme/main/messages;a;b=", "/%zz/%4", "/é/ü%C3%A9",
+        // Found by the `url` fuzz target: a combining mark after `/` fused with it into one Character.
+        "/\u{031E}a/b", "/a/\u{0301};m=1",
     ])
     func pathNamesMatchPathSegments(path: String) {
         #expect(URLCoding.pathNames(path) == URLCoding.pathSegments(path).map(\.name))
+    }
+
+    /// Separators are bytes: a combining mark after `;`, `=` or `&` does not hide them.
+    @Test func separatorsFollowedByCombiningMarksStillSplit() {
+        #expect(URLCoding.pathSegments("/a;\u{0301}x=1").first?.matrix == ["\u{0301}x": "1"])
+        #expect(URLCoding.pathSegments("/a;x=\u{0301}").first?.matrix == ["x": "\u{0301}"])
+        let form = URLCoding.parseForm("a=1&\u{0301}b=2")
+        #expect(form.map(\.name) == ["a", "\u{0301}b"])
+        #expect(URLCoding.parseForm("k=\u{0301}").first?.value == "\u{0301}")
     }
 
     @Test func pathNamesStopsAtTheLimit() {
