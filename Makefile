@@ -19,7 +19,7 @@ FUZZ_TEST_SKIP ?=
 # Static Swift runtime: the process maps only what it uses (idle RSS 17 MB instead of 20 MB) and starts faster.
 RELEASE := $(SWIFT) build -c release --product maildouble --static-swift-stdlib
 
-.PHONY: run build deps test test-swift test-tsan test-fuzz test-interop fuzz venv bench image clean
+.PHONY: run build deps test lint format test-swift test-tsan test-fuzz test-interop fuzz venv bench image clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -32,15 +32,24 @@ run: build
 
 test: deps
 	@scripts/install-deps.sh test
+	$(MAKE) lint
 	$(MAKE) test-swift
 	$(MAKE) test-tsan
 	$(MAKE) test-fuzz
 	$(MAKE) test-interop
 
 # Every Swift test target (unit, router-level and live-socket integration tests).
+# Warnings are errors here (MAILDOUBLE_WERROR, read by Package.swift), so CI fails on a new warning.
 test-swift:
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	MAILDOUBLE_WERROR=1 $(SWIFT) build --build-tests
+	MAILDOUBLE_WERROR=1 $(SWIFT) test --skip-build
+
+# swift format (the toolchain's) with the checked-in .swift-format: CI fails on drift. `make format` fixes it.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 # ThreadSanitizer over the live-socket integration tests (a separate build folder keeps the normal one).
 test-tsan:
