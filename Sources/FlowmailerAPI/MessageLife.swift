@@ -26,8 +26,8 @@ enum Outcome: String, CaseIterable, Sendable {
     }
 
     static func forRecipient(_ address: String) -> Outcome {
-        // Byte-wise and case-insensitive over the local part (every keyword is ASCII): this runs on every
-        // submit, and splitting plus lower-casing allocated three times.
+        // Byte-wise and case-insensitive over the local part (every keyword is ASCII), without splitting or
+        // lower-casing copies: it runs on every submit.
         let utf8 = address.utf8
         let local = utf8[..<(utf8.firstIndex(of: UInt8(ascii: "@")) ?? utf8.endIndex)]
         for (keyword, outcome) in keywords {

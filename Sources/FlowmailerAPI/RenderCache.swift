@@ -10,9 +10,8 @@ final class RenderCache: @unchecked Sendable {
     // @unchecked: `slots` is only read or written while holding `RenderCache.lock`.
     private var slots: [[UInt8]?] = []
 
-    /// One lock for every cache: it is held only to copy an array reference in or out, and a lock per
-    /// message (a `Locked` object, a heap mutex and a 16-slot array, ~270 bytes) made every submit allocate
-    /// more and fault in more fresh heap pages.
+    /// One lock for every cache, held only to copy an array reference in or out: a lock per message would
+    /// cost every submit its own heap mutex.
     private static let lock = Locked(())
 
     func bytes(slot: Int, render: () -> [UInt8]) -> [UInt8] {

@@ -104,9 +104,8 @@ struct AccountState: Sendable {
 /// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
 /// lock only to copy out or mutate small values; JSON rendering happens outside it.
 final class Store: Sendable {
-    /// An account's state in a box, so that a read borrows it in place and a write mutates it in place: as a
-    /// dictionary value, a read copied the whole struct (a retain and release per field) and a write moved
-    /// it out of the table and back on every request.
+    /// An account's state in a box, so that a read borrows it in place and a write mutates it in place
+    /// instead of copying the whole struct out of the dictionary and back.
     private final class AccountBox: @unchecked Sendable {
         // @unchecked: only touched while `Store.accounts` is locked.
         var state: AccountState

@@ -2,10 +2,9 @@
 import EmulatorKit
 import HTTPCore
 
-/// A stored message: a `MessageRecord` behind one shared, copy-on-write reference. Listings, lookups and the
-/// store copy messages constantly (out of the lock, into pages); with ~30 fields, ~25 of them refcounted, a
-/// plain struct copy cost a retain per field and dominated the listing profile. Here a copy is one retain,
-/// and a mutation copies the record first when another copy still shares it, so value semantics hold.
+/// A stored message: a `MessageRecord` behind one shared, copy-on-write reference, because listings copy
+/// messages constantly and a copy of ~25 refcounted fields should be one retain. A mutation copies the record
+/// first when another copy still shares it, so value semantics hold.
 struct StoredMessage: Sendable {
     /// The box the copies share.
     private final class Storage: @unchecked Sendable {

@@ -9,8 +9,7 @@ extension Connection {
 
     func receiveHTTP1(_ bytes: UnsafeRawBufferPointer) {
         guard case .http1(var parser) = codec else { return }
-        // Take the parser out of `codec` first: while `codec` still shares its buffer, the append's compaction
-        // (`removeAll(keepingCapacity:)`) had to allocate a fresh buffer on every read.
+        // Take the parser out of `codec` first, so its buffer is uniquely referenced and compacts in place.
         codec = .detecting
         // A first byte starts the head's clock; a large read (a body, a big head) is progress, not a slow drip.
         lifecycle.http1BytesArrived(count: bytes.count, parserIdle: parser.isIdle, now: loop.now)

@@ -86,7 +86,7 @@ public final class MailDouble: Sendable {
         // One worker thread for every vendor: due events for the change feed, background work, and the webhook
         // deliveries of those that send them (none under `--postflare-webhooks off`).
         // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones. The TLS
-        // client is built on the first https delivery: loading the system CA store costs ~30 ms of start-up.
+        // client is built on the first https delivery, so loading the system CA store never delays start-up.
         let extraCAFiles = caFile.map { [$0] } ?? []
         webhookSender = WebhookSender(
             sources: configuration.postflareWebhooks ? [postflare] : [], vendors: vendors, changes: changes,
