@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import HTTPCore
+import HTTPCore
 public import Routing
 
 /// The test control plane under `/_emulator/`: what every vendor stored, across vendors, and long-poll waits

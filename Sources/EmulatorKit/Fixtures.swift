@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Glibc
+import Glibc
 public import HTTPCore
 
 /// Loads the JSON fixtures a vendor is seeded from: `<directory>/<vendor>.json`.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import HTTPCore
+import HTTPCore
 public import Routing
 
 /// What every emulated vendor module offers the app and the control plane. `MailDoubleApp` wires vendors as

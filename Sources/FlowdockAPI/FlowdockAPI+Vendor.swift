@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import HTTPCore
-public import Routing
+import HTTPCore
+import Routing
 
 /// The vendor contract: organizations are the tenants, flow messages are what inspection shows. A message's
 /// inspection id is its flow and number (`acme:my-flow:5`), since Flowdock numbers messages per flow.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import HTTPCore
-public import Routing
+import HTTPCore
+import Routing
 
 /// The vendor contract: accounts are the tenants, submitted messages are what inspection shows.
 extension FlowmailerAPI: Vendor {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 internal import CNghttp2
-public import Glibc
+import Glibc
 public import HTTPCore
 
 /// The server side of one HTTP/2 connection, sans-IO: the connection feeds it the bytes it read (after TLS)

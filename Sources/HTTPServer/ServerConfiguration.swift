@@ -42,4 +42,4 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-public import Glibc
+import Glibc

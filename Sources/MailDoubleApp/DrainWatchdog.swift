@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Glibc
-public import HTTPCore
+import HTTPCore
 
 /// Enforces the drain deadline from outside the event loops: a handler stuck under a lock or busy on a loop
 /// thread cannot keep the process alive, because this thread ends it once `timeout` seconds have passed.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import FlowdockAPI
-public import FlowmailerAPI
-public import Glibc
+import FlowdockAPI
+import FlowmailerAPI
+import Glibc
 public import HTTPCore
 public import Routing
-public import HTTPServer
-public import PostflareAPI
-public import TLS
+import HTTPServer
+import PostflareAPI
+import TLS
 import HTTP1
 import HTTP2
 

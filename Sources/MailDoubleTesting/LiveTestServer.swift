@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import HTTPCore
-public import HTTPServer
-public import TLS
+import HTTPServer
+import TLS
 
 /// `TestMode.live`'s server: an `HTTPServer` with one event loop on 127.0.0.1, HTTPS only, on a port the
 /// kernel picks, serving the process's development certificate (`TestCertificates`).

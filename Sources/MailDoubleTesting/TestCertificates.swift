@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Glibc
+import Glibc
 public import TLS
 
 /// One development CA and server certificate per test process, generated into a temporary directory on first

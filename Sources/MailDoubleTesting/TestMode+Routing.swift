@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import HTTPCore
+import HTTPCore
 public import Routing
 
 /// Runs `body` with a client for `mode` that reaches `router` (one vendor's routes).

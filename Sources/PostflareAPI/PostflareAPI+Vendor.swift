@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import HTTPCore
-public import Routing
+import HTTPCore
+import Routing
 
 /// The vendor contract: teams are the tenants, sent e-mails are what inspection shows.
 extension PostflareAPI: Vendor {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-public import HTTPCore
+import HTTPCore
 
 /// One webhook POST the server should make: Svix-signed JSON (spec §6), through the app's delivery worker.
 /// `headers` has `content-type`, `svix-id`, `svix-timestamp`, `svix-signature` (and their `webhook-*` twins,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-public import Glibc
+import Glibc
 public import HTTPCore
 
 /// A route table matching method + path template. Templates are `/`-separated; a segment `{name}`
