@@ -70,7 +70,7 @@ public enum JSON: Sendable, Equatable {
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var entries: [(key: String, value: JSON)]
     /// Position of each key's first entry; nil while the object is small.
-    private var index: [String: Int]?
+    private var index: JSONKeyIndex?
 
     /// Above this many keys a linear scan costs more than a hash lookup.
     static let indexThreshold = 32
@@ -83,7 +83,7 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public init(dictionaryLiteral elements: (String, JSON)...) { self.init(elements) }
 
     /// Entries with distinct keys and, for a large object, their index (the parser builds both).
-    init(distinctEntries: [(key: String, value: JSON)], index: [String: Int]?) {
+    init(distinctEntries: [(key: String, value: JSON)], index: JSONKeyIndex?) {
         entries = distinctEntries
         self.index = index
     }
@@ -94,17 +94,11 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { entries.makeIterator() }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
+        if let index { return index.position(of: key, in: entries) }
         return entries.firstIndex { $0.key == key }
     }
 
-    private mutating func buildIndex() {
-        var built: [String: Int] = [:]
-        built.reserveCapacity(entries.count * 2)
-        // The first entry of a repeated key wins, as the linear scan finds it.
-        for (i, e) in entries.enumerated() where built[e.key] == nil { built[e.key] = i }
-        index = built
-    }
+    private mutating func buildIndex() { index = JSONKeyIndex(entries, capacity: entries.count * 2) }
 
     public subscript(key: String) -> JSON? {
         get {
@@ -128,10 +122,9 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
                 }
                 entries[i].value = newValue
             } else if let newValue {
+                if index != nil { _ = index!.insert(key, at: entries.count, in: entries) }
                 entries.append((key: key, value: newValue))
-                if index != nil {
-                    index![key] = entries.count - 1
-                } else if entries.count > Self.indexThreshold {
+                if index == nil, entries.count > Self.indexThreshold {
                     buildIndex()
                 }
             }
@@ -348,7 +341,7 @@ struct JSONParser {
         entries.reserveCapacity(8)  // one allocation, not four
         // A repeated key: the last value wins at the first one's position, as in most parsers. Small objects
         // check earlier keys by a scan; past the threshold a hash index keeps a large object linear.
-        var index: [String: Int]?
+        var index: JSONKeyIndex?
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
@@ -359,9 +352,7 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             if index != nil {
-                // One hash per key; a repeated key (rare) puts its first position back.
-                if let at = index!.updateValue(entries.count, forKey: key) {
-                    index![key] = at
+                if let at = index!.insert(key, at: entries.count, in: entries) {
                     entries[at].value = value
                 } else {
                     entries.append((key: key, value: value))
@@ -370,12 +361,7 @@ struct JSONParser {
                 entries[at].value = value
             } else {
                 entries.append((key: key, value: value))
-                if entries.count > JSONObject.indexThreshold {
-                    var built: [String: Int] = [:]
-                    built.reserveCapacity(entries.count * 2)
-                    for (n, e) in entries.enumerated() { built[e.key] = n }
-                    index = built
-                }
+                if entries.count > JSONObject.indexThreshold { index = JSONKeyIndex(entries, capacity: 256) }
             }
             skipWhitespace()
             guard i < bytes.count else { throw fail("Unexpected end of JSON input") }
@@ -516,6 +502,13 @@ struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 else { throw fail("Invalid number") }
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+        }
+        // Up to 18 digits cannot overflow Int64: read them directly, without making a String.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        if isInteger, i - start - (negative ? 1 : 0) <= 18 {
+            var v: Int64 = 0
+            for k in (negative ? start + 1 : start)..<i { v = v &* 10 &+ Int64(bytes[k] &- 0x30) }
+            return .int(negative ? -v : v)
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let v = Int64(text) { return .int(v) }

@@ -6,9 +6,11 @@ import EmulatorKit
 /// of a CSV import) is a hash probe instead of a scan of the team.
 struct ContactTable: Sendable {
     private(set) var table = OrderedTable<ContactRecord>()
-    /// Lower-cased e-mail → ids, oldest first. Addresses are unique per team except after a rename onto
-    /// another contact's address, which the API allows.
-    private var byEmail: [String: [String]] = [:]
+    /// Lower-cased e-mail → the oldest contact with it. Addresses are unique per team except after a
+    /// rename onto another contact's address, which the API allows: the younger ones wait in `sharedEmail`
+    /// (kept apart so that the common case stores one string, not an array, per contact).
+    private var byEmail: [String: String] = [:]
+    private var sharedEmail: [String: [String]] = [:]
 
     var values: ArraySlice<ContactRecord> { table.values }
     var count: Int { table.count }
@@ -26,7 +28,7 @@ struct ContactTable: Sendable {
             }
             if old?.email == newValue?.email { return }
             if let old { unindex(id, email: old.email) }
-            if let newValue { byEmail[newValue.email.lowercased(), default: []].append(id) }
+            if let newValue { index(id, email: newValue.email) }
         }
     }
 
@@ -39,11 +41,26 @@ struct ContactTable: Sendable {
     }
 
     /// The contact with this e-mail address, compared case-insensitively.
-    func id(forEmail email: String) -> String? { byEmail[email.lowercased()]?.first }
+    func id(forEmail email: String) -> String? { byEmail[email.lowercased()] }
+
+    private mutating func index(_ id: String, email: String) {
+        let key = email.lowercased()
+        if byEmail[key] == nil {
+            byEmail[key] = id
+        } else {
+            sharedEmail[key, default: []].append(id)
+        }
+    }
 
     private mutating func unindex(_ id: String, email: String) {
         let key = email.lowercased()
-        byEmail[key]?.removeAll { $0 == id }
-        if byEmail[key]?.isEmpty == true { byEmail[key] = nil }
+        if byEmail[key] == id {
+            // The next oldest contact with the address takes over.
+            byEmail[key] = sharedEmail[key]?.first
+            sharedEmail[key]?.removeFirst()
+        } else {
+            sharedEmail[key]?.removeAll { $0 == id }
+        }
+        if sharedEmail[key]?.isEmpty == true { sharedEmail[key] = nil }
     }
 }

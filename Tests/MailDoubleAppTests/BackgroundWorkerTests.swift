@@ -51,7 +51,9 @@ import Routing
         let last = app.dispatcher.respond(
             to: Request(method: .GET, target: "/contacts/bg3499%40example.org", headers: auth))
         #expect(last.status == .ok)
-        #expect(app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/clock/advance?seconds=1")).status == .ok)
+        #expect(
+            app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/clock/advance?seconds=1")).status
+                == .ok)
         let got = try JSON.parse(
             app.dispatcher.respond(to: Request(method: .GET, target: "/contacts/imports/\(id)", headers: auth)).body)
         #expect(got["status"] == "completed")
