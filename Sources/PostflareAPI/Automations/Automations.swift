@@ -14,123 +14,145 @@ extension PostflareAPI {
         "default", "condition_met", "condition_not_met", "timeout", "event_received",
     ]
 
+    static let automationRoutes: [PostflareRoute] = [
+        (.POST, "/automations", PostflareAPI.createAutomation),
+        (.GET, "/automations", PostflareAPI.listAutomations),
+        (.GET, "/automations/{id}", PostflareAPI.getAutomation),
+        (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
+        (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
+        (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
+        (.POST, "/automations/{id}/stop", PostflareAPI.stopAutomation),
+        (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
+        (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
+    ]
+
     func addAutomationRoutes(_ r: inout Router) {
-        route(&r, .POST, "/automations") { api, req, p in
-            let body = try Body(req)
-            let name = try body.requiredString("name")
-            let status = try body.oneOf("status", ["enabled", "disabled"]) ?? "disabled"
-            let (steps, connections) = try Self.workflow(body, required: true)
-            let now = api.store.now
-            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                let a = AutomationRecord(
-                    id: IDs.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
-                    createdAt: now, updatedAt: now, seq: state.nextSeq())
-                team.automations[a.id] = a
-                return a.id
+        route(&r, Self.automationRoutes)
+    }
+
+    func createAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        let name = try body.requiredString("name")
+        let status = try body.oneOf("status", ["enabled", "disabled"]) ?? "disabled"
+        let (steps, connections) = try Self.workflow(body, required: true)
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            let a = AutomationRecord(
+                id: IDs.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
+                createdAt: now, updatedAt: now, seq: state.nextSeq())
+            team.automations[a.id] = a
+            return a.id
+        }
+        return ok(["object": "automation", "id": .string(id)], status: 201)
+    }
+
+    func listAutomations(_ req: Request, _ p: Principal) throws -> Response {
+        let status = req.query("status")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(
+                    team.automations, req, defaultLimit: 20, where: { status == nil || $0.status == status }
+                ) { Self.automationJSON($0, detail: false) }
+            })
+    }
+
+    func getAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let a = team.automations[id] else { throw .notFound("Automation") }
+                return Self.automationJSON(a, detail: true)
+            })
+    }
+
+    func updateAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        let name = try body.string("name")
+        let status = try body.oneOf("status", ["enabled", "disabled"])
+        let (steps, connections) = try Self.workflow(body, required: false)
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard var a = team.automations[id] else { throw .notFound("Automation") }
+            if let name { a.name = name }
+            if let status { a.status = status }
+            if let steps { a.steps = steps }
+            if let connections { a.connections = connections }
+            try Self.checkGraph(a.steps, a.connections)
+            a.updatedAt = now
+            team.automations[id] = a
+        }
+        return ok(["object": "automation", "id": .string(id)])
+    }
+
+    func deleteAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
+            for run in team.runs.values where run.automationId == id && run.status == "running" {
+                team.runs.modify(run.id) { $0.status = "cancelled" }
             }
-            return ok(["object": "automation", "id": .string(id)], status: 201)
+            team.updateRunWake()
         }
-        route(&r, .GET, "/automations") { api, req, p in
-            let status = req.query("status")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(
-                        team.automations, req, defaultLimit: 20, where: { status == nil || $0.status == status }
-                    ) { Self.automationJSON($0, detail: false) }
-                })
+        return ok(["object": "automation", "id": .string(id), "deleted": true])
+    }
+
+    func duplicateAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            guard var a = team.automations[id] else { throw .notFound("Automation") }
+            a.id = IDs.uuid()
+            a.name += " (Copy)"
+            a.status = "disabled"
+            a.createdAt = now
+            a.updatedAt = now
+            a.seq = state.nextSeq()
+            team.automations[a.id] = a
+            return a.id
         }
-        route(&r, .GET, "/automations/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let a = team.automations[id] else { throw .notFound("Automation") }
-                    return Self.automationJSON(a, detail: true)
-                })
-        }
-        route(&r, .PATCH, "/automations/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let body = try Body(req)
-            let name = try body.string("name")
-            let status = try body.oneOf("status", ["enabled", "disabled"])
-            let (steps, connections) = try Self.workflow(body, required: false)
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard var a = team.automations[id] else { throw .notFound("Automation") }
-                if let name { a.name = name }
-                if let status { a.status = status }
-                if let steps { a.steps = steps }
-                if let connections { a.connections = connections }
-                try Self.checkGraph(a.steps, a.connections)
-                a.updatedAt = now
-                team.automations[id] = a
-            }
-            return ok(["object": "automation", "id": .string(id)])
-        }
-        route(&r, .DELETE, "/automations/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
-                for run in team.runs.values where run.automationId == id && run.status == "running" {
-                    team.runs.modify(run.id) { $0.status = "cancelled" }
+        return ok(["object": "automation", "id": .string(copy)], status: 201)
+    }
+
+    func stopAutomation(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.automations[id] != nil else { throw .notFound("Automation") }
+            team.automations[id]?.status = "disabled"
+            team.automations[id]?.updatedAt = now
+            for run in team.runs.values where run.automationId == id && run.status == "running" {
+                team.runs.modify(run.id) {
+                    $0.status = "cancelled"
+                    $0.completedAt = now
                 }
-                team.updateRunWake()
             }
-            return ok(["object": "automation", "id": .string(id), "deleted": true])
+            team.updateRunWake()
         }
-        route(&r, .POST, "/automations/{id}/duplicate") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                guard var a = team.automations[id] else { throw .notFound("Automation") }
-                a.id = IDs.uuid()
-                a.name += " (Copy)"
-                a.status = "disabled"
-                a.createdAt = now
-                a.updatedAt = now
-                a.seq = state.nextSeq()
-                team.automations[a.id] = a
-                return a.id
-            }
-            return ok(["object": "automation", "id": .string(copy)], status: 201)
-        }
-        route(&r, .POST, "/automations/{id}/stop") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+        return ok(["object": "automation", "id": .string(id), "status": "disabled"])
+    }
+
+    func listAutomationRuns(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let status = req.query("status")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard team.automations[id] != nil else { throw .notFound("Automation") }
-                team.automations[id]?.status = "disabled"
-                team.automations[id]?.updatedAt = now
-                for run in team.runs.values where run.automationId == id && run.status == "running" {
-                    team.runs.modify(run.id) {
-                        $0.status = "cancelled"
-                        $0.completedAt = now
-                    }
-                }
-                team.updateRunWake()
-            }
-            return ok(["object": "automation", "id": .string(id), "status": "disabled"])
-        }
-        route(&r, .GET, "/automations/{id}/runs") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let status = req.query("status")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard team.automations[id] != nil else { throw .notFound("Automation") }
-                    return try Pagination.list(
-                        team.runs, req, defaultLimit: 20,
-                        where: { $0.automationId == id && (status == nil || $0.status == status) }
-                    ) { Self.runJSON($0, detail: false) }
-                })
-        }
-        route(&r, .GET, "/automations/{id}/runs/{run_id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let runId = try uuidParameter(req, "run_id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let run = team.runs[runId], run.automationId == id else { throw .notFound("Automation run") }
-                    return Self.runJSON(run, detail: true)
-                })
-        }
+                return try Pagination.list(
+                    team.runs, req, defaultLimit: 20,
+                    where: { $0.automationId == id && (status == nil || $0.status == status) }
+                ) { Self.runJSON($0, detail: false) }
+            })
+    }
+
+    func getAutomationRun(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let runId = try uuidParameter(req, "run_id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let run = team.runs[runId], run.automationId == id else { throw .notFound("Automation run") }
+                return Self.runJSON(run, detail: true)
+            })
     }
 
     /// Starts a run of every enabled automation triggered by `event` for the contact.
