@@ -7,77 +7,93 @@ import Routing
 /// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends
 /// what `takeDueWebhookDeliveries()` hands over.
 extension PostflareAPI {
+    static let webhookRoutes: [PostflareRoute] = [
+        (.POST, "/webhooks", PostflareAPI.createWebhook),
+        (.GET, "/webhooks", PostflareAPI.listWebhooks),
+        (.GET, "/webhooks/{id}", PostflareAPI.getWebhook),
+        (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
+        (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
+        (.DELETE, "/webhooks/{id}", PostflareAPI.deleteWebhook),
+    ]
+
     func addWebhookRoutes(_ r: inout Router) {
-        route(&r, .POST, "/webhooks") { api, req, p in
-            let body = try Body(req)
-            let endpoint = try body.requiredString("endpoint")
-            try Webhooks.checkEndpoint(endpoint)
-            guard body.has("events") else { throw PostflareError.missingField("events") }
-            let events = try Webhooks.events(body)
-            let now = api.store.now
-            let muted = !api.receivesEvents(endpoint)
-            let (id, secret) = try api.store.withTeam(p.teamId) {
-                team, state throws(PostflareError) -> (String, String) in
-                let w = WebhookRecord(
-                    id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
-                    signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq(), muted: muted)
-                team.webhooks[w.id] = w
-                return (w.id, w.signingSecret)
-            }
-            return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
+        route(&r, Self.webhookRoutes)
+    }
+
+    func createWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        let endpoint = try body.requiredString("endpoint")
+        try Webhooks.checkEndpoint(endpoint)
+        guard body.has("events") else { throw PostflareError.missingField("events") }
+        let events = try Webhooks.events(body)
+        let now = store.now
+        let muted = !receivesEvents(endpoint)
+        let (id, secret) = try store.withTeam(p.teamId) {
+            team, state throws(PostflareError) -> (String, String) in
+            let w = WebhookRecord(
+                id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
+                signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq(), muted: muted)
+            team.webhooks[w.id] = w
+            return (w.id, w.signingSecret)
         }
-        route(&r, .GET, "/webhooks") { api, req, p in
-            ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(team.webhooks, req, defaultLimit: nil) {
-                        Webhooks.json($0, detail: false)
-                    }
-                })
-        }
-        route(&r, .GET, "/webhooks/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
-                    return Webhooks.json(w, detail: true)
-                })
-        }
-        route(&r, .PATCH, "/webhooks/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let body = try Body(req)
-            let endpoint = try body.string("endpoint")
-            if let endpoint { try Webhooks.checkEndpoint(endpoint) }
-            let events = body.has("events") ? try Webhooks.events(body) : nil
-            let status = try body.oneOf("status", ["enabled", "disabled"])
-            let muted = endpoint.map { !api.receivesEvents($0) }
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
-                if let endpoint, let muted {
-                    team.webhooks[id]?.endpoint = endpoint
-                    team.webhooks[id]?.muted = muted
+        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
+    }
+
+    func listWebhooks(_ req: Request, _ p: Principal) throws -> Response {
+        ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(team.webhooks, req, defaultLimit: nil) {
+                    Webhooks.json($0, detail: false)
                 }
-                if let events { team.webhooks[id]?.events = events }
-                if let status { team.webhooks[id]?.status = status }
+            })
+    }
+
+    func getWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
+                return Webhooks.json(w, detail: true)
+            })
+    }
+
+    func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        let endpoint = try body.string("endpoint")
+        if let endpoint { try Webhooks.checkEndpoint(endpoint) }
+        let events = body.has("events") ? try Webhooks.events(body) : nil
+        let status = try body.oneOf("status", ["enabled", "disabled"])
+        let muted = endpoint.map { !receivesEvents($0) }
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+            if let endpoint, let muted {
+                team.webhooks[id]?.endpoint = endpoint
+                team.webhooks[id]?.muted = muted
             }
-            return ok(["object": "webhook", "id": .string(id)])
+            if let events { team.webhooks[id]?.events = events }
+            if let status { team.webhooks[id]?.status = status }
         }
-        // Newer than the contract (resend-python 2.x `Webhooks.rotate_signing_secret`).
-        route(&r, .POST, "/webhooks/{id}/signing-secret/rotate") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let secret = Webhooks.newSecret()
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
-                team.webhooks[id]?.signingSecret = secret
-            }
-            return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
+        return ok(["object": "webhook", "id": .string(id)])
+    }
+
+    /// Newer than the contract (resend-python 2.x `Webhooks.rotate_signing_secret`).
+    func rotateWebhookSecret(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let secret = Webhooks.newSecret()
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+            team.webhooks[id]?.signingSecret = secret
         }
-        route(&r, .DELETE, "/webhooks/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
-            }
-            return ok(["object": "webhook", "id": .string(id), "deleted": true])
+        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
+    }
+
+    func deleteWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
         }
+        return ok(["object": "webhook", "id": .string(id), "deleted": true])
     }
 }
 
