@@ -12,94 +12,112 @@ extension PostflareAPI {
         "FIRST_NAME", "LAST_NAME", "EMAIL", "RESEND_UNSUBSCRIBE_URL", "contact", "this",
     ]
 
+    static let templateRoutes: [PostflareRoute] = [
+        (.POST, "/templates", PostflareAPI.createTemplate),
+        (.GET, "/templates", PostflareAPI.listTemplates),
+        (.GET, "/templates/{id}", PostflareAPI.getTemplate),
+        (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
+        (.DELETE, "/templates/{id}", PostflareAPI.deleteTemplate),
+        (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
+        (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
+    ]
+
     func addTemplateRoutes(_ r: inout Router) {
-        route(&r, .POST, "/templates") { api, req, p in
-            let body = try Body(req)
-            let now = api.store.now
-            let content = try Self.templateContent(body, base: nil, now: now)
-            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                if let alias = content.alias, team.template(idOrAlias: alias) != nil {
-                    throw .validation("A template with the alias `\(alias)` already exists.")
+        route(&r, Self.templateRoutes)
+    }
+
+    func createTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        let now = store.now
+        let content = try Self.templateContent(body, base: nil, now: now)
+        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            if let alias = content.alias, team.template(idOrAlias: alias) != nil {
+                throw .validation("A template with the alias `\(alias)` already exists.")
+            }
+            let t = TemplateRecord(
+                id: IDs.uuid(), draft: content, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
+                updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+            team.templates[t.id] = t
+            return t.id
+        }
+        return ok(["id": .string(id), "object": "template"], status: 201)
+    }
+
+    func listTemplates(_ req: Request, _ p: Principal) throws -> Response {
+        ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(team.templates, req, defaultLimit: 20) {
+                    Self.templateJSON($0, detail: false)
                 }
-                let t = TemplateRecord(
-                    id: IDs.uuid(), draft: content, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
-                    updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
-                team.templates[t.id] = t
-                return t.id
-            }
-            return ok(["id": .string(id), "object": "template"], status: 201)
-        }
-        route(&r, .GET, "/templates") { api, req, p in
-            ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(team.templates, req, defaultLimit: 20) {
-                        Self.templateJSON($0, detail: false)
-                    }
-                })
-        }
-        route(&r, .GET, "/templates/{id}") { api, req, p in
-            let ref = req.parameter("id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                    return Self.templateJSON(t, detail: true)
-                })
-        }
-        route(&r, .PATCH, "/templates/{id}") { api, req, p in
-            let ref = req.parameter("id")
-            let body = try Body(req)
-            let now = api.store.now
-            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-                guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                t.draft = try Self.templateContent(body, base: t.draft, now: now)
-                t.updatedAt = now
-                t.hasUnpublishedVersions = t.published != nil
-                team.templates[t.id] = t
-                return t.id
-            }
-            return ok(["id": .string(id), "object": "template"])
-        }
-        route(&r, .DELETE, "/templates/{id}") { api, req, p in
-            let ref = req.parameter("id")
-            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            })
+    }
+
+    func getTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                team.templates[t.id] = nil
-                return t.id
-            }
-            return ok(["object": "template", "id": .string(id), "deleted": true])
+                return Self.templateJSON(t, detail: true)
+            })
+    }
+
+    func updateTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        let body = try Body(req)
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+            t.draft = try Self.templateContent(body, base: t.draft, now: now)
+            t.updatedAt = now
+            t.hasUnpublishedVersions = t.published != nil
+            team.templates[t.id] = t
+            return t.id
         }
-        route(&r, .POST, "/templates/{id}/publish") { api, req, p in
-            let ref = req.parameter("id")
-            let now = api.store.now
-            let id = try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-                guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                t.published = t.draft
-                t.publishedAt = now
-                t.updatedAt = now
-                t.currentVersionId = IDs.uuid()
-                t.hasUnpublishedVersions = false
-                team.templates[t.id] = t
-                return t.id
-            }
-            return ok(["id": .string(id), "object": "template"])
+        return ok(["id": .string(id), "object": "template"])
+    }
+
+    func deleteTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+            team.templates[t.id] = nil
+            return t.id
         }
-        route(&r, .POST, "/templates/{id}/duplicate") { api, req, p in
-            let ref = req.parameter("id")
-            let now = api.store.now
-            let id = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                // The copy is a draft without the alias (aliases are unique).
-                var draft = t.draft
-                draft.name += " (Copy)"
-                draft.alias = nil
-                let copy = TemplateRecord(
-                    id: IDs.uuid(), draft: draft, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
-                    updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
-                team.templates[copy.id] = copy
-                return copy.id
-            }
-            return ok(["object": "template", "id": .string(id)])
+        return ok(["object": "template", "id": .string(id), "deleted": true])
+    }
+
+    func publishTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+            t.published = t.draft
+            t.publishedAt = now
+            t.updatedAt = now
+            t.currentVersionId = IDs.uuid()
+            t.hasUnpublishedVersions = false
+            team.templates[t.id] = t
+            return t.id
         }
+        return ok(["id": .string(id), "object": "template"])
+    }
+
+    func duplicateTemplate(_ req: Request, _ p: Principal) throws -> Response {
+        let ref = req.parameter("id")
+        let now = store.now
+        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+            // The copy is a draft without the alias (aliases are unique).
+            var draft = t.draft
+            draft.name += " (Copy)"
+            draft.alias = nil
+            let copy = TemplateRecord(
+                id: IDs.uuid(), draft: draft, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
+                updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+            team.templates[copy.id] = copy
+            return copy.id
+        }
+        return ok(["object": "template", "id": .string(id)])
     }
 
     /// Create (base nil: `name` and `html` required) or update (every field optional) a template's draft.

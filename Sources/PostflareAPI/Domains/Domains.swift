@@ -8,66 +8,80 @@ import Routing
 extension PostflareAPI {
     static let regions = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]
 
+    static let domainRoutes: [PostflareRoute] = [
+        (.POST, "/domains", PostflareAPI.createDomain),
+        (.GET, "/domains", PostflareAPI.listDomains),
+        (.GET, "/domains/{id}", PostflareAPI.getDomain),
+        (.PATCH, "/domains/{id}", PostflareAPI.updateDomain),
+        (.DELETE, "/domains/{id}", PostflareAPI.deleteDomain),
+        (.POST, "/domains/{id}/verify", PostflareAPI.verifyDomain),
+    ]
+
     func addDomainRoutes(_ r: inout Router) {
-        route(&r, .POST, "/domains") { api, req, p in try api.createDomain(req, p) }
+        route(&r, Self.domainRoutes)
         addDomainClaimRoutes(&r)
-        route(&r, .GET, "/domains") { api, req, p in
-            let now = api.store.now
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(team.domains, req, defaultLimit: nil) {
-                        Self.domainJSON($0, now: now, detail: false)
-                    }
-                })
-        }
-        route(&r, .GET, "/domains/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let d = team.domains[id] else { throw .notFound("Domain") }
-                    return Self.domainJSON(d, now: now, detail: true)
-                })
-        }
-        route(&r, .PATCH, "/domains/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let body = try Body(req)
-            let open = try body.bool("open_tracking")
-            let click = try body.bool("click_tracking")
-            let tls = try body.oneOf("tls", ["opportunistic", "enforced"])
-            let sub = try body.string("tracking_subdomain")
-            let caps = try Self.capabilities(body)
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard var d = team.domains[id] else { throw .notFound("Domain") }
-                if let open { d.openTracking = open }
-                if let click { d.clickTracking = click }
-                if let tls { d.tls = tls }
-                if let sub { d.trackingSubdomain = sub }
-                if let caps { (d.sending, d.receiving) = caps }
-                team.domains[id] = d
-                team.emitDomain("domain.updated", d, now: now)
-            }
-            return ok(["id": .string(id), "object": "domain"])
-        }
-        route(&r, .DELETE, "/domains/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard let d = team.domains.removeValue(forKey: id) else { throw .notFound("Domain") }
-                team.emitDomain("domain.deleted", d, now: now)
-            }
-            return ok(["object": "domain", "id": .string(id), "deleted": true])
-        }
-        route(&r, .POST, "/domains/{id}/verify") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+    }
+
+    func listDomains(_ req: Request, _ p: Principal) throws -> Response {
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(team.domains, req, defaultLimit: nil) {
+                    Self.domainJSON($0, now: now, detail: false)
+                }
+            })
+    }
+
+    func getDomain(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let d = team.domains[id] else { throw .notFound("Domain") }
-                if !d.verified && d.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
-            }
-            return ok(["object": "domain", "id": .string(id)])
+                return Self.domainJSON(d, now: now, detail: true)
+            })
+    }
+
+    func updateDomain(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        let open = try body.bool("open_tracking")
+        let click = try body.bool("click_tracking")
+        let tls = try body.oneOf("tls", ["opportunistic", "enforced"])
+        let sub = try body.string("tracking_subdomain")
+        let caps = try Self.capabilities(body)
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard var d = team.domains[id] else { throw .notFound("Domain") }
+            if let open { d.openTracking = open }
+            if let click { d.clickTracking = click }
+            if let tls { d.tls = tls }
+            if let sub { d.trackingSubdomain = sub }
+            if let caps { (d.sending, d.receiving) = caps }
+            team.domains[id] = d
+            team.emitDomain("domain.updated", d, now: now)
         }
+        return ok(["id": .string(id), "object": "domain"])
+    }
+
+    func deleteDomain(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard let d = team.domains.removeValue(forKey: id) else { throw .notFound("Domain") }
+            team.emitDomain("domain.deleted", d, now: now)
+        }
+        return ok(["object": "domain", "id": .string(id), "deleted": true])
+    }
+
+    func verifyDomain(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard let d = team.domains[id] else { throw .notFound("Domain") }
+            if !d.verified && d.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
+        }
+        return ok(["object": "domain", "id": .string(id)])
     }
 
     /// `capabilities: {sending, receiving}` ("At least one capability must be enabled").

@@ -7,97 +7,115 @@ import Routing
 /// validated like `POST /emails` and rendered with the contact's fields; a scheduled broadcast's e-mails
 /// wait for its time on the emulator clock, and canceling it cancels them.
 extension PostflareAPI {
+    static let broadcastRoutes: [PostflareRoute] = [
+        (.POST, "/broadcasts", PostflareAPI.createBroadcast),
+        (.GET, "/broadcasts", PostflareAPI.listBroadcasts),
+        (.GET, "/broadcasts/{id}", PostflareAPI.getBroadcast),
+        (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
+        (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
+        (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
+        (.POST, "/broadcasts/{id}/duplicate", PostflareAPI.duplicateBroadcast),
+        (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
+    ]
+
     func addBroadcastRoutes(_ r: inout Router) {
-        route(&r, .POST, "/broadcasts") { api, req, p in try api.createBroadcast(req, p) }
+        route(&r, Self.broadcastRoutes)
         addBroadcastStatsRoutes(&r)
-        route(&r, .GET, "/broadcasts") { api, req, p in
-            let now = api.store.now
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
-                        Self.broadcastJSON($0, now: now, detail: false)
-                    }
-                })
-        }
-        route(&r, .GET, "/broadcasts/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                    return Self.broadcastJSON(b, now: now, detail: true)
-                })
-        }
-        route(&r, .PATCH, "/broadcasts/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let body = try Body(req)
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                guard b.status == "draft" else { throw .validation("Only draft broadcasts can be updated.") }
-                try Self.applyBroadcastFields(body, to: &b, team: team)
-                team.broadcasts[id] = b
-            }
-            return ok(["id": .string(id), "object": "broadcast"])
-        }
-        route(&r, .DELETE, "/broadcasts/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                let status = Self.status(b, now: now)
-                guard status == "draft" || status == "scheduled" else {
-                    throw .validation("You can only delete broadcasts that are in the draft or scheduled status.")
+    }
+
+    func listBroadcasts(_ req: Request, _ p: Principal) throws -> Response {
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
+                    Self.broadcastJSON($0, now: now, detail: false)
                 }
-                // "if you delete a broadcast that has already been scheduled … it won't be sent".
-                for e in b.emailIds { team.emails[e]?.canceledAt = now }
-                team.broadcasts[id] = nil
-            }
-            return ok(["object": "broadcast", "id": .string(id), "deleted": true])
-        }
-        route(&r, .POST, "/broadcasts/{id}/send") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let body = try Body(req)
-            let now = api.store.now
-            let at = try body.string("scheduled_at").map { text throws(PostflareError) in
-                try Scheduling.validate(text, now: now)
-            }
-            try api.store.withTeam(p.teamId) { team, state throws(PostflareError) in
-                guard team.broadcasts[id] != nil else { throw .notFound("Broadcast") }
-                try api.sendBroadcast(id, team: &team, state: &state, principal: p, scheduledAt: at, now: now)
-            }
-            return ok(["id": .string(id)])
-        }
-        // Newer than the contract (resend-python 2.x `Broadcasts.duplicate`): a draft copy.
-        route(&r, .POST, "/broadcasts/{id}/duplicate") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            let copy = try api.store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-                guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                b.id = IDs.uuid()
-                b.status = "draft"
-                b.createdAt = now
-                b.scheduledAt = nil
-                b.sentAt = nil
-                b.emailIds = []
-                b.seq = state.nextSeq()
-                team.broadcasts[b.id] = b
-                return b.id
-            }
-            return ok(["object": "broadcast", "id": .string(copy)])
-        }
-        route(&r, .POST, "/broadcasts/{id}/cancel") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            let now = api.store.now
-            try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            })
+    }
+
+    func getBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                guard Self.status(b, now: now) == "scheduled" else {
-                    throw .validation("Only queued or scheduled broadcasts can be canceled")
-                }
-                for e in b.emailIds { team.emails[e]?.canceledAt = now }
-                team.broadcasts[id]?.status = "canceled"
-            }
-            return ok(["id": .string(id), "object": "broadcast"])
+                return Self.broadcastJSON(b, now: now, detail: true)
+            })
+    }
+
+    func updateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+            guard b.status == "draft" else { throw .validation("Only draft broadcasts can be updated.") }
+            try Self.applyBroadcastFields(body, to: &b, team: team)
+            team.broadcasts[id] = b
         }
+        return ok(["id": .string(id), "object": "broadcast"])
+    }
+
+    func deleteBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+            let status = Self.status(b, now: now)
+            guard status == "draft" || status == "scheduled" else {
+                throw .validation("You can only delete broadcasts that are in the draft or scheduled status.")
+            }
+            // "if you delete a broadcast that has already been scheduled … it won't be sent".
+            for e in b.emailIds { team.emails[e]?.canceledAt = now }
+            team.broadcasts[id] = nil
+        }
+        return ok(["object": "broadcast", "id": .string(id), "deleted": true])
+    }
+
+    func sendDraftBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        let now = store.now
+        let at = try body.string("scheduled_at").map { text throws(PostflareError) in
+            try Scheduling.validate(text, now: now)
+        }
+        try store.withTeam(p.teamId) { team, state throws(PostflareError) in
+            guard team.broadcasts[id] != nil else { throw .notFound("Broadcast") }
+            try sendBroadcast(id, team: &team, state: &state, principal: p, scheduledAt: at, now: now)
+        }
+        return ok(["id": .string(id)])
+    }
+
+    /// Newer than the contract (resend-python 2.x `Broadcasts.duplicate`): a draft copy.
+    func duplicateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+            guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+            b.id = IDs.uuid()
+            b.status = "draft"
+            b.createdAt = now
+            b.scheduledAt = nil
+            b.sentAt = nil
+            b.emailIds = []
+            b.seq = state.nextSeq()
+            team.broadcasts[b.id] = b
+            return b.id
+        }
+        return ok(["object": "broadcast", "id": .string(copy)])
+    }
+
+    func cancelBroadcast(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let now = store.now
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+            guard Self.status(b, now: now) == "scheduled" else {
+                throw .validation("Only queued or scheduled broadcasts can be canceled")
+            }
+            for e in b.emailIds { team.emails[e]?.canceledAt = now }
+            team.broadcasts[id]?.status = "canceled"
+        }
+        return ok(["id": .string(id), "object": "broadcast"])
     }
 
     func createBroadcast(_ req: Request, _ p: Principal) throws -> Response {

@@ -7,48 +7,58 @@ import Routing
 /// SDKs still call (spec §2.6, §2.7). One store serves both; a contact is addressed by id or e-mail
 /// (percent-decoded by the router).
 extension PostflareAPI {
-    func addContactRoutes(_ r: inout Router) {
-        route(&r, .POST, "/contacts") { api, req, p in try api.createContact(req, p, audience: nil) }
-        addContactImportRoutes(&r)
-        route(&r, .GET, "/contacts") { api, req, p in
-            try api.listContacts(req, p, segment: req.query("segment_id") ?? req.query("audience_id"))
-        }
-        route(&r, .GET, "/contacts/{id}") { api, req, p in try api.getContact(req, p, audience: nil) }
-        route(&r, .PATCH, "/contacts/{id}") { api, req, p in try api.updateContact(req, p, audience: nil) }
-        route(&r, .DELETE, "/contacts/{id}") { api, req, p in try api.deleteContact(req, p, audience: nil) }
-        route(&r, .GET, "/contacts/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
-        route(&r, .POST, "/contacts/{id}/segments/{segment_id}") { api, req, p in
-            try api.contactSegment(req, p, add: true)
-        }
-        route(&r, .DELETE, "/contacts/{id}/segments/{segment_id}") { api, req, p in
-            try api.contactSegment(req, p, add: false)
-        }
-        route(&r, .GET, "/contacts/{id}/topics") { api, req, p in try api.listContactTopics(req, p) }
-        route(&r, .PATCH, "/contacts/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
+    static let contactRoutes: [PostflareRoute] = [
+        (.POST, "/contacts", { api in { try api.createContact($0, $1, audience: nil) } }),
+        (.GET, "/contacts", PostflareAPI.listTeamContacts),
+        (.GET, "/contacts/{id}", { api in { try api.getContact($0, $1, audience: nil) } }),
+        (.PATCH, "/contacts/{id}", { api in { try api.updateContact($0, $1, audience: nil) } }),
+        (.DELETE, "/contacts/{id}", { api in { try api.deleteContact($0, $1, audience: nil) } }),
+        (.GET, "/contacts/{id}/segments", PostflareAPI.listContactSegments),
+        (.POST, "/contacts/{id}/segments/{segment_id}", PostflareAPI.addContactSegment),
+        (.DELETE, "/contacts/{id}/segments/{segment_id}", PostflareAPI.removeContactSegment),
+        (.GET, "/contacts/{id}/topics", PostflareAPI.listContactTopics),
+        (.PATCH, "/contacts/{id}/topics", PostflareAPI.updateContactTopics),
+    ]
 
-        // Legacy audience-scoped family (spec Appendix B).
-        let a = "/audiences/{audience_id}/contacts"
-        route(&r, .POST, a) { api, req, p in try api.createContact(req, p, audience: try api.audience(req, p)) }
-        route(&r, .GET, a) { api, req, p in try api.listContacts(req, p, segment: try api.audience(req, p)) }
-        route(&r, .GET, a + "/{id}") { api, req, p in try api.getContact(req, p, audience: try api.audience(req, p)) }
-        route(&r, .PATCH, a + "/{id}") { api, req, p in
-            try api.updateContact(req, p, audience: try api.audience(req, p))
-        }
-        route(&r, .DELETE, a + "/{id}") { api, req, p in
-            try api.deleteContact(req, p, audience: try api.audience(req, p))
-        }
-        route(&r, .GET, a + "/{id}/segments") { api, req, p in try api.listContactSegments(req, p) }
-        route(&r, .POST, a + "/{id}/segments") { api, req, p in
-            let body = try Body(req)
-            var routed = req
-            routed.pathParameters["segment_id"] = try body.requiredString("segment_id")
-            return try api.contactSegment(routed, p, add: true)
-        }
-        route(&r, .DELETE, a + "/{id}/segments/{segment_id}") { api, req, p in
-            try api.contactSegment(req, p, add: false)
-        }
-        route(&r, .GET, a + "/{id}/topics") { api, req, p in try api.listContactTopics(req, p) }
-        route(&r, .PATCH, a + "/{id}/topics") { api, req, p in try api.updateContactTopics(req, p) }
+    /// The legacy audience-scoped family (spec Appendix B).
+    static let audienceContactRoutes: [PostflareRoute] = [
+        (.POST, legacy, { api in { try api.createContact($0, $1, audience: try api.audience($0, $1)) } }),
+        (.GET, legacy, { api in { try api.listContacts($0, $1, segment: try api.audience($0, $1)) } }),
+        (.GET, legacy + "/{id}", { api in { try api.getContact($0, $1, audience: try api.audience($0, $1)) } }),
+        (.PATCH, legacy + "/{id}", { api in { try api.updateContact($0, $1, audience: try api.audience($0, $1)) } }),
+        (.DELETE, legacy + "/{id}", { api in { try api.deleteContact($0, $1, audience: try api.audience($0, $1)) } }),
+        (.GET, legacy + "/{id}/segments", PostflareAPI.listContactSegments),
+        (.POST, legacy + "/{id}/segments", PostflareAPI.addAudienceContactSegment),
+        (.DELETE, legacy + "/{id}/segments/{segment_id}", PostflareAPI.removeContactSegment),
+        (.GET, legacy + "/{id}/topics", PostflareAPI.listContactTopics),
+        (.PATCH, legacy + "/{id}/topics", PostflareAPI.updateContactTopics),
+    ]
+    private static let legacy = "/audiences/{audience_id}/contacts"
+
+    func addContactRoutes(_ r: inout Router) {
+        route(&r, Self.contactRoutes)
+        addContactImportRoutes(&r)
+        route(&r, Self.audienceContactRoutes)
+    }
+
+    func listTeamContacts(_ req: Request, _ p: Principal) throws -> Response {
+        try listContacts(req, p, segment: req.query("segment_id") ?? req.query("audience_id"))
+    }
+
+    func addContactSegment(_ req: Request, _ p: Principal) throws -> Response {
+        try contactSegment(req, p, add: true)
+    }
+
+    func removeContactSegment(_ req: Request, _ p: Principal) throws -> Response {
+        try contactSegment(req, p, add: false)
+    }
+
+    /// The legacy family names the segment in the body rather than the path.
+    func addAudienceContactSegment(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        var routed = req
+        routed.pathParameters["segment_id"] = try body.requiredString("segment_id")
+        return try contactSegment(routed, p, add: true)
     }
 
     /// The `{audience_id}` (or another named) path id, which must name an existing segment. The real API

@@ -155,7 +155,20 @@ public final class PostflareAPI: Sendable {
             return try handler(self, request, principal)
         }
     }
+
+    /// Registers a resource's route table (see `PostflareRoute`).
+    func route(_ r: inout Router, _ table: [PostflareRoute]) {
+        for entry in table {
+            let handler = entry.handler
+            route(&r, entry.method, entry.template) { api, req, p in try handler(api)(req, p) }
+        }
+    }
 }
+
+/// A route as data: its method, its template and the `PostflareAPI` handler method that answers it, e.g.
+/// `(.POST, "/templates", PostflareAPI.createTemplate)`. Handlers see the caller's principal.
+typealias PostflareRoute = (method: HTTPMethod, template: String, handler: PostflareHandler)
+typealias PostflareHandler = @Sendable (PostflareAPI) -> @Sendable (Request, Principal) throws -> Response
 
 /// Success answers: JSON with the content type every SDK insists on, never with a `statusCode` key.
 func ok(_ value: JSON, status: Int = 200) -> Response {

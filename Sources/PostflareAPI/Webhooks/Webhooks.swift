@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+import Routing
+
+/// `/webhooks` management (spec §2.11). Each webhook gets a Svix-style `whsec_` signing secret at creation.
+/// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends
+/// what `takeDueWebhookDeliveries()` hands over.
+extension PostflareAPI {
+    static let webhookRoutes: [PostflareRoute] = [
+        (.POST, "/webhooks", PostflareAPI.createWebhook),
+        (.GET, "/webhooks", PostflareAPI.listWebhooks),
+        (.GET, "/webhooks/{id}", PostflareAPI.getWebhook),
+        (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
+        (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
+        (.DELETE, "/webhooks/{id}", PostflareAPI.deleteWebhook),
+    ]
+
+    func addWebhookRoutes(_ r: inout Router) {
+        route(&r, Self.webhookRoutes)
+    }
+
+    func createWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let body = try Body(req)
+        let endpoint = try body.requiredString("endpoint")
+        try Webhooks.checkEndpoint(endpoint)
+        guard body.has("events") else { throw PostflareError.missingField("events") }
+        let events = try Webhooks.events(body)
+        let now = store.now
+        let muted = !receivesEvents(endpoint)
+        let (id, secret) = try store.withTeam(p.teamId) {
+            team, state throws(PostflareError) -> (String, String) in
+            let w = WebhookRecord(
+                id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
+                signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq(), muted: muted)
+            team.webhooks[w.id] = w
+            return (w.id, w.signingSecret)
+        }
+        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
+    }
+
+    func listWebhooks(_ req: Request, _ p: Principal) throws -> Response {
+        ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                return try Pagination.list(team.webhooks, req, defaultLimit: nil) {
+                    Webhooks.json($0, detail: false)
+                }
+            })
+    }
+
+    func getWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
+                return Webhooks.json(w, detail: true)
+            })
+    }
+
+    func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let body = try Body(req)
+        let endpoint = try body.string("endpoint")
+        if let endpoint { try Webhooks.checkEndpoint(endpoint) }
+        let events = body.has("events") ? try Webhooks.events(body) : nil
+        let status = try body.oneOf("status", ["enabled", "disabled"])
+        let muted = endpoint.map { !receivesEvents($0) }
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+            if let endpoint, let muted {
+                team.webhooks[id]?.endpoint = endpoint
+                team.webhooks[id]?.muted = muted
+            }
+            if let events { team.webhooks[id]?.events = events }
+            if let status { team.webhooks[id]?.status = status }
+        }
+        return ok(["object": "webhook", "id": .string(id)])
+    }
+
+    /// Newer than the contract (resend-python 2.x `Webhooks.rotate_signing_secret`).
+    func rotateWebhookSecret(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        let secret = Webhooks.newSecret()
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+            team.webhooks[id]?.signingSecret = secret
+        }
+        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
+    }
+
+    func deleteWebhook(_ req: Request, _ p: Principal) throws -> Response {
+        let id = try uuidParameter(req, "id")
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
+            guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
+        }
+        return ok(["object": "webhook", "id": .string(id), "deleted": true])
+    }
+}
+
+enum Webhooks {
+    /// The 17 event types of the spec's `webhooks:` section (spec §6.1).
+    static let eventTypes: Set<String> = [
+        "email.sent", "email.scheduled", "email.delivered", "email.delivery_delayed", "email.complained",
+        "email.bounced", "email.opened", "email.clicked", "email.received", "email.failed", "email.suppressed",
+        "contact.created", "contact.updated", "contact.deleted", "domain.created", "domain.updated", "domain.deleted",
+    ]
+
+    /// `whsec_` + base64 of 24 random bytes, the form Svix verifiers decode (spec §6.3).
+    static func newSecret() -> String {
+        var g = SystemRandomNumberGenerator()
+        return "whsec_" + Base64.encode((0..<24).map { _ in UInt8.random(in: 0...255, using: &g) })
+    }
+
+    static func checkEndpoint(_ endpoint: String) throws(PostflareError) {
+        let lower = endpoint.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), endpoint.count > 8,
+            !endpoint.contains(" ")
+        else {
+            throw .validation("Invalid `endpoint` field. The endpoint must be a valid URL.")
+        }
+    }
+
+    static func events(_ body: Body) throws(PostflareError) -> [String] {
+        guard let list = try body.stringList("events"), !list.isEmpty else {
+            throw .validation("The `events` field must contain at least one event type.")
+        }
+        for e in list where !eventTypes.contains(e) {
+            throw .validation("Invalid `events` field. `\(e)` is not a valid event type.")
+        }
+        return list
+    }
+
+    static func json(_ w: WebhookRecord, detail: Bool) -> JSON {
+        var o: JSONObject = detail ? ["object": "webhook"] : [:]
+        o["id"] = .string(w.id)
+        o["created_at"] = Time.pg(w.createdAt)
+        o["status"] = .string(w.status)
+        o["endpoint"] = .string(w.endpoint)
+        o["events"] = .array(w.events.map { .string($0) })
+        if detail { o["signing_secret"] = .string(w.signingSecret) }
+        return .object(o)
+    }
+}
