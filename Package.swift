@@ -45,24 +45,47 @@ let package = Package(
         .target(name: "HTTP2", dependencies: ["HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // I/O: epoll event loops, listeners, connections, timers, shutdown.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"], swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["HTTPCore", "HTTP1", "HTTP2", "TLS", "CLinux"],
+            swiftSettings: swiftSettings
+        ),
 
         // Router trie, middleware (told the matched route), dispatcher, the error protocol routes render.
         .target(name: "Routing", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         // The vendor contract and change feed, and what two or more vendors share: clock, ids, PRNG, timestamps,
         // the ordered table, rate limiter, credentials, fixtures.
         .target(name: "EmulatorKit", dependencies: ["HTTPCore", "Routing"], swiftSettings: swiftSettings),
-        .target(name: "FlowmailerAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
-        .target(name: "PostflareAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
-        .target(name: "FlowdockAPI", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .target(
+            name: "FlowmailerAPI",
+            dependencies: ["EmulatorKit", "HTTPCore", "Routing"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostflareAPI",
+            dependencies: ["EmulatorKit", "HTTPCore", "Routing"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlowdockAPI",
+            dependencies: ["EmulatorKit", "HTTPCore", "Routing"],
+            swiftSettings: swiftSettings
+        ),
 
         // The test control plane under /_emulator/: inspection and waits, through the vendor contract only.
-        .target(name: "ControlPlane", dependencies: ["EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .target(
+            name: "ControlPlane",
+            dependencies: ["EmulatorKit", "HTTPCore", "Routing"],
+            swiftSettings: swiftSettings
+        ),
 
         // Wiring: configuration, the emulator's own routes, server start/stop. Tests start it in-process.
         .target(
             name: "MailDoubleApp",
-            dependencies: ["HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "ControlPlane", "FlowmailerAPI", "PostflareAPI", "FlowdockAPI", "TLS"],
+            dependencies: [
+                "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "ControlPlane", "FlowmailerAPI", "PostflareAPI",
+                "FlowdockAPI", "TLS",
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -74,7 +97,9 @@ let package = Package(
         // Test support only (never linked into the executable): one client protocol that runs a test body
         // against a router in memory or against a live TLS server (HummingbirdTesting's `.router` / `.live`).
         .target(
-            name: "MailDoubleTesting", dependencies: ["HTTPCore", "Routing", "HTTPServer", "TLS"], swiftSettings: swiftSettings
+            name: "MailDoubleTesting",
+            dependencies: ["HTTPCore", "Routing", "HTTPServer", "TLS"],
+            swiftSettings: swiftSettings
         ),
 
         // Fuzzing: libFuzzer's driver (declared weak, so a plain build links and replays files) and the targets.
@@ -90,26 +115,39 @@ let package = Package(
         ),
 
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "EmulatorKit", "HTTPCore", "Routing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "EmulatorKit", "HTTPCore", "Routing"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HTTPCore", "CNghttp2"], swiftSettings: swiftSettings),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPCore", "TLS"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MailDoubleTestingTests", dependencies: ["MailDoubleTesting", "HTTPCore"], swiftSettings: swiftSettings
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "HTTPCore", "TLS"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailDoubleTestingTests",
+            dependencies: ["MailDoubleTesting", "HTTPCore"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "EmulatorKitTests", dependencies: ["EmulatorKit", "HTTPCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FlowmailerAPITests", dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            name: "FlowmailerAPITests",
+            dependencies: ["FlowmailerAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PostflareAPITests", dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            name: "PostflareAPITests",
+            dependencies: ["PostflareAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "FlowdockAPITests", dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
+            name: "FlowdockAPITests",
+            dependencies: ["FlowdockAPI", "EmulatorKit", "HTTPCore", "Routing", "MailDoubleTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

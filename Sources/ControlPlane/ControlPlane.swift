@@ -28,7 +28,9 @@ public struct ControlPlane: Sendable {
         let query = try MessageQuery(request, vendors: vendors.map(\.name))
         var offset = 0
         if let cursor = request.query("cursor") {
-            guard let n = Int(cursor), n >= 0 else { throw HTTPError(.badRequest, message: "'cursor' is not one we gave.") }
+            guard let n = Int(cursor), n >= 0 else {
+                throw HTTPError(.badRequest, message: "'cursor' is not one we gave.")
+            }
             offset = n
         }
         let all = matching(query)
@@ -84,7 +86,9 @@ public struct ControlPlane: Sendable {
         let answer: @Sendable () -> Response? = {
             let found = plane.matching(query)
             guard found.count >= wanted else { return nil }
-            return .json(["data": .array(found.prefix(max(wanted, query.limit)).map { Self.summary($0.message, seq: $0.seq) })])
+            return .json([
+                "data": .array(found.prefix(max(wanted, query.limit)).map { Self.summary($0.message, seq: $0.seq) })
+            ])
         }
         let promise = ResponsePromise(timeoutMilliseconds: Int(timeout * 1000)) {
             let found = plane.matching(query)
@@ -93,7 +97,8 @@ public struct ControlPlane: Sendable {
                     "error": "timeout", "wanted": .int(wanted), "matched": .int(found.count),
                     "data": .array(found.prefix(query.limit).map { Self.summary($0.message, seq: $0.seq) }),
                 ],
-                status: .requestTimeout)
+                status: .requestTimeout
+            )
         }
         // Observe first, then look: a message stored in between is seen by one or the other.
         let token = changes.observe { change in

@@ -13,11 +13,14 @@ enum Extract {
                     var end = i + length
                     while end < bytes.count, !isLinkEnd(bytes[end]) { end += 1 }
                     // Trailing sentence punctuation is not part of the link.
-                    while end > i + length, [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ")")].contains(bytes[end - 1]) {
+                    while end > i + length,
+                        [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ")")].contains(bytes[end - 1])
+                    {
                         end -= 1
                     }
                     if end > i + length {
-                        let link = String(decoding: bytes[i..<end], as: UTF8.self).replacing("&amp;", with: "&")  // `&amp;` in an attribute is `&` in the URL
+                        // `&amp;` in an HTML attribute is `&` in the URL.
+                        let link = String(decoding: bytes[i..<end], as: UTF8.self).replacing("&amp;", with: "&")
                         if !out.contains(link) { out.append(link) }
                     }
                     i = end
@@ -45,7 +48,8 @@ enum Extract {
                 while end < bytes.count, isDigit(bytes[end]) { end += 1 }
                 let first = end - i
                 // `123-456` or `123 456`: two groups of three (or four) digits.
-                if (3...4).contains(first), end + 1 < bytes.count, bytes[end] == UInt8(ascii: "-") || bytes[end] == 0x20,
+                if (3...4).contains(first), end + 1 < bytes.count,
+                    bytes[end] == UInt8(ascii: "-") || bytes[end] == 0x20,
                     isDigit(bytes[end + 1])
                 {
                     var second = end + 1
@@ -76,7 +80,8 @@ enum Extract {
     }
 
     private static func isLinkEnd(_ c: UInt8) -> Bool {
-        c <= 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")
+        c <= 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "<")
+            || c == UInt8(ascii: ">")
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }

@@ -23,7 +23,10 @@ struct MessageQuery: Sendable {
     init(_ request: Request, vendors: [String]) throws(HTTPError) {
         vendor = request.query("vendor")
         if let v = vendor, !vendors.contains(v) {
-            throw HTTPError(.badRequest, message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", ")).")
+            throw HTTPError(
+                .badRequest,
+                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
+            )
         }
         tenant = request.query("tenant")
         to = request.query("to")?.lowercased()

@@ -55,12 +55,24 @@ public final class ChangeFeed: Sendable {
     /// Appends a change and tells the observers; returns its sequence number.
     @discardableResult
     public func append(
-        _ kind: Change.Kind, vendor: String, tenant: String, id: String, detail: String? = nil
+        _ kind: Change.Kind,
+        vendor: String,
+        tenant: String,
+        id: String,
+        detail: String? = nil
     ) -> UInt64 {
         let at = clock.now()
         let (change, observers) = state.withLock { s -> (Change, [@Sendable (Change) -> Void]) in
             s.lastSeq += 1
-            let change = Change(seq: s.lastSeq, kind: kind, vendor: vendor, tenant: tenant, id: id, at: at, detail: detail)
+            let change = Change(
+                seq: s.lastSeq,
+                kind: kind,
+                vendor: vendor,
+                tenant: tenant,
+                id: id,
+                at: at,
+                detail: detail
+            )
             if s.ring.count < capacity {
                 s.ring.append(change)
             } else {

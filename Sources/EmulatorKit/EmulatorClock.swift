@@ -1,6 +1,6 @@
+import Glibc
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import Glibc
 
 /// The emulator's clock: real time plus an offset that tests move forward (`advance(bySeconds:)`) instead
 /// of sleeping. Every vendor reads time only from here, so token expiry, scheduled sends and the life of a

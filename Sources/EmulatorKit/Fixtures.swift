@@ -22,7 +22,8 @@ public enum Fixtures {
                 throw FixtureError(
                     vendor: "",
                     "fixtures directory '\(directory)' does not exist "
-                        + "(give --fixtures none to start with no seed data)")
+                        + "(give --fixtures none to start with no seed data)"
+                )
             }
             throw FixtureError(vendor: "", "fixtures directory '\(directory)' cannot be read: \(reason(e))")
         }

@@ -37,7 +37,6 @@ public enum IDs {
     @inline(__always)
     static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? UInt8(ascii: "0") + v : UInt8(ascii: "a") + v - 10 }
 
-
     /// `count` random lower-case hex digits.
     public static func hex(_ count: Int) -> String {
         String(hexString(randomBytes((count + 1) / 2)).prefix(count))
@@ -57,7 +56,10 @@ public enum IDs {
     }
 
     /// `count` random characters from `alphabet`.
-    public static func random(_ count: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") -> String {
+    public static func random(
+        _ count: Int,
+        alphabet: String = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    ) -> String {
         var g = SystemRandomNumberGenerator()
         let chars = Array(alphabet)
         return String((0..<count).map { _ in chars[Int.random(in: 0..<chars.count, using: &g)] })

@@ -73,10 +73,14 @@ public struct InspectedMessage: Sendable {
         o["html"] = .string(html)
         o["headers"] = .array(headers.map { ["name": .string($0.name), "value": .string($0.value)] })
         o["attachments"] = .array(
-            attachments.map { ["name": .string($0.name), "content_type": .string($0.contentType), "size": .int($0.size)] })
+            attachments.map {
+                ["name": .string($0.name), "content_type": .string($0.contentType), "size": .int($0.size)]
+            }
+        )
         o["status"] = .string(status)
         o["events"] = .array(
-            events.map { ["type": .string($0.type), "at": .string($0.at.iso8601()), "detail": .string($0.detail)] })
+            events.map { ["type": .string($0.type), "at": .string($0.at.iso8601()), "detail": .string($0.detail)] }
+        )
         o["vendor_path"] = .string(vendorPath)
         return .object(o)
     }

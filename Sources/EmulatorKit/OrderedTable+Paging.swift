@@ -26,7 +26,10 @@ extension OrderedTable {
     /// row taken, so a page costs its own rows plus the ones filtered out on the way.
     @inlinable
     public func page(
-        _ positions: Range<Int>? = nil, descending: Bool, limit: Int, skip: Int = 0,
+        _ positions: Range<Int>? = nil,
+        descending: Bool,
+        limit: Int,
+        skip: Int = 0,
         where filter: (Row) -> Bool = { _ in true }
     ) -> [Row] {
         let range = (positions ?? startPosition..<endPosition).clamped(to: startPosition..<endPosition)

@@ -18,8 +18,15 @@ public struct OutboundDelivery: Sendable {
     public var eventType: String
 
     public init(
-        vendor: String, tenant: String, endpointId: String, url: String, headers: HTTPHeaders, body: [UInt8],
-        attempt: Int, deliveryId: String, eventType: String
+        vendor: String,
+        tenant: String,
+        endpointId: String,
+        url: String,
+        headers: HTTPHeaders,
+        body: [UInt8],
+        attempt: Int,
+        deliveryId: String,
+        eventType: String
     ) {
         self.vendor = vendor
         self.tenant = tenant

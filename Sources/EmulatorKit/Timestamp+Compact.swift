@@ -59,7 +59,13 @@ extension Timestamp {
             fields[5] < 61
         else { return nil }
         self.init(
-            year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5],
-            millisecond: fields.count == 7 ? fields[6] : 0)
+            year: fields[0],
+            month: fields[1],
+            day: fields[2],
+            hour: fields[3],
+            minute: fields[4],
+            second: fields[5],
+            millisecond: fields.count == 7 ? fields[6] : 0
+        )
     }
 }

@@ -5,7 +5,8 @@ extension Timestamp {
     /// `2021-12-30T13:03:11.000Z`; `fraction: 0` drops the fraction; `utcSuffix` may be `+00:00` or `+0000`.
     public func iso8601(fraction: Int = 3, utcSuffix: String = "Z") -> String {
         let c = components
-        var s = "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
+        var s =
+            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
             + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
         if fraction > 0 {
             var frac = pad(c.millisecond, 3)
@@ -38,10 +39,15 @@ extension Timestamp {
         }
         guard let year = num(4), expect("-"), let month = num(2), expect("-"), let day = num(2) else { return nil }
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var hour = 0, minute = 0, second = 0, millis = 0
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var millis = 0
         var offsetMinutes = 0
         if i < b.count {
-            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
+            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else {
+                return nil
+            }
             i += 1
             guard let h = num(2), expect(":"), let m = num(2) else { return nil }
             hour = h
@@ -86,7 +92,14 @@ extension Timestamp {
         }
         guard i == b.count else { return nil }
         let local = Timestamp(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second, millisecond: millis)
+            year: year,
+            month: month,
+            day: day,
+            hour: hour,
+            minute: minute,
+            second: second,
+            millisecond: millis
+        )
         return local.adding(millis: -Int64(offsetMinutes) * 60_000)
     }
 }

@@ -80,10 +80,14 @@ struct FlowdockAuthMiddleware: Middleware {
 
     static func addCORS(_ response: inout Response, origin: String) {
         response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: origin)
-        response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: "POST, PUT, PATCH, DELETE, GET, OPTIONS")
+        response.headers.replaceOrAdd(
+            name: "Access-Control-Allow-Methods",
+            value: "POST, PUT, PATCH, DELETE, GET, OPTIONS"
+        )
         response.headers.replaceOrAdd(
             name: "Access-Control-Allow-Headers",
-            value: "Origin, Accept, Content-type, Authorization, X-CSRF-Token, X-Requested-With, X-Prototype-Version")
+            value: "Origin, Accept, Content-type, Authorization, X-CSRF-Token, X-Requested-With, X-Prototype-Version"
+        )
         // Browser clients read Flowdock-User from responses (§1.2), so expose it cross-origin.
         response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: "Flowdock-User, Link")
     }

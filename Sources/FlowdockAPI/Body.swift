@@ -70,7 +70,8 @@ enum Body {
         guard let mediaType = request.headers.mediaType else {
             // "Content-Type must be defined in the header of requests that contain data" (docs/rest.md).
             throw FlowdockError.unsupportedMediaType(
-                "Content-Type must be defined: application/json, application/x-www-form-urlencoded or multipart/form-data")
+                "Content-Type must be defined: application/json, application/x-www-form-urlencoded or multipart/form-data"
+            )
         }
         switch mediaType {
         case "application/json", "text/json":
@@ -98,7 +99,8 @@ enum Body {
             }
         default:
             throw FlowdockError.unsupportedMediaType(
-                "Unsupported Content-Type \(mediaType): use application/json, application/x-www-form-urlencoded or multipart/form-data")
+                "Unsupported Content-Type \(mediaType): use application/json, application/x-www-form-urlencoded or multipart/form-data"
+            )
         }
         return input
     }

@@ -42,7 +42,9 @@ enum FlowdockError {
     /// `WWW-Authenticate` on a 401, and Basic is the scheme the docs describe first.
     static func unauthorized(_ message: String) -> HTTPError {
         HTTPError(
-            .unauthorized, json: ["message": .string(message)],
-            headers: ["WWW-Authenticate": "Basic realm=\"Flowdock\""])
+            .unauthorized,
+            json: ["message": .string(message)],
+            headers: ["WWW-Authenticate": "Basic realm=\"Flowdock\""]
+        )
     }
 }

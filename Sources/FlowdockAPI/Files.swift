@@ -17,7 +17,10 @@ extension FlowdockAPI {
                     guard signature == file.downloadKey else { throw FlowdockError.forbidden("Invalid signature") }
                     return Response(status: .ok, headers: ["Content-Type": file.contentType], body: file.data)
                 }
-                return Response(status: .found, headers: ["Location": "\(base)\(file.path)?X-Amz-Signature=\(file.downloadKey)"])
+                return Response(
+                    status: .found,
+                    headers: ["Location": "\(base)\(file.path)?X-Amz-Signature=\(file.downloadKey)"]
+                )
             }
         }
     }

@@ -9,15 +9,23 @@ enum FixtureLoader {
         var s = State()
         guard let root = fixtures else { return s }
         for (n, u) in (root["users"]?.arrayValue ?? []).enumerated() {
-            guard let id = u["id"]?.intValue, let nick = u["nick"]?.stringValue, let email = u["email"]?.stringValue else {
+            guard let id = u["id"]?.intValue, let nick = u["nick"]?.stringValue, let email = u["email"]?.stringValue
+            else {
                 throw fail("users[\(n)]", "every user needs id, nick and email: \(u.text)")
             }
             var tokens = (u["api_tokens"]?.arrayValue ?? []).compactMap(\.stringValue)
             if let t = u["api_token"]?.stringValue { tokens.insert(t, at: 0) }
             s.users[id] = User(
-                id: id, nick: nick, name: u["name"]?.stringValue ?? nick, email: email, avatar: u["avatar"]?.stringValue,
-                website: u["website"]?.stringValue, apiTokens: tokens, password: u["password"]?.stringValue,
-                status: u["status"]?.stringValue)
+                id: id,
+                nick: nick,
+                name: u["name"]?.stringValue ?? nick,
+                email: email,
+                avatar: u["avatar"]?.stringValue,
+                website: u["website"]?.stringValue,
+                apiTokens: tokens,
+                password: u["password"]?.stringValue,
+                status: u["status"]?.stringValue
+            )
             s.userOrder.append(id)
             s.nextUserID = max(s.nextUserID, id + 1)
         }
@@ -26,9 +34,14 @@ enum FixtureLoader {
                 throw fail("organizations[\(n)]", "every organization needs id and parameterized_name: \(o.text)")
             }
             var org = Organization(
-                id: id, parameterizedName: name, name: o["name"]?.stringValue ?? name,
-                userLimit: o["user_limit"]?.intValue ?? 0, active: o["active"]?.boolValue ?? true, members: [:],
-                memberOrder: [])
+                id: id,
+                parameterizedName: name,
+                name: o["name"]?.stringValue ?? name,
+                userLimit: o["user_limit"]?.intValue ?? 0,
+                active: o["active"]?.boolValue ?? true,
+                members: [:],
+                memberOrder: []
+            )
             for m in o["users"]?.arrayValue ?? [] {
                 guard let uid = m["id"]?.intValue, s.users[uid] != nil else {
                     throw fail("organizations[\(n)].users", "unknown user in organization \(name)")
@@ -42,15 +55,27 @@ enum FixtureLoader {
         for (n, f) in (root["flows"]?.arrayValue ?? []).enumerated() {
             guard let orgName = f["organization"]?.stringValue, let org = s.organization(named: orgName),
                 let pname = f["parameterized_name"]?.stringValue
-            else { throw fail("flows[\(n)]", "every flow needs a known organization and a parameterized_name: \(f.text)") }
+            else {
+                throw fail("flows[\(n)]", "every flow needs a known organization and a parameterized_name: \(f.text)")
+            }
             let id = f["id"]?.stringValue ?? IDs.uuid()
             let members = (f["users"]?.arrayValue ?? []).compactMap(\.intValue)
             s.flows[id] = Flow(
-                id: id, organizationID: org.id, parameterizedName: pname, name: f["name"]?.stringValue ?? pname,
-                accessMode: f["access_mode"]?.stringValue ?? "organization", open: true, disabled: false,
-                description: f["description"]?.stringValue, webURL: f["web_url"]?.stringValue,
-                apiToken: f["api_token"]?.stringValue ?? IDs.hex(32), joinHash: IDs.hex(40), members: members,
-                blocked: [], createdAt: now)
+                id: id,
+                organizationID: org.id,
+                parameterizedName: pname,
+                name: f["name"]?.stringValue ?? pname,
+                accessMode: f["access_mode"]?.stringValue ?? "organization",
+                open: true,
+                disabled: false,
+                description: f["description"]?.stringValue,
+                webURL: f["web_url"]?.stringValue,
+                apiToken: f["api_token"]?.stringValue ?? IDs.hex(32),
+                joinHash: IDs.hex(40),
+                members: members,
+                blocked: [],
+                createdAt: now
+            )
             s.flowOrder.append(id)
         }
         for (n, src) in (root["sources"]?.arrayValue ?? []).enumerated() {
@@ -58,10 +83,19 @@ enum FixtureLoader {
                 let token = src["flow_token"]?.stringValue
             else { throw fail("sources[\(n)]", "every source needs id, a known flow and flow_token: \(src.text)") }
             s.sources[id] = Source(
-                id: id, flowID: flowID, name: src["name"]?.stringValue ?? "Source \(id)",
-                externalURL: src["external_url"]?.stringValue, flowToken: token, creatorID: src["creator"]?.intValue ?? 0,
-                application: src["application"] ?? FlowdockAPI.defaultApplication, errorMessage: "",
-                configurationURL: nil, createdAt: now, updatedAt: now, removed: false)
+                id: id,
+                flowID: flowID,
+                name: src["name"]?.stringValue ?? "Source \(id)",
+                externalURL: src["external_url"]?.stringValue,
+                flowToken: token,
+                creatorID: src["creator"]?.intValue ?? 0,
+                application: src["application"] ?? FlowdockAPI.defaultApplication,
+                errorMessage: "",
+                configurationURL: nil,
+                createdAt: now,
+                updatedAt: now,
+                removed: false
+            )
             s.nextSourceID = max(s.nextSourceID, id + 1)
         }
         let messages = root["messages"]?.arrayValue ?? []
@@ -87,7 +121,8 @@ enum FixtureLoader {
             }
         }
         for (n, i) in (root["invitations"]?.arrayValue ?? []).enumerated() {
-            guard let flowID = i["flow"]?.stringValue, s.flows[flowID] != nil, let email = i["email"]?.stringValue else {
+            guard let flowID = i["flow"]?.stringValue, s.flows[flowID] != nil, let email = i["email"]?.stringValue
+            else {
                 throw fail("invitations[\(n)]", "every invitation needs a known flow and email: \(i.text)")
             }
             var invitation = s.invite(email, to: flowID, message: i["message"]?.stringValue)

@@ -31,13 +31,17 @@ extension FlowdockAPI: Vendor {
                 s.flowOrder = s.flowOrder.filter { s.flows[$0] != nil }
                 for flowID in fresh where !s.flowOrder.contains(flowID) { s.flowOrder.append(flowID) }
                 let affected = current.union(fresh)
-                for (id, thread) in s.threads where affected.contains(thread.flowID) { s.threads[id] = seed.threads[id] }
+                for (id, thread) in s.threads where affected.contains(thread.flowID) {
+                    s.threads[id] = seed.threads[id]
+                }
                 for (id, thread) in seed.threads where affected.contains(thread.flowID) { s.threads[id] = thread }
                 s.threadOrder = s.threadOrder.filter { s.threads[$0] != nil }
                 for id in seed.threadOrder where s.threads[id] != nil && !s.threadOrder.contains(id) {
                     s.threadOrder.append(id)
                 }
-                for (id, source) in s.sources where affected.contains(source.flowID) { s.sources[id] = seed.sources[id] }
+                for (id, source) in s.sources where affected.contains(source.flowID) {
+                    s.sources[id] = seed.sources[id]
+                }
                 for (id, source) in seed.sources where affected.contains(source.flowID) { s.sources[id] = source }
                 return true
             }) ?? false
@@ -84,15 +88,21 @@ extension FlowdockAPI: Vendor {
 
     static func inspected(_ m: Message, _ s: State) -> InspectedMessage {
         var out = InspectedMessage(
-            vendor: vendorName, tenant: s.tenant(ofFlow: m.flowID), id: inspectionID(flow: m.flowID, id: m.id),
-            created: Timestamp(millis: m.sent), vendorPath: (s.flowPath(m.flowID) ?? "") + "/messages/\(m.id)")
+            vendor: vendorName,
+            tenant: s.tenant(ofFlow: m.flowID),
+            id: inspectionID(flow: m.flowID, id: m.id),
+            created: Timestamp(millis: m.sent),
+            vendorPath: (s.flowPath(m.flowID) ?? "") + "/messages/\(m.id)"
+        )
         if let id = Int(m.user), let user = s.users[id] { out.from = user.email } else { out.from = m.user }
         out.to = [m.flowID]
         out.subject = m.extra["title"]?.stringValue
         out.text = m.content.stringValue ?? m.extra["body"]?.stringValue
         out.status = m.event
         out.events = [InspectedMessage.Event(type: m.event, at: Timestamp(millis: m.sent))]
-        if let edited = m.edited { out.events.append(InspectedMessage.Event(type: "message-edit", at: Timestamp(millis: edited))) }
+        if let edited = m.edited {
+            out.events.append(InspectedMessage.Event(type: "message-edit", at: Timestamp(millis: edited)))
+        }
         return out
     }
 }

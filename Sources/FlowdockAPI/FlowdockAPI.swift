@@ -27,7 +27,8 @@ public final class FlowdockAPI: Sendable {
     ///   - options: tunables.
     ///   - changes: the change feed posted messages are announced on (a private one when nil).
     /// - Throws: `FixtureError` when the fixtures are inconsistent.
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws {
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws
+    {
         seed = try FixtureLoader.load(fixtures, now: clock.nowMillis())
         self.store = FlowdockStore(clock: clock, state: seed, changes: changes ?? ChangeFeed(clock: clock))
         self.options = options
@@ -80,7 +81,10 @@ public final class FlowdockAPI: Sendable {
 
     /// Runs `body` with the request's parameters, principal and the store's state (one lock). Credentials
     /// outside the body are checked before the body is parsed (`Access.principal`).
-    func withPrincipal(_ request: Request, _ body: (inout State, Input, Principal, String) throws -> Response) throws -> Response {
+    func withPrincipal(
+        _ request: Request,
+        _ body: (inout State, Input, Principal, String) throws -> Response
+    ) throws -> Response {
         let (input, principal) = try Access.principal(request, store: store)
         let base = Access.base(request)
         return try store.withState { state in try body(&state, input, principal, base) }

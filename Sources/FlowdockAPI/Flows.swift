@@ -11,7 +11,9 @@ extension FlowdockAPI {
         routes.get("/flows/all") { [self] r in try flowList(r, all: true) }
         routes.get("/flows/find") { [self] r in
             try withUser(r) { s, input, uid, base in
-                guard let id = input.string("id"), !id.isEmpty else { throw FlowdockError.validation("id", "can't be blank") }
+                guard let id = input.string("id"), !id.isEmpty else {
+                    throw FlowdockError.validation("id", "can't be blank")
+                }
                 let flow = try s.flow(id: id, for: .user(uid))
                 return .json(s.flowJSON(flow, base: base, viewer: .user(uid), includeUsers: true))
             }
@@ -71,9 +73,21 @@ extension FlowdockAPI {
                 n += 1
             }
             let flow = Flow(
-                id: IDs.uuid(), organizationID: org.id, parameterizedName: candidate, name: name,
-                accessMode: "invitation", open: true, disabled: false, description: input.string("description"),
-                webURL: nil, apiToken: IDs.hex(32), joinHash: IDs.hex(40), members: [uid], blocked: [], createdAt: now)
+                id: IDs.uuid(),
+                organizationID: org.id,
+                parameterizedName: candidate,
+                name: name,
+                accessMode: "invitation",
+                open: true,
+                disabled: false,
+                description: input.string("description"),
+                webURL: nil,
+                apiToken: IDs.hex(32),
+                joinHash: IDs.hex(40),
+                members: [uid],
+                blocked: [],
+                createdAt: now
+            )
             s.flows[flow.id] = flow
             s.flowOrder.append(flow.id)
             return .json(s.flowJSON(flow, base: base, viewer: .user(uid), includeUsers: true), status: .created)
@@ -89,7 +103,9 @@ extension FlowdockAPI {
             if let name = input.string("name") {
                 let trimmed = name.trimmingSpaces()
                 if trimmed.isEmpty { throw FlowdockError.validation("name", "can't be blank") }
-                if trimmed.count > 100 { throw FlowdockError.validation("name", "is too long (maximum is 100 characters)") }
+                if trimmed.count > 100 {
+                    throw FlowdockError.validation("name", "is too long (maximum is 100 characters)")
+                }
                 flow.name = trimmed  // "changing it changes neither email nor id"
             }
             if let open = try input.bool("open") {

@@ -8,7 +8,9 @@ extension FlowdockAPI {
             try withUser(r) { s, _, uid, base in
                 let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 // "open invitations": pending ones only.
-                let list = s.invitations.values.filter { $0.flowID == flow.id && $0.state == "pending" }.sorted { $0.id < $1.id }
+                let list = s.invitations.values.filter { $0.flowID == flow.id && $0.state == "pending" }.sorted {
+                    $0.id < $1.id
+                }
                 return .json(.array(list.map { s.invitationJSON($0, base: base) }))
             }
         }
@@ -50,9 +52,13 @@ extension FlowdockAPI {
                         added.append(s.flowUserJSON(user, in: flow))
                         continue
                     }
-                    invited.append(s.invitationJSON(s.invite(entry, to: flow.id, message: input.string("message")), base: base))
+                    invited.append(
+                        s.invitationJSON(s.invite(entry, to: flow.id, message: input.string("message")), base: base)
+                    )
                 }
-                return .json(["invitations": .array(invited), "added_users": .array(added), "erroneous_emails": .array(erroneous)])
+                return .json([
+                    "invitations": .array(invited), "added_users": .array(added), "erroneous_emails": .array(erroneous),
+                ])
             }
         }
         routes.delete("/flows/{org}/{flow}/invitations/{id}") { [self] r in
@@ -88,7 +94,13 @@ extension State {
         }) {
             return existing
         }
-        let invitation = Invitation(id: nextInvitationID, flowID: flowID, email: email, state: "pending", message: message)
+        let invitation = Invitation(
+            id: nextInvitationID,
+            flowID: flowID,
+            email: email,
+            state: "pending",
+            message: message
+        )
         nextInvitationID += 1
         invitations[invitation.id] = invitation
         return invitation

@@ -59,7 +59,12 @@ struct ListQuery: Sendable {
     func select<T: OrderedRow>(_ table: OrderedTable<T>, matches: (T) -> Bool) -> [T] where T.OrderKey == Int {
         let positions = isSearch ? nil : table.positions(after: sinceID, before: untilID)
         let page = table.page(
-            positions, descending: !ascending, limit: limit, skip: isSearch ? skip : 0, where: matches)
+            positions,
+            descending: !ascending,
+            limit: limit,
+            skip: isSearch ? skip : 0,
+            where: matches
+        )
         return ascending ? page : page.reversed()
     }
 

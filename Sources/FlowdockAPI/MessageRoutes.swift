@@ -16,7 +16,9 @@ extension FlowdockAPI {
             try postToFlow(r) { PostTarget(flowID: $0, urlThread: r.parameter("thread")) }
         }
         routes.get("/flows/{org}/{flow}/messages") { [self] r in try list(r, thread: nil) }
-        routes.get("/flows/{org}/{flow}/threads/{thread}/messages") { [self] r in try list(r, thread: r.parameter("thread")) }
+        routes.get("/flows/{org}/{flow}/threads/{thread}/messages") { [self] r in
+            try list(r, thread: r.parameter("thread"))
+        }
         routes.get("/flows/{org}/{flow}/messages/{id}") { [self] r in
             try withUser(r) { s, _, uid, _ in
                 let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
@@ -58,7 +60,9 @@ extension FlowdockAPI {
         return try withPrincipal(r) { s, input, who, base in
             let flowID: String
             if let id = input.string("flow"), !id.isEmpty {
-                guard let flow = try? s.flow(id: id, for: who) else { throw FlowdockError.notFound("Invalid flow identifier") }
+                guard let flow = try? s.flow(id: id, for: who) else {
+                    throw FlowdockError.notFound("Invalid flow identifier")
+                }
                 flowID = flow.id
             } else if case .source(let sid) = who, let source = s.sources[sid] {
                 flowID = source.flowID
@@ -67,7 +71,9 @@ extension FlowdockAPI {
             }
             var target = PostTarget(flowID: flowID)
             if comments {
-                guard let parent = try input.int("message") else { throw FlowdockError.validation("message", "can't be blank") }
+                guard let parent = try input.int("message") else {
+                    throw FlowdockError.validation("message", "can't be blank")
+                }
                 target.urlParent = parent
             }
             return created(try s.postMessage(input, to: target, by: who, now: now), s, base: base)
@@ -100,9 +106,14 @@ extension FlowdockAPI {
                 guard m.user == String(uid), m.event == "message" || m.event == "comment" else {
                     throw FlowdockError.forbidden("Only your own messages and comments can be edited")
                 }
-                guard let text = input.string("content") else { throw FlowdockError.validation("content", "must be a string") }
+                guard let text = input.string("content") else {
+                    throw FlowdockError.validation("content", "must be a string")
+                }
                 if text.count > State.maxContentLength {
-                    throw FlowdockError.validation("content", "is too long (maximum is \(State.maxContentLength) characters)")
+                    throw FlowdockError.validation(
+                        "content",
+                        "is too long (maximum is \(State.maxContentLength) characters)"
+                    )
                 }
                 newText = text
                 if m.event == "comment" { m.content["text"] = .string(text) } else { m.content = .string(text) }

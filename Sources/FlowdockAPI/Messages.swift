@@ -17,17 +17,26 @@ extension State {
 
     /// Validates and stores one message (the same path for JSON, form and multipart bodies and for
     /// fixtures), returning it as stored.
-    mutating func postMessage(_ input: Input, to target: PostTarget, by principal: Principal, now: Int64) throws -> Message {
+    mutating func postMessage(
+        _ input: Input,
+        to target: PostTarget,
+        by principal: Principal,
+        now: Int64
+    ) throws -> Message {
         guard let flow = flows[target.flowID] else { throw FlowdockError.notFound("Flow not found") }
         let event = input.string("event") ?? (target.urlParent != nil ? "comment" : "")
         if event.isEmpty { throw FlowdockError.validation("event", "can't be blank") }
-        guard Self.events.contains(event) else { throw FlowdockError.validation("event", "is not included in the list") }
+        guard Self.events.contains(event) else {
+            throw FlowdockError.validation("event", "is not included in the list")
+        }
         // The comments URL posts comments only; a parent must not be silently ignored.
         if target.urlParent != nil && event != "comment" { throw FlowdockError.validation("event", "must be comment") }
 
         // Idempotent retries: `uuid` is "unique within the flow", so a repeated one returns the original [I].
         let uuid = input.string("uuid").flatMap { $0.isEmpty ? nil : $0 } ?? IDs.random(16)
-        if let known = messageIDsByUUID[flow.id]?[uuid], let existing = try? message(known, in: flow.id) { return existing }
+        if let known = messageIDsByUUID[flow.id]?[uuid], let existing = try? message(known, in: flow.id) {
+            return existing
+        }
 
         var extra = JSONObject()
         var extraTags: [String] = []
@@ -71,7 +80,9 @@ extension State {
             extra["author"] = input["author"] ?? .null
             attachments = try storeAttachments(input)
         default:  // legacy `mail` (oulu acceptance tests): content kept as sent
-            guard let c = input["content"], !c.isNull else { throw FlowdockError.validation("content", "can't be blank") }
+            guard let c = input["content"], !c.isNull else {
+                throw FlowdockError.validation("content", "can't be blank")
+            }
             content = c
         }
         if let name = input.string("external_user_name"), !name.isEmpty {
@@ -82,8 +93,17 @@ extension State {
         }
 
         let id = (messages[flow.id]?.count ?? 0) + 1
-        let threadID = try resolveThread(input, event: event, parent: parent, target: target, flow: flow,
-                                         principal: principal, firstMessage: id, text: text, now: now)
+        let threadID = try resolveThread(
+            input,
+            event: event,
+            parent: parent,
+            target: target,
+            flow: flow,
+            principal: principal,
+            firstMessage: id,
+            text: text,
+            now: now
+        )
         let given = try input.tags() ?? []
         let user: String
         switch principal {
@@ -94,11 +114,20 @@ extension State {
             if event == "status", let t = text { users[uid]?.status = t }
         }
         let message = Message(
-            id: id, flowID: flow.id, event: event, content: content,
+            id: id,
+            flowID: flow.id,
+            event: event,
+            content: content,
             tags: Tags.build(given: given, text: text, extra: extraTags, author: principal.userID, state: self),
-            uuid: uuid, user: user,
-            sent: now, app: ["activity", "discussion", "mail"].contains(event) ? "influx" : "chat",
-            attachments: attachments, threadID: threadID, edited: nil, extra: extra)
+            uuid: uuid,
+            user: user,
+            sent: now,
+            app: ["activity", "discussion", "mail"].contains(event) ? "influx" : "chat",
+            attachments: attachments,
+            threadID: threadID,
+            edited: nil,
+            extra: extra
+        )
         messages[flow.id, default: OrderedTable()].upsert(message)
         messageIDsByUUID[flow.id, default: [:]][uuid] = id
         posted.append((flow.id, id))
@@ -106,7 +135,9 @@ extension State {
     }
 
     private func requiredText(_ input: Input) throws -> String {
-        guard let value = input["content"], !value.isNull else { throw FlowdockError.validation("content", "can't be blank") }
+        guard let value = input["content"], !value.isNull else {
+            throw FlowdockError.validation("content", "can't be blank")
+        }
         guard let s = input.string("content") else { throw FlowdockError.validation("content", "must be a string") }
         if s.trimmingSpaces().isEmpty { throw FlowdockError.validation("content", "can't be blank") }
         if s.count > Self.maxContentLength {
@@ -124,15 +155,24 @@ extension State {
     /// A file from multipart (`-F content=@file.png`) or JSON (`{"data": base64, "content_type", "file_name"}`).
     private mutating func storeUpload(_ input: Input) throws -> JSON {
         if let part = input.files["content"] {
-            return storeFile(name: part.filename ?? "file", type: part.contentType ?? "application/octet-stream",
-                             data: part.body)
+            return storeFile(
+                name: part.filename ?? "file",
+                type: part.contentType ?? "application/octet-stream",
+                data: part.body
+            )
         }
-        guard let object = input["content"]?.objectValue else { throw FlowdockError.validation("content", "can't be blank") }
+        guard let object = input["content"]?.objectValue else {
+            throw FlowdockError.validation("content", "can't be blank")
+        }
         guard let data = object["data"]?.stringValue, let bytes = Base64.decode(data) else {
             throw FlowdockError.validation("content", "data must be base64")
         }
         let name = object["file_name"]?.stringValue ?? "file"
-        return storeFile(name: name, type: object["content_type"]?.stringValue ?? "application/octet-stream", data: bytes)
+        return storeFile(
+            name: name,
+            type: object["content_type"]?.stringValue ?? "application/octet-stream",
+            data: bytes
+        )
     }
 
     /// `attachments` of activity/discussion: multipart `attachments[id]` files or a JSON array.
@@ -140,9 +180,12 @@ extension State {
         var result: [JSON] = []
         for key in input.files.keys.sorted() where key.hasPrefix("attachments") {
             guard let part = input.files[key] else { continue }
-            var attachment = storeFile(
-                name: part.filename ?? "file", type: part.contentType ?? "application/octet-stream", data: part.body
-            ).objectValue ?? JSONObject()
+            var attachment =
+                storeFile(
+                    name: part.filename ?? "file",
+                    type: part.contentType ?? "application/octet-stream",
+                    data: part.body
+                ).objectValue ?? JSONObject()
             if let open = key.firstIndex(of: "["), key.hasSuffix("]") {
                 let id = String(key[key.index(after: open)..<key.index(before: key.endIndex)])
                 if !id.isEmpty { attachment["content_id"] = .string(id) }
@@ -154,8 +197,14 @@ extension State {
     }
 
     mutating func storeFile(name: String, type: String, data: [UInt8]) -> JSON {
-        let file = StoredFile(id: nextFileID, hash: IDs.hex(32), fileName: name, contentType: type, data: data,
-                              downloadKey: IDs.hex(16))
+        let file = StoredFile(
+            id: nextFileID,
+            hash: IDs.hex(32),
+            fileName: name,
+            contentType: type,
+            data: data,
+            downloadKey: IDs.hex(16)
+        )
         nextFileID += 1
         files[file.id] = file
         return [

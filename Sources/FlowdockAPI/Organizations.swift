@@ -21,13 +21,21 @@ extension FlowdockAPI {
         }
         routes.get("/organizations/{org}") { [self] r in
             try withUser(r) { s, _, uid, base in
-                .json(s.organizationJSON(try s.memberOrganization(r.parameter("org"), uid), base: base, includeUsers: users))
+                .json(
+                    s.organizationJSON(
+                        try s.memberOrganization(r.parameter("org"), uid),
+                        base: base,
+                        includeUsers: users
+                    )
+                )
             }
         }
         routes.update("/organizations/{org}") { [self] r in
             try withUser(r) { s, input, uid, base in
                 var org = try s.memberOrganization(r.parameter("org"), uid)
-                guard s.isAdmin(uid, of: org) else { throw FlowdockError.forbidden("Only administrators can rename the organization") }
+                guard s.isAdmin(uid, of: org) else {
+                    throw FlowdockError.forbidden("Only administrators can rename the organization")
+                }
                 if let name = input.string("name") {
                     if name.trimmingSpaces().isEmpty { throw FlowdockError.validation("name", "can't be blank") }
                     org.name = name.trimmingSpaces()

@@ -27,7 +27,9 @@ extension FlowdockAPI {
             try withUser(r) { s, input, uid, base in
                 let other = try s.correspondent(r.parameter("id"), of: uid)
                 s.ensureConversation(owner: uid, other: other.id, open: false)
-                if let open = try input.bool("open") { s.conversations[ConversationKey(owner: uid, other: other.id)] = open }
+                if let open = try input.bool("open") {
+                    s.conversations[ConversationKey(owner: uid, other: other.id)] = open
+                }
                 return .json(s.conversationJSON(owner: uid, other: other, base: base))
             }
         }
@@ -43,12 +45,20 @@ extension FlowdockAPI {
                     throw FlowdockError.validation("content", "can't be blank")
                 }
                 if content.count > State.maxContentLength {
-                    throw FlowdockError.validation("content", "is too long (maximum is \(State.maxContentLength) characters)")
+                    throw FlowdockError.validation(
+                        "content",
+                        "is too long (maximum is \(State.maxContentLength) characters)"
+                    )
                 }
                 let key = PairKey(uid, other.id)
                 let message = PrivateMessage(
-                    id: (s.privateMessages[key]?.count ?? 0) + 1, from: uid, to: other.id, content: content,
-                    uuid: input.string("uuid") ?? IDs.random(16), sent: now)
+                    id: (s.privateMessages[key]?.count ?? 0) + 1,
+                    from: uid,
+                    to: other.id,
+                    content: content,
+                    uuid: input.string("uuid") ?? IDs.random(16),
+                    sent: now
+                )
                 s.privateMessages[key, default: OrderedTable()].upsert(message)
                 s.ensureConversation(owner: uid, other: other.id, open: true)
                 s.ensureConversation(owner: other.id, other: uid, open: true)

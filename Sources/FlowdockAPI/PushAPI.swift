@@ -1,6 +1,6 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import EmulatorKit
 
 /// The deprecated Push API (§3.10): no user, the flow's API token in the path; several tokens joined with
 /// `,` post to several flows (the official gem does so). Answers `200 {}`.
@@ -48,8 +48,10 @@ extension FlowdockAPI {
     private static func chatFields(_ input: Input) throws -> JSONObject {
         let name = input.string("external_user_name") ?? ""
         if name.trimmingSpaces().isEmpty { throw FlowdockError.validation("external_user_name", "can't be blank") }
-        var fields: JSONObject = ["event": "message", "content": input["content"] ?? .null,
-                                  "external_user_name": .string(name)]
+        var fields: JSONObject = [
+            "event": "message", "content": input["content"] ?? .null,
+            "external_user_name": .string(name),
+        ]
         if let thread = input.string("thread_id") { fields["thread_id"] = .string(thread) }
         return fields
     }
@@ -58,7 +60,8 @@ extension FlowdockAPI {
     /// inbox item tagged `:source:<source>` (§4.11) [I: the docs do not show the stored shape].
     private static func inboxFields(_ input: Input) throws -> JSONObject {
         var errors: [(String, String)] = []
-        for field in ["source", "from_address", "subject", "content"] where (input.string(field) ?? "").trimmingSpaces().isEmpty {
+        for field in ["source", "from_address", "subject", "content"]
+        where (input.string(field) ?? "").trimmingSpaces().isEmpty {
             errors.append((field, "can't be blank"))
         }
         if !errors.isEmpty { throw FlowdockError.validation(errors) }

@@ -48,7 +48,8 @@ extension State {
                         "id": .int(Int64(u.id)), "name": .string(u.name), "email": .string(u.email),
                         "admin": .bool(isAdmin(u.id, of: org)),
                     ]
-                })
+                }
+            )
         }
         return .object(o)
     }
@@ -63,7 +64,8 @@ extension State {
         var orgObject: JSONObject = [:]
         if let org {
             orgObject = [
-                "id": .int(Int64(org.id)), "name": .string(org.name), "parameterized_name": .string(org.parameterizedName),
+                "id": .int(Int64(org.id)), "name": .string(org.name),
+                "parameterized_name": .string(org.parameterizedName),
                 "user_limit": .int(Int64(org.userLimit)), "user_count": .int(Int64(org.members.count)),
                 "active": .bool(org.active), "url": .string(base + "/organizations/" + org.parameterizedName),
             ]
@@ -147,9 +149,10 @@ extension State {
     }
 
     func sourceJSON(_ s: Source, base: String, includeToken: Bool) -> JSON {
-        let flowPath = flows[s.flowID].map { f in
-            "/flows/\(organizations[f.organizationID]?.parameterizedName ?? "")/\(f.parameterizedName)"
-        } ?? ""
+        let flowPath =
+            flows[s.flowID].map { f in
+                "/flows/\(organizations[f.organizationID]?.parameterizedName ?? "")/\(f.parameterizedName)"
+            } ?? ""
         var o: JSONObject = [
             "id": .int(Int64(s.id)), "name": .string(s.name), "url": .string("\(base)\(flowPath)/sources/\(s.id)"),
             "external_url": .string(s.externalURL), "created_at": .string(Timestamp(millis: s.createdAt).iso8601()),
@@ -168,9 +171,10 @@ extension State {
     }
 
     func invitationJSON(_ i: Invitation, base: String) -> JSON {
-        let flowPath = flows[i.flowID].map { f in
-            "/flows/\(organizations[f.organizationID]?.parameterizedName ?? "")/\(f.parameterizedName)"
-        } ?? ""
+        let flowPath =
+            flows[i.flowID].map { f in
+                "/flows/\(organizations[f.organizationID]?.parameterizedName ?? "")/\(f.parameterizedName)"
+            } ?? ""
         return [
             "id": .int(Int64(i.id)), "state": .string(i.state), "email": .string(i.email), "flow": .string(i.flowID),
             "url": .string("\(base)\(flowPath)/invitations/\(i.id)"),
@@ -199,7 +203,8 @@ extension State {
             }
         }
         return [
-            "id": .int(Int64(other.id)), "url": .string("\(base)/private/\(other.id)"), "name": .string("@" + other.nick),
+            "id": .int(Int64(other.id)), "url": .string("\(base)/private/\(other.id)"),
+            "name": .string("@" + other.nick),
             "open": .bool(conversations[key] ?? false), "activity": ["inbox": false, "mentions": 0, "chat": false],
             "users": .array(people),
         ]

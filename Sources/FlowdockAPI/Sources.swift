@@ -55,9 +55,19 @@ extension FlowdockAPI {
                 let name = input.string("name")?.trimmingSpaces() ?? ""
                 if name.isEmpty { throw FlowdockError.validation("name", "can't be blank") }
                 let source = Source(
-                    id: s.nextSourceID, flowID: flow.id, name: name, externalURL: input.string("external_url"),
-                    flowToken: IDs.hex(32), creatorID: uid, application: Self.defaultApplication, errorMessage: "",
-                    configurationURL: input.string("configuration_url"), createdAt: now, updatedAt: now, removed: false)
+                    id: s.nextSourceID,
+                    flowID: flow.id,
+                    name: name,
+                    externalURL: input.string("external_url"),
+                    flowToken: IDs.hex(32),
+                    creatorID: uid,
+                    application: Self.defaultApplication,
+                    errorMessage: "",
+                    configurationURL: input.string("configuration_url"),
+                    createdAt: now,
+                    updatedAt: now,
+                    removed: false
+                )
                 s.nextSourceID += 1
                 s.sources[source.id] = source
                 return .json(s.sourceJSON(source, base: base, includeToken: true), status: .created)
@@ -94,7 +104,8 @@ extension State {
     /// `/flows/:org/:flow/sources/:id` as `who` sees it (a flow token sees only its own source).
     func source(_ r: Request, _ who: Principal) throws -> Source {
         let flow = try flow(r.parameter("org"), r.parameter("flow"), for: who)
-        guard let id = Int(r.parameter("id")), let source = sources[id], source.flowID == flow.id, !source.removed else {
+        guard let id = Int(r.parameter("id")), let source = sources[id], source.flowID == flow.id, !source.removed
+        else {
             throw FlowdockError.notFound("Source not found")
         }
         if case .source(let sid) = who, sid != id { throw FlowdockError.notFound("Source not found") }

@@ -22,7 +22,9 @@ final class FlowdockStore: Sendable {
         let result = try state.withLock { (s: inout State) throws -> R in
             let result = try body(&s)
             if !s.posted.isEmpty {
-                posted = s.posted.map { (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id)) }
+                posted = s.posted.map {
+                    (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id))
+                }
                 s.posted.removeAll()
             }
             return result

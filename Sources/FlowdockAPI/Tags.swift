@@ -62,7 +62,13 @@ enum Tags {
     }
 
     /// The stored tags of a message: caller tags, then those of `text` (§3.3 example).
-    static func build(given: [String], text: String?, extra: [String] = [], author: Int? = nil, state: State) -> [String] {
+    static func build(
+        given: [String],
+        text: String?,
+        extra: [String] = [],
+        author: Int? = nil,
+        state: State
+    ) -> [String] {
         var all = given.compactMap { normalize($0, state: state) }
         if let text { all += parse(text, state: state, author: author) }
         all += extra

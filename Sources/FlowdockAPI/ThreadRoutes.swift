@@ -13,8 +13,13 @@ extension FlowdockAPI {
                 // The page size is undocumented; 30 like messages [I]. `limit` tunes it.
                 let limit = min(max(try input.int("limit") ?? 30, 1), 100)
                 let includeEmpty = input.string("empty") == "1" || input.string("empty") == "true"
-                let all = s.threadList(flowID: flow.id, since: since, until: until,
-                                       application: input.string("application"), includeEmpty: includeEmpty)
+                let all = s.threadList(
+                    flowID: flow.id,
+                    since: since,
+                    until: until,
+                    application: input.string("application"),
+                    includeEmpty: includeEmpty
+                )
                 let page = Array(all.prefix(limit))
                 var headers = HTTPHeaders()
                 // Documented: `Link: <…/threads?until=2014-10-27T14%3A29%3A36.855Z>; rel="next"`.
@@ -40,7 +45,9 @@ extension FlowdockAPI {
     /// An ISO 8601 parameter as milliseconds; a validation error when it does not parse.
     static func time(_ input: Input, _ name: String) throws -> Int64? {
         guard let text = input.string(name), !text.isEmpty else { return nil }
-        guard let t = Timestamp.parseISO8601(text) else { throw FlowdockError.validation(name, "is not a valid ISO 8601 time") }
+        guard let t = Timestamp.parseISO8601(text) else {
+            throw FlowdockError.validation(name, "is not a valid ISO 8601 time")
+        }
         return t.millis
     }
 }

@@ -12,8 +12,15 @@ extension State {
     /// the real 2019 data). A posted `thread` object updates the thread: "there is no separate way to
     /// update a thread". Status messages stay outside threads [I].
     mutating func resolveThread(
-        _ input: Input, event: String, parent: Message?, target: PostTarget, flow: Flow, principal: Principal,
-        firstMessage: Int, text: String?, now: Int64
+        _ input: Input,
+        event: String,
+        parent: Message?,
+        target: PostTarget,
+        flow: Flow,
+        principal: Principal,
+        firstMessage: Int,
+        text: String?,
+        now: Int64
     ) throws -> String? {
         var threadID: String?
         var externalID: String?
@@ -24,7 +31,9 @@ extension State {
             guard threads[t]?.flowID == flow.id else { throw FlowdockError.notFound("Thread not found") }
             threadID = t
         } else if let t = input.string("thread_id"), !t.isEmpty {
-            guard threads[t]?.flowID == flow.id else { throw FlowdockError.validation("thread_id", "is not a valid thread") }
+            guard threads[t]?.flowID == flow.id else {
+                throw FlowdockError.validation("thread_id", "is not a valid thread")
+            }
             threadID = t
         } else if let ext = input.string("external_thread_id"), !ext.isEmpty {
             externalID = ext
@@ -40,20 +49,40 @@ extension State {
             if isInbox && update == nil && externalID == nil {
                 throw FlowdockError.validation("thread", "can't be blank")
             }
-            let title = update?["title"]?.stringValue ?? (isInbox ? nil : text ?? input["content"]?["file_name"]?.stringValue
-                ?? input.files["content"]?.filename) ?? ""
+            let title =
+                update?["title"]?.stringValue
+                ?? (isInbox
+                    ? nil
+                    : text ?? input["content"]?["file_name"]?.stringValue
+                        ?? input.files["content"]?.filename) ?? ""
             if isInbox && title.isEmpty { throw FlowdockError.validation("thread", "title can't be blank") }
             var source: JSON = .null
             if let sid = sourceID, let s = sources[sid] {
                 // Documented thread source: {id, icon, application} (docs/threads.md).
-                source = ["id": .int(Int64(s.id)), "icon": s.application["icon_url"] ?? .null, "application": s.application]
+                source = [
+                    "id": .int(Int64(s.id)), "icon": s.application["icon_url"] ?? .null, "application": s.application,
+                ]
             }
             let id = IDs.random(27, alphabet: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
             threads[id] = FlowThread(
-                id: id, flowID: flow.id, title: title, body: "", externalURL: .null, status: .null, actions: [],
-                fields: [], source: source, externalThreadID: externalID, sourceID: sourceID,
-                initialMessage: firstMessage, activities: 0, internalComments: 0, externalComments: 0,
-                createdAt: now, updatedAt: now)
+                id: id,
+                flowID: flow.id,
+                title: title,
+                body: "",
+                externalURL: .null,
+                status: .null,
+                actions: [],
+                fields: [],
+                source: source,
+                externalThreadID: externalID,
+                sourceID: sourceID,
+                initialMessage: firstMessage,
+                activities: 0,
+                internalComments: 0,
+                externalComments: 0,
+                createdAt: now,
+                updatedAt: now
+            )
             threadOrder.append(id)
             threadID = id
         }
@@ -86,7 +115,13 @@ extension State {
 
     /// Threads of a flow for `GET .../threads` (§3.4), newest update first. Without `empty=1` only threads
     /// with a reply or inbox activity are listed [I: the doc does not define "empty"].
-    func threadList(flowID: String, since: Int64?, until: Int64?, application: String?, includeEmpty: Bool) -> [FlowThread] {
+    func threadList(
+        flowID: String,
+        since: Int64?,
+        until: Int64?,
+        application: String?,
+        includeEmpty: Bool
+    ) -> [FlowThread] {
         let list = messages[flowID] ?? OrderedTable()
         var counts: [String: Int] = [:]
         for m in list.values where !m.removed { if let t = m.threadID { counts[t, default: 0] += 1 } }

@@ -16,7 +16,8 @@ extension FlowdockAPI {
         routes.get("/users/{id}") { [self] r in
             try withUser(r) { s, _, uid, _ in
                 // "requester must share an organization"; others are indistinguishable from missing users.
-                guard let id = Int(r.parameter("id")), let user = s.users[id], id == uid || s.shareOrganization(uid, id) else {
+                guard let id = Int(r.parameter("id")), let user = s.users[id], id == uid || s.shareOrganization(uid, id)
+                else {
                     throw FlowdockError.notFound("User not found")
                 }
                 return .json(s.userJSON(user))
@@ -24,7 +25,9 @@ extension FlowdockAPI {
         }
         routes.update("/users/{id}") { [self] r in
             try withUser(r) { s, input, uid, _ in
-                guard let id = Int(r.parameter("id")), s.users[id] != nil else { throw FlowdockError.notFound("User not found") }
+                guard let id = Int(r.parameter("id")), s.users[id] != nil else {
+                    throw FlowdockError.notFound("User not found")
+                }
                 guard id == uid else { throw FlowdockError.forbidden("You can only update your own user") }
                 if let nick = input.string("nick") {
                     if nick.isEmpty || nick.contains(" ") { throw FlowdockError.validation("nick", "is invalid") }
@@ -76,7 +79,9 @@ extension FlowdockAPI {
         routes.get("/organizations/{org}/users") { [self] r in
             try withUser(r) { s, _, uid, _ in
                 let org = try s.memberOrganization(r.parameter("org"), uid)
-                return .json(.array(org.memberOrder.compactMap { s.users[$0] }.map { s.organizationUserJSON($0, in: org) }))
+                return .json(
+                    .array(org.memberOrder.compactMap { s.users[$0] }.map { s.organizationUserJSON($0, in: org) })
+                )
             }
         }
         routes.get("/organizations/{org}/users/{id}") { [self] r in
@@ -91,8 +96,12 @@ extension FlowdockAPI {
         routes.delete("/organizations/{org}/users/{id}") { [self] r in
             try withUser(r) { s, _, uid, _ in
                 var org = try s.memberOrganization(r.parameter("org"), uid)
-                guard let id = Int(r.parameter("id")), s.isMember(id, of: org) else { throw FlowdockError.notFound("User not found") }
-                guard s.isAdmin(uid, of: org) else { throw FlowdockError.forbidden("Only administrators can remove users") }
+                guard let id = Int(r.parameter("id")), s.isMember(id, of: org) else {
+                    throw FlowdockError.notFound("User not found")
+                }
+                guard s.isAdmin(uid, of: org) else {
+                    throw FlowdockError.forbidden("Only administrators can remove users")
+                }
                 org.members[id] = nil
                 org.memberOrder.removeAll { $0 == id }
                 s.organizations[org.id] = org

@@ -38,7 +38,11 @@ struct AuthMiddleware: Middleware {
         // Spring Security OAuth2 resource-server answer (spec §4.2, inferred); clients only need the 401.
         let challenge = "Bearer realm=\"flowmailer\", error=\"\(error)\", error_description=\"\(description)\""
         return FlowmailerError.oauth(
-            .unauthorized, error: error, description: description, headers: ["WWW-Authenticate": challenge])
+            .unauthorized,
+            error: error,
+            description: description,
+            headers: ["WWW-Authenticate": challenge]
+        )
     }
 }
 
@@ -55,8 +59,10 @@ struct RateLimitMiddleware: Middleware {
                 [
                     FieldError(
                         code: "ratelimit.exceeded",
-                        defaultMessage: "Too many requests, retry after \(decision.resetSeconds) s")
-                ])
+                        defaultMessage: "Too many requests, retry after \(decision.resetSeconds) s"
+                    )
+                ]
+            )
             response.headers.add(name: "Retry-After", value: String(decision.resetSeconds))
             return response
         }

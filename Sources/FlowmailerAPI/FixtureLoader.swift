@@ -78,11 +78,18 @@ enum FixtureLoader {
         }
         let events: [MessageEvent] = (j["events"]?.arrayValue ?? []).map { e in
             MessageEvent(
-                id: e["id"]?.stringValue, type: e["type"]?.stringValue ?? "CUSTOM",
-                received: ts("received", in: e) ?? submitted, inserted: ts("inserted", in: e) ?? submitted,
-                snippet: e["snippet"]?.stringValue, mta: e["mta"]?.stringValue, data: e["data"]?.stringValue,
-                sourceMta: e["sourceMta"]?.stringValue, subType: e["subType"]?.stringValue,
-                extraData: e["extraData"], linkTarget: e["linkTarget"]?.stringValue)
+                id: e["id"]?.stringValue,
+                type: e["type"]?.stringValue ?? "CUSTOM",
+                received: ts("received", in: e) ?? submitted,
+                inserted: ts("inserted", in: e) ?? submitted,
+                snippet: e["snippet"]?.stringValue,
+                mta: e["mta"]?.stringValue,
+                data: e["data"]?.stringValue,
+                sourceMta: e["sourceMta"]?.stringValue,
+                subType: e["subType"]?.stringValue,
+                extraData: e["extraData"],
+                linkTarget: e["linkTarget"]?.stringValue
+            )
         }
         // The paging key of the official example is the SUBMITTED event's insert time (spec §3.2).
         let inserted = ts("inserted") ?? events.first { $0.type == "SUBMITTED" }?.inserted ?? submitted
@@ -90,21 +97,41 @@ enum FixtureLoader {
         let from = j["fromAddress"].flatMap { f -> Address? in
             f["address"]?.stringValue.map { Address(name: f["name"]?.stringValue, address: $0) }
         }
-        return StoredMessage(MessageRecord(
-            id: id, submitted: submitted, inserted: inserted, transactionId: str("transactionId") ?? IDs.hex(32),
-            messageType: str("messageType") ?? "EMAIL", source: ref("source"), flow: ref("flow"),
-            senderAddress: str("senderAddress") ?? "", recipientAddress: str("recipientAddress") ?? "",
-            subject: str("subject"), from: str("from"), fromAddress: from,
-            toAddressList: (j["toAddressList"]?.arrayValue ?? []).compactMap { t in
-                t["address"]?.stringValue.map { Address(name: t["name"]?.stringValue, address: $0) }
-            },
-            headersIn: headers("headersIn") ?? [], tags: (j["tags"]?.arrayValue ?? []).compactMap(\.stringValue),
-            backendStart: ts("backendStart"), backendDone: backendDone,
-            // A fixture message is processed iff it has a backendDone (the example's ERROR message has none).
-            processedAt: backendDone.map { _ in Timestamp(millis: 0) },
-            messageIdHeader: str("messageIdHeader"), headersOut: headers("headersOut"), onlineLink: str("onlineLink"),
-            messageDetailsLink: str("messageDetailsLink"), events: events, fixedStatus: str("status"),
-            text: str("text"), html: str("html"), data: j["data"], attachments: j["attachments"]?.arrayValue ?? [],
-            flowSelector: str("flowSelector")))
+        return StoredMessage(
+            MessageRecord(
+                id: id,
+                submitted: submitted,
+                inserted: inserted,
+                transactionId: str("transactionId") ?? IDs.hex(32),
+                messageType: str("messageType") ?? "EMAIL",
+                source: ref("source"),
+                flow: ref("flow"),
+                senderAddress: str("senderAddress") ?? "",
+                recipientAddress: str("recipientAddress") ?? "",
+                subject: str("subject"),
+                from: str("from"),
+                fromAddress: from,
+                toAddressList: (j["toAddressList"]?.arrayValue ?? []).compactMap { t in
+                    t["address"]?.stringValue.map { Address(name: t["name"]?.stringValue, address: $0) }
+                },
+                headersIn: headers("headersIn") ?? [],
+                tags: (j["tags"]?.arrayValue ?? []).compactMap(\.stringValue),
+                backendStart: ts("backendStart"),
+                backendDone: backendDone,
+                // A fixture message is processed iff it has a backendDone (the example's ERROR message has none).
+                processedAt: backendDone.map { _ in Timestamp(millis: 0) },
+                messageIdHeader: str("messageIdHeader"),
+                headersOut: headers("headersOut"),
+                onlineLink: str("onlineLink"),
+                messageDetailsLink: str("messageDetailsLink"),
+                events: events,
+                fixedStatus: str("status"),
+                text: str("text"),
+                html: str("html"),
+                data: j["data"],
+                attachments: j["attachments"]?.arrayValue ?? [],
+                flowSelector: str("flowSelector")
+            )
+        )
     }
 }

@@ -8,8 +8,12 @@ extension FlowmailerAPI {
     func addFlowRoutes(to router: inout Router) {
         addRuleRoutes(owner: "flows", ownerWhat: "Flow", rules: "flow_rules", idField: "flowId", to: &router)
         addRuleRoutes(
-            owner: "event_flows", ownerWhat: "Event flow", rules: "event_flow_rules", idField: "eventFlowId",
-            to: &router)
+            owner: "event_flows",
+            ownerWhat: "Event flow",
+            rules: "event_flow_rules",
+            idField: "eventFlowId",
+            to: &router
+        )
         router.get("/{account_id}/flow_rules") { [self] request in
             Self.json(
                 .array(try ruleItems(request, owner: "flows", rules: "flow_rules", idField: "flowId", hierarchy: false))
@@ -19,15 +23,27 @@ extension FlowmailerAPI {
             Self.json(
                 .array(
                     try ruleItems(
-                        request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId",
-                        hierarchy: false)))
+                        request,
+                        owner: "event_flows",
+                        rules: "event_flow_rules",
+                        idField: "eventFlowId",
+                        hierarchy: false
+                    )
+                )
+            )
         }
         router.get("/{account_id}/event_flow_rules/hierarchy") { [self] request in
             Self.json(
                 .array(
                     try ruleItems(
-                        request, owner: "event_flows", rules: "event_flow_rules", idField: "eventFlowId",
-                        hierarchy: true)))
+                        request,
+                        owner: "event_flows",
+                        rules: "event_flow_rules",
+                        idField: "eventFlowId",
+                        hierarchy: true
+                    )
+                )
+            )
         }
         router.get("/{account_id}/flow_templates") { _ in
             // One non-editable base template; every fixture flow points at it (`templateId` "1").
@@ -81,7 +97,11 @@ extension FlowmailerAPI {
     }
 
     private func addRuleRoutes(
-        owner: String, ownerWhat: String, rules: String, idField: String, to router: inout Router
+        owner: String,
+        ownerWhat: String,
+        rules: String,
+        idField: String,
+        to router: inout Router
     ) {
         let path = "/{account_id}/\(owner)/{id}/rule"
         router.get(path) { [self] request in
@@ -108,7 +128,11 @@ extension FlowmailerAPI {
 
     /// `FlowRuleItem` / `FlowRuleHierarchyItem` lists built from the stored simple rules.
     private func ruleItems(
-        _ request: Request, owner: String, rules: String, idField: String, hierarchy: Bool
+        _ request: Request,
+        owner: String,
+        rules: String,
+        idField: String,
+        hierarchy: Bool
     ) throws(HTTPError) -> [JSON] {
         try store.read(Self.account(request)) { a in
             a.table(owner).all.map { flow in
@@ -169,9 +193,16 @@ extension FlowmailerAPI {
                 if a.deletedFilters.contains(id) { continue }
                 out.append(
                     RecipientFilter(
-                        id: id, accountId: a.id, address: m.recipientAddress, date: e.received,
+                        id: id,
+                        accountId: a.id,
+                        address: m.recipientAddress,
+                        date: e.received,
                         messageType: m.messageType,
-                        reason: e.type == "HARDBOUNCE" ? "hardbounce" : "complaint", event: e, messageId: m.id))
+                        reason: e.type == "HARDBOUNCE" ? "hardbounce" : "complaint",
+                        event: e,
+                        messageId: m.id
+                    )
+                )
             }
         }
         return out.sorted { ($0.date.millis, $0.id) < ($1.date.millis, $1.id) }

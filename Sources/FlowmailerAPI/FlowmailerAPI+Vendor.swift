@@ -22,7 +22,9 @@ extension FlowmailerAPI: Vendor {
         let now = clock.now()
         var out: [InspectedMessage] = []
         for account in store.allAccounts() where tenant == nil || account.id == tenant {
-            for message in account.messages.values { out.append(Self.inspected(message, account: account.id, now: now)) }
+            for message in account.messages.values {
+                out.append(Self.inspected(message, account: account.id, now: now))
+            }
         }
         return out
     }
@@ -51,8 +53,12 @@ extension FlowmailerAPI: Vendor {
 
     static func inspected(_ m: StoredMessage, account: String, now: Timestamp) -> InspectedMessage {
         var out = InspectedMessage(
-            vendor: vendorName, tenant: account, id: m.id, created: m.submitted,
-            vendorPath: "/\(account)/messages/\(m.id)")
+            vendor: vendorName,
+            tenant: account,
+            id: m.id,
+            created: m.submitted,
+            vendorPath: "/\(account)/messages/\(m.id)"
+        )
         out.from = m.fromAddress?.address ?? m.senderAddress
         out.to = [m.recipientAddress]
         out.subject = m.subject
@@ -62,8 +68,10 @@ extension FlowmailerAPI: Vendor {
         out.attachments = m.attachments.map { a in
             let content = a["content"]?.stringValue ?? ""
             return InspectedMessage.Attachment(
-                name: a["filename"]?.stringValue ?? "", contentType: a["contentType"]?.stringValue ?? "",
-                size: Base64.decode(content)?.count ?? 0)
+                name: a["filename"]?.stringValue ?? "",
+                contentType: a["contentType"]?.stringValue ?? "",
+                size: Base64.decode(content)?.count ?? 0
+            )
         }
         out.status = m.status(at: now)
         // Newest first in the API; oldest first here, as on every inspected timeline.

@@ -73,7 +73,11 @@ public final class FlowmailerAPI: Sendable {
         router.use(RateLimitMiddleware(limiter: limiter))
         router.use(MediaTypeMiddleware())
         let oauth = OAuthHandler(
-            store: store, tokens: tokens, clock: clock, lifetimeSeconds: options.tokenLifetimeSeconds)
+            store: store,
+            tokens: tokens,
+            clock: clock,
+            lifetimeSeconds: options.tokenLifetimeSeconds
+        )
         router.post("/oauth/token") { try oauth.token($0) }
         addMessageRoutes(to: &router)
         addMessageListRoutes(to: &router)
@@ -82,19 +86,26 @@ public final class FlowmailerAPI: Sendable {
         addStatsRoutes(to: &router)
         router.notFound = { request in
             FlowmailerError.response(
-                .notFound, [FieldError(code: "notfound", defaultMessage: "No resource at \(request.rawPath)")])
+                .notFound,
+                [FieldError(code: "notfound", defaultMessage: "No resource at \(request.rawPath)")]
+            )
         }
         router.methodNotAllowed = { request, _ in
             FlowmailerError.response(
                 .methodNotAllowed,
                 [
                     FieldError(
-                        code: "method.notallowed", defaultMessage: "Request method '\(request.method)' not supported")
-                ])
+                        code: "method.notallowed",
+                        defaultMessage: "Request method '\(request.method)' not supported"
+                    )
+                ]
+            )
         }
         router.internalError = { _, _ in
             FlowmailerError.response(
-                .internalServerError, [FieldError(code: "internal", defaultMessage: "Internal Server Error")])
+                .internalServerError,
+                [FieldError(code: "internal", defaultMessage: "Internal Server Error")]
+            )
         }
         // Errors the HTTP layer raises (400, 408, 413, 431…) in `allErrors`, coded after the reason phrase.
         router.errorResponse = { _, status, message in
@@ -151,7 +162,9 @@ public final class FlowmailerAPI: Sendable {
         }
         guard let object = json.objectValue else {
             throw FlowmailerError.badRequest(
-                code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
+                code: "message.unreadable",
+                "Could not read JSON: expected an object, got \(json.typeName)"
+            )
         }
         return object
     }

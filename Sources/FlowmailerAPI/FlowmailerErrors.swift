@@ -56,7 +56,10 @@ enum FlowmailerError {
 
     /// An RFC 6749 §5.2 error (`{"error","error_description"}`), as the token endpoint and the bearer check send.
     static func oauth(
-        _ status: HTTPStatus, error: String, description: String, extra: [(String, JSON)] = [],
+        _ status: HTTPStatus,
+        error: String,
+        description: String,
+        extra: [(String, JSON)] = [],
         headers: HTTPHeaders = HTTPHeaders()
     ) -> HTTPError {
         var body = JSONObject([("error", .string(error)), ("error_description", .string(description))])

@@ -11,8 +11,12 @@ enum KeysetScan {
     /// bounds the insert times worth looking at (see `AccountState.maxInsertLagMillis`), so that a narrow
     /// `;daterange` does not scan the whole account.
     static func page(
-        _ messages: OrderedTable<StoredMessage>, ref: PageKey?, count: Int, descending: Bool,
-        insertedWithin: Range<Int64>? = nil, filter: (StoredMessage) -> Bool
+        _ messages: OrderedTable<StoredMessage>,
+        ref: PageKey?,
+        count: Int,
+        descending: Bool,
+        insertedWithin: Range<Int64>? = nil,
+        filter: (StoredMessage) -> Bool
     ) -> [StoredMessage] {
         func range(_ lower: Int, _ upper: Int) -> Range<Int> { lower..<max(lower, upper) }
         var window = messages.startPosition..<messages.endPosition
@@ -20,7 +24,8 @@ enum KeysetScan {
             // The empty id sorts before every id, so these are the first positions at those times.
             window = range(
                 messages.firstPosition(notBefore: InsertKey(millis: w.lowerBound, id: "")),
-                messages.firstPosition(notBefore: InsertKey(millis: w.upperBound, id: "")))
+                messages.firstPosition(notBefore: InsertKey(millis: w.upperBound, id: ""))
+            )
         }
         guard let ref else { return messages.page(window, descending: descending, limit: count, where: filter) }
         let key = InsertKey(millis: ref.millis, id: ref.id)

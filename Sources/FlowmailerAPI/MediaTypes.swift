@@ -27,7 +27,9 @@ struct MediaTypeMiddleware: Middleware {
                             defaultMessage: Self.notAcceptableMessage
                         )
                     ],
-                    contentType: FlowmailerError.oauthContentType))
+                    contentType: FlowmailerError.oauthContentType
+                )
+            )
         }
         // The exact type the SDK sends skips the generic parse (split, trim, lowercase) on every submit.
         if !request.body.isEmpty, request.headers["Content-Type"] != Self.sdkType, let type = request.headers.mediaType,
@@ -37,16 +39,21 @@ struct MediaTypeMiddleware: Middleware {
                 .unsupportedMediaType,
                 [
                     FieldError(
-                        code: "media.unsupported", defaultMessage: "Content type '\(type)' not supported",
-                        rejectedValue: .string(type))
-                ])
+                        code: "media.unsupported",
+                        defaultMessage: "Content type '\(type)' not supported",
+                        rejectedValue: .string(type)
+                    )
+                ]
+            )
         }
         var response = next(request)
         if version != 12, let type = response.headers["Content-Type"],
             type.hasPrefix("application/vnd.flowmailer.v1.12+json")
         {
             response.headers.replaceOrAdd(
-                name: "Content-Type", value: "application/vnd.flowmailer.v1.\(version)+json;charset=UTF-8")
+                name: "Content-Type",
+                value: "application/vnd.flowmailer.v1.\(version)+json;charset=UTF-8"
+            )
         }
         return response
     }

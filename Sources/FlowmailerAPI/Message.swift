@@ -113,14 +113,21 @@ extension MessageRecord {
         var h: [(name: String, value: String)] = []
         h.reserveCapacity(8 + customHeaders.count)
         let to = toAddressList.first
-        h.append(("Received", "from \(ip) by (Flowmailer API) with HTTP for <\(recipientAddress)>; \(submitted.rfc5322Amsterdam())"))
+        h.append(
+            (
+                "Received",
+                "from \(ip) by (Flowmailer API) with HTTP for <\(recipientAddress)>; \(submitted.rfc5322Amsterdam())"
+            )
+        )
         h.append(("MIME-Version", "1.0"))
         h.append(("From", MailDate.mailbox(fromAddress?.name, fromAddress?.address ?? senderAddress)))
         h.append(("To", MailDate.mailbox(to?.name, to?.address ?? recipientAddress)))
         h += customHeaders
         if let subject { h.append(("Subject", subject)) }
         if html != nil {
-            h.append(("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(MessageLife.boundary(forId: id))\""))
+            h.append(
+                ("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(MessageLife.boundary(forId: id))\"")
+            )
         } else {
             h.append(("Content-Type", "text/plain; charset=UTF-8"))
             h.append(("Content-Transfer-Encoding", "quoted-printable"))

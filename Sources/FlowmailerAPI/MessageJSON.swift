@@ -76,8 +76,11 @@ enum QueryParams {
         case "false", "0", "no", "off": return false
         default:
             throw FlowmailerError.badRequest(
-                code: "typeMismatch", "Failed to convert value '\(raw)' of parameter \(name) to boolean", field: name,
-                rejected: .string(raw))
+                code: "typeMismatch",
+                "Failed to convert value '\(raw)' of parameter \(name) to boolean",
+                field: name,
+                rejected: .string(raw)
+            )
         }
     }
 
@@ -89,8 +92,11 @@ enum QueryParams {
             let end = Timestamp.parseISO8601(parts[1].trimmingSpaces()), start.millis <= end.millis
         else {
             throw FlowmailerError.badRequest(
-                code: "daterange.invalid", "Invalid \(name), expected yyyy-MM-dd'T'HH:mm:ssZ,yyyy-MM-dd'T'HH:mm:ssZ",
-                field: name, rejected: .string(raw))
+                code: "daterange.invalid",
+                "Invalid \(name), expected yyyy-MM-dd'T'HH:mm:ssZ,yyyy-MM-dd'T'HH:mm:ssZ",
+                field: name,
+                rejected: .string(raw)
+            )
         }
         return start.millis..<end.millis
     }
@@ -109,7 +115,11 @@ enum QueryParams {
         case "DESC": return true
         default:
             throw FlowmailerError.badRequest(
-                code: "typeMismatch", "sortorder must be ASC or DESC", field: "sortorder", rejected: .string(raw))
+                code: "typeMismatch",
+                "sortorder must be ASC or DESC",
+                field: "sortorder",
+                rejected: .string(raw)
+            )
         }
     }
 }

@@ -39,16 +39,39 @@ enum MessageLife {
         // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
         let start = max(inserted, r.scheduleAt ?? inserted)
         let at = { (delay: Int64) in start.adding(millis: delay) }
-        var m = StoredMessage(MessageRecord(
-            id: id, submitted: submitted, inserted: inserted, transactionId: "", messageType: r.messageType,
-            source: c.source, flow: c.flow, senderAddress: r.senderAddress, recipientAddress: r.recipientAddress,
-            subject: isEmail ? r.subject : nil, from: isEmail ? fromAddress : nil,
-            fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
-            toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
-            headersIn: [], tags: r.tags, backendStart: at(backendStartDelay), backendDone: at(processedDelay),
-            processedAt: at(processedDelay), messageIdHeader: nil,
-            headersOut: nil, onlineLink: nil, messageDetailsLink: nil, events: [], fixedStatus: nil, text: r.text,
-            html: r.html, data: r.data, attachments: r.attachments, flowSelector: r.flowSelector))
+        var m = StoredMessage(
+            MessageRecord(
+                id: id,
+                submitted: submitted,
+                inserted: inserted,
+                transactionId: "",
+                messageType: r.messageType,
+                source: c.source,
+                flow: c.flow,
+                senderAddress: r.senderAddress,
+                recipientAddress: r.recipientAddress,
+                subject: isEmail ? r.subject : nil,
+                from: isEmail ? fromAddress : nil,
+                fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
+                toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
+                headersIn: [],
+                tags: r.tags,
+                backendStart: at(backendStartDelay),
+                backendDone: at(processedDelay),
+                processedAt: at(processedDelay),
+                messageIdHeader: nil,
+                headersOut: nil,
+                onlineLink: nil,
+                messageDetailsLink: nil,
+                events: [],
+                fixedStatus: nil,
+                text: r.text,
+                html: r.html,
+                data: r.data,
+                attachments: r.attachments,
+                flowSelector: r.flowSelector
+            )
+        )
         if isEmail {
             // `headersIn` and `headersOut` are derived when shown (`MessageRecord.submittedHeaders`,
             // `derivedHeadersOut(received:)`) from what is kept here.
@@ -98,7 +121,10 @@ enum MessageLife {
 
     /// The planned events, newest first.
     private static func events(
-        _ outcome: Outcome, _ m: StoredMessage, at: (Int64) -> Timestamp, rng: inout FastRandom
+        _ outcome: Outcome,
+        _ m: StoredMessage,
+        at: (Int64) -> Timestamp,
+        rng: inout FastRandom
     ) -> [MessageEvent] {
         // Exactly as many slots as this outcome's life has events (168 bytes each, kept per message).
         var list: [MessageEvent] = []
@@ -109,47 +135,76 @@ enum MessageLife {
                 "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
             list.append(
                 MessageEvent(
-                    id: rng.uuid(), type: "ERROR", received: at(800), inserted: at(850),
+                    id: rng.uuid(),
+                    type: "ERROR",
+                    received: at(800),
+                    inserted: at(850),
                     snippet: "The following has evaluated to null or missing:",
-                    extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]))
+                    extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]
+                )
+            )
             list.reverse()  // in place: `reversed()` built a second array
             return list
         }
         list.append(
-            MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay)))
+            MessageEvent(id: nil, type: "PROCESSED", received: at(processedDelay), inserted: at(processedDelay))
+        )
         let mta = "[127.0.0.1] (127.0.0.1)"
         let d = at(deliveredDelay)
         func mtaEvent(_ type: String, _ snippet: String, subType: String? = nil) -> MessageEvent {
             MessageEvent(
-                id: rng.uuid(), type: type, received: d, inserted: d.adding(millis: 100), snippet: snippet, mta: mta,
-                sourceMta: "mta.flowmailer.local", subType: subType)
+                id: rng.uuid(),
+                type: type,
+                received: d,
+                inserted: d.adding(millis: 100),
+                snippet: snippet,
+                mta: mta,
+                sourceMta: "mta.flowmailer.local",
+                subType: subType
+            )
         }
         switch outcome {
         case .hardbounce:
             list.append(
                 mtaEvent(
-                    "HARDBOUNCE", "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown",
-                    subType: "mailbox-unknown"))
+                    "HARDBOUNCE",
+                    "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown",
+                    subType: "mailbox-unknown"
+                )
+            )
         case .softbounce:
             list.append(
-                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full"))
+                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full")
+            )
         case .attempt:
             list.append(mtaEvent("ATTEMPT", "smtp;421 4.7.0 Try again later", subType: "service-unavailable"))
         case .reject:
             list.append(
                 MessageEvent(
-                    id: rng.uuid(), type: "REJECT", received: d, inserted: d,
-                    snippet: "Recipient is on the recipient filter"))
+                    id: rng.uuid(),
+                    type: "REJECT",
+                    received: d,
+                    inserted: d,
+                    snippet: "Recipient is on the recipient filter"
+                )
+            )
         case .discard:
             list.append(
                 MessageEvent(
-                    id: rng.uuid(), type: "DISCARD", received: d, inserted: d, snippet: "Discarded by flow step"))
+                    id: rng.uuid(),
+                    type: "DISCARD",
+                    received: d,
+                    inserted: d,
+                    snippet: "Discarded by flow step"
+                )
+            )
         case .delivered, .complaint, .opened, .clicked:
             list.append(mtaEvent("DELIVERED", "smtp;250 Ok"))
             let e = at(engagementDelay)
             if outcome == .complaint {
                 list.append(
-                    MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report"))
+                    MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report")
+                )
             }
             if outcome == .opened || outcome == .clicked {
                 list.append(MessageEvent(id: rng.uuid(), type: "OPENED", received: e, inserted: e))
@@ -158,7 +213,13 @@ enum MessageLife {
                 let c = e.adding(millis: 1_000)
                 list.append(
                     MessageEvent(
-                        id: rng.uuid(), type: "CLICKED", received: c, inserted: c, linkTarget: "https://example.com/"))
+                        id: rng.uuid(),
+                        type: "CLICKED",
+                        received: c,
+                        inserted: c,
+                        linkTarget: "https://example.com/"
+                    )
+                )
             }
         case .error: break
         }

@@ -55,9 +55,13 @@ extension FlowmailerAPI {
     /// Messages of the account matching `filter` and the query, in output order (whole list: offset paging,
     /// SUBMITTED sort and the derived lists need it).
     func matching(
-        _ request: Request, _ query: MessageQuery, _ filter: (StoredMessage) -> Bool
+        _ request: Request,
+        _ query: MessageQuery,
+        _ filter: (StoredMessage) -> Bool
     ) throws(HTTPError) -> [StoredMessage] {
-        var rows = try store.read(Self.account(request)) { a in a.messages.values.filter { query.accepts($0) && filter($0) } }
+        var rows = try store.read(Self.account(request)) { a in
+            a.messages.values.filter { query.accepts($0) && filter($0) }
+        }
         // Stored order is INSERTED ascending (the default, spec §3.2).
         if query.field == MessageQuery.submitted {
             rows.sort { ($0.submitted.millis, $0.id) < ($1.submitted.millis, $1.id) }
@@ -67,7 +71,10 @@ extension FlowmailerAPI {
     }
 
     func listMessages(
-        _ request: Request, sortable: Bool = false, dateRangeRequired: Bool = false, _ filter: (StoredMessage) -> Bool
+        _ request: Request,
+        sortable: Bool = false,
+        dateRangeRequired: Bool = false,
+        _ filter: (StoredMessage) -> Bool
     ) throws(HTTPError) -> Response {
         let flags = try MessageFlags(request)
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
@@ -85,21 +92,37 @@ extension FlowmailerAPI {
                     return lower..<max(lower, r.upperBound + a.maxInsertLagMillis + 1)
                 }
                 return KeysetScan.page(
-                    a.messages, ref: usable, count: count, descending: query.descending, insertedWithin: window
+                    a.messages,
+                    ref: usable,
+                    count: count,
+                    descending: query.descending,
+                    insertedWithin: window
                 ) {
                     query.accepts($0) && filter($0)
                 }
             }
             page = Paginator.page(
-                rows, range: .reference(nil, count: count), field: query.field, descending: query.descending,
-                key: query.key)
+                rows,
+                range: .reference(nil, count: count),
+                field: query.field,
+                descending: query.descending,
+                key: query.key
+            )
         } else {
             let rows = try matching(request, query, filter)
             page = Paginator.page(
-                rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
+                rows,
+                range: rangeRequest,
+                field: query.field,
+                descending: query.descending,
+                key: query.key
+            )
         }
         return Self.jsonArray(
-            page.rows.map { $0.jsonBytes(at: now, flags: flags) }, status: .partialContent, headers: page.headers)
+            page.rows.map { $0.jsonBytes(at: now, flags: flags) },
+            status: .partialContent,
+            headers: page.headers
+        )
     }
 
     /// Undeliverable messages (`BouncedMessage`): bounced or rejected; `;receivedrange` filters the bounce time.
@@ -117,7 +140,12 @@ extension FlowmailerAPI {
             return received.map { $0.contains(b.received.millis) } ?? true
         }
         let page = Paginator.page(
-            rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
+            rows,
+            range: rangeRequest,
+            field: query.field,
+            descending: query.descending,
+            key: query.key
+        )
         let body: [JSON] = page.rows.map { m in
             var json = m.json(at: now, flags: flags)
             if let b = bounce(m) {
@@ -168,9 +196,17 @@ extension FlowmailerAPI {
         let query = try MessageQuery(request)
         let rows = try matching(request, query) { $0.status(at: now) == "ERROR" }
         let page = Paginator.page(
-            rows, range: rangeRequest, field: query.field, descending: query.descending, key: query.key)
+            rows,
+            range: rangeRequest,
+            field: query.field,
+            descending: query.descending,
+            key: query.key
+        )
         return Self.json(
-            .array(page.rows.map { Self.holdJSON($0, at: now) }), status: .partialContent, headers: page.headers)
+            .array(page.rows.map { Self.holdJSON($0, at: now) }),
+            status: .partialContent,
+            headers: page.headers
+        )
     }
 
     static func holdJSON(_ m: StoredMessage, at now: Timestamp) -> JSON {

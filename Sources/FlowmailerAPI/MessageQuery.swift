@@ -25,8 +25,11 @@ struct MessageQuery {
             case "SUBMITTED": field = Self.submitted
             default:
                 throw FlowmailerError.badRequest(
-                    code: "typeMismatch", "sortfield must be INSERTED or SUBMITTED", field: "sortfield",
-                    rejected: .string(raw))
+                    code: "typeMismatch",
+                    "sortfield must be INSERTED or SUBMITTED",
+                    field: "sortfield",
+                    rejected: .string(raw)
+                )
             }
         }
         descending = try QueryParams.descending(request, default: false)

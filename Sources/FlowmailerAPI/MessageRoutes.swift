@@ -13,7 +13,11 @@ extension FlowmailerAPI {
             let m = try message(request)
             // getMessage only has `addtags`; the single view carries the full detail (events, headers, links), inferred.
             let flags = MessageFlags(
-                events: true, headers: true, onlineLink: true, tags: try QueryParams.bool(request, "addtags"))
+                events: true,
+                headers: true,
+                onlineLink: true,
+                tags: try QueryParams.bool(request, "addtags")
+            )
             var response = Response(status: .ok, body: m.jsonBytes(at: now, flags: flags))
             response.headers.add(name: "Content-Type", value: FlowmailerError.contentType)
             return response
@@ -34,8 +38,12 @@ extension FlowmailerAPI {
             guard m.status(at: clock.now()) == "ERROR" else { throw FlowmailerError.notFound("Error archive") }
             return Self.json(
                 MessageArchiveJSON.archive(
-                    m, flowStep: nil, attachments: try QueryParams.bool(request, "addattachments"),
-                    data: try QueryParams.bool(request, "adddata")))
+                    m,
+                    flowStep: nil,
+                    attachments: try QueryParams.bool(request, "addattachments"),
+                    data: try QueryParams.bool(request, "adddata")
+                )
+            )
         }
         router.get("/{account_id}/messages/{message_id}/archive/{flow_step_id}/attachment/{content_id}") {
             [self] request in
@@ -74,13 +82,20 @@ extension FlowmailerAPI {
         var message: StoredMessage? = MessageLife.make(
             submit,
             .init(
-                account: account, source: source, flow: flow, now: now, remoteIP: Self.remoteIP(request),
-                filtered: filtered))
+                account: account,
+                source: source,
+                flow: flow,
+                now: now,
+                remoteIP: Self.remoteIP(request),
+                filtered: filtered
+            )
+        )
         // Handed over, not shared, so that `insert` can adjust it without copying the record.
         let stored = try store.write(account) { a in a.insert(message.take()!) }
         changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
         dueEvents.schedule(
-            stored.events.map { .init(at: $0.inserted.millis, tenant: account, id: stored.id, type: $0.type) })
+            stored.events.map { .init(at: $0.inserted.millis, tenant: account, id: stored.id, type: $0.type) }
+        )
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 
@@ -90,7 +105,8 @@ extension FlowmailerAPI {
         let flow = try store.read(account) { a in Self.selectFlow(a, submit) }
         let result: JSON = [
             "attachments": .array(
-                submit.attachments.enumerated().map { MessageArchiveJSON.attachment($1, index: $0, content: false) }),
+                submit.attachments.enumerated().map { MessageArchiveJSON.attachment($1, index: $0, content: false) }
+            ),
             "data": submit.data ?? [:], "flow": flow.json, "html": .string(submit.html),
             "messageType": .string(submit.messageType), "subject": .string(submit.subject),
             "text": .string(submit.text),
@@ -104,12 +120,17 @@ extension FlowmailerAPI {
         let body = request.body.isEmpty ? JSONObject() : try Self.objectBody(request)
         let original = try message(request)
         var submit = SubmitRequest(
-            messageType: original.messageType, senderAddress: original.senderAddress,
-            recipientAddress: body["recipientAddress"]?.stringValue ?? original.recipientAddress)
+            messageType: original.messageType,
+            senderAddress: original.senderAddress,
+            recipientAddress: body["recipientAddress"]?.stringValue ?? original.recipientAddress
+        )
         if original.messageType == "EMAIL", !AddressSyntax.isEmail(submit.recipientAddress) {
             throw FlowmailerError.badRequest(
-                code: "address.invalid", "Invalid email address: \(submit.recipientAddress)", field: "recipientAddress",
-                rejected: .string(submit.recipientAddress))
+                code: "address.invalid",
+                "Invalid email address: \(submit.recipientAddress)",
+                field: "recipientAddress",
+                rejected: .string(submit.recipientAddress)
+            )
         }
         submit.subject = original.subject
         submit.text = original.text
@@ -124,8 +145,14 @@ extension FlowmailerAPI {
                 MessageLife.make(
                     submit,
                     .init(
-                        account: account, source: original.source, flow: original.flow, now: clock.now(),
-                        remoteIP: Self.remoteIP(request))))
+                        account: account,
+                        source: original.source,
+                        flow: original.flow,
+                        now: clock.now(),
+                        remoteIP: Self.remoteIP(request)
+                    )
+                )
+            )
         }
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
@@ -146,12 +173,19 @@ extension FlowmailerAPI {
             m.events.insert(
                 contentsOf: [
                     MessageEvent(
-                        id: IDs.uuid(), type: "DELIVERED", received: delivered, inserted: delivered,
+                        id: IDs.uuid(),
+                        type: "DELIVERED",
+                        received: delivered,
+                        inserted: delivered,
                         snippet: "smtp;250 Ok",
-                        mta: "[127.0.0.1] (127.0.0.1)", sourceMta: "mta.flowmailer.local"),
+                        mta: "[127.0.0.1] (127.0.0.1)",
+                        sourceMta: "mta.flowmailer.local"
+                    ),
                     MessageEvent(id: nil, type: "PROCESSED", received: done, inserted: done),
                     MessageEvent(id: IDs.uuid(), type: "RESUMED", received: now, inserted: now),
-                ], at: 0)
+                ],
+                at: 0
+            )
             m.backendDone = done
             m.processedAt = done
             if m.messageType == "EMAIL" { m.messageIdHeader = "<\(m.id)@return.flowmailer.local>" }
@@ -176,7 +210,9 @@ extension FlowmailerAPI {
         let flows = a.table("flows")
         let rules = a.table("flow_rules")
         for ruleId in rules.ids {  // every submit runs this: walk the ids rather than build `all`
-            guard let rule = rules[ruleId], let flowId = rule["flowId"]?.stringValue, let flow = flows[flowId] else { continue }
+            guard let rule = rules[ruleId], let flowId = rule["flowId"]?.stringValue, let flow = flows[flowId] else {
+                continue
+            }
             let wanted = rule["flowSelector"]?.stringValue
             let sender = rule["sender"]?.stringValue
             guard wanted != nil || sender != nil else { continue }

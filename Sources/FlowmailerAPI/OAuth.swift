@@ -84,37 +84,51 @@ struct OAuthHandler: Sendable {
             credential["clientSecret"]?.stringValue == clientSecret
         else {
             throw FlowmailerError.oauth(
-                .unauthorized, error: "unauthorized", description: "Bad credentials",
+                .unauthorized,
+                error: "unauthorized",
+                description: "Bad credentials",
                 headers: [
                     "WWW-Authenticate":
                         "Form realm=\"oauth2/client\", error=\"unauthorized\", error_description=\"Bad credentials\""
-                ])
+                ]
+            )
         }
         guard let grant = params["grant_type"], !grant.isEmpty else {
             throw FlowmailerError.oauth(.badRequest, error: "invalid_request", description: "Missing grant type")
         }
         guard grant == "client_credentials" else {
             throw FlowmailerError.oauth(
-                .badRequest, error: "unsupported_grant_type", description: "Unsupported grant type: \(grant)")
+                .badRequest,
+                error: "unsupported_grant_type",
+                description: "Unsupported grant type: \(grant)"
+            )
         }
         if let scope = params["scope"], !scope.isEmpty, scope != "api" {
             // Literal example from the SDK source (spec §1.3).
             throw FlowmailerError.oauth(
-                .badRequest, error: "invalid_scope", description: "Invalid scope: \(scope)", extra: [("scope", "api")])
+                .badRequest,
+                error: "invalid_scope",
+                description: "Invalid scope: \(scope)",
+                extra: [("scope", "api")]
+            )
         }
         let principal = Principal(
-            account: account, clientId: clientId,
+            account: account,
+            clientId: clientId,
             roles: (credential["roles"]?.arrayValue ?? []).compactMap(\.stringValue),
             sourceId: credential["sourceId"]?.stringValue,
-            expiresAtMillis: clock.nowMillis() + Int64(lifetimeSeconds) * 1000)
+            expiresAtMillis: clock.nowMillis() + Int64(lifetimeSeconds) * 1000
+        )
         let token = tokens.issue(principal)
         let body: JSON = [
             "access_token": .string(token), "token_type": "bearer", "expires_in": .int(lifetimeSeconds), "scope": "api",
         ]
         // RFC 6749 §5.1: token responses must not be cached.
         return .json(
-            body, headers: ["Cache-Control": "no-store", "Pragma": "no-cache"],
-            contentType: FlowmailerError.oauthContentType)
+            body,
+            headers: ["Cache-Control": "no-store", "Pragma": "no-cache"],
+            contentType: FlowmailerError.oauthContentType
+        )
     }
 
     static func base64Decode(_ text: String) -> String? {

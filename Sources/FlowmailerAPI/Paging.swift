@@ -39,8 +39,11 @@ enum RangeRequest: Equatable {
 
     private static func invalid(_ header: String) -> HTTPError {
         FlowmailerError.badRequest(
-            code: "range.invalid", "Invalid Range header, expected items=REFERENCE:COUNT or items=START-END",
-            field: "Range", rejected: .string(header))
+            code: "range.invalid",
+            "Invalid Range header, expected items=REFERENCE:COUNT or items=START-END",
+            field: "Range",
+            rejected: .string(header)
+        )
     }
 }
 
@@ -78,7 +81,8 @@ struct PageKey: Equatable {
             text[1] = after ? UInt8(ascii: ">") : UInt8(ascii: "<")
             // `yyyy` has four digits only for years 0…9999; outside them the text keeps the sign and extra digits.
             guard Timestamp(millis: millis).writeCompactMillis(into: text, at: 2) else {
-                let slow = String(UnicodeScalar(field)) + (after ? ">" : "<")
+                let slow =
+                    String(UnicodeScalar(field)) + (after ? ">" : "<")
                     + Timestamp(millis: millis).compactMillis() + id
                 return Base32Hex.encode(slow.utf8)
             }
@@ -106,7 +110,11 @@ enum Paginator {
     /// The keyset cut is stable while rows are appended: a `>` reference resumes strictly after the row it
     /// names, whatever was inserted meanwhile (new rows sort after every existing one, see `Store.submit`).
     static func page<Row>(
-        _ rows: [Row], range: RangeRequest, field: UInt8, descending: Bool, key: (Row) -> (Int64, String)
+        _ rows: [Row],
+        range: RangeRequest,
+        field: UInt8,
+        descending: Bool,
+        key: (Row) -> (Int64, String)
     ) -> Page<Row> {
         func before(_ a: (Int64, String), _ b: (Int64, String)) -> Bool {
             let asc = a.0 != b.0 ? a.0 < b.0 : a.1 < b.1

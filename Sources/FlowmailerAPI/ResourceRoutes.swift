@@ -21,27 +21,56 @@ struct ResourceKind: Sendable {
     var hasStatistics: Bool { table == "flows" || table == "sources" }
 
     static let flows = ResourceKind(
-        path: "flows", table: "flows", what: "Flow", required: ["description", "templateId"], putReturnsObject: true)
+        path: "flows",
+        table: "flows",
+        what: "Flow",
+        required: ["description", "templateId"],
+        putReturnsObject: true
+    )
     static let sources = ResourceKind(
-        path: "sources", table: "sources", what: "Source", required: ["description", "type"],
-        enums: ["type": ["API", "SMTP", "SMTP_RCPT", "SMTP_DOMAIN", "SMPP", "FLOWMAILER"]])
+        path: "sources",
+        table: "sources",
+        what: "Source",
+        required: ["description", "type"],
+        enums: ["type": ["API", "SMTP", "SMTP_RCPT", "SMTP_DOMAIN", "SMPP", "FLOWMAILER"]]
+    )
     static let templates = ResourceKind(
-        path: "templates", table: "templates", what: "Template",
+        path: "templates",
+        table: "templates",
+        what: "Template",
         required: ["description", "mimeType", "templateEngine"],
         enums: [
             "mimeType": ["text/plain", "text/html", "application/vnd.flowmailer.itext+pdf"],
             "templateEngine": ["freemarker-2.3.20"],
-        ])
+        ]
+    )
     static let senderDomains = ResourceKind(
-        path: "sender_domains", table: "sender_domains", what: "Sender domain", required: ["senderDomain"])
+        path: "sender_domains",
+        table: "sender_domains",
+        what: "Sender domain",
+        required: ["senderDomain"]
+    )
     static let eventFlows = ResourceKind(
-        path: "event_flows", table: "event_flows", what: "Event flow", required: ["description"], putReturnsObject: true
+        path: "event_flows",
+        table: "event_flows",
+        what: "Event flow",
+        required: ["description"],
+        putReturnsObject: true
     )
     static let credentials = ResourceKind(
-        path: "api_credentials", table: "api_credentials", what: "Credentials", required: [], postReturnsObject: true)
+        path: "api_credentials",
+        table: "api_credentials",
+        what: "Credentials",
+        required: [],
+        postReturnsObject: true
+    )
     /// Only in an older edition of the reference (RonSijm's client, spec §5.3); required fields unknown (inferred: none).
     static let senderIdentities = ResourceKind(
-        path: "sender_identities", table: "sender_identities", what: "Sender identity", required: [])
+        path: "sender_identities",
+        table: "sender_identities",
+        what: "Sender identity",
+        required: []
+    )
 }
 
 extension FlowmailerAPI {
@@ -69,7 +98,9 @@ extension FlowmailerAPI {
                 let id = a.makeId()
                 var users = a.table("users")
                 users.put(
-                    JSONObject([("username", body["username"] ?? .null), ("roles", body["roles"] ?? [])]), id: id)
+                    JSONObject([("username", body["username"] ?? .null), ("roles", body["roles"] ?? [])]),
+                    id: id
+                )
                 a.tables["users"] = users
                 return id
             }
@@ -84,7 +115,9 @@ extension FlowmailerAPI {
             }
             if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
             let id = store.createAccount(
-                description: body["description"]?.stringValue ?? "", details: Self.withId("", body))
+                description: body["description"]?.stringValue ?? "",
+                details: Self.withId("", body)
+            )
             return Self.created(request, path: "/accounts/\(id)")
         }
         addSourceUserRoutes(to: &router)
@@ -112,7 +145,11 @@ extension FlowmailerAPI {
                     FieldError(
                         code: "typeMismatch",
                         defaultMessage: "\(field) must be one of \(allowed.sorted().joined(separator: ", "))",
-                        field: field, objectName: objectName, rejectedValue: value))
+                        field: field,
+                        objectName: objectName,
+                        rejectedValue: value
+                    )
+                )
             }
         }
         if !errors.isEmpty { throw FlowmailerError.badRequest(errors) }
@@ -145,7 +182,9 @@ extension FlowmailerAPI {
                         let own = messages.filter { (kind.table == "flows" ? $0.flow.id : $0.source.id) == id }
                         withStats["messageSummary"] = Stats.summary(own, at: now)
                         return .object(withStats)
-                    }))
+                    }
+                )
+            )
         }
         router.post(collection) { [self] request in
             var body = try Self.objectBody(request)
@@ -218,8 +257,12 @@ extension FlowmailerAPI {
         if let roles = body["roles"], !roles.isNull, roles.arrayValue?.count != 1 {
             throw FlowmailerError.badRequest([
                 FieldError(
-                    code: "roles.size", defaultMessage: "Roles must contain exactly 1 role", field: "roles",
-                    objectName: "restCredentials", rejectedValue: roles)
+                    code: "roles.size",
+                    defaultMessage: "Roles must contain exactly 1 role",
+                    field: "roles",
+                    objectName: "restCredentials",
+                    rejectedValue: roles
+                )
             ])
         }
         if (body["clientId"]?.stringValue ?? "").isEmpty { body["clientId"] = .string(IDs.hex(24)) }

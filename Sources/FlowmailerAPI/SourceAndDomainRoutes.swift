@@ -81,9 +81,11 @@ extension FlowmailerAPI {
         }
         if !protocols.contains(p) {
             throw FlowmailerError.badRequest(
-                code: "typeMismatch", "protocol must be one of \(protocols.sorted().joined(separator: ", "))",
+                code: "typeMismatch",
+                "protocol must be one of \(protocols.sorted().joined(separator: ", "))",
                 field: "protocol",
-                rejected: .string(p))
+                rejected: .string(p)
+            )
         }
     }
 

@@ -8,7 +8,12 @@ enum Stats {
     static let names = ["processed", "email", "sms", "delivered", "opened", "clicked", "bounced"]
 
     static func summary(_ messages: [StoredMessage], at now: Timestamp) -> JSON {
-        var processed = 0, delivered = 0, opened = 0, clicked = 0, uniqueOpened = 0, uniqueClicked = 0
+        var processed = 0
+        var delivered = 0
+        var opened = 0
+        var clicked = 0
+        var uniqueOpened = 0
+        var uniqueClicked = 0
         var deliverMillis: Int64 = 0
         for m in messages {
             let events = m.visibleEvents(at: now)
@@ -34,7 +39,10 @@ enum Stats {
 
     /// One data set per counter, one sample per `interval` seconds of `range` (bucket start as timestamp).
     static func dataSets(
-        _ messages: [StoredMessage], range: Range<Int64>, intervalSeconds: Int, at now: Timestamp
+        _ messages: [StoredMessage],
+        range: Range<Int64>,
+        intervalSeconds: Int,
+        at now: Timestamp
     ) -> JSON {
         let step = Int64(max(intervalSeconds, 60)) * 1000
         // At most 1000 buckets: a year by the minute would be a needlessly huge answer.
@@ -90,7 +98,9 @@ extension FlowmailerAPI {
     }
 
     private func stats(
-        _ request: Request, interval: String?, _ filter: (StoredMessage) -> Bool
+        _ request: Request,
+        interval: String?,
+        _ filter: (StoredMessage) -> Bool
     ) throws(HTTPError) -> Response {
         guard let range = try QueryParams.dateRange(request, "daterange") else {
             throw FlowmailerError.badRequest(code: "NotNull", "daterange is required", field: "daterange")
@@ -99,8 +109,11 @@ extension FlowmailerAPI {
         if let interval, !interval.isEmpty {
             guard let v = Int(interval), v > 0 else {
                 throw FlowmailerError.badRequest(
-                    code: "typeMismatch", "interval must be a number of seconds", field: "interval",
-                    rejected: .string(interval))
+                    code: "typeMismatch",
+                    "interval must be a number of seconds",
+                    field: "interval",
+                    rejected: .string(interval)
+                )
             }
             seconds = min(v, 100 * 365 * 86_400)  // bounded so that the millisecond arithmetic cannot overflow
         }

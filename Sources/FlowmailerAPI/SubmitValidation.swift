@@ -42,8 +42,10 @@ struct SubmitValidator {
         if body.count > maxMessageSize {
             throw FlowmailerError.badRequest([
                 FieldError(
-                    code: "message.toobig", defaultMessage: "Message too big \(body.count) > \(maxMessageSize)",
-                    objectName: objectName)
+                    code: "message.toobig",
+                    defaultMessage: "Message too big \(body.count) > \(maxMessageSize)",
+                    objectName: objectName
+                )
             ])
         }
         let json: JSON
@@ -52,7 +54,9 @@ struct SubmitValidator {
         }
         guard let object = json.objectValue else {
             throw FlowmailerError.badRequest(
-                code: "message.unreadable", "Could not read JSON: expected an object, got \(json.typeName)")
+                code: "message.unreadable",
+                "Could not read JSON: expected an object, got \(json.typeName)"
+            )
         }
         var v = SubmitValidator()
         let result = v.check(object)
@@ -63,8 +67,13 @@ struct SubmitValidator {
     private mutating func fail(_ field: String, _ code: String, _ message: String, _ value: JSON?) {
         errors.append(
             FieldError(
-                code: code, defaultMessage: message, field: field, objectName: Self.objectName,
-                rejectedValue: value ?? .null))
+                code: code,
+                defaultMessage: message,
+                field: field,
+                objectName: Self.objectName,
+                rejectedValue: value ?? .null
+            )
+        )
     }
 
     /// A string field: absent or null → nil; any other type → `typeMismatch`.
@@ -127,8 +136,11 @@ struct SubmitValidator {
         }
         if let dnt = string(o, "deliveryNotificationType"), !Self.notificationTypes.contains(dnt) {
             fail(
-                "deliveryNotificationType", "typeMismatch",
-                "deliveryNotificationType must be NONE, FAILURE or DELIVERY_AND_FAILURE", .string(dnt))
+                "deliveryNotificationType",
+                "typeMismatch",
+                "deliveryNotificationType must be NONE, FAILURE or DELIVERY_AND_FAILURE",
+                .string(dnt)
+            )
         }
         switch o["data"] {
         case nil, .null?: break
@@ -209,8 +221,11 @@ struct SubmitValidator {
                     if let s = content.stringValue {
                         if Base64.decode(s) == nil {
                             fail(
-                                "\(path).content", "base64.invalid", "content is not valid base64",
-                                .string(String(s.prefix(64))))
+                                "\(path).content",
+                                "base64.invalid",
+                                "content is not valid base64",
+                                .string(String(s.prefix(64)))
+                            )
                         }
                     } else {
                         fail("\(path).content", "typeMismatch", "content must be a base64 string", content)
@@ -219,8 +234,11 @@ struct SubmitValidator {
                 let disposition = o["disposition"]?.stringValue
                 if let disposition, !Self.dispositions.contains(disposition) {
                     fail(
-                        "\(path).disposition", "typeMismatch", "disposition must be attachment, inline or related",
-                        .string(disposition))
+                        "\(path).disposition",
+                        "typeMismatch",
+                        "disposition must be attachment, inline or related",
+                        .string(disposition)
+                    )
                 }
                 if disposition == "related", (o["contentId"]?.stringValue ?? "").isEmpty {
                     fail("\(path).contentId", "NotNull", "contentId is required for disposition related", .null)

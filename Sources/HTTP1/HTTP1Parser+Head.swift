@@ -62,7 +62,11 @@ extension HTTP1Parser.StateMachine {
     private static func canStartRequestLine(_ b: UInt8) -> Bool { ByteClass.isToken(b) || b == ByteClass.cr }
 
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3), single spaces only.
-    private mutating func parseRequestLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    private mutating func parseRequestLine(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError)
     {
         var i = start
@@ -89,7 +93,11 @@ extension HTTP1Parser.StateMachine {
     }
 
     /// `HTTP-name "/" DIGIT "." DIGIT` (§2.3; HTTP-name is case-sensitive). Well-formed but not 1.0/1.1 → 505.
-    private static func parseVersion(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    private static func parseVersion(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError) -> HTTPVersion
     {
         guard end - start == 8,
@@ -108,7 +116,11 @@ extension HTTP1Parser.StateMachine {
 
     /// Request-target forms (§3.2): origin-form, asterisk-form for OPTIONS, and absolute-form, which is turned
     /// into origin-form with its authority kept for the Host field. Authority-form (CONNECT) is not served.
-    private mutating func parseTarget(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    private mutating func parseTarget(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError)
     {
         if buf[start] == 0x2F {  // "/"
@@ -142,7 +154,11 @@ extension HTTP1Parser.StateMachine {
     }
 
     /// A field line `name ":" OWS value OWS` (RFC 9112 §5), added to `fields`; framing fields are interpreted.
-    private mutating func parseHeaderLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    private mutating func parseHeaderLine(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError)
     {
         let (nameEnd, valueStart, valueEnd) = try Self.parseFieldLine(buf, start, end)
@@ -187,7 +203,11 @@ extension HTTP1Parser.StateMachine {
 
     /// RFC 9110 §8.6: digits only. A list of identical values ("5, 5", or repeated fields) is accepted as one;
     /// differing values are an error. Values too large for Int saturate, so they fail the body limit (413).
-    private mutating func parseContentLength(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    private mutating func parseContentLength(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError)
     {
         var valid = start < end
@@ -210,7 +230,11 @@ extension HTTP1Parser.StateMachine {
 
     /// Validates a field line and returns the end of the name and the value's bounds without OWS. Shared by
     /// the header section and the chunked trailer section.
-    static func parseFieldLine(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
+    static func parseFieldLine(
+        _ buf: UnsafeBufferPointer<UInt8>,
+        _ start: Int,
+        _ end: Int
+    )
         throws(HTTP1ParseError) -> FieldBounds
     {
         // §5.2: obs-fold (a line starting with whitespace) is rejected with 400, as a server may.

@@ -61,9 +61,15 @@ public struct HTTP1Parser {
     public func errorContext(status: HTTPStatus, reason: String? = nil, message: String) -> HTTPErrorContext {
         let known = machine.failure?.known ?? machine.known()
         return HTTPErrorContext(
-            status: status, reason: reason ?? machine.failure.map { "\($0.reason)" } ?? status.reason,
-            message: message, method: known.method, target: known.target, headers: known.headers,
-            version: known.version, isSecure: machine.isSecure)
+            status: status,
+            reason: reason ?? machine.failure.map { "\($0.reason)" } ?? status.reason,
+            message: message,
+            method: known.method,
+            target: known.target,
+            headers: known.headers,
+            version: known.version,
+            isSecure: machine.isSecure
+        )
     }
 
     /// True when bytes of an incomplete request are buffered (the server applies its header/body read timeout).

@@ -153,8 +153,15 @@ extension HTTP2ServerSession {
             relevant.add(name: field.name, value: field.value)
         }
         let context = HTTPErrorContext(
-            status: status, reason: reason, message: message, method: stream.method.map { HTTPMethod($0) },
-            target: stream.path, headers: relevant, version: .http2, isSecure: isSecure)
+            status: status,
+            reason: reason,
+            message: message,
+            method: stream.method.map { HTTPMethod($0) },
+            target: stream.path,
+            headers: relevant,
+            version: .http2,
+            isSecure: isSecure
+        )
         let response = context.response(from: errorResponder)
         submitResponse(on: stream, response, isHEAD: stream.method == "HEAD", date: lastDate ?? currentHTTPDate())
     }

@@ -55,7 +55,9 @@ public final class HTTP2ServerSession {
     ///   - remoteAddress: the peer's address as text (copied into each `Request`).
     ///   - errorResponder: renders the requests the session rejects itself (the status is kept).
     public init(
-        settings: HTTP2Settings = HTTP2Settings(), isSecure: Bool, remoteAddress: String,
+        settings: HTTP2Settings = HTTP2Settings(),
+        isSecure: Bool,
+        remoteAddress: String,
         errorResponder: @escaping @Sendable (HTTPErrorContext) -> Response = HTTPErrorContext.generic
     ) throws(HTTP2Error) {
         self.settings = settings

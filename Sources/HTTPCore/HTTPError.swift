@@ -16,7 +16,9 @@ public struct HTTPError: HTTPResponseError, Sendable, CustomStringConvertible {
 
     /// A JSON error response.
     public init(
-        _ status: HTTPStatus, json: JSON, headers: HTTPHeaders = HTTPHeaders(),
+        _ status: HTTPStatus,
+        json: JSON,
+        headers: HTTPHeaders = HTTPHeaders(),
         contentType: String = "application/json; charset=utf-8"
     ) {
         self.response = .json(json, status: status, headers: headers, contentType: contentType)

@@ -20,4 +20,3 @@ extension JSON {
     /// `.bool(b)` or `.null` when nil.
     public static func bool(_ b: Bool?) -> JSON { b.map { .bool($0) } ?? .null }
 }
-

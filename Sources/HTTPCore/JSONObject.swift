@@ -78,4 +78,3 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         return a.entries.allSatisfy { b[$0.key] == $0.value }
     }
 }
-

@@ -55,7 +55,10 @@ public struct MultipartFormData: Sendable {
     /// Parses a body sent with `contentType` (`multipart/form-data; boundary=…`).
     public init(body: [UInt8], contentType: String?, maxParts: Int = defaultMaxParts) throws(MultipartError) {
         try self.init(
-            body: body, boundary: try MultipartFormData.boundary(ofContentType: contentType), maxParts: maxParts)
+            body: body,
+            boundary: try MultipartFormData.boundary(ofContentType: contentType),
+            maxParts: maxParts
+        )
     }
 
     /// The `boundary` parameter of a `multipart/form-data` media type, unquoted (RFC 2045 §5.1 parameters,
@@ -231,7 +234,8 @@ private struct MultipartParser {
                         (
                             line[..<colon].trimmingSpaces().lowercased(),
                             String(line[line.index(after: colon)...]).trimmingSpaces()
-                        ))
+                        )
+                    )
                 }
             }
             lineStart = lineEnd + 2

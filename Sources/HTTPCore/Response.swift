@@ -18,7 +18,9 @@ public struct Response: Sendable {
 
     /// A JSON response. `contentType` defaults to `application/json; charset=utf-8`.
     public static func json(
-        _ value: JSON, status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(),
+        _ value: JSON,
+        status: HTTPStatus = .ok,
+        headers: HTTPHeaders = HTTPHeaders(),
         contentType: String = "application/json; charset=utf-8"
     ) -> Response {
         var h = headers

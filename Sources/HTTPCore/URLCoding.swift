@@ -17,7 +17,8 @@ public enum URLCoding {
         var i = 0
         while i < utf8.count {
             let c = utf8[i]
-            if c == UInt8(ascii: "%"), i + 2 < utf8.count, let h = hexValue(utf8[i + 1]), let l = hexValue(utf8[i + 2]) {
+            if c == UInt8(ascii: "%"), i + 2 < utf8.count, let h = hexValue(utf8[i + 1]), let l = hexValue(utf8[i + 2])
+            {
                 out.append(h << 4 | l)
                 i += 3
             } else {
@@ -57,7 +58,8 @@ public enum URLCoding {
                     (
                         name: percentDecode(Substring(part[..<eq]), plusAsSpace: true),
                         value: percentDecode(Substring(part[part.index(after: eq)...]), plusAsSpace: true)
-                    ))
+                    )
+                )
             } else {
                 items.append((name: percentDecode(Substring(part), plusAsSpace: true), value: ""))
             }

@@ -68,8 +68,21 @@ extension Connection {
     }
 
     /// Serializes a response with the loop's cached `Date`, appending to `buffer`.
-    private func serialize(_ response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool, into buffer: inout [UInt8]) {
-        HTTP1Serializer.write(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, date: loop.dateString, into: &buffer)
+    private func serialize(
+        _ response: Response,
+        version: HTTPVersion,
+        keepAlive: Bool,
+        isHEAD: Bool,
+        into buffer: inout [UInt8]
+    ) {
+        HTTP1Serializer.write(
+            response,
+            version: version,
+            keepAlive: keepAlive,
+            isHEAD: isHEAD,
+            date: loop.dateString,
+            into: &buffer
+        )
     }
 
     /// Queues a finished response behind any response still being produced. With nothing ahead of it (the

@@ -6,8 +6,11 @@ extension Connection {
     func makeHTTP2() -> Codec {
         do {
             let session = try HTTP2ServerSession(
-                settings: configuration.http2Settings, isSecure: isSecure, remoteAddress: remoteAddress,
-                errorResponder: configuration.errorResponder)
+                settings: configuration.http2Settings,
+                isSecure: isSecure,
+                remoteAddress: remoteAddress,
+                errorResponder: configuration.errorResponder
+            )
             return .http2(session)
         } catch {
             loop.core.log("HTTP/2 session for \(remoteAddress) failed: \(error)")

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import Glibc
-import HTTPCore
-import TLS
 import HTTP1
 import HTTP2
+import HTTPCore
+import TLS
 
 extension Connection {
     /// Carries out what the lifecycle state machine decided.
@@ -44,7 +44,11 @@ extension Connection {
             return parser.errorContext(status: status, reason: reason, message: Connection.explain(status))
         }
         return HTTPErrorContext(
-            status: status, reason: reason, message: Connection.explain(status), isSecure: isSecure)
+            status: status,
+            reason: reason,
+            message: Connection.explain(status),
+            isSecure: isSecure
+        )
     }
 
     func closeNow() {

@@ -59,7 +59,9 @@ final class Connection {
         self.remoteAddress = remoteAddress
         let c = loop.core.configuration
         lifecycle = ConnectionStateMachine(
-            timeouts: .init(headerRead: c.headerReadTimeout, keepAlive: c.keepAliveTimeout), now: loop.now)
+            timeouts: .init(headerRead: c.headerReadTimeout, keepAlive: c.keepAliveTimeout),
+            now: loop.now
+        )
         if isTLS, let context = c.tls {
             tls = try? TLSConnection(context: context)
         } else {

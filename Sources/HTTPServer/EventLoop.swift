@@ -185,8 +185,12 @@ final class EventLoop: @unchecked Sendable {
             acceptPause = EventLoop.minAcceptPause
             setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
-                fd: fd, id: nextConnectionID, loop: self, isTLS: listener.isTLS,
-                remoteAddress: SocketAddress.describe(&storage))
+                fd: fd,
+                id: nextConnectionID,
+                loop: self,
+                isTLS: listener.isTLS,
+                remoteAddress: SocketAddress.describe(&storage)
+            )
             nextConnectionID += 1
             connections[fd] = connection
             register(fd, events: EPOLLIN, data: UInt64(UInt32(bitPattern: fd)))

@@ -28,7 +28,8 @@ extension OutboundHTTP {
                 case .failure(let error): return .failure(error)
                 case .success(0):
                     return .failure(
-                        OutboundError(.badResponse, "the server closed the connection before a complete response head"))
+                        OutboundError(.badResponse, "the server closed the connection before a complete response head")
+                    )
                 case .success: continue
                 }
             case .success(let parsed?):

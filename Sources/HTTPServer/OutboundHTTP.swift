@@ -51,7 +51,11 @@ public enum OutboundHTTP {
     /// - Returns: the final status code (interim 1xx answers are skipped), or why there is none. Never traps on
     ///   bad URLs or unreachable hosts.
     public static func post(
-        url: String, headers: HTTPHeaders, body: [UInt8], timeoutSeconds: Double, tls: TLSContext? = nil
+        url: String,
+        headers: HTTPHeaders,
+        body: [UInt8],
+        timeoutSeconds: Double,
+        tls: TLSContext? = nil
     ) -> Result<Int, OutboundError> {
         let target: OutboundURL
         switch OutboundURL.parse(url) {
@@ -105,7 +109,11 @@ public enum OutboundHTTP {
     }
 
     /// `POST target HTTP/1.1` and the fields (RFC 9112 §3, §6.2 Content-Length, §9.6 Connection: close).
-    static func requestHead(_ url: OutboundURL, headers: HTTPHeaders, contentLength: Int)
+    static func requestHead(
+        _ url: OutboundURL,
+        headers: HTTPHeaders,
+        contentLength: Int
+    )
         -> Result<[UInt8], OutboundError>
     {
         var text = "POST \(url.target) HTTP/1.1\r\nHost: \(url.hostField)\r\n"

@@ -77,7 +77,8 @@ struct OutboundURL: Equatable {
             }
         }
         return .success(
-            OutboundURL(isTLS: isTLS, host: String(decoding: hostBytes, as: UTF8.self), port: port, target: target))
+            OutboundURL(isTLS: isTLS, host: String(decoding: hostBytes, as: UTF8.self), port: port, target: target)
+        )
     }
 
     /// The URL for log lines and errors: the query dropped (it may carry a token) and controls escaped.

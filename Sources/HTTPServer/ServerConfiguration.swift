@@ -1,3 +1,4 @@
+import Glibc
 // SPDX-License-Identifier: Apache-2.0
 public import HTTP1
 public import HTTP2
@@ -41,5 +42,3 @@ public struct ServerConfiguration: Sendable {
         return max(1, n)
     }
 }
-
-import Glibc

@@ -43,11 +43,15 @@ struct SocketAddress {
         switch storage {
         case .v4(var a):
             return withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
         case .v6(var a):
             return withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
             }
         }
     }
@@ -61,7 +65,8 @@ struct SocketAddress {
                 $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
                     var addr = p.pointee.sin_addr
                     inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
-                    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + ":" + String(UInt16(bigEndian: p.pointee.sin_port))
+                    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + ":"
+                        + String(UInt16(bigEndian: p.pointee.sin_port))
                 }
             }
         case AF_INET6:
@@ -69,7 +74,8 @@ struct SocketAddress {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
                     var addr = p.pointee.sin6_addr
                     inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
-                    return "[" + buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + "]:" + String(UInt16(bigEndian: p.pointee.sin6_port))
+                    return "[" + buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } + "]:"
+                        + String(UInt16(bigEndian: p.pointee.sin6_port))
                 }
             }
         default:
@@ -91,7 +97,9 @@ struct SocketAddress {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return 0
@@ -106,7 +114,11 @@ func makeListeningSocket(host: String, port: Int, backlog: Int32 = 1024) throws 
     guard let address = SocketAddress(host: host, port: port) else {
         throw IOError(errno: EINVAL, function: "listen address '\(host)'")
     }
-    let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = socket(
+        address.family,
+        Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+        0
+    )
     guard fd >= 0 else { throw IOError(errno: errno, function: "socket") }
     setSocketOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
     setSocketOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)

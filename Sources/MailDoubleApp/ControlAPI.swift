@@ -57,7 +57,10 @@ struct ControlAPI: Sendable {
             let wanted = request.query("vendor")
             let chosen = vendors.filter { wanted == nil || $0.name == wanted }
             guard !chosen.isEmpty else {
-                throw HTTPError(.badRequest, message: "Unknown vendor; use one of \(vendors.map(\.name).joined(separator: ", ")).")
+                throw HTTPError(
+                    .badRequest,
+                    message: "Unknown vendor; use one of \(vendors.map(\.name).joined(separator: ", "))."
+                )
             }
             if let tenant = request.query("tenant") {
                 guard wanted != nil else { throw HTTPError(.badRequest, message: "Give 'vendor' with 'tenant'.") }

@@ -24,7 +24,8 @@ public final class DrainWatchdog: Sendable {
     ///   - now: the monotonic clock in seconds (injected by tests).
     ///   - expire: what to do when time is up; called at most once, on the watchdog's thread.
     public init(
-        timeout: Double, now: @escaping @Sendable () -> Double = DrainWatchdog.monotonicNow,
+        timeout: Double,
+        now: @escaping @Sendable () -> Double = DrainWatchdog.monotonicNow,
         expire: @escaping @Sendable (String) -> Void = DrainWatchdog.exitProcess
     ) {
         self.timeout = timeout
@@ -76,7 +77,8 @@ public final class DrainWatchdog: Sendable {
                 if stopSignal.isStopped { return }
                 expire(
                     "maildouble: requests still running \(timeout) s after the shutdown signal; "
-                        + "exiting with status \(DrainWatchdog.cutOffExitStatus)")
+                        + "exiting with status \(DrainWatchdog.cutOffExitStatus)"
+                )
                 return
             case .wait(let seconds):
                 // In slices of at most an hour: a timed wait converts seconds to nanoseconds in an Int.

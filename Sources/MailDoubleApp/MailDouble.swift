@@ -3,13 +3,13 @@ public import EmulatorKit
 import FlowdockAPI
 import FlowmailerAPI
 import Glibc
-public import HTTPCore
-public import Routing
-import HTTPServer
-import PostflareAPI
-import TLS
 import HTTP1
 import HTTP2
+public import HTTPCore
+import HTTPServer
+import PostflareAPI
+public import Routing
+import TLS
 
 /// The whole emulator: the three vendor APIs and the emulator's own routes behind one server.
 /// The executable and the integration tests both start it through this type.
@@ -51,9 +51,14 @@ public final class MailDouble: Sendable {
                 tlsContext = try TLSContext(certificateChainFile: cert, privateKeyFile: key)
             } else {
                 let (files, wasCreated) = try DevCertificates.ensure(
-                    in: configuration.stateDirectory, dnsNames: DevCertificates.defaultDNSNames,
-                    ipAddresses: DevCertificates.defaultIPAddresses)
-                tlsContext = try TLSContext(certificateChainFile: files.serverCertificate, privateKeyFile: files.serverKey)
+                    in: configuration.stateDirectory,
+                    dnsNames: DevCertificates.defaultDNSNames,
+                    ipAddresses: DevCertificates.defaultIPAddresses
+                )
+                tlsContext = try TLSContext(
+                    certificateChainFile: files.serverCertificate,
+                    privateKeyFile: files.serverKey
+                )
                 caFile = MailDouble.absolutePath(files.caCertificate)
                 created = wasCreated
             }
@@ -72,14 +77,23 @@ public final class MailDouble: Sendable {
         backgroundWorker = worker
         postflareOptions.onPendingWork = { worker.wake() }
         let flowmailer = try FlowmailerAPI(
-            clock: clock, fixtures: seed.flowmailer,
-            options: flowmailerOptions, changes: changes)
+            clock: clock,
+            fixtures: seed.flowmailer,
+            options: flowmailerOptions,
+            changes: changes
+        )
         let postflare = try PostflareAPI(
-            clock: clock, fixtures: seed.postflare,
-            options: postflareOptions, changes: changes)
+            clock: clock,
+            fixtures: seed.postflare,
+            options: postflareOptions,
+            changes: changes
+        )
         backgroundWork = { postflare.processPendingWork() }
         let flowdock = try FlowdockAPI(
-            clock: clock, fixtures: seed.flowdock, changes: changes)
+            clock: clock,
+            fixtures: seed.flowdock,
+            changes: changes
+        )
         // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.
         let vendors: [any Vendor] = [flowmailer, postflare, flowdock] + (try extraVendors(clock, changes))
         self.vendors = vendors
@@ -89,14 +103,17 @@ public final class MailDouble: Sendable {
         // client is built on the first https delivery, so loading the system CA store never delays start-up.
         let extraCAFiles = caFile.map { [$0] } ?? []
         webhookSender = WebhookSender(
-            sources: configuration.postflareWebhooks ? [postflare] : [], vendors: vendors, changes: changes,
+            sources: configuration.postflareWebhooks ? [postflare] : [],
+            vendors: vendors,
+            changes: changes,
             tls: {
                 do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
                     Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
                     return try? TLSContext.makeClient()
                 }
-            }
-        ) { Log.info($0) }
+            },
+            log: { Log.info($0) }
+        )
         let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors, changes: changes)
         // The order does not matter: the dispatcher lets the most specific route template win.
         dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
@@ -122,7 +139,9 @@ public final class MailDouble: Sendable {
         self.server = HTTPServer(configuration: server) { request in
             let response = dispatcher.respond(to: request)
             if logRequests {
-                Log.info("\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")")
+                Log.info(
+                    "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
+                )
             }
             return response
         }
@@ -177,7 +196,9 @@ public final class MailDouble: Sendable {
 
     /// The start-up banner: URLs, the CA to trust, credentials to try.
     public func banner() -> String {
-        var lines = ["MailDouble \(ControlAPI.version) — local emulator of Flowmailer, Postflare (Resend) and Flowdock APIs"]
+        var lines = [
+            "MailDouble \(ControlAPI.version) — local emulator of Flowmailer, Postflare (Resend) and Flowdock APIs"
+        ]
         let host = configuration.hosts.first ?? "127.0.0.1"
         let shown = host == "127.0.0.1" || host == "0.0.0.0" || host == "::" ? "localhost" : host
         if let p = httpsPort { lines.append("  HTTPS  https://\(shown):\(p)  (HTTP/1.1 and HTTP/2)") }

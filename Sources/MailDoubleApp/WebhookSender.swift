@@ -1,8 +1,8 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import Glibc
 import HTTPCore
 import HTTPServer
-import EmulatorKit
 import TLS
 
 /// The one delivery worker for every vendor that sends webhooks (today Postflare, spec §6): one thread that,
@@ -35,8 +35,13 @@ final class WebhookSender: Sendable {
     ///   - timeout: real seconds one delivery may take, connect to status line.
     ///   - log: receives one line per delivery.
     init(
-        sources: [any OutboundDeliverySource], vendors: [any Vendor] = [], changes: ChangeFeed, tls: @escaping @Sendable () -> TLSContext?, pollInterval: Double = 0.2,
-        timeout: Double = 10, log: @escaping @Sendable (String) -> Void
+        sources: [any OutboundDeliverySource],
+        vendors: [any Vendor] = [],
+        changes: ChangeFeed,
+        tls: @escaping @Sendable () -> TLSContext?,
+        pollInterval: Double = 0.2,
+        timeout: Double = 10,
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.sources = sources
         self.vendors = vendors
@@ -105,7 +110,12 @@ final class WebhookSender: Sendable {
     func deliver(_ delivery: OutboundDelivery, from source: any OutboundDeliverySource) {
         let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
         let result = OutboundHTTP.post(
-            url: delivery.url, headers: delivery.headers, body: delivery.body, timeoutSeconds: timeout, tls: context)
+            url: delivery.url,
+            headers: delivery.headers,
+            body: delivery.body,
+            timeoutSeconds: timeout,
+            tls: context
+        )
         let type = delivery.eventType
         let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
@@ -115,8 +125,12 @@ final class WebhookSender: Sendable {
         case .failure(let error): outcome = "failed: \(error)"
         }
         changes.append(
-            .deliveryAttempted, vendor: delivery.vendor, tenant: delivery.tenant, id: delivery.deliveryId,
-            detail: "\(type) attempt \(delivery.attempt): \(outcome)")
+            .deliveryAttempted,
+            vendor: delivery.vendor,
+            tenant: delivery.tenant,
+            id: delivery.deliveryId,
+            detail: "\(type) attempt \(delivery.attempt): \(outcome)"
+        )
         switch result {
         case .success(let status) where (200...299).contains(status):
             log("\(line) \(status)\(attempt)")

@@ -33,7 +33,10 @@ extension LiveTestClient {
     /// Parses a complete head at the start of `bytes`, or returns nil while `CRLF CRLF` has not arrived.
     static func parseHead(_ bytes: [UInt8]) throws -> ResponseHead? {
         guard let end = headEnd(bytes) else { return nil }
-        let lines = String(decoding: bytes[..<end], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: bytes[..<end], as: UTF8.self).split(
+            separator: "\r\n",
+            omittingEmptySubsequences: false
+        )
         // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
         let statusLine = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let code = Int(statusLine[1]) else {

@@ -28,8 +28,14 @@ public final class LiveTestClient: TestClient {
     public func execute(method: HTTPMethod, path: String, headers: HTTPHeaders, body: [UInt8]) throws -> TestResponse {
         let head = try Self.requestHead(method: method, path: path, headers: headers, bodyCount: body.count)
         return try connection.withLock { (current: inout LiveConnection?) throws -> TestResponse in
-            let open = try current ?? LiveConnection(
-                port: port, context: context, serverName: serverName, timeoutSeconds: timeoutSeconds)
+            let open =
+                try current
+                ?? LiveConnection(
+                    port: port,
+                    context: context,
+                    serverName: serverName,
+                    timeoutSeconds: timeoutSeconds
+                )
             current = open
             do {
                 let (response, keepAlive) = try open.exchange(head + body, isHead: method == .HEAD)

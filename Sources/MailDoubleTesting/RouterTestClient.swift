@@ -13,7 +13,8 @@ public struct RouterTestClient: TestClient {
     ///   - isSecure: what `Request.isSecure` says; true by default, as over the live server's TLS.
     ///   - deferredTimeoutSeconds: how long to wait for a deferred response before failing.
     public init(
-        responder: @escaping @Sendable (Request) -> Response, isSecure: Bool = true,
+        responder: @escaping @Sendable (Request) -> Response,
+        isSecure: Bool = true,
         deferredTimeoutSeconds: Double = 30
     ) {
         self.responder = responder
@@ -28,7 +29,9 @@ public struct RouterTestClient: TestClient {
             let waiter = ResponseWaiter()
             promise.whenComplete { waiter.complete($0) }
             guard let completed = waiter.wait(seconds: deferredTimeoutSeconds) else {
-                throw TestClientError("\(method) \(path): deferred response not completed within \(deferredTimeoutSeconds) s")
+                throw TestClientError(
+                    "\(method) \(path): deferred response not completed within \(deferredTimeoutSeconds) s"
+                )
             }
             response = completed
         }

@@ -24,11 +24,15 @@ public struct TestCertificates: Sendable {
         }
         let directory = String(cString: made)
         let (files, _) = try DevCertificates.ensure(
-            in: directory, dnsNames: DevCertificates.defaultDNSNames, ipAddresses: DevCertificates.defaultIPAddresses)
+            in: directory,
+            dnsNames: DevCertificates.defaultDNSNames,
+            ipAddresses: DevCertificates.defaultIPAddresses
+        )
         let certificates = TestCertificates(
             files: files,
             server: try TLSContext(certificateChainFile: files.serverCertificate, privateKeyFile: files.serverKey),
-            client: try TLSContext.makeClient(extraCAFiles: [files.caCertificate]))
+            client: try TLSContext.makeClient(extraCAFiles: [files.caCertificate])
+        )
         atexit(removeTestCertificates)
         return certificates
     }

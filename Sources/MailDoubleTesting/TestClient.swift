@@ -21,7 +21,10 @@ public protocol TestClient: Sendable {
 extension TestClient {
     /// Sends one request with a text body (UTF-8).
     public func execute(
-        _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = HTTPHeaders(), body: String = ""
+        _ method: HTTPMethod,
+        _ path: String,
+        headers: HTTPHeaders = HTTPHeaders(),
+        body: String = ""
     ) throws -> TestResponse {
         try execute(method: method, path: path, headers: headers, body: Array(body.utf8))
     }

@@ -22,7 +22,8 @@ public enum TestMode: String, Sendable, CaseIterable, CustomStringConvertible {
 ///   - body: the test; the client must not escape it.
 /// - Returns: what `body` returns.
 public func withTestClient<Result>(
-    _ mode: TestMode, responder: @escaping @Sendable (Request) -> Response,
+    _ mode: TestMode,
+    responder: @escaping @Sendable (Request) -> Response,
     _ body: (any TestClient) throws -> Result
 ) throws -> Result {
     switch mode {

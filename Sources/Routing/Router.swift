@@ -36,7 +36,8 @@ public struct Router: Sendable {
     public var notFound: @Sendable (Request) -> Response = { request in
         .json(
             ["error": "Not Found", "message": .string("No route for \(request.method) \(request.rawPath)")],
-            status: .notFound)
+            status: .notFound
+        )
     }
     /// Builds the 405 answer; the router adds the `Allow` header.
     public var methodNotAllowed: @Sendable (Request, [HTTPMethod]) -> Response = { request, _ in
@@ -45,13 +46,15 @@ public struct Router: Sendable {
                 "error": "Method Not Allowed",
                 "message": .string("\(request.method) is not allowed on \(request.rawPath)"),
             ],
-            status: .methodNotAllowed)
+            status: .methodNotAllowed
+        )
     }
     /// Builds the answer to an unexpected (non-`HTTPResponseError`) error. The error itself is never echoed.
     public var internalError: @Sendable (Request, any Error) -> Response = { _, _ in
         .json(
             ["error": "Internal Server Error", "message": "The emulator failed to handle this request."],
-            status: .internalServerError)
+            status: .internalServerError
+        )
     }
     /// Told about every unexpected error (the app logs it); the client only sees `internalError`.
     public var reportUnexpected: @Sendable (Request, any Error) -> Void = { request, error in
@@ -94,7 +97,11 @@ public struct Router: Sendable {
                 names.append(String(segment.dropFirst().dropLast(4)))
                 kinds.append(Specificity.catchAll)
                 let route = Route(
-                    template: template, paramNames: names, specificity: Specificity(kinds), handler: handler)
+                    template: template,
+                    paramNames: names,
+                    specificity: Specificity(kinds),
+                    handler: handler
+                )
                 nodes[node].catchAll[method.rawValue] = route
                 return
             }
@@ -126,7 +133,11 @@ public struct Router: Sendable {
             }
         }
         nodes[node].routes[method.rawValue] = Route(
-            template: template, paramNames: names, specificity: Specificity(kinds), handler: handler)
+            template: template,
+            paramNames: names,
+            specificity: Specificity(kinds),
+            handler: handler
+        )
     }
 
     public mutating func get(_ template: String, _ handler: @escaping Handler) { add(.GET, template, handler) }
@@ -173,14 +184,20 @@ public struct Router: Sendable {
         var captured: [String] = []
         var firstAllowed: (methods: [String], specificity: Specificity)?
         if let (route, values) = search(
-            node: 0, segments: segments[...], method: method.rawValue, captured: &captured,
-            firstAllowed: &firstAllowed)
-        {
+            node: 0,
+            segments: segments[...],
+            method: method.rawValue,
+            captured: &captured,
+            firstAllowed: &firstAllowed
+        ) {
             var parameters: [String: String] = [:]
             for (name, value) in zip(route.paramNames, values) { parameters[name] = value }
             return .found(
-                handler: route.handler, parameters: parameters, template: route.template,
-                specificity: route.specificity)
+                handler: route.handler,
+                parameters: parameters,
+                template: route.template,
+                specificity: route.specificity
+            )
         }
         if let allowed = firstAllowed {
             var methods = allowed.methods
@@ -197,7 +214,10 @@ public struct Router: Sendable {
     }
 
     private func search(
-        node: Int, segments: ArraySlice<String>, method: String, captured: inout [String],
+        node: Int,
+        segments: ArraySlice<String>,
+        method: String,
+        captured: inout [String],
         firstAllowed: inout (methods: [String], specificity: Specificity)?
     ) -> (Route, [String])? {
         // Fields are read through `nodes[node]` in place: a local copy of the node retains its dictionaries.
@@ -212,7 +232,12 @@ public struct Router: Sendable {
         let rest = segments.dropFirst()
         if let next = nodes[node].literals[segment],
             let found = search(
-                node: next, segments: rest, method: method, captured: &captured, firstAllowed: &firstAllowed)
+                node: next,
+                segments: rest,
+                method: method,
+                captured: &captured,
+                firstAllowed: &firstAllowed
+            )
         {
             return found
         }
@@ -220,8 +245,12 @@ public struct Router: Sendable {
             if captured.isEmpty { captured.reserveCapacity(4) }
             captured.append(segment)
             if let found = search(
-                node: next, segments: rest, method: method, captured: &captured, firstAllowed: &firstAllowed)
-            {
+                node: next,
+                segments: rest,
+                method: method,
+                captured: &captured,
+                firstAllowed: &firstAllowed
+            ) {
                 return found
             }
             captured.removeLast()

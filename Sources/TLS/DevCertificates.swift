@@ -88,7 +88,10 @@ public enum DevCertificates {
             let leaf = try issueServer(key: key, san: wanted.extensionValue, ca: ca)
             try FileSystem.writeAtomically(files.serverKey, key.pem(), mode: 0o600)
             try FileSystem.writeAtomically(
-                files.serverCertificate, leaf.pem() + ca.certificate.pem(), mode: 0o644)
+                files.serverCertificate,
+                leaf.pem() + ca.certificate.pem(),
+                mode: 0o644
+            )
             created = true
         }
         return (files, created)
@@ -127,7 +130,9 @@ public enum DevCertificates {
     }
 
     private static func issueServer(
-        key: PrivateKey, san: String, ca: SigningIdentity
+        key: PrivateKey,
+        san: String,
+        ca: SigningIdentity
     ) throws(TLSError) -> X509Certificate {
         let builder = CertificateBuilder(
             subject: [("CN", "localhost")],

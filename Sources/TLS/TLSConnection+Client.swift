@@ -2,7 +2,7 @@
 internal import COpenSSL
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 extension TLSConnection {

@@ -16,7 +16,10 @@ struct MailDoubleCommand: ParsableCommand {
         version: "0.1.0"
     )
 
-    @Option(name: .customLong("host"), help: "Address to listen on; repeat for several (IPv4/IPv6). [MAILDOUBLE_HOST, comma-separated]")
+    @Option(
+        name: .customLong("host"),
+        help: "Address to listen on; repeat for several (IPv4/IPv6). [MAILDOUBLE_HOST, comma-separated]"
+    )
     var hosts: [String] = Env.list("MAILDOUBLE_HOST") ?? ["127.0.0.1"]
 
     @Option(help: "HTTPS port (HTTP/1.1 + h2 via ALPN); 0 picks a free port. [MAILDOUBLE_HTTPS_PORT]")
@@ -37,7 +40,10 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Directory for the development CA and server certificate. [MAILDOUBLE_STATE_DIR]")
     var stateDir: String = Env.string("MAILDOUBLE_STATE_DIR") ?? "./.maildouble"
 
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve instead of the development CA's. [MAILDOUBLE_TLS_CERT]")
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "PEM certificate chain to serve instead of the development CA's. [MAILDOUBLE_TLS_CERT]"
+    )
     var tlsCertFlag: String?
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var tlsCert: String? { tlsCertFlag ?? Env.string("MAILDOUBLE_TLS_CERT") }
@@ -50,7 +56,10 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Fixtures directory (flowmailer.json, postflare.json, flowdock.json). [MAILDOUBLE_FIXTURES]")
     var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? "fixtures"
 
-    @Option(name: .customLong("ready-file"), help: "Write {\"https_port\",\"http_port\",\"ca_file\",\"pid\"} here once listening. [MAILDOUBLE_READY_FILE]")
+    @Option(
+        name: .customLong("ready-file"),
+        help: "Write {\"https_port\",\"http_port\",\"ca_file\",\"pid\"} here once listening. [MAILDOUBLE_READY_FILE]"
+    )
     var readyFileFlag: String?
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var readyFile: String? { readyFileFlag ?? Env.string("MAILDOUBLE_READY_FILE") }
@@ -79,12 +88,18 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Status for an unknown Postflare API key: 400, 401 or 403. [MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS]")
     var postflareInvalidKeyStatus: Int = Env.int("MAILDOUBLE_POSTFLARE_INVALID_KEY_STATUS") ?? 400
 
-    @Option(name: .customLong("postflare-daily-quota"), help: "Postflare emails per team per day; unset = no quota. [MAILDOUBLE_POSTFLARE_DAILY_QUOTA]")
+    @Option(
+        name: .customLong("postflare-daily-quota"),
+        help: "Postflare emails per team per day; unset = no quota. [MAILDOUBLE_POSTFLARE_DAILY_QUOTA]"
+    )
     var postflareDailyQuotaFlag: Int?
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var postflareDailyQuota: Int? { postflareDailyQuotaFlag ?? Env.int("MAILDOUBLE_POSTFLARE_DAILY_QUOTA") }
 
-    @Option(name: .customLong("postflare-monthly-quota"), help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]")
+    @Option(
+        name: .customLong("postflare-monthly-quota"),
+        help: "Postflare emails per team per month; unset = no quota. [MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA]"
+    )
     var postflareMonthlyQuotaFlag: Int?
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var postflareMonthlyQuota: Int? { postflareMonthlyQuotaFlag ?? Env.int("MAILDOUBLE_POSTFLARE_MONTHLY_QUOTA") }
@@ -116,7 +131,8 @@ struct MailDoubleCommand: ParsableCommand {
         if !["on", "off"].contains(postflareWebhooks.lowercased()) {
             throw ValidationError("--postflare-webhooks must be on or off")
         }
-        for (name, quota) in [("daily", postflareDailyQuota), ("monthly", postflareMonthlyQuota)] where (quota ?? 1) < 1 {
+        for (name, quota) in [("daily", postflareDailyQuota), ("monthly", postflareMonthlyQuota)] where (quota ?? 1) < 1
+        {
             throw ValidationError("--postflare-\(name)-quota must be positive")
         }
     }

@@ -56,7 +56,11 @@ import Testing
     @Test func staysBoundedAndOrderedUnderManyEntries() {
         let q = DueEventQueue(capacity: 1_000)
         var rng = SystemRandomNumberGenerator()
-        q.schedule((0..<2_000).map { i in .init(at: Int64.random(in: 0..<10_000, using: &rng), tenant: "t", id: "\(i)", type: "x") })
+        q.schedule(
+            (0..<2_000).map { i in
+                .init(at: Int64.random(in: 0..<10_000, using: &rng), tenant: "t", id: "\(i)", type: "x")
+            }
+        )
         #expect(q.count == 1_000)
         let out = q.takeDue(now: .max)
         #expect(out.count == 1_000 && out.map(\.at) == out.map(\.at).sorted())

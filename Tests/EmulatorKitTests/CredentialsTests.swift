@@ -18,8 +18,13 @@ import Testing
     @Test func basicSplitsAtTheFirstColon() {
         // "user:p@ss:wörd" — RFC 7617 lets the password hold colons.
         let encoded = Base64.encode(Array("user:p@ss:wörd".utf8))
-        #expect(Credentials.basic(["Authorization": "Basic \(encoded)"]) == .userPassword(user: "user", password: "p@ss:wörd"))
-        #expect(Credentials.basic(encoded: Base64.encode(Array("token".utf8))) == .userPassword(user: "token", password: ""))
+        #expect(
+            Credentials.basic(["Authorization": "Basic \(encoded)"])
+                == .userPassword(user: "user", password: "p@ss:wörd")
+        )
+        #expect(
+            Credentials.basic(encoded: Base64.encode(Array("token".utf8))) == .userPassword(user: "token", password: "")
+        )
         #expect(Credentials.basic(["Authorization": "basic !!!"]) == .malformed)
         #expect(Credentials.basic(["Authorization": "Bearer x"]) == nil)
     }

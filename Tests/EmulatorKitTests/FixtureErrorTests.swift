@@ -8,13 +8,16 @@ import Testing
         #expect(FixtureError(vendor: "flowdock", "no users").description == "flowdock fixtures: no users")
         #expect(
             FixtureError(vendor: "flowmailer", path: "accounts[0].messages[2]", "message without id").description
-                == "flowmailer fixtures at accounts[0].messages[2]: message without id")
+                == "flowmailer fixtures at accounts[0].messages[2]: message without id"
+        )
         #expect(
             FixtureError(vendor: "postflare", file: "/f/postflare.json", "bad JSON").description
-                == "/f/postflare.json: bad JSON")
+                == "/f/postflare.json: bad JSON"
+        )
         #expect(
             FixtureError(vendor: "flowdock", file: "/f/flowdock.json", path: "users[2]", "needs id").description
-                == "flowdock fixtures (/f/flowdock.json) at users[2]: needs id")
+                == "flowdock fixtures (/f/flowdock.json) at users[2]: needs id"
+        )
     }
 
     @Test func loadingAMalformedFileThrowsIt() throws {

@@ -24,8 +24,10 @@ import Testing
         #expect(!wide.withUnsafeMutableBufferPointer { farFuture.writeCompactMillis(into: $0, at: 0) })
     }
 
-    @Test(arguments: ["2021123013031", "202112301303111", "20211330130311", "20211200130311", "20211230240311",
-        "20211230136011", "2021123013031a", "202112301303111234"])
+    @Test(arguments: [
+        "2021123013031", "202112301303111", "20211330130311", "20211200130311", "20211230240311",
+        "20211230136011", "2021123013031a", "202112301303111234",
+    ])
     func rejectsMalformedDigits(_ text: String) {
         #expect(Timestamp(compact: Array(text.utf8)) == nil)
     }

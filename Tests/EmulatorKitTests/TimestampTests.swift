@@ -19,7 +19,9 @@ import Testing
         #expect(Timestamp.parseISO8601(text)?.millis == millis)
     }
 
-    @Test(arguments: ["", "2021-13-01", "2021-12-30T25:00:00Z", "2021-12-30T00:00:00Q", "yesterday", "2021-12-30T00:00:00Z junk"])
+    @Test(arguments: [
+        "", "2021-13-01", "2021-12-30T25:00:00Z", "2021-12-30T00:00:00Q", "yesterday", "2021-12-30T00:00:00Z junk",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(Timestamp.parseISO8601(text) == nil)
     }

@@ -79,17 +79,29 @@ import Testing
 
     @Test func flowTokenPostsAsUserZeroIntoItsFlowOnly() throws {
         let c = try Client()
-        let r = c.send(.POST, "/messages", authorization: "",
-                       json: ["flow_token": .string(Token.flow), "event": "message", "content": "from CI"])
+        let r = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            json: ["flow_token": .string(Token.flow), "event": "message", "content": "from CI"]
+        )
         #expect(r.status == 201)
         #expect(r.json["user"] == "0")
         #expect(r.json["flow"] == "acme/my-flow")
         #expect(r.header("Flowdock-User") == nil)
-        let query = c.send(.POST, "/flows/acme/my-flow/messages?flow_token=\(Token.flow)", authorization: "",
-                           form: "event=message&content=hi")
+        let query = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages?flow_token=\(Token.flow)",
+            authorization: "",
+            form: "event=message&content=hi"
+        )
         #expect(query.status == 201)
-        let other = c.send(.POST, "/flows/acme/another-flow/messages?flow_token=\(Token.flow)", authorization: "",
-                           form: "event=message&content=hi")
+        let other = c.send(
+            .POST,
+            "/flows/acme/another-flow/messages?flow_token=\(Token.flow)",
+            authorization: "",
+            form: "event=message&content=hi"
+        )
         #expect(other.status == 404)
         // Flow tokens are not users.
         #expect(c.send(.GET, "/flows?flow_token=\(Token.flow)", authorization: "").status == 401)
@@ -113,20 +125,31 @@ import Testing
         #expect(user.status == 401)
         #expect(user.json["message"] == "Authentication required")
         let badQueryToken = c.send(
-            .POST, "/flows/acme/my-flow/messages?flow_token=nope", authorization: "", body: notJSON,
-            contentType: "application/json")
+            .POST,
+            "/flows/acme/my-flow/messages?flow_token=nope",
+            authorization: "",
+            body: notJSON,
+            contentType: "application/json"
+        )
         #expect(badQueryToken.status == 401)
         let push = c.send(
-            .POST, "/v1/messages/chat/not-a-push-token", authorization: "", body: notJSON,
-            contentType: "application/json")
+            .POST,
+            "/v1/messages/chat/not-a-push-token",
+            authorization: "",
+            body: notJSON,
+            contentType: "application/json"
+        )
         #expect(push.status == 404)
         // Without any credential the body is read for its flow_token: malformed, it is a 400.
         let anonymous = c.send(.POST, "/messages", authorization: "", body: notJSON, contentType: "application/json")
         #expect(anonymous.status == 400)
         // A query token still yields to a body token, as before.
         let both = c.send(
-            .POST, "/messages?flow_token=\(Token.flow)", authorization: "",
-            json: ["flow_token": "nope", "event": "message", "content": "x"])
+            .POST,
+            "/messages?flow_token=\(Token.flow)",
+            authorization: "",
+            json: ["flow_token": "nope", "event": "message", "content": "x"]
+        )
         #expect(both.status == 401)
     }
 
@@ -146,9 +169,14 @@ import Testing
         let c = try Client()
         let created = c.send(.POST, "/flows/acme/my-flow/sources", json: ["name": "Second"])
         let q = "?flow_token=\(Token.flow)"
-        #expect(c.send(.GET, "/flows/acme/my-flow/sources" + q, authorization: "").json.arrayValue?.map { $0["id"] } == [1])
+        #expect(
+            c.send(.GET, "/flows/acme/my-flow/sources" + q, authorization: "").json.arrayValue?.map { $0["id"] } == [1]
+        )
         #expect(c.send(.GET, "/flows/acme/my-flow/sources/1" + q, authorization: "").status == 200)
-        #expect(c.send(.GET, "/flows/acme/my-flow/sources/\(created.json["id"]?.intValue ?? 0)" + q, authorization: "").status == 404)
+        #expect(
+            c.send(.GET, "/flows/acme/my-flow/sources/\(created.json["id"]?.intValue ?? 0)" + q, authorization: "")
+                .status == 404
+        )
         #expect(c.send(.GET, "/flows/acme/my-flow/messages" + q, authorization: "").status == 401)
         #expect(c.send(.GET, "/flows/acme/my-flow/threads" + q, authorization: "").status == 401)
     }

@@ -8,12 +8,19 @@ import Testing
 @Suite struct BodyTests {
     @Test func formAndJSONProduceIdenticalMessages() throws {
         let c = try Client()
-        let json = c.send(.POST, "/flows/acme/my-flow/messages", json: [
-            "event": "message", "content": "Howdy-Doo @Marty #awesome", "tags": ["todo", "#feedback", "@all"],
-            "external_user_name": nil,
-        ])
-        let form = c.send(.POST, "/flows/acme/my-flow/messages",
-                          form: "event=message&content=Howdy-Doo+%40Marty+%23awesome&tags=todo%2C%23feedback%2C%40all")
+        let json = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            json: [
+                "event": "message", "content": "Howdy-Doo @Marty #awesome", "tags": ["todo", "#feedback", "@all"],
+                "external_user_name": nil,
+            ]
+        )
+        let form = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            form: "event=message&content=Howdy-Doo+%40Marty+%23awesome&tags=todo%2C%23feedback%2C%40all"
+        )
         #expect(json.status == 201)
         #expect(form.status == 201)
         #expect(json.json.withoutIdentity() == form.json.withoutIdentity())
@@ -25,14 +32,25 @@ import Testing
 
     @Test func nestedFormFieldsMatchJSONObjects() throws {
         let c = try Client()
-        let json = c.send(.POST, "/messages", authorization: "", json: [
-            "flow_token": .string(Token.flow), "event": "activity", "title": "Deployed", "external_thread_id": "dep-1",
-            "author": ["name": "Deployer", "email": "deploy@example.com"],
-            "thread": ["title": "Deploy 1", "status": ["value": "ok", "color": "green"]],
-        ])
-        let form = c.send(.POST, "/messages", authorization: "", form:
-            "flow_token=\(Token.flow)&event=activity&title=Deployed&external_thread_id=dep-2&author[name]=Deployer"
-            + "&author[email]=deploy%40example.com&thread[title]=Deploy+1&thread[status][value]=ok&thread[status][color]=green")
+        let json = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            json: [
+                "flow_token": .string(Token.flow), "event": "activity", "title": "Deployed",
+                "external_thread_id": "dep-1",
+                "author": ["name": "Deployer", "email": "deploy@example.com"],
+                "thread": ["title": "Deploy 1", "status": ["value": "ok", "color": "green"]],
+            ]
+        )
+        let form = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            form:
+                "flow_token=\(Token.flow)&event=activity&title=Deployed&external_thread_id=dep-2&author[name]=Deployer"
+                + "&author[email]=deploy%40example.com&thread[title]=Deploy+1&thread[status][value]=ok&thread[status][color]=green"
+        )
         #expect(json.status == 201)
         #expect(form.status == 201)
         #expect(json.json.withoutIdentity() == form.json.withoutIdentity())
@@ -56,7 +74,12 @@ import Testing
         var body = Array("--XyZ\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\nfile\r\n".utf8)
         body += Array("--XyZ\r\nContent-Disposition: form-data; name=\"content\"; filename=\"icon.png\"\r\n".utf8)
         body += Array("Content-Type: image/png\r\n\r\n".utf8) + png + Array("\r\n--XyZ--\r\n".utf8)
-        let r = c.send(.POST, "/flows/acme/my-flow/messages", body: body, contentType: "multipart/form-data; boundary=XyZ")
+        let r = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            body: body,
+            contentType: "multipart/form-data; boundary=XyZ"
+        )
         #expect(r.status == 201)
         #expect(r.json["event"] == "file")
         #expect(r.json["content"]?["file_name"] == "icon.png")
@@ -77,9 +100,14 @@ import Testing
 
     @Test func jsonFileUploadIsBase64() throws {
         let c = try Client()
-        let r = c.send(.POST, "/flows/acme/my-flow/messages", json: [
-            "event": "file", "content": ["data": "aGVsbG8=", "content_type": "text/plain", "file_name": "hello.txt"],
-        ])
+        let r = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            json: [
+                "event": "file",
+                "content": ["data": "aGVsbG8=", "content_type": "text/plain", "file_name": "hello.txt"],
+            ]
+        )
         #expect(r.status == 201)
         #expect(r.json["content"]?["file_size"] == 5)
     }
@@ -95,14 +123,22 @@ import Testing
 
     @Test func malformedBodies() throws {
         let c = try Client()
-        let bad = c.send(.POST, "/flows/acme/my-flow/messages", body: Array("{\"event\": \"message\", \"content: \"Hi\"}".utf8),
-                         contentType: "application/json")
+        let bad = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            body: Array("{\"event\": \"message\", \"content: \"Hi\"}".utf8),
+            contentType: "application/json"
+        )
         #expect(bad.status == 400)
         #expect(bad.json["message"]?.stringValue?.hasPrefix("Invalid JSON") == true)
         let array = c.send(.POST, "/flows/acme/my-flow/messages", json: ["x"])
         #expect(array.status == 400)
-        let multipart = c.send(.POST, "/flows/acme/my-flow/messages", body: Array("garbage".utf8),
-                               contentType: "multipart/form-data; boundary=abc")
+        let multipart = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            body: Array("garbage".utf8),
+            contentType: "multipart/form-data; boundary=abc"
+        )
         #expect(multipart.status == 400)
     }
 
@@ -116,25 +152,35 @@ import Testing
             "--B\r\nContent-Type: text/plain\r\n\r\nno name\r\n--B--", "--B\r\nbroken header\r\n\r\nx\r\n--B--",
         ] {
             let r = c.send(
-                .POST, "/flows/acme/my-flow/messages", body: Array(body.utf8),
-                contentType: "multipart/form-data; boundary=B")
+                .POST,
+                "/flows/acme/my-flow/messages",
+                body: Array(body.utf8),
+                contentType: "multipart/form-data; boundary=B"
+            )
             #expect(r.status == 400, "\(body.debugDescription)")
             #expect(r.json["message"]?.stringValue?.hasPrefix("Malformed multipart/form-data body") == true)
         }
-        let noContent = "--B\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\nmessage\r\n"
+        let noContent =
+            "--B\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\nmessage\r\n"
             + "--B\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\n--B--\r\n"
         let r = c.send(
-            .POST, "/flows/acme/my-flow/messages", body: Array(noContent.utf8),
-            contentType: "multipart/form-data; boundary=B")
+            .POST,
+            "/flows/acme/my-flow/messages",
+            body: Array(noContent.utf8),
+            contentType: "multipart/form-data; boundary=B"
+        )
         #expect(r.status == 400)
         #expect(r.json["errors"]?["content"] != nil, "\(r.json.text)")
         let quoted = c.send(
-            .POST, "/flows/acme/my-flow/messages",
+            .POST,
+            "/flows/acme/my-flow/messages",
             body: Array(
                 ("preamble\r\n--a;b\r\nContent-Disposition: form-data; name=event\r\n\r\nmessage\r\n"
                     + "--a;b\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nhi\r\n"
-                    + "--a;b--\r\nepilogue").utf8),
-            contentType: "multipart/form-data; boundary=\"a;b\"")
+                    + "--a;b--\r\nepilogue").utf8
+            ),
+            contentType: "multipart/form-data; boundary=\"a;b\""
+        )
         #expect(quoted.status == 201, "\(quoted.json.text)")
         #expect(quoted.json["content"] == "hi")
     }

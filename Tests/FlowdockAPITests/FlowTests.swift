@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
-import Testing
 import Routing
+import Testing
 
 @Suite struct FlowTests {
     func names(_ r: Client.Result) -> [String] {
@@ -45,8 +45,10 @@ import Routing
     @Test func singleFlowHasUsersAndDocumentedFields() throws {
         let c = try Client()
         let f = c.send(.GET, "/flows/acme/my-flow").json
-        for field in ["id", "name", "parameterized_name", "organization", "unread_mentions", "open", "joined", "url",
-                      "web_url", "join_url", "access_mode", "users"] {
+        for field in [
+            "id", "name", "parameterized_name", "organization", "unread_mentions", "open", "joined", "url",
+            "web_url", "join_url", "access_mode", "users",
+        ] {
             #expect(f[field] != nil, "missing \(field)")
         }
         #expect(f["organization"]?["parameterized_name"] == "acme")
@@ -92,8 +94,14 @@ import Routing
         #expect(names(c.send(.GET, "/flows", authorization: jackie)) == ["2f1d0c4e-6b0e-4b54-8c3a-5e9f6d7a8b02"])
         #expect(c.send(.GET, "/flows/acme/my-flow", authorization: jackie).status == 404)
         #expect(c.send(.GET, "/flows/acme/my-flow/messages", authorization: jackie).status == 404)
-        #expect(c.send(.POST, "/flows/acme/my-flow/messages", authorization: jackie,
-                       json: ["event": "message", "content": "x"]).status == 404)
+        #expect(
+            c.send(
+                .POST,
+                "/flows/acme/my-flow/messages",
+                authorization: jackie,
+                json: ["event": "message", "content": "x"]
+            ).status == 404
+        )
         #expect(c.send(.GET, "/flows/find?id=acme%2Fmy-flow", authorization: jackie).status == 404)
         #expect(c.send(.GET, "/users/1", authorization: jackie).status == 404)
         // Otto belongs to acme and organization, not example.
@@ -126,9 +134,14 @@ import Routing
         #expect(links?["self"]?["methods"] == ["GET", "PUT"])
         #expect(links?["chat_messages"]?["href"] == "https://api.flowdock.com/flows/acme/my-flow/messages?app=chat")
         // Absolute URLs follow the request's scheme and Host.
-        let local = c.router.respond(to: Request(
-            method: .GET, target: "/flows/acme/my-flow",
-            headers: ["Host": "localhost:8443", "Authorization": Client.basic(Token.otto)], isSecure: true))
+        let local = c.router.respond(
+            to: Request(
+                method: .GET,
+                target: "/flows/acme/my-flow",
+                headers: ["Host": "localhost:8443", "Authorization": Client.basic(Token.otto)],
+                isSecure: true
+            )
+        )
         let json = try JSON.parse(local.body)
         #expect(json["url"] == "https://localhost:8443/flows/acme/my-flow")
     }

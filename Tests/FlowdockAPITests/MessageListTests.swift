@@ -25,14 +25,19 @@ import Testing
             let event = i % 5 == 0 ? "status" : "message"
             let tags: JSON = i % 2 == 0 ? ["even"] : ["odd", "#Blue"]
             let content = i == 7 ? "lucky seven apples" : i == 8 ? "apples and pears" : "message \(i)"
-            let r = c.send(.POST, "/flows/acme/another-flow/messages",
-                           json: ["event": .string(event), "content": .string(content), "tags": tags])
+            let r = c.send(
+                .POST,
+                "/flows/acme/another-flow/messages",
+                json: ["event": .string(event), "content": .string(content), "tags": tags]
+            )
             #expect(r.json["id"]?.intValue == i)
         }
     }
 
     func ids(_ c: Client, _ query: String) -> [Int] {
-        (c.send(.GET, "/flows/acme/another-flow/messages" + query).json.arrayValue ?? []).compactMap { $0["id"]?.intValue }
+        (c.send(.GET, "/flows/acme/another-flow/messages" + query).json.arrayValue ?? []).compactMap {
+            $0["id"]?.intValue
+        }
     }
 
     @Test(arguments: TestMode.allCases)

@@ -1,8 +1,8 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
 import Testing
-import EmulatorKit
 
 @Suite struct MessageTests {
     @Test(arguments: TestMode.allCases)
@@ -14,7 +14,9 @@ import EmulatorKit
             let id = r.json["id"]?.intValue ?? 0
             #expect(id == 5)  // four fixture messages in acme/my-flow
             #expect(
-                r.header("Link") == "<https://api.flowdock.com/flows/acme/my-flow/messages/\(id)/comments>; rel=\"comments\"")
+                r.header("Link")
+                    == "<https://api.flowdock.com/flows/acme/my-flow/messages/\(id)/comments>; rel=\"comments\""
+            )
             let m = r.json
             for field in [
                 "id", "event", "content", "tags", "user", "uuid", "sent", "app", "attachments", "created_at", "flow",
@@ -37,10 +39,14 @@ import EmulatorKit
 
     @Test func documentedTagExample() throws {
         let c = try Client()
-        let r = c.send(.POST, "/flows/acme/my-flow/messages", json: [
-            "event": "message", "content": "@Marty, there's a severe #bug in https://example.com",
-            "tags": ["#space-time-continuum"],
-        ])
+        let r = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            json: [
+                "event": "message", "content": "@Marty, there's a severe #bug in https://example.com",
+                "tags": ["#space-time-continuum"],
+            ]
+        )
         let tags = Set((r.json["tags"]?.arrayValue ?? []).compactMap(\.stringValue))
         #expect(tags == [":user:2", ":unread:2", ":url", "bug", "space-time-continuum"])
     }
@@ -50,11 +56,17 @@ import EmulatorKit
         let r = c.send(.POST, "/v1/messages", json: ["flow": "acme/my-flow", "event": "message", "content": "via v1"])
         #expect(r.status == 201)
         #expect(r.json["flow"] == "acme/my-flow")
-        #expect(c.send(.GET, "/v1/flows/acme/my-flow/messages/\(r.json["id"]?.intValue ?? 0)").json["content"] == "via v1")
+        #expect(
+            c.send(.GET, "/v1/flows/acme/my-flow/messages/\(r.json["id"]?.intValue ?? 0)").json["content"] == "via v1"
+        )
         let missing = c.send(.POST, "/messages", json: ["event": "message", "content": "x"])
         #expect(missing.status == 400)
         #expect(missing.json["errors"]?["flow"] == ["can't be blank"])
-        let foreign = c.send(.POST, "/messages", json: ["flow": "2f1d0c4e-6b0e-4b54-8c3a-5e9f6d7a8b02", "event": "message", "content": "x"])
+        let foreign = c.send(
+            .POST,
+            "/messages",
+            json: ["flow": "2f1d0c4e-6b0e-4b54-8c3a-5e9f6d7a8b02", "event": "message", "content": "x"]
+        )
         #expect(foreign.status == 404)
     }
 
@@ -68,8 +80,11 @@ import EmulatorKit
             #expect(badEvent.json["errors"]?["event"] == ["is not included in the list"])
             let noContent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message"])
             #expect(noContent.json["errors"]?["content"] == ["can't be blank"])
-            let long = c.send(.POST, "/flows/acme/my-flow/messages",
-                              json: ["event": "message", "content": .string(String(repeating: "a", count: 8097))])
+            let long = c.send(
+                .POST,
+                "/flows/acme/my-flow/messages",
+                json: ["event": "message", "content": .string(String(repeating: "a", count: 8097))]
+            )
             #expect(long.status == 400)
             #expect(long.json["errors"]?["content"]?[0]?.stringValue?.contains("8096") == true)
             let activity = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "activity", "title": "t"])
@@ -79,7 +94,11 @@ import EmulatorKit
 
     @Test func commentsNeedAParentThatIsNotAComment() throws {
         let c = try Client()
-        let ok = c.send(.POST, "/flows/acme/my-flow/messages/1/comments", json: ["event": "comment", "content": "Agreed"])
+        let ok = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages/1/comments",
+            json: ["event": "comment", "content": "Agreed"]
+        )
         #expect(ok.status == 201)
         #expect(ok.json["content"] == ["title": "Welcome to My flow, @Marty! #welcome", "text": "Agreed"])
         #expect(ok.json["tags"]?.arrayValue?.contains("influx:1") == true)
@@ -92,7 +111,11 @@ import EmulatorKit
         let noParent = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "comment", "content": "orphan"])
         #expect(noParent.status == 400)
         #expect(noParent.json["errors"]?["message"] == ["can't be blank"])
-        let wrongEvent = c.send(.POST, "/flows/acme/my-flow/messages/1/comments", json: ["event": "message", "content": "x"])
+        let wrongEvent = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages/1/comments",
+            json: ["event": "message", "content": "x"]
+        )
         #expect(wrongEvent.json["errors"]?["event"] == ["must be comment"])
         let missingParent = c.send(.POST, "/flows/acme/my-flow/messages/999/comments", json: ["content": "x"])
         #expect(missingParent.status == 404)
@@ -107,7 +130,11 @@ import EmulatorKit
         let c = try Client()
         for method in [HTTPMethod.PUT, .PATCH] {
             c.clock.advance(byMillis: 1000)
-            let r = c.send(method, "/flows/acme/my-flow/messages/1", json: ["content": .string("Edited by \(method)"), "tags": ["x", "@Marty"]])
+            let r = c.send(
+                method,
+                "/flows/acme/my-flow/messages/1",
+                json: ["content": .string("Edited by \(method)"), "tags": ["x", "@Marty"]]
+            )
             #expect(r.status == 200)
             #expect(r.json == JSON.object(JSONObject()))
             let m = c.send(.GET, "/flows/acme/my-flow/messages/1").json
@@ -118,7 +145,10 @@ import EmulatorKit
         }
         // Marty may retag Otto's message but not rewrite it.
         #expect(c.send(.PUT, "/flows/acme/my-flow/messages/1", token: Token.marty, json: ["tags": ["y"]]).status == 200)
-        #expect(c.send(.PUT, "/flows/acme/my-flow/messages/1", token: Token.marty, json: ["content": "hijack"]).status == 403)
+        #expect(
+            c.send(.PUT, "/flows/acme/my-flow/messages/1", token: Token.marty, json: ["content": "hijack"]).status
+                == 403
+        )
     }
 
     @Test func deleteTruncatesChatRemovesInboxForbidsOthers() throws {
@@ -134,7 +164,9 @@ import EmulatorKit
 
     @Test func statusSetsTheUsersStatus() throws {
         let c = try Client()
-        #expect(c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "status", "content": "Lunch"]).status == 201)
+        #expect(
+            c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "status", "content": "Lunch"]).status == 201
+        )
         let users = c.send(.GET, "/flows/acme/my-flow/users").json.arrayValue ?? []
         #expect(users.first { $0["id"] == 1 }?["status"] == "Lunch")
     }

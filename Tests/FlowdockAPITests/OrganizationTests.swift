@@ -8,7 +8,9 @@ import Testing
         let list = c.send(.GET, "/organizations").json.arrayValue ?? []
         #expect(list.map { $0["parameterized_name"] } == ["acme", "organization"])
         let acme = c.send(.GET, "/organizations/acme").json
-        for field in ["id", "parameterized_name", "name", "user_limit", "user_count", "active", "url", "subscription", "users"] {
+        for field in [
+            "id", "parameterized_name", "name", "user_limit", "user_count", "active", "url", "subscription", "users",
+        ] {
             #expect(acme[field] != nil, "missing \(field)")
         }
         #expect(acme["user_count"] == 2)

@@ -43,6 +43,10 @@ import Testing
         let r = c.send(.POST, "/private/2/messages", json: ["event": "status", "content": "x"])
         #expect(r.status == 400)
         #expect(r.json["errors"]?["event"] != nil)
-        #expect(c.send(.POST, "/private/2/messages", json: ["event": "message"]).json["errors"]?["content"] == ["can't be blank"])
+        #expect(
+            c.send(.POST, "/private/2/messages", json: ["event": "message"]).json["errors"]?["content"] == [
+                "can't be blank"
+            ]
+        )
     }
 }

@@ -5,8 +5,12 @@ import Testing
 @Suite struct PushAPITests {
     @Test func chatToSeveralFlows() throws {
         let c = try Client()
-        let r = c.send(.POST, "/v1/messages/chat/maildouble-push-token-my-flow,maildouble-push-token-another-flow",
-                       authorization: "", form: "content=Build+done&external_user_name=CI&tags=cool,stuff")
+        let r = c.send(
+            .POST,
+            "/v1/messages/chat/maildouble-push-token-my-flow,maildouble-push-token-another-flow",
+            authorization: "",
+            form: "content=Build+done&external_user_name=CI&tags=cool,stuff"
+        )
         #expect(r.status == 200)
         #expect(r.json == .object([:]))
         let last = c.send(.GET, "/flows/acme/another-flow/messages").json[0]
@@ -19,26 +23,52 @@ import Testing
 
     @Test func chatValidation() throws {
         let c = try Client()
-        let r = c.send(.POST, "/v1/messages/chat/maildouble-push-token-my-flow", authorization: "",
-                       json: ["content": "x", "external_user_name": "has space"])
+        let r = c.send(
+            .POST,
+            "/v1/messages/chat/maildouble-push-token-my-flow",
+            authorization: "",
+            json: ["content": "x", "external_user_name": "has space"]
+        )
         #expect(r.json["errors"]?["external_user_name"] == ["should not contain whitespace"])
-        #expect(c.send(.POST, "/v1/messages/chat/maildouble-push-token-my-flow", authorization: "",
-                       json: ["content": "x"]).status == 400)
-        #expect(c.send(.POST, "/v1/messages/chat/unknown", authorization: "",
-                       json: ["content": "x", "external_user_name": "CI"]).status == 404)
+        #expect(
+            c.send(
+                .POST,
+                "/v1/messages/chat/maildouble-push-token-my-flow",
+                authorization: "",
+                json: ["content": "x"]
+            ).status == 400
+        )
+        #expect(
+            c.send(
+                .POST,
+                "/v1/messages/chat/unknown",
+                authorization: "",
+                json: ["content": "x", "external_user_name": "CI"]
+            ).status == 404
+        )
     }
 
     @Test func teamInbox() throws {
         let c = try Client()
-        let r = c.send(.POST, "/v1/messages/team_inbox/maildouble-push-token-my-flow", authorization: "", json: [
-            "source": "My App", "from_address": "app@example.com", "subject": "Hello", "content": "<b>Hi</b>",
-        ])
+        let r = c.send(
+            .POST,
+            "/v1/messages/team_inbox/maildouble-push-token-my-flow",
+            authorization: "",
+            json: [
+                "source": "My App", "from_address": "app@example.com", "subject": "Hello", "content": "<b>Hi</b>",
+            ]
+        )
         #expect(r.status == 200)
         let item = c.send(.GET, "/flows/acme/my-flow/messages?event=mail").json[0]
         #expect(item?["app"] == "influx")
         #expect(item?["content"]?["subject"] == "Hello")
         #expect(item?["tags"] == [":source:my_app"])
-        let missing = c.send(.POST, "/v1/messages/team_inbox/maildouble-push-token-my-flow", authorization: "", json: [:])
+        let missing = c.send(
+            .POST,
+            "/v1/messages/team_inbox/maildouble-push-token-my-flow",
+            authorization: "",
+            json: [:]
+        )
         #expect(missing.json["errors"]?.objectValue?.count == 4)
     }
 

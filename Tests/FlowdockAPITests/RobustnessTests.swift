@@ -16,15 +16,19 @@ import Testing
         (.POST, "/v1/messages/team_inbox/maildouble-push-token-my-flow"),
         (.GET, "/flows/acme/my-flow/messages?limit=x&since_id=%00&tags=,,,&search=%20"),
         (.GET, "/flows/acme/my-flow/threads?limit=-5&until=x"), (.GET, "/flows/find?id="),
-        (.GET, "/files/1/x/y"), (.GET, "/private/abc/messages/zz"), (.DELETE, "/flows/acme/my-flow/messages/99999999999999999999"),
+        (.GET, "/files/1/x/y"), (.GET, "/private/abc/messages/zz"),
+        (.DELETE, "/flows/acme/my-flow/messages/99999999999999999999"),
     ]
 
     static let bodies: [JSON] = [
         [:], ["event": 5, "content": ["a": 1]], ["event": "message", "content": [1, 2]],
         ["event": "comment", "message": "abc", "content": "x"], ["event": "file", "content": ["data": "%%%"]],
         ["event": "file", "content": "plain"], ["event": "activity", "title": ["x"], "author": "me", "thread": "t"],
-        ["event": "message", "content": "x", "tags": 7], ["event": "message", "content": "x", "thread_id": 5,
-                                                            "thread": ["status": "red"]],
+        ["event": "message", "content": "x", "tags": 7],
+        [
+            "event": "message", "content": "x", "thread_id": 5,
+            "thread": ["status": "red"],
+        ],
         ["name": 1, "open": "maybe", "disabled": [], "access_mode": nil, "id": "x", "email": 3, "list": ",,,"],
         ["flow": 12, "flow_token": ["x"], "uuid": 1.5, "external_user_name": ""],
     ]

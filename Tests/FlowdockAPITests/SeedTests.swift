@@ -1,15 +1,19 @@
+import FlowdockAPI
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
 import Testing
-import FlowdockAPI
 
 /// The two examples of the seed document, as written (with the JSON typo fixed, as in the issue).
 @Suite struct SeedTests {
     @Test(arguments: TestMode.allCases)
     func postingHiAllToOrganizationMain(_ mode: TestMode) throws {
         try Client.with(mode) { c in
-            let r = c.send(.POST, "/flows/organization/main/messages", json: ["event": "message", "content": "Hi all!"])
+            let r = c.send(
+                .POST,
+                "/flows/organization/main/messages",
+                json: ["event": "message", "content": "Hi all!"]
+            )
             #expect(r.status == 201)  // §6.2: the real API answers 201 with the message
             #expect(r.header("Content-Type") == "application/json; charset=utf-8")
             #expect(r.header("Flowdock-User") == "1")

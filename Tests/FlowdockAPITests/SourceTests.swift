@@ -5,11 +5,17 @@ import Testing
 @Suite struct SourceTests {
     @Test func createShowsTheTokenOnce() throws {
         let c = try Client()
-        let r = c.send(.POST, "/flows/acme/my-flow/sources", json: ["name": "Deploys", "external_url": "https://deploy.example"])
+        let r = c.send(
+            .POST,
+            "/flows/acme/my-flow/sources",
+            json: ["name": "Deploys", "external_url": "https://deploy.example"]
+        )
         #expect(r.status == 201)
         let token = r.json["flow_token"]?.stringValue ?? ""
         #expect(token.count == 32)
-        for field in ["id", "name", "url", "external_url", "created_at", "updated_at", "_links", "application", "creator"] {
+        for field in [
+            "id", "name", "url", "external_url", "created_at", "updated_at", "_links", "application", "creator",
+        ] {
             #expect(r.json[field] != nil, "missing \(field)")
         }
         let id = r.json["id"]?.intValue ?? 0
@@ -19,7 +25,12 @@ import Testing
         #expect(shown["name"] == "Deploys")
         #expect(c.send(.POST, "/flows/acme/my-flow/sources", json: [:]).json["errors"]?["name"] == ["can't be blank"])
         // The new token posts into the flow.
-        let post = c.send(.POST, "/messages", authorization: "", form: "flow_token=\(token)&event=message&content=deployed")
+        let post = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            form: "flow_token=\(token)&event=message&content=deployed"
+        )
         #expect(post.status == 201)
     }
 
@@ -34,7 +45,11 @@ import Testing
 
     @Test func updateByIdAndByToken() throws {
         let c = try Client()
-        let r = c.send(.PUT, "/flows/acme/my-flow/sources/1", json: ["error_message": "broken", "configuration_url": "https://cfg"])
+        let r = c.send(
+            .PUT,
+            "/flows/acme/my-flow/sources/1",
+            json: ["error_message": "broken", "configuration_url": "https://cfg"]
+        )
         #expect(r.status == 200)
         #expect(r.json["error_message"] == "broken")
         let byToken = c.send(.PATCH, "/sources", authorization: "", form: "flow_token=\(Token.flow)&error_message=")

@@ -44,7 +44,9 @@ struct Client {
 
     /// The repository's default fixtures, found from this file's path.
     static func fixtures() throws -> JSON? {
-        let testsDir = String(#filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/"))
+        let testsDir = String(
+            #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
+        )
         return try Fixtures.load(vendor: "flowdock", directory: testsDir + "/fixtures")
     }
 
@@ -55,8 +57,14 @@ struct Client {
     /// Sends a request; `token` becomes Basic `token:` unless `authorization` is given (`""` = none).
     @discardableResult
     func send(
-        _ method: HTTPMethod, _ target: String, token: String? = Token.otto, authorization: String? = nil,
-        json: JSON? = nil, form: String? = nil, body: [UInt8]? = nil, contentType: String? = nil,
+        _ method: HTTPMethod,
+        _ target: String,
+        token: String? = Token.otto,
+        authorization: String? = nil,
+        json: JSON? = nil,
+        form: String? = nil,
+        body: [UInt8]? = nil,
+        contentType: String? = nil,
         headers: [(String, String)] = []
     ) -> Result {
         var h = HTTPHeaders(headers)
@@ -78,7 +86,9 @@ struct Client {
             if let contentType { h.add(name: "Content-Type", value: contentType) }
         }
         do {
-            return Result(response: try testClient.execute(method: method, path: target, headers: h, body: bytes).response)
+            return Result(
+                response: try testClient.execute(method: method, path: target, headers: h, body: bytes).response
+            )
         } catch {
             Issue.record(error, "\(method) \(target) got no response")
             return Result(response: Response(status: HTTPStatus(0, "No Response")))

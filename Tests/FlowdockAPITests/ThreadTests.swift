@@ -34,18 +34,35 @@ import Testing
         let c = try Client()
         let first = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "Topic"])
         let tid = first.json["thread_id"]?.stringValue ?? ""
-        let reply = c.send(.POST, "/flows/acme/my-flow/threads/\(tid)/messages",
-                           json: ["event": "message", "content": "Reply", "thread": ["title": "New title"]])
+        let reply = c.send(
+            .POST,
+            "/flows/acme/my-flow/threads/\(tid)/messages",
+            json: ["event": "message", "content": "Reply", "thread": ["title": "New title"]]
+        )
         #expect(reply.status == 201)
         #expect(reply.json["thread_id"]?.stringValue == tid)
         #expect(reply.json["thread"]?["title"] == "New title")
-        let byParam = c.send(.POST, "/flows/acme/my-flow/messages", form: "event=message&content=third&thread_id=\(tid)")
+        let byParam = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            form: "event=message&content=third&thread_id=\(tid)"
+        )
         #expect(byParam.json["thread_id"]?.stringValue == tid)
-        #expect(c.send(.POST, "/flows/acme/my-flow/threads/nope/messages", json: ["event": "message", "content": "x"]).status == 404)
-        let badThread = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "x", "thread_id": "nope"])
+        #expect(
+            c.send(.POST, "/flows/acme/my-flow/threads/nope/messages", json: ["event": "message", "content": "x"])
+                .status == 404
+        )
+        let badThread = c.send(
+            .POST,
+            "/flows/acme/my-flow/messages",
+            json: ["event": "message", "content": "x", "thread_id": "nope"]
+        )
         #expect(badThread.json["errors"]?["thread_id"] != nil)
-        let badColor = c.send(.POST, "/flows/acme/my-flow/threads/\(tid)/messages",
-                              json: ["event": "message", "content": "x", "thread": ["status": ["value": "v", "color": "pink"]]])
+        let badColor = c.send(
+            .POST,
+            "/flows/acme/my-flow/threads/\(tid)/messages",
+            json: ["event": "message", "content": "x", "thread": ["status": ["value": "v", "color": "pink"]]]
+        )
         #expect(badColor.status == 400)
         let list = c.send(.GET, "/flows/acme/my-flow/threads").json.arrayValue ?? []
         #expect(list.first?["id"]?.stringValue == tid)  // most recently updated first
@@ -53,17 +70,28 @@ import Testing
 
     @Test func externalThreadIdReusesTheSourcesThread() throws {
         let c = try Client()
-        let r = c.send(.POST, "/messages", authorization: "", json: [
-            "flow_token": .string(Token.flow), "event": "discussion", "title": "commented", "external_thread_id": "build-42",
-            "author": ["name": "Bob"],
-        ])
+        let r = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            json: [
+                "flow_token": .string(Token.flow), "event": "discussion", "title": "commented",
+                "external_thread_id": "build-42",
+                "author": ["name": "Bob"],
+            ]
+        )
         #expect(r.status == 201)
         #expect(r.json["thread"]?["title"] == "Build #42")
         #expect(r.json["thread"]?["external_comments"] == 1)
-        let fresh = c.send(.POST, "/messages", authorization: "", json: [
-            "flow_token": .string(Token.flow), "event": "activity", "title": "x", "external_thread_id": "new-one",
-            "author": ["name": "Bob"],
-        ])
+        let fresh = c.send(
+            .POST,
+            "/messages",
+            authorization: "",
+            json: [
+                "flow_token": .string(Token.flow), "event": "activity", "title": "x", "external_thread_id": "new-one",
+                "author": ["name": "Bob"],
+            ]
+        )
         #expect(fresh.status == 400)  // a new thread needs a title
     }
 }

@@ -5,9 +5,12 @@ import Testing
 @Suite struct UserTests {
     @Test func currentUserShape() throws {
         let c = try Client()
-        #expect(c.send(.GET, "/user").json == [
-            "id": 1, "nick": "Otto", "email": "otto@example.com", "avatar": nil, "name": "Otto Hilska", "website": nil,
-        ])
+        #expect(
+            c.send(.GET, "/user").json == [
+                "id": 1, "nick": "Otto", "email": "otto@example.com", "avatar": nil, "name": "Otto Hilska",
+                "website": nil,
+            ]
+        )
     }
 
     @Test func visibleUsers() throws {
@@ -40,7 +43,9 @@ import Testing
         let marty = c.send(.GET, "/flows/acme/my-flow/users").json.arrayValue?.first { $0["id"] == 2 }
         #expect(marty?["disabled"] == true)
         // A regular user cannot block an administrator.
-        #expect(c.send(.PATCH, "/flows/acme/my-flow/users/1", token: Token.marty, json: ["disabled": true]).status == 403)
+        #expect(
+            c.send(.PATCH, "/flows/acme/my-flow/users/1", token: Token.marty, json: ["disabled": true]).status == 403
+        )
     }
 
     @Test func organizationUsers() throws {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
-import Testing
 import Routing
+import Testing
 
 @testable import FlowmailerAPI
 
@@ -27,11 +27,13 @@ import Routing
             let v12 = h.api(.GET, "/545/flows", token: token)
             #expect(v12.headers["Content-Type"] == "application/vnd.flowmailer.v1.12+json;charset=UTF-8")
             let v4 = h.send(
-                .GET, "/545/flows",
+                .GET,
+                "/545/flows",
                 headers: [
                     ("Authorization", "Bearer \(token)"),
                     ("Accept", "application/vnd.flowmailer.v1.4+json;charset=UTF-8"),
-                ])
+                ]
+            )
             #expect(v4.status == .ok)
             #expect(v4.headers["Content-Type"] == "application/vnd.flowmailer.v1.4+json;charset=UTF-8")
             let none = h.send(.GET, "/545/flows", headers: [("Authorization", "Bearer \(token)")])
@@ -58,20 +60,32 @@ import Routing
         try Harness.with(mode) { h in
             let token = try h.token()
             let xml = h.api(
-                .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/xml")],
-                body: "<m/>")
+                .POST,
+                "/545/messages/submit",
+                token: token,
+                headers: [("Content-Type", "application/xml")],
+                body: "<m/>"
+            )
             #expect(xml.status == .unsupportedMediaType)
             #expect(xml.json["allErrors"]?[0]?["code"] == "media.unsupported")
             let form = h.api(
-                .POST, "/545/flows", token: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                body: "a=b")
+                .POST,
+                "/545/flows",
+                token: token,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: "a=b"
+            )
             #expect(form.status == .unsupportedMediaType)
             // The PHP SDK sends its JSON Content-Type on GET too, and a text type on a body-less GET is ignored.
             let get = h.api(.GET, "/545/flows", token: token, headers: [("Content-Type", "text/plain")])
             #expect(get.status == .ok)
             let plainJSON = h.api(
-                .POST, "/545/messages/submit", token: token, headers: [("Content-Type", "application/json")],
-                body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#)
+                .POST,
+                "/545/messages/submit",
+                token: token,
+                headers: [("Content-Type", "application/json")],
+                body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com"}"#
+            )
             #expect(plainJSON.status == .created)
         }
     }

@@ -13,9 +13,11 @@ import Testing
         #expect(summer.rfc5322Amsterdam() == "Mon, 01 Jul 2024 12:00:00 +0200 (CEST)")
         // Summer time starts on the last Sunday of March at 01:00 UTC (31 March 2024).
         #expect(
-            try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z")).rfc5322Amsterdam().hasSuffix("+0100 (CET)"))
+            try #require(Timestamp.parseISO8601("2024-03-31T00:59:59Z")).rfc5322Amsterdam().hasSuffix("+0100 (CET)")
+        )
         #expect(
-            try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z")).rfc5322Amsterdam().hasSuffix("+0200 (CEST)"))
+            try #require(Timestamp.parseISO8601("2024-03-31T01:00:00Z")).rfc5322Amsterdam().hasSuffix("+0200 (CEST)")
+        )
         #expect(winter.rfc5322() == "Thu, 30 Dec 2021 13:04:08 +0000")
     }
 
@@ -51,8 +53,11 @@ import Testing
             #expect(r.json.arrayValue?.count == 3, "\(range)")
         }
         let none = h.api(
-            .GET, "/545/messages;daterange=2021-12-31T00:00:00Z,2022-01-01T00:00:00Z", token: token,
-            headers: [("Range", "items=:10")])
+            .GET,
+            "/545/messages;daterange=2021-12-31T00:00:00Z,2022-01-01T00:00:00Z",
+            token: token,
+            headers: [("Range", "items=:10")]
+        )
         #expect(none.json == [])
     }
 
@@ -131,14 +136,19 @@ import Testing
         let h = try Harness(clock: clock)
         let token = try h.token()
         let id = try h.submit(
-            token: token, to: "rcpt@example.com",
-            extra: #","headerFromName":"Shop","html":"<p>hi</p>","headers":[{"name":"X-Campaign","value":"42"}]"#)
+            token: token,
+            to: "rcpt@example.com",
+            extra: #","headerFromName":"Shop","html":"<p>hi</p>","headers":[{"name":"X-Campaign","value":"42"}]"#
+        )
         clock.advance(bySeconds: 10)
         let read = { h.api(.GET, "/545/messages/\(id)?addheaders=true", token: token).json["headersIn"] }
         let headers = try #require(read()?.arrayValue)
         let pairs = headers.map { ($0["name"]?.stringValue ?? "", $0["value"]?.stringValue ?? "") }
         #expect(pairs.map(\.0) == ["Received", "MIME-Version", "From", "To", "X-Campaign", "Subject", "Content-Type"])
-        #expect(pairs[0].1 == "from 127.0.0.1 by (Flowmailer API) with HTTP for <rcpt@example.com>; Thu, 30 Dec 2021 14:04:08 +0100 (CET)")
+        #expect(
+            pairs[0].1
+                == "from 127.0.0.1 by (Flowmailer API) with HTTP for <rcpt@example.com>; Thu, 30 Dec 2021 14:04:08 +0100 (CET)"
+        )
         #expect(pairs[2].1 == "Shop <app@example.com>")
         #expect(pairs[3].1 == "rcpt@example.com")
         #expect(pairs[4].1 == "42")

@@ -11,9 +11,12 @@ import Testing
     func issuesBearerTokenWithSnakeCaseFields(_ mode: TestMode) throws {
         try Harness.with(mode) { h in
             let r = h.send(
-                .POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                .POST,
+                "/oauth/token",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")],
                 body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials&scope=api",
-                host: "login.flowmailer.net")
+                host: "login.flowmailer.net"
+            )
             #expect(r.status == .ok)
             #expect(r.headers["Content-Type"] == "application/json;charset=UTF-8")
             #expect(r.headers["Cache-Control"] == "no-store")
@@ -29,8 +32,10 @@ import Testing
     @Test func scopeMayBeAbsent() throws {
         let h = try Harness()
         let r = h.send(
-            .POST, "/oauth/token",
-            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
+            .POST,
+            "/oauth/token",
+            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials"
+        )
         #expect(r.status == .ok)
     }
 
@@ -38,7 +43,10 @@ import Testing
     func badCredentialsAre401WithChallenge(_ mode: TestMode) throws {
         try Harness.with(mode) { h in
             let r = h.send(
-                .POST, "/oauth/token", body: "client_id=maildouble&client_secret=nope&grant_type=client_credentials")
+                .POST,
+                "/oauth/token",
+                body: "client_id=maildouble&client_secret=nope&grant_type=client_credentials"
+            )
             #expect(r.status == .unauthorized)
             #expect(r.json["error"] == "unauthorized")
             #expect(r.json["error_description"] == "Bad credentials")
@@ -50,11 +58,15 @@ import Testing
     func unsupportedGrantAndInvalidScopeAre400(_ mode: TestMode) throws {
         try Harness.with(mode) { h in
             let grant = h.send(
-                .POST, "/oauth/token", body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=password")
+                .POST,
+                "/oauth/token",
+                body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=password"
+            )
             #expect(grant.status == .badRequest)
             #expect(grant.json["error"] == "unsupported_grant_type")
             let scope = h.send(
-                .POST, "/oauth/token",
+                .POST,
+                "/oauth/token",
                 body:
                     "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials&scope=flowmailer"
             )
@@ -63,7 +75,8 @@ import Testing
             #expect(
                 scope.json == [
                     "error": "invalid_scope", "error_description": "Invalid scope: flowmailer", "scope": "api",
-                ])
+                ]
+            )
         }
     }
 
@@ -86,8 +99,10 @@ import Testing
     @Test func configurableLifetime() throws {
         let h = try Harness(options: .init(tokenLifetimeSeconds: 5))
         let r = h.send(
-            .POST, "/oauth/token",
-            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials")
+            .POST,
+            "/oauth/token",
+            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials"
+        )
         #expect(r.json["expires_in"] == 5)
     }
 

@@ -19,7 +19,11 @@ import Testing
     @Test func pageKeyEncodingRoundTrips() throws {
         let ts = try #require(Timestamp.parseISO8601("2021-12-30T13:04:33.928Z"))
         let key = PageKey(
-            field: UInt8(ascii: "I"), after: true, millis: ts.millis, id: "20211230130412891aae52e2f9e6ed11")
+            field: UInt8(ascii: "I"),
+            after: true,
+            millis: ts.millis,
+            id: "20211230130412891aae52e2f9e6ed11"
+        )
         #expect(key.encoded == Base32Hex.encode("I>2021123013043392820211230130412891aae52e2f9e6ed11".utf8))
         #expect(PageKey(encoded: key.encoded) == key)
         let early = PageKey(field: UInt8(ascii: "S"), after: false, millis: 7, id: "x")
@@ -46,7 +50,8 @@ import Testing
             #expect(
                 r.json.arrayValue?.map { $0["id"] } == [
                     "202112301304100c7ded281d3069537b", "20211230130412891aae52e2f9e6ed11",
-                ])
+                ]
+            )
         }
     }
 
@@ -68,12 +73,17 @@ import Testing
             #expect(
                 desc.json.arrayValue?.map { $0["id"] } == [
                     "20211230130412891aae52e2f9e6ed11", "202112301304100c7ded281d3069537b",
-                ])
+                ]
+            )
             let next = try #require(desc.headers["Next-Range"])
             let rest = h.api(.GET, "/545/messages?sortorder=DESC", token: token, headers: [("Range", next)])
             #expect(rest.json.arrayValue?.map { $0["id"] } == ["20211230130407e3b36e2e92fdbefc86"])
             let submitted = h.api(
-                .GET, "/545/messages?sortfield=SUBMITTED", token: token, headers: [("Range", "items=:10")])
+                .GET,
+                "/545/messages?sortfield=SUBMITTED",
+                token: token,
+                headers: [("Range", "items=:10")]
+            )
             #expect(submitted.json.arrayValue?.count == 3)
             #expect(h.api(.GET, "/545/messages?sortfield=NAME", token: token).status == .badRequest)
         }
@@ -170,10 +180,15 @@ import Testing
             let contentRange = try #require(pages[2]["Content-Range"])
             let startRef = contentRange.dropFirst("items ".count).split(separator: ":")[0]
             let back = h.api(
-                .GET, "/545/messages?sortorder=\(order)", token: token, headers: [("Range", "items=\(startRef):4")])
+                .GET,
+                "/545/messages?sortorder=\(order)",
+                token: token,
+                headers: [("Range", "items=\(startRef):4")]
+            )
             #expect(
                 back.json.arrayValue?.compactMap { $0["id"]?.stringValue } == Array(expected[4..<8]),
-                "\(order) backwards")
+                "\(order) backwards"
+            )
         }
     }
 

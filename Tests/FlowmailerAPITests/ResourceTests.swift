@@ -26,9 +26,12 @@ import Testing
         #expect(
             Set(bad.json["allErrors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []) == [
                 "description", "templateEngine", "mimeType",
-            ])
+            ]
+        )
         let created = h.api(
-            .POST, "/545/templates", token: token,
+            .POST,
+            "/545/templates",
+            token: token,
             body:
                 #"{"description":"welcome","mimeType":"text/html","templateEngine":"freemarker-2.3.20","data":"<p>hi</p>"}"#
         )
@@ -39,8 +42,11 @@ import Testing
         #expect(location == "http://api.flowmailer.net/545/templates/\(id)")
         #expect(h.api(.GET, "/545/templates/\(id)", token: token).json["data"] == "<p>hi</p>")
         let put = h.api(
-            .PUT, "/545/templates/\(id)", token: token,
-            body: #"{"description":"welcome 2","mimeType":"text/html","templateEngine":"freemarker-2.3.20"}"#)
+            .PUT,
+            "/545/templates/\(id)",
+            token: token,
+            body: #"{"description":"welcome 2","mimeType":"text/html","templateEngine":"freemarker-2.3.20"}"#
+        )
         #expect(put.status == .ok)
         let updated = h.api(.GET, "/545/templates/\(id)", token: token).json
         #expect(updated["description"] == "welcome 2")
@@ -55,14 +61,20 @@ import Testing
         let created = h.api(.POST, "/545/flows", token: token, body: #"{"description":"invoices","templateId":"1"}"#)
         let flowId = String(try #require(created.headers["Location"]).split(separator: "/").last!)
         #expect(
-            h.api(.PUT, "/545/flows/\(flowId)/rule", token: token, body: #"{"flowSelector":"invoice"}"#).status == .ok)
+            h.api(.PUT, "/545/flows/\(flowId)/rule", token: token, body: #"{"flowSelector":"invoice"}"#).status == .ok
+        )
         let id = try h.submit(token: token, extra: #","flowSelector":"invoice""#)
         #expect(
             h.api(.GET, "/545/messages/\(id)", token: token).json["flow"] == [
                 "id": .string(flowId), "description": "invoices",
-            ])
+            ]
+        )
         let put = h.api(
-            .PUT, "/545/flows/\(flowId)", token: token, body: #"{"description":"invoices v2","templateId":"1"}"#)
+            .PUT,
+            "/545/flows/\(flowId)",
+            token: token,
+            body: #"{"description":"invoices v2","templateId":"1"}"#
+        )
         #expect(put.json["description"] == "invoices v2")
     }
 
@@ -70,8 +82,11 @@ import Testing
         let h = try Harness()
         let token = try h.token()
         let r = h.api(
-            .POST, "/545/api_credentials", token: token,
-            body: #"{"description":"ci","roles":["FEATURE_SUBMITMESSAGE"],"sourceId":"6953"}"#)
+            .POST,
+            "/545/api_credentials",
+            token: token,
+            body: #"{"description":"ci","roles":["FEATURE_SUBMITMESSAGE"],"sourceId":"6953"}"#
+        )
         #expect(r.status == .ok)
         let clientId = try #require(r.json["clientId"]?.stringValue)
         let secret = try #require(r.json["clientSecret"]?.stringValue)
@@ -91,8 +106,10 @@ import Testing
         #expect(processed?["samples"]?[0]?["value"] == 2)
         #expect(h.api(.GET, "/545/messagestats", token: token).status == .badRequest)
         let recipient = h.api(
-            .GET, "/545/recipient/richard@flowmailer.local;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z",
-            token: token)
+            .GET,
+            "/545/recipient/richard@flowmailer.local;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z",
+            token: token
+        )
         #expect(recipient.json["messageSummary"]?["delivered"] == 2)
         let domain = h.api(.POST, "/545/sender_domains", token: token, body: #"{"senderDomain":"example.com"}"#)
         #expect(domain.status == .created)
@@ -119,15 +136,19 @@ import Testing
         let submitOnly = try h.token("maildouble-submit", "maildouble-submit-secret")
         #expect(
             h.api(.POST, "/accounts", token: submitOnly, body: #"{"type":"CUSTOMER","description":"x"}"#).status
-                == .forbidden)
+                == .forbidden
+        )
     }
 
     @Test func senderIdentitiesAreStored() throws {
         let h = try Harness()
         let token = try h.token()
         let r = h.api(
-            .POST, "/545/sender_identities", token: token,
-            body: #"{"senderEmail":"news@example.com","senderName":"News"}"#)
+            .POST,
+            "/545/sender_identities",
+            token: token,
+            body: #"{"senderEmail":"news@example.com","senderName":"News"}"#
+        )
         #expect(r.status == .created)
         #expect(h.api(.GET, "/545/sender_identities", token: token).json[0]?["senderName"] == "News")
     }

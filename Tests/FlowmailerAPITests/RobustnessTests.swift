@@ -46,7 +46,11 @@ import Testing
                     let q = Self.queries[(i + count) % Self.queries.count]
                     let range = Self.ranges[(i + count) % Self.ranges.count]
                     let r = h.api(
-                        method, path + m + q, token: token, headers: [("Range", range)], body: body.isEmpty ? nil : body
+                        method,
+                        path + m + q,
+                        token: token,
+                        headers: [("Range", range)],
+                        body: body.isEmpty ? nil : body
                     )
                     #expect(r.status.code < 500, "\(method) \(path)\(m)\(q) \(body)")
                     #expect(r.body.isEmpty || (try? JSON.parse(r.body)) != nil, "\(method) \(path) body is not JSON")

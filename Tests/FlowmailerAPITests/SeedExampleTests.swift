@@ -241,11 +241,13 @@ import Testing
         let h = try Harness()
         let token = try h.token()
         return h.send(
-            .GET, Self.target,
+            .GET,
+            Self.target,
             headers: [
                 ("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.12+json;charset=UTF-8"),
                 ("Range", "items=:10"),
-            ])
+            ]
+        )
     }
 
     @Test func statusAndRangeHeadersMatchTheExample() throws {
@@ -289,7 +291,8 @@ import Testing
 
     @Test func referenceKeysDecodeToInsertTimeAndId() throws {
         let key = try #require(
-            PageKey(encoded: "94U34C1I64OJ4CPG64PJ0D1H6OO34CPI60P32C9I6CO32CPG6GO3EP9JC8PJCP9ICKSJ4PJ4C9IMCOPO6O"))
+            PageKey(encoded: "94U34C1I64OJ4CPG64PJ0D1H6OO34CPI60P32C9I6CO32CPG6GO3EP9JC8PJCP9ICKSJ4PJ4C9IMCOPO6O")
+        )
         #expect(key.field == UInt8(ascii: "I"))
         #expect(!key.after)
         #expect(Timestamp(millis: key.millis).iso8601() == "2021-12-30T13:04:16.023Z")
@@ -313,11 +316,14 @@ import Testing
         let r = h.api(
             .GET,
             "/545/messages;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00Z?addevents=0&addheaders=0&addonlinelink=0&addtags=0",
-            token: token, headers: [("Range", "items=:10")])
+            token: token,
+            headers: [("Range", "items=:10")]
+        )
         let first = try #require(r.json[0]?.objectValue)
         #expect(
             !first.contains("events") && !first.contains("headersIn") && !first.contains("onlineLink")
-                && !first.contains("tags"))
+                && !first.contains("tags")
+        )
         #expect(first.contains("messageDetailsLink"))
     }
 }

@@ -2,8 +2,8 @@
 import EmulatorKit
 import HTTPCore
 import MailDoubleTesting
-import Testing
 import Routing
+import Testing
 
 @testable import FlowmailerAPI
 
@@ -12,7 +12,9 @@ import Routing
         let h = try Harness(clock: EmulatorClock(frozenAtMillis: 1_700_000_000_123))
         let token = try h.token()
         let r = h.api(
-            .POST, "/545/messages/submit", token: token,
+            .POST,
+            "/545/messages/submit",
+            token: token,
             body:
                 #"{"messageType":"EMAIL","senderAddress":"casper@flowmailer.com","recipientAddress":"casper@flowmailer.com","subject":"test 123","text":"bla"}"#
         )
@@ -31,10 +33,14 @@ import Routing
         headers.add(name: "Accept", value: "*/*")
         let r = h.router.respond(
             to: Request(
-                method: .POST, target: "/545/messages/submit", headers: headers,
+                method: .POST,
+                target: "/545/messages/submit",
+                headers: headers,
                 body: Array(
-                    #"{"messageType":"SMS","senderAddress":"Shop","recipientAddress":"+31612345678","text":"hi"}"#.utf8)
-            ))
+                    #"{"messageType":"SMS","senderAddress":"Shop","recipientAddress":"+31612345678","text":"hi"}"#.utf8
+                )
+            )
+        )
         #expect(r.status == .created)
         #expect(r.headers["Location"]?.hasPrefix("https://api.flowmailer.net/545/messages/") == true)
     }
@@ -44,7 +50,9 @@ import Routing
         try Harness.with(mode) { h in
             let token = try h.token()
             let r = h.api(
-                .POST, "/545/messages/submit", token: token,
+                .POST,
+                "/545/messages/submit",
+                token: token,
                 body:
                     #"{"messageType":"FAX","senderAddress":"Casper <casper@x.com>","subject":5,"attachments":[{"content":"!!"}],"tags":"a"}"#
             )
@@ -55,12 +63,14 @@ import Routing
                 fields.isSuperset(of: [
                     "messageType", "senderAddress", "recipientAddress", "subject", "attachments[0].contentType",
                     "attachments[0].content", "tags",
-                ]))
+                ])
+            )
             for e in errors {
                 #expect(
                     e.objectValue?.keys == [
                         "code", "defaultMessage", "field", "objectName", "rejectedValue", "arguments",
-                    ])
+                    ]
+                )
                 #expect(e["objectName"] == "restSubmitMessage")
             }
             #expect(errors.first { $0["field"] == "recipientAddress" }?["code"] == "NotNull")
@@ -81,9 +91,12 @@ import Routing
         let h = try Harness()
         let token = try h.token()
         let r = h.api(
-            .POST, "/545/messages/submit", token: token,
+            .POST,
+            "/545/messages/submit",
+            token: token,
             body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","#
-                + #""subject":"s","text":"t","headers":"# + headers + "}")
+                + #""subject":"s","text":"t","headers":"# + headers + "}"
+        )
         #expect(r.status == .badRequest)
         let json = try JSON.parse(r.body)
         let error = try #require(json["allErrors"]?.arrayValue?.first { $0["field"]?.stringValue == field })
@@ -115,7 +128,9 @@ import Routing
         let token = try h.token()
         let text = String(repeating: "x", count: 10_485_760)
         let r = h.api(
-            .POST, "/545/messages/submit", token: token,
+            .POST,
+            "/545/messages/submit",
+            token: token,
             body:
                 #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","text":"\#(text)"}"#
         )
@@ -128,7 +143,9 @@ import Routing
         let h = try Harness()
         let token = try h.token()
         let r = h.api(
-            .POST, "/545/messages/submit", token: token,
+            .POST,
+            "/545/messages/submit",
+            token: token,
             body:
                 #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","mimedata":"U3ViamVjdDogaGkNCg0K\naGVsbG8=\n","headers":{"X-Foo":"bar"},"scheduleAt":"0001-01-01T00:00:00Z","data":{}}"#
         )

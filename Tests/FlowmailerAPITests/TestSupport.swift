@@ -36,8 +36,11 @@ struct Harness: Sendable {
     /// Runs `body` with a fresh harness reached through `mode`: the router in memory (as over TLS), or a live
     /// HTTPS server that is stopped when `body` returns.
     static func with(
-        _ mode: TestMode, fixtures: JSON? = nil, options: FlowmailerAPI.Options = .init(),
-        clock: EmulatorClock = EmulatorClock(), _ body: (Harness) throws -> Void
+        _ mode: TestMode,
+        fixtures: JSON? = nil,
+        options: FlowmailerAPI.Options = .init(),
+        clock: EmulatorClock = EmulatorClock(),
+        _ body: (Harness) throws -> Void
     ) throws {
         var harness = try Harness(fixtures: fixtures, options: options, clock: clock)
         try withTestClient(mode, router: harness.router) { client in
@@ -47,7 +50,10 @@ struct Harness: Sendable {
     }
 
     func send(
-        _ method: HTTPMethod, _ target: String, headers: [(String, String)] = [], body: String? = nil,
+        _ method: HTTPMethod,
+        _ target: String,
+        headers: [(String, String)] = [],
+        body: String? = nil,
         host: String = "api.flowmailer.net"
     ) -> Response {
         var h = HTTPHeaders([("Host", host)] + headers)
@@ -65,26 +71,38 @@ struct Harness: Sendable {
     /// Issues a token through the real endpoint.
     func token(_ clientId: String = "maildouble", _ secret: String = "maildouble-secret") throws -> String {
         let r = send(
-            .POST, "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: "client_id=\(clientId)&client_secret=\(secret)&grant_type=client_credentials&scope=api")
+            .POST,
+            "/oauth/token",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: "client_id=\(clientId)&client_secret=\(secret)&grant_type=client_credentials&scope=api"
+        )
         #expect(r.status == .ok)
         return try #require(try JSON.parse(r.body)["access_token"]?.stringValue)
     }
 
     /// An authenticated API call with the SDK's headers.
     func api(
-        _ method: HTTPMethod, _ target: String, token: String, headers: [(String, String)] = [], body: String? = nil
+        _ method: HTTPMethod,
+        _ target: String,
+        token: String,
+        headers: [(String, String)] = [],
+        body: String? = nil
     ) -> Response {
         send(
-            method, target,
+            method,
+            target,
             headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/vnd.flowmailer.v1.12+json")]
                 + headers,
-            body: body)
+            body: body
+        )
     }
 
     /// Submits a minimal email and returns the new message id from `Location`.
     func submit(
-        token: String, account: String = "545", to recipient: String = "someone@example.com", extra: String = ""
+        token: String,
+        account: String = "545",
+        to recipient: String = "someone@example.com",
+        extra: String = ""
     )
         throws -> String
     {

@@ -35,7 +35,9 @@ func events(
             switch event {
             case .needMoreData: break drain
             case .expectContinue: if includeContinue { out.append(summary(event)) }
-            case .failure: out.append(summary(event)); return out
+            case .failure:
+                out.append(summary(event))
+                return out
             case .request: out.append(summary(event))
             }
         }

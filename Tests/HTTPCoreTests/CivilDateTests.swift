@@ -29,10 +29,14 @@ import Testing
     }
 
     @Test func knowsLeapYears() {
-        #expect(CivilDate(year: 1900, month: 3, day: 1).daysSinceEpoch
-            - CivilDate(year: 1900, month: 2, day: 28).daysSinceEpoch == 1)
-        #expect(CivilDate(year: 2000, month: 3, day: 1).daysSinceEpoch
-            - CivilDate(year: 2000, month: 2, day: 28).daysSinceEpoch == 2)
+        #expect(
+            CivilDate(year: 1900, month: 3, day: 1).daysSinceEpoch
+                - CivilDate(year: 1900, month: 2, day: 28).daysSinceEpoch == 1
+        )
+        #expect(
+            CivilDate(year: 2000, month: 3, day: 1).daysSinceEpoch
+                - CivilDate(year: 2000, month: 2, day: 28).daysSinceEpoch == 2
+        )
     }
 
     @Test func weekdaysStartOnSunday() {

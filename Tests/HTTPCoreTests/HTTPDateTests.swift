@@ -5,15 +5,17 @@ import Testing
 /// `HTTPDate` only formats (the server's `Date` field); no request field is parsed as a date, so these tests
 /// check the IMF-fixdate text and the civil-calendar arithmetic it rests on.
 @Suite struct HTTPDateTests {
-    @Test(arguments: [
-        (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),  // RFC 9110 §5.6.7's example
-        (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
-        (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"),  // a leap day of a year divisible by 400
-        (1_767_225_599, "Wed, 31 Dec 2025 23:59:59 GMT"),
-        (4_107_542_400, "Mon, 01 Mar 2100 00:00:00 GMT"),  // 2100 is not a leap year
-        (-1, "Wed, 31 Dec 1969 23:59:59 GMT"),
-        (-86_400 * 365, "Wed, 01 Jan 1969 00:00:00 GMT"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),  // RFC 9110 §5.6.7's example
+            (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"),  // a leap day of a year divisible by 400
+            (1_767_225_599, "Wed, 31 Dec 2025 23:59:59 GMT"),
+            (4_107_542_400, "Mon, 01 Mar 2100 00:00:00 GMT"),  // 2100 is not a leap year
+            (-1, "Wed, 31 Dec 1969 23:59:59 GMT"),
+            (-86_400 * 365, "Wed, 01 Jan 1969 00:00:00 GMT"),
+        ] as [(Int64, String)]
+    )
     func formatsIMFFixdate(seconds: Int64, text: String) {
         #expect(HTTPDate.format(epochSeconds: seconds) == text)
     }

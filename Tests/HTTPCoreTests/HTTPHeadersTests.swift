@@ -65,10 +65,12 @@ import Testing
         #expect(!HTTPHeaders.equalNames("é", "É"))  // not ASCII: compared byte for byte
     }
 
-    @Test(arguments: [
-        ("application/JSON; charset=utf-8", "application/json"), ("  text/plain  ", "text/plain"),
-        (";charset=utf-8", nil), ("", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("application/JSON; charset=utf-8", "application/json"), ("  text/plain  ", "text/plain"),
+            (";charset=utf-8", nil), ("", nil),
+        ] as [(String, String?)]
+    )
     func mediaTypeDropsParameters(field: String, media: String?) {
         #expect(HTTPHeaders([("Content-Type", field)]).mediaType == media)
     }

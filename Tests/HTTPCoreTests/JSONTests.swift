@@ -106,7 +106,9 @@ import Testing
 }
 
 extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String { split(separator: a, omittingEmptySubsequences: false).joined(separator: b) }
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
 }
 
 @Suite struct JSONEscapingTests {

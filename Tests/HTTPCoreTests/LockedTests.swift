@@ -40,11 +40,16 @@ import Testing
         for _ in 0..<threads {
             let box = Unmanaged.passRetained(work).toOpaque()
             var id = pthread_t()
-            let rc = pthread_create(&id, nil, { arg in
-                let work = Unmanaged<Work>.fromOpaque(arg!).takeRetainedValue()
-                for _ in 0..<10_000 { work.counter.withLock { $0 += 1 } }
-                return nil
-            }, box)
+            let rc = pthread_create(
+                &id,
+                nil,
+                { arg in
+                    let work = Unmanaged<Work>.fromOpaque(arg!).takeRetainedValue()
+                    for _ in 0..<10_000 { work.counter.withLock { $0 += 1 } }
+                    return nil
+                },
+                box
+            )
             #expect(rc == 0)
             ids.append(id)
         }

@@ -11,11 +11,13 @@ import Testing
         #expect(try MultipartFormData.boundary(ofContentType: "multipart/form-data; boundary=\(boundary)") == boundary)
         #expect(
             try MultipartFormData.boundary(ofContentType: "multipart/form-data; charset=utf-8; boundary=\"q r\"")
-                == "q r")
+                == "q r"
+        )
         let payload: [UInt8] = Self.bytes("line\r\n--not-the-boundary\r\n") + [0, 255]
         var body = Self.bytes("--\(boundary)\r\nContent-Disposition: form-data; name=\"event\"\r\n\r\nfile\r\n")
         body += Self.bytes(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"content\"; filename=\"logo.png\"\r\n")
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"content\"; filename=\"logo.png\"\r\n"
+        )
         body += Self.bytes("Content-Type: image/png\r\n\r\n") + payload + Self.bytes("\r\n--\(boundary)--\r\n")
         let parts = try MultipartFormData(body: body, boundary: boundary).parts
         #expect(parts.count == 2)
@@ -28,7 +30,9 @@ import Testing
         #expect(throws: MultipartError.missingOpeningDelimiter) { try MultipartFormData(body: [], boundary: "b") }
         #expect(throws: MultipartError.missingClosingDelimiter) {
             try MultipartFormData(
-                body: Self.bytes("--b\r\nContent-Disposition: form-data; name=x\r\n\r\nunterminated"), boundary: "b")
+                body: Self.bytes("--b\r\nContent-Disposition: form-data; name=x\r\n\r\nunterminated"),
+                boundary: "b"
+            )
         }
         #expect(throws: MultipartError.missingClosingDelimiter) {
             try MultipartFormData(body: Self.bytes("--b"), boundary: "b")
@@ -53,7 +57,8 @@ import Testing
         let body = Self.bytes(
             "This is the preamble.\r\n--B \t\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n"
                 + "--B\r\ncontent-disposition: FORM-DATA; NAME=\"b\"; filename=\"x;y.txt\"\r\n"
-                + "Content-Type: text/plain;\r\n charset=utf-8\r\n\r\n2\r\n--B--  \r\nThis is the epilogue.\r\n--B\r\n")
+                + "Content-Type: text/plain;\r\n charset=utf-8\r\n\r\n2\r\n--B--  \r\nThis is the epilogue.\r\n--B\r\n"
+        )
         let form = try MultipartFormData(body: body, boundary: "B")
         #expect(form.parts.map(\.name) == ["a", "b"])
         #expect(form.first(named: "a")?.text == "1")
@@ -79,8 +84,10 @@ import Testing
         #expect(throws: MultipartError.malformedPart(index: 1)) {
             try MultipartFormData(
                 body: Self.bytes(
-                    "--B\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n--B\r\nbroken\r\n\r\nx\r\n--B--"),
-                boundary: "B")
+                    "--B\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n--B\r\nbroken\r\n\r\nx\r\n--B--"
+                ),
+                boundary: "B"
+            )
         }
     }
 
@@ -88,7 +95,9 @@ import Testing
     @Test func bareLineFeedsDoNotDelimit() {
         #expect(throws: MultipartError.self) {
             try MultipartFormData(
-                body: Self.bytes("--B\nContent-Disposition: form-data; name=a\n\nx\n--B--\n"), boundary: "B")
+                body: Self.bytes("--B\nContent-Disposition: form-data; name=a\n\nx\n--B--\n"),
+                boundary: "B"
+            )
         }
     }
 
@@ -114,7 +123,8 @@ import Testing
             ("multipart/form-data; boundary=" + String(repeating: "x", count: 71), .invalidBoundary),
             ("multipart/form-data; boundary=a\u{7}b", .invalidBoundary),
             ("multipart/form-data; boundary=é", .invalidBoundary),
-        ] as [(String?, MultipartError)])
+        ] as [(String?, MultipartError)]
+    )
     func badContentTypes(_ contentType: String?, _ error: MultipartError) {
         #expect(throws: error) { try MultipartFormData.boundary(ofContentType: contentType) }
         #expect(throws: error) { try MultipartFormData(body: Self.bytes("--a--"), contentType: contentType) }
@@ -123,7 +133,8 @@ import Testing
     static let valid = bytes(
         "pre\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\n"
             + "Content-Type: text/csv\r\n\r\nemail\r\na@example.org\r\n\r\n"
-            + "--XyZ\r\nContent-Disposition: form-data; name=\"on_conflict\"\r\n\r\nskip\r\n--XyZ--\r\n")
+            + "--XyZ\r\nContent-Disposition: form-data; name=\"on_conflict\"\r\n\r\nskip\r\n--XyZ--\r\n"
+    )
 
     /// Byte-split input: every prefix of a valid body either throws or, once the closing delimiter is in,
     /// parses to the whole result; no prefix traps.
@@ -175,7 +186,10 @@ import Testing
         #expect(try MultipartFormData(body: body, boundary: "B", maxParts: 2_000).parts.count == 1_001)
         #expect(throws: MultipartError.tooManyParts(limit: 3)) {
             try MultipartFormData(
-                body: Self.bytes(String(repeating: part, count: 4) + "--B--"), boundary: "B", maxParts: 3)
+                body: Self.bytes(String(repeating: part, count: 4) + "--B--"),
+                boundary: "B",
+                maxParts: 3
+            )
         }
     }
 

@@ -1,8 +1,8 @@
+import HTTP1
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import HTTPServer
 import Testing
-import HTTP1
 
 /// The server's own answers (parse errors, limits, the header timeout) go through `errorResponder`, which
 /// sees what was known of the request; the server keeps the status and closes.

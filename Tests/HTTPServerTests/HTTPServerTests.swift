@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import Dispatch
 import Glibc
+import HTTP1
 import HTTPCore
 import HTTPServer
 import Testing
-import HTTP1
 
 /// Live tests: a real server on 127.0.0.1 port 0, real sockets, no sleeps (waits are on semaphores or EOF).
 @Suite struct HTTPServerTests {
@@ -14,7 +14,10 @@ import HTTP1
         let promises = Locked<[ResponsePromise]>([])
     }
 
-    static func makeServer(_ gate: Gate = Gate(), tweak: (inout ServerConfiguration) -> Void = { _ in }) throws -> HTTPServer {
+    static func makeServer(
+        _ gate: Gate = Gate(),
+        tweak: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> HTTPServer {
         var c = ServerConfiguration()
         c.httpsPort = nil
         c.httpPort = 0
@@ -28,7 +31,9 @@ import HTTP1
                 gate.reached.signal()
                 return .later(p)
             default:
-                var r = Response.text("\(request.method) \(request.target) \(String(decoding: request.body, as: UTF8.self))")
+                var r = Response.text(
+                    "\(request.method) \(request.target) \(String(decoding: request.body, as: UTF8.self))"
+                )
                 r.headers.add(name: "X-Version", value: request.version.rawValue)
                 return r
             }
@@ -61,7 +66,8 @@ import HTTP1
         defer { Self.stop(server) }
         let client = try RawClient(port: server.httpPort!)
         client.send(
-            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyzGET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyzGET /c HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         #expect(try client.readResponse().text == "GET /a ")
         #expect(try client.readResponse().text == "POST /b xyz")
         #expect(try client.readResponse().text == "GET /c ")
@@ -85,7 +91,9 @@ import HTTP1
         let server = try Self.makeServer()
         defer { Self.stop(server) }
         let client = try RawClient(port: server.httpPort!)
-        client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n")
+        client.send(
+            "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"
+        )
         #expect(try client.readResponse().text == "POST /c abcde")
         client.send("PUT /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
         #expect(try client.readResponse().status == 100)

@@ -46,8 +46,12 @@ import Testing
         let client = try TLSContext.makeClient(extraCAFiles: [server.caFile])
         for host in ["localhost", "127.0.0.1"] {
             let result = OutboundHTTP.post(
-                url: "https://\(host):\(server.port)/hook", headers: ["content-type": "application/json"],
-                body: Array("{}".utf8), timeoutSeconds: 10, tls: client)
+                url: "https://\(host):\(server.port)/hook",
+                headers: ["content-type": "application/json"],
+                body: Array("{}".utf8),
+                timeoutSeconds: 10,
+                tls: client
+            )
             #expect(result == .success(202), "\(host)")
         }
         #expect(server.seen.withLock { $0 } == ["POST /hook {}", "POST /hook {}"])
@@ -57,7 +61,11 @@ import Testing
         let server = try Server()
         // The default context trusts the system store only, which does not hold the test CA.
         let result = OutboundHTTP.post(
-            url: "https://localhost:\(server.port)/", headers: [:], body: [], timeoutSeconds: 10)
+            url: "https://localhost:\(server.port)/",
+            headers: [:],
+            body: [],
+            timeoutSeconds: 10
+        )
         guard case .failure(let error) = result else {
             Issue.record("expected an error, got \(result)")
             return
@@ -72,7 +80,12 @@ import Testing
         let client = try TLSContext.makeClient(extraCAFiles: [server.caFile])
         for (host, reason) in [("localhost", "hostname mismatch"), ("127.0.0.1", "IP address mismatch")] {
             let result = OutboundHTTP.post(
-                url: "https://\(host):\(server.port)/", headers: [:], body: [], timeoutSeconds: 10, tls: client)
+                url: "https://\(host):\(server.port)/",
+                headers: [:],
+                body: [],
+                timeoutSeconds: 10,
+                tls: client
+            )
             guard case .failure(let error) = result else {
                 Issue.record("expected an error for \(host)")
                 continue
@@ -84,9 +97,15 @@ import Testing
 
     @Test func plainHTTPAnswerToTLSIsAnErrorNotAHang() throws {
         let listener = try RecordingListener(
-            answers: ["HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"], waitForRequest: false)
+            answers: ["HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"],
+            waitForRequest: false
+        )
         let result = OutboundHTTP.post(
-            url: "https://127.0.0.1:\(listener.port)/", headers: [:], body: [], timeoutSeconds: 10)
+            url: "https://127.0.0.1:\(listener.port)/",
+            headers: [:],
+            body: [],
+            timeoutSeconds: 10
+        )
         guard case .failure(let error) = result else {
             Issue.record("expected an error, got \(result)")
             return

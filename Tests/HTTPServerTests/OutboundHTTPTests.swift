@@ -17,7 +17,11 @@ import Testing
         headers.add(name: "Content-Length", value: "999")  // ours wins: a caller cannot break the framing
         let body = Array(#"{"type":"email.sent"}"#.utf8)
         let result = OutboundHTTP.post(
-            url: "http://127.0.0.1:\(listener.port)/hooks/a?x=1#frag", headers: headers, body: body, timeoutSeconds: 10)
+            url: "http://127.0.0.1:\(listener.port)/hooks/a?x=1#frag",
+            headers: headers,
+            body: body,
+            timeoutSeconds: 10
+        )
         #expect(result == .success(200))
         #expect(listener.waitForRequests(1))
         let request = RecordedRequest(listener.requests.withLock { $0[0] })
@@ -47,7 +51,11 @@ import Testing
     @Test func ipv6LiteralsKeepTheirBracketsInHost() throws {
         guard let listener = try? RecordingListener(host: "::1", answers: [Self.ok]) else { return }  // no IPv6 here
         let result = OutboundHTTP.post(
-            url: "http://[::1]:\(listener.port)", headers: [:], body: [1], timeoutSeconds: 10)
+            url: "http://[::1]:\(listener.port)",
+            headers: [:],
+            body: [1],
+            timeoutSeconds: 10
+        )
         #expect(result == .success(200))
         let request = RecordedRequest(listener.requests.withLock { $0[0] })
         #expect(request.requestLine == "POST / HTTP/1.1")
@@ -84,14 +92,22 @@ import Testing
     @Test func silentServerTimesOut() throws {
         let listener = try RecordingListener(answers: [nil])
         let result = OutboundHTTP.post(
-            url: "http://127.0.0.1:\(listener.port)/", headers: [:], body: [], timeoutSeconds: 0.3)
+            url: "http://127.0.0.1:\(listener.port)/",
+            headers: [:],
+            body: [],
+            timeoutSeconds: 0.3
+        )
         #expect(result == .failure(OutboundError(.timeout, "timed out waiting for response")))
     }
 
     @Test func nonHTTPAnswerIsABadResponse() throws {
         let listener = try RecordingListener(answers: ["SSH-2.0-OpenSSH_9.2\r\n"])
         let result = OutboundHTTP.post(
-            url: "http://127.0.0.1:\(listener.port)/", headers: [:], body: [], timeoutSeconds: 10)
+            url: "http://127.0.0.1:\(listener.port)/",
+            headers: [:],
+            body: [],
+            timeoutSeconds: 10
+        )
         guard case .failure(let error) = result else {
             Issue.record("expected an error, got \(result)")
             return

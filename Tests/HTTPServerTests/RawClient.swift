@@ -26,13 +26,21 @@ final class RawClient {
             a.sin6_family = sa_family_t(AF_INET6)
             a.sin6_port = in_port_t(UInt16(port).bigEndian)
             inet_pton(AF_INET6, host, &a.sin6_addr)
-            rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            rc = withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            }
         } else {
             var a = sockaddr_in()
             a.sin_family = sa_family_t(AF_INET)
             a.sin_port = in_port_t(UInt16(port).bigEndian)
             inet_pton(AF_INET, host, &a.sin_addr)
-            rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            rc = withUnsafePointer(to: &a) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
         }
         if rc != 0 {
             let e = errno
@@ -43,13 +51,18 @@ final class RawClient {
 
     deinit { close(fd) }
 
-    enum ClientError: Error { case connect(Int32), timeout, closed, malformed }
+    enum ClientError: Error {
+        case connect(Int32)
+        case timeout, closed, malformed
+    }
 
     func send(_ text: String) { send(Array(text.utf8)) }
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -81,7 +94,9 @@ final class RawClient {
                     headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingSpaces())
                 }
                 let bodyStart = end + 4
-                let length = (headOnly || status < 200 || status == 204 || status == 304) ? 0 : Int(headers["Content-Length"] ?? "0") ?? 0
+                let length =
+                    (headOnly || status < 200 || status == 204 || status == 304)
+                    ? 0 : Int(headers["Content-Length"] ?? "0") ?? 0
                 while buffer.count < bodyStart + length {
                     guard try fill() else { throw ClientError.closed }
                 }
@@ -102,7 +117,8 @@ final class RawClient {
 
     private func findHeadEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+        for i in 0...(buffer.count - 4)
+        where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
             return i
         }
         return nil

@@ -2,6 +2,7 @@
 import Dispatch
 import Glibc
 import HTTPCore
+
 @testable import HTTPServer
 
 /// A plain TCP listener on port 0 for client tests: serves one connection per scripted answer, records

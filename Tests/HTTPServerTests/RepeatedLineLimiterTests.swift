@@ -1,6 +1,7 @@
+import Testing
+
 // SPDX-License-Identifier: Apache-2.0
 @testable import HTTPServer
-import Testing
 
 /// Repeated identical log lines: the first, then at most one "(repeated N times)" per second.
 @Suite struct RepeatedLineLimiterTests {

@@ -1,6 +1,7 @@
+import Testing
+
 // SPDX-License-Identifier: Apache-2.0
 @testable import HTTPServer
-import Testing
 
 /// The loop's timer heap, driven by the time passed in.
 @Suite struct TimerQueueTests {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import Testing
 import Routing
+import Testing
 
 @testable import MailDoubleApp
 
@@ -43,19 +43,23 @@ import Routing
             "Authorization": "Bearer re_test_maildouble_full", "Content-Type": "multipart/form-data; boundary=B",
         ]
         let post = app.dispatcher.respond(
-            to: Request(method: .POST, target: "/contacts/imports", headers: headers, body: Array(body.utf8)))
+            to: Request(method: .POST, target: "/contacts/imports", headers: headers, body: Array(body.utf8))
+        )
         #expect(post.status == .created)
         let id = try #require(try JSON.parse(post.body)["id"]?.stringValue)
         #expect(app.backgroundWorker.waitUntilDrained(app.backgroundWorker.wake(), timeout: 60))
         let auth: HTTPHeaders = ["Authorization": "Bearer re_test_maildouble_full"]
         let last = app.dispatcher.respond(
-            to: Request(method: .GET, target: "/contacts/bg3499%40example.org", headers: auth))
+            to: Request(method: .GET, target: "/contacts/bg3499%40example.org", headers: auth)
+        )
         #expect(last.status == .ok)
         #expect(
             app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/clock/advance?seconds=1")).status
-                == .ok)
+                == .ok
+        )
         let got = try JSON.parse(
-            app.dispatcher.respond(to: Request(method: .GET, target: "/contacts/imports/\(id)", headers: auth)).body)
+            app.dispatcher.respond(to: Request(method: .GET, target: "/contacts/imports/\(id)", headers: auth)).body
+        )
         #expect(got["status"] == "completed")
         #expect(got["counts"]?["created"] == 3_500)
     }

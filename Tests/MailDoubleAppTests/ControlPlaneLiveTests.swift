@@ -15,8 +15,13 @@ import Testing
         defer { MailDoubleTests.stop(app) }
         let html = #"<p>Your code is 482913. <a href=\"https://app.example/verify?u=1&amp;t=2\">Verify</a></p>"#
         let sent = try VendorContractTests.call(
-            app, "POST", "/emails", headers: Self.sendHeaders,
-            body: #"{"from":"Acme <hello@example.org>","to":["Ada <delivered@resend.dev>"],"subject":"Verify","html":"\#(html)"}"#)
+            app,
+            "POST",
+            "/emails",
+            headers: Self.sendHeaders,
+            body:
+                #"{"from":"Acme <hello@example.org>","to":["Ada <delivered@resend.dev>"],"subject":"Verify","html":"\#(html)"}"#
+        )
         let id = try #require(try Self.json(sent.body)["id"]?.stringValue)
         let list = try VendorContractTests.call(app, "GET", "/_emulator/messages?to=delivered@resend.dev")
         #expect(list.status == 200)
@@ -24,7 +29,10 @@ import Testing
         #expect(data.count == 1 && data.first?["id"]?.stringValue == id && data.first?["vendor"] == "postflare")
         #expect((data.first?["seq"]?.intValue ?? 0) > 0)
         // Fixture messages of the other vendors are there too, in arrival order before the send.
-        let everything = try #require(try Self.json(VendorContractTests.call(app, "GET", "/_emulator/messages?limit=1000").body)["data"]?.arrayValue)
+        let everything = try #require(
+            try Self.json(VendorContractTests.call(app, "GET", "/_emulator/messages?limit=1000").body)["data"]?
+                .arrayValue
+        )
         #expect(Set(everything.compactMap { $0["vendor"]?.stringValue }) == ["flowmailer", "postflare", "flowdock"])
         #expect(everything.last?["id"]?.stringValue == id)
         let detail = try Self.json(try VendorContractTests.call(app, "GET", "/_emulator/messages/postflare/\(id)").body)
@@ -32,10 +40,15 @@ import Testing
         #expect(detail["codes"] == ["482913"])
         #expect(try VendorContractTests.call(app, "GET", "/_emulator/messages/postflare/nope").status == 404)
         // Paging: one at a time, following `next`.
-        let first = try Self.json(try VendorContractTests.call(app, "GET", "/_emulator/messages?vendor=flowmailer&limit=1").body)
+        let first = try Self.json(
+            try VendorContractTests.call(app, "GET", "/_emulator/messages?vendor=flowmailer&limit=1").body
+        )
         #expect(first["has_more"] == true)
         let next = try #require(first["next"]?.stringValue)
-        let second = try Self.json(try VendorContractTests.call(app, "GET", "/_emulator/messages?vendor=flowmailer&limit=1&cursor=\(next)").body)
+        let second = try Self.json(
+            try VendorContractTests.call(app, "GET", "/_emulator/messages?vendor=flowmailer&limit=1&cursor=\(next)")
+                .body
+        )
         #expect(second["data"]?[0]?["id"] != first["data"]?[0]?["id"])
     }
 
@@ -45,11 +58,19 @@ import Testing
         let waiter = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
         waiter.send(
             VendorsOverHTTPSTests.request(
-                "GET", "/_emulator/messages/wait?vendor=postflare&subject=Welcome&timeout=60", host: "localhost"))
+                "GET",
+                "/_emulator/messages/wait?vendor=postflare&subject=Welcome&timeout=60",
+                host: "localhost"
+            )
+        )
         // The wait is parked on the server; the send happens on another connection.
         let sent = try VendorContractTests.call(
-            app, "POST", "/emails", headers: Self.sendHeaders,
-            body: #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"Welcome","text":"hi"}"#)
+            app,
+            "POST",
+            "/emails",
+            headers: Self.sendHeaders,
+            body: #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"Welcome","text":"hi"}"#
+        )
         let id = try #require(try Self.json(sent.body)["id"]?.stringValue)
         let woken = try waiter.readResponse()
         #expect(woken.status == 200)
@@ -61,7 +82,11 @@ import Testing
     @Test func aWaitThatIsNotMetTimesOutWith408AndWhatMatched() throws {
         let app = try VendorContractTests.start()
         defer { MailDoubleTests.stop(app) }
-        let r = try VendorContractTests.call(app, "GET", "/_emulator/messages/wait?vendor=flowmailer&count=50&timeout=0.05")
+        let r = try VendorContractTests.call(
+            app,
+            "GET",
+            "/_emulator/messages/wait?vendor=flowmailer&count=50&timeout=0.05"
+        )
         #expect(r.status == 408)
         let body = try Self.json(r.body)
         #expect(body["error"] == "timeout" && body["wanted"] == 50 && body["matched"] == 3)

@@ -37,13 +37,16 @@ import Testing
             expire: { message in
                 messages.withLock { $0.append(message) }
                 fired.signal()
-            })
+            }
+        )
         watchdog.arm()
         #expect(fired.wait(timeout: .now() + 10) == .success)
         watchdog.disarm()
-        #expect(messages.withLock { $0 } == [
-            "maildouble: requests still running 10.0 s after the shutdown signal; exiting with status 3"
-        ])
+        #expect(
+            messages.withLock { $0 } == [
+                "maildouble: requests still running 10.0 s after the shutdown signal; exiting with status 3"
+            ]
+        )
         #expect(DrainWatchdog.cutOffExitStatus == 3)
     }
 

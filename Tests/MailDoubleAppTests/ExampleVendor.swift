@@ -76,7 +76,12 @@ final class PigeonAPI: Vendor {
 
     private func inspected(_ note: Note) -> InspectedMessage {
         var m = InspectedMessage(
-            vendor: name, tenant: "loft", id: note.id, created: note.at, vendorPath: "/pigeon/notes/\(note.id)")
+            vendor: name,
+            tenant: "loft",
+            id: note.id,
+            created: note.at,
+            vendorPath: "/pigeon/notes/\(note.id)"
+        )
         m.to = [note.to]
         m.text = note.text
         m.status = "perched"

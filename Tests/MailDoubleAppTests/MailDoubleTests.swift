@@ -4,8 +4,8 @@ import EmulatorKit
 import Glibc
 import HTTPCore
 import MailDoubleApp
-import Testing
 import Routing
+import Testing
 
 /// The whole emulator started in-process on port 0, as the executable starts it.
 @Suite struct MailDoubleTests {
@@ -121,7 +121,11 @@ final class PlainClient {
         a.sin_family = sa_family_t(AF_INET)
         a.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &a.sin_addr)
-        let rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         if rc != 0 { throw TLSTestClient.Failure.connect }
     }
     deinit { close(fd) }
@@ -141,13 +145,24 @@ final class PlainClient {
     @Test func resetPutsAVendorBackToItsFixtures() throws {
         let app = try MailDoubleTests.start()
         defer { MailDoubleTests.stop(app) }
-        let auth: HTTPHeaders = ["Authorization": "Bearer maildouble-flowdock-token", "Content-Type": "application/json"]
-        let post = app.dispatcher.respond(to: Request(
-            method: .POST, target: "/flows/acme/my-flow/messages", headers: auth,
-            body: Array(#"{"event":"message","content":"temporary"}"#.utf8)))
+        let auth: HTTPHeaders = [
+            "Authorization": "Bearer maildouble-flowdock-token", "Content-Type": "application/json",
+        ]
+        let post = app.dispatcher.respond(
+            to: Request(
+                method: .POST,
+                target: "/flows/acme/my-flow/messages",
+                headers: auth,
+                body: Array(#"{"event":"message","content":"temporary"}"#.utf8)
+            )
+        )
         #expect(post.status == .created)
         let id = try #require(try JSON.parse(post.body)["id"]?.intValue)
-        let get = { app.dispatcher.respond(to: Request(method: .GET, target: "/flows/acme/my-flow/messages/\(id)", headers: auth)) }
+        let get = {
+            app.dispatcher.respond(
+                to: Request(method: .GET, target: "/flows/acme/my-flow/messages/\(id)", headers: auth)
+            )
+        }
         #expect(get().status == .ok)
         let reset = app.dispatcher.respond(to: Request(method: .POST, target: "/_emulator/reset?vendor=flowdock"))
         #expect(try JSON.parse(reset.body)["reset"] == ["flowdock"])

@@ -2,9 +2,10 @@
 import EmulatorKit
 import Glibc
 import HTTPCore
-@testable import MailDoubleApp
-import Testing
 import Routing
+import Testing
+
+@testable import MailDoubleApp
 
 /// `--fixtures`: a bad path stops start-up, `none` seeds nothing, a missing vendor file falls back (logged).
 @Suite struct SeedDataTests {

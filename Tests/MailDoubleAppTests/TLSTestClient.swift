@@ -5,7 +5,11 @@ import Glibc
 /// A blocking TLS 1.2+/HTTP/1.1 client for tests: verifies the server chain against `caFile` and the
 /// host name, offers ALPN, and reads Content-Length framed responses.
 final class TLSTestClient {
-    enum Failure: Error { case connect, handshake(String), io }
+    enum Failure: Error {
+        case connect
+        case handshake(String)
+        case io
+    }
 
     let fd: Int32
     let ctx: OpaquePointer
@@ -21,7 +25,9 @@ final class TLSTestClient {
         a.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &a.sin_addr)
         let rc = withUnsafePointer(to: &a) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         fd = sock
         ctx = SSL_CTX_new(TLS_client_method())!
@@ -90,7 +96,8 @@ final class TLSTestClient {
 
     private func headEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+        for i in 0...(buffer.count - 4)
+        where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
             return i
         }
         return nil
@@ -98,5 +105,7 @@ final class TLSTestClient {
 }
 
 extension Substring {
-    func trimmingCharacters() -> String { String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()) }
+    func trimmingCharacters() -> String {
+        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
 }

@@ -23,7 +23,13 @@ import Testing
         return app
     }
 
-    static func call(_ app: MailDouble, _ method: String, _ target: String, headers: [String] = [], body: String = "")
+    static func call(
+        _ app: MailDouble,
+        _ method: String,
+        _ target: String,
+        headers: [String] = [],
+        body: String = ""
+    )
         throws -> (status: Int, body: String)
     {
         let c = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
@@ -42,7 +48,12 @@ import Testing
         #expect(app.vendors.map(\.name) == ["flowmailer", "postflare", "flowdock", "pigeon"])
         let before = app.changes.lastSeq
         let posted = try Self.call(
-            app, "POST", "/pigeon/notes", headers: ["Content-Type: application/json"], body: #"{"to":"roof","text":"coo"}"#)
+            app,
+            "POST",
+            "/pigeon/notes",
+            headers: ["Content-Type: application/json"],
+            body: #"{"to":"roof","text":"coo"}"#
+        )
         #expect(posted.status == 201)
         let id = try #require(try JSON.parse(Array(posted.body.utf8))["id"]?.stringValue)
         #expect(try Self.call(app, "GET", "/pigeon/notes/\(id)").status == 200)
@@ -70,9 +81,13 @@ import Testing
         let before = app.changes.lastSeq
         // Postflare: an e-mail through the API.
         let sent = try Self.call(
-            app, "POST", "/emails",
+            app,
+            "POST",
+            "/emails",
             headers: ["Authorization: Bearer re_test_maildouble_full", "Content-Type: application/json"],
-            body: #"{"from":"Acme <hello@example.org>","to":["delivered@resend.dev"],"subject":"Hi","html":"<p>Hi</p>","headers":{"X-Order":"42"}}"#)
+            body:
+                #"{"from":"Acme <hello@example.org>","to":["delivered@resend.dev"],"subject":"Hi","html":"<p>Hi</p>","headers":{"X-Order":"42"}}"#
+        )
         #expect(sent.status == 200)
         let emailId = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
         let postflare = try Self.vendor(app, "postflare")
@@ -82,9 +97,12 @@ import Testing
         #expect(email.vendorPath == "/emails/\(emailId)" && email.status == "queued")
         // Flowdock: a chat message.
         let chat = try Self.call(
-            app, "POST", "/flows/acme/my-flow/messages",
+            app,
+            "POST",
+            "/flows/acme/my-flow/messages",
             headers: ["Authorization: Bearer maildouble-flowdock-token", "Content-Type: application/json"],
-            body: #"{"event":"message","content":"Hello flow"}"#)
+            body: #"{"event":"message","content":"Hello flow"}"#
+        )
         #expect(chat.status == 201)
         let flowdock = try Self.vendor(app, "flowdock")
         let inFlow = flowdock.inspectMessages(tenant: "acme").filter { $0.text == "Hello flow" }
@@ -103,14 +121,22 @@ import Testing
         let seeded = flowmailer.inspectMessages(tenant: "545").count
         #expect(seeded == 3)  // the seed example's three messages
         let token = try Self.call(
-            app, "POST", "/oauth/token", headers: ["Content-Type: application/x-www-form-urlencoded"],
-            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials&scope=api")
+            app,
+            "POST",
+            "/oauth/token",
+            headers: ["Content-Type: application/x-www-form-urlencoded"],
+            body: "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials&scope=api"
+        )
         let access = try #require(try JSON.parse(Array(token.body.utf8))["access_token"]?.stringValue)
         let media = "application/vnd.flowmailer.v1.12+json"
         let submit = try Self.call(
-            app, "POST", "/545/messages/submit",
+            app,
+            "POST",
+            "/545/messages/submit",
             headers: ["Authorization: Bearer \(access)", "Content-Type: \(media)", "Accept: \(media)"],
-            body: #"{"messageType":"EMAIL","senderAddress":"shop@example.com","recipientAddress":"ada@example.com","subject":"Order","text":"Thanks"}"#)
+            body:
+                #"{"messageType":"EMAIL","senderAddress":"shop@example.com","recipientAddress":"ada@example.com","subject":"Order","text":"Thanks"}"#
+        )
         #expect(submit.status == 201)
         let all = flowmailer.inspectMessages(tenant: "545")
         #expect(all.count == seeded + 1)
@@ -139,9 +165,12 @@ import Testing
         let app = try VendorContractTests.start()
         defer { MailDoubleTests.stop(app) }
         let sent = try VendorContractTests.call(
-            app, "POST", "/emails",
+            app,
+            "POST",
+            "/emails",
             headers: ["Authorization: Bearer re_test_maildouble_full", "Content-Type: application/json"],
-            body: #"{"from":"hello@example.org","to":"bounced@resend.dev","subject":"s","text":"t"}"#)
+            body: #"{"from":"hello@example.org","to":"bounced@resend.dev","subject":"s","text":"t"}"#
+        )
         let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
         let start = app.changes.lastSeq
         #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=3").status == 200)

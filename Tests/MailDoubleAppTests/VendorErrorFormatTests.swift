@@ -2,8 +2,8 @@
 import Glibc
 import HTTPCore
 import MailDoubleApp
-import Testing
 import Routing
+import Testing
 
 /// Errors the HTTP layer raises itself (HTTP/1.1 parse errors and limits, the header timeout, HTTP/2 limits)
 /// answer in the format of the vendor the request names — by credentials, `Accept`, `Host` or path — and in

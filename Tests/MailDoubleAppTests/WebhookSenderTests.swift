@@ -5,8 +5,8 @@ import EmulatorKit
 import Glibc
 import HTTPCore
 import HTTPServer
-import Testing
 import Routing
+import Testing
 
 @testable import MailDoubleApp
 
@@ -87,13 +87,19 @@ import Routing
         defer { MailDoubleTests.stop(app) }
 
         let created = Self.call(
-            app, .POST, "/webhooks",
-            ["endpoint": .string(receiver.url), "events": ["email.sent", "email.delivered"]])
+            app,
+            .POST,
+            "/webhooks",
+            ["endpoint": .string(receiver.url), "events": ["email.sent", "email.delivered"]]
+        )
         #expect(created.status.code == 201)
         let secret = try #require(try JSON.parse(created.body)["signing_secret"]?.stringValue)
         let sent = Self.call(
-            app, .POST, "/emails",
-            ["from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"], "subject": "Hi", "text": "Hello"])
+            app,
+            .POST,
+            "/emails",
+            ["from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"], "subject": "Hi", "text": "Hello"]
+        )
         #expect(sent.status == .ok)
         let emailId = try #require(try JSON.parse(sent.body)["id"]?.stringValue)
 
@@ -130,7 +136,12 @@ import Routing
         #expect(
             retry.headers["svix-signature"]
                 == Self.svixSignature(
-                    secret: secret, id: retry.headers["svix-id"] ?? "", timestamp: String(after), body: retry.body))
+                    secret: secret,
+                    id: retry.headers["svix-id"] ?? "",
+                    timestamp: String(after),
+                    body: retry.body
+                )
+        )
     }
 
     /// The worker thread also publishes due events, so it always runs; with webhooks off it delivers nothing.

@@ -1,7 +1,7 @@
+import COpenSSL
 // SPDX-License-Identifier: Apache-2.0
 import Glibc
 import HTTPCore
-import COpenSSL
 
 /// A blocking client on the plain port that writes raw bytes: malformed HTTP/1.1, or HTTP/2 with prior
 /// knowledge framed by hand (HPACK literals without Huffman), for requests no well-behaved client sends.

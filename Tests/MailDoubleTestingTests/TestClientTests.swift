@@ -20,7 +20,11 @@ import Testing
     func requestArrivesAsSent(_ mode: TestMode) throws {
         try withTestClient(mode, responder: Self.echo) { client in
             let r = try client.execute(
-                .POST, "/a%20b/c?q=1+2", headers: ["Host": "api.resend.com:8443", "x-test": "yes"], body: "héllo")
+                .POST,
+                "/a%20b/c?q=1+2",
+                headers: ["Host": "api.resend.com:8443", "x-test": "yes"],
+                body: "héllo"
+            )
             #expect(r.status == .ok)
             #expect(r.json["method"] == "POST")
             #expect(r.json["target"] == "/a%20b/c?q=1+2")
@@ -93,10 +97,15 @@ func detachThread(_ body: @escaping @Sendable () -> Void) {
     }
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
     var thread = pthread_t()
-    let rc = pthread_create(&thread, nil, { arg in
-        Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue().body()
-        return nil
-    }, box)
+    let rc = pthread_create(
+        &thread,
+        nil,
+        { arg in
+            Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue().body()
+            return nil
+        },
+        box
+    )
     precondition(rc == 0, "pthread_create failed: \(rc)")
     pthread_detach(thread)
 }

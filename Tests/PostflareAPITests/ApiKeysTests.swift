@@ -1,8 +1,8 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -11,7 +11,10 @@ import EmulatorKit
     func crud(_ mode: TestMode) throws {
         try Harness.with(mode) { h in
             let created = h.call(
-                .POST, "/api-keys", ["name": "", "permission": "sending_access", "domain_id": .string(domainId)])
+                .POST,
+                "/api-keys",
+                ["name": "", "permission": "sending_access", "domain_id": .string(domainId)]
+            )
             #expect(created.status == 201)
             let id = try #require(created.id)
             let list = h.call(.GET, "/api-keys")
@@ -19,7 +22,8 @@ import EmulatorKit
             #expect(list.json["data"]?[0]?["token"] == nil)
             #expect(list.json["data"]?[0]?["id"]?.stringValue == id)
             #expect(
-                h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)])
+                h.call(.PATCH, "/api-keys/\(id)", ["name": "Renamed"]).json == ["object": "api_key", "id": .string(id)]
+            )
             expectError(h.call(.DELETE, "/api-keys/\(segmentId)"), 404, "not_found")
             #expect(h.call(.DELETE, "/api-keys/\(id)").json["message"] == nil)
         }
@@ -38,9 +42,13 @@ import EmulatorKit
         h.clock.advance(bySeconds: 5)
         let token = try #require(
             h.call(.POST, "/api-keys", ["name": "k", "permission": "sending_access", "domain_id": .string(domainId)])
-                .json["token"]?.stringValue)
+                .json["token"]?.stringValue
+        )
         #expect(h.call(.POST, "/emails", Harness.email(), key: token).status == 200)
         expectError(
-            h.call(.POST, "/emails", Harness.email(["from": "a@other.org"]), key: token), 403, "validation_error")
+            h.call(.POST, "/emails", Harness.email(["from": "a@other.org"]), key: token),
+            403,
+            "validation_error"
+        )
     }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
-import Testing
 import Routing
+import Testing
 
 @testable import PostflareAPI
 

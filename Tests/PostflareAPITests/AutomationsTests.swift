@@ -1,7 +1,7 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -34,9 +34,11 @@ import EmulatorKit
         #expect(h.call(.POST, "/events", ["name": "user.signed_up"]).status == 201)
         #expect(
             h.call(
-                .POST, "/events/send",
+                .POST,
+                "/events/send",
                 ["event": "user.signed_up", "contact_id": "e169aa45-1ecf-4183-9955-b1499d5701d3"]
-            ).status == 202)
+            ).status == 202
+        )
         var runs = h.call(.GET, "/automations/\(id)/runs")
         let runId = try #require(runs.json["data"]?[0]?["id"]?.stringValue)
         #expect(runs.json["data"]?[0]?["status"] == "running")
@@ -46,7 +48,8 @@ import EmulatorKit
         #expect(runs.json["data"]?[0]?["status"] == "completed")
         let run = h.call(.GET, "/automations/\(id)/runs/\(runId)")
         #expect(
-            run.json["steps"]?.arrayValue?.map { $0["key"]?.stringValue ?? "" } == ["start", "wait", "check", "mail"])
+            run.json["steps"]?.arrayValue?.map { $0["key"]?.stringValue ?? "" } == ["start", "wait", "check", "mail"]
+        )
         let emails = h.call(.GET, "/emails").json["data"]?.arrayValue ?? []
         #expect(emails.count == 1)
         #expect(emails.first?["subject"] == "Welcome, friend!")
@@ -70,15 +73,24 @@ import EmulatorKit
         expectError(h.call(.POST, "/automations", ["name": "x", "connections": []]), 422, "missing_required_field")
         expectError(
             h.call(
-                .POST, "/automations",
-                ["name": "x", "steps": [["key": "a", "type": "delay", "config": [:]]], "connections": []]),
-            422, "validation_error")
+                .POST,
+                "/automations",
+                ["name": "x", "steps": [["key": "a", "type": "delay", "config": [:]]], "connections": []]
+            ),
+            422,
+            "validation_error"
+        )
         expectError(
             h.call(
-                .POST, "/automations",
+                .POST,
+                "/automations",
                 [
                     "name": "x", "steps": [["key": "a", "type": "trigger", "config": ["event_name": "e"]]],
                     "connections": [["from": "a", "to": "zz"]],
-                ]), 422, "validation_error")
+                ]
+            ),
+            422,
+            "validation_error"
+        )
     }
 }

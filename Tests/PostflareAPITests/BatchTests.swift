@@ -19,8 +19,11 @@ import Testing
     @Test func permissiveReportsIndexedErrors() throws {
         let h = try Harness()
         let r = h.call(
-            .POST, "/emails/batch", [Harness.email(), Harness.email(to: "nope"), ["from": "a@example.org"]],
-            headers: [("x-batch-validation", "permissive")])
+            .POST,
+            "/emails/batch",
+            [Harness.email(), Harness.email(to: "nope"), ["from": "a@example.org"]],
+            headers: [("x-batch-validation", "permissive")]
+        )
         #expect(r.status == 200)
         #expect(r.json["data"]?.arrayValue?.count == 1)
         #expect(r.json["errors"]?[0]?["index"] == 1)
@@ -34,9 +37,14 @@ import Testing
         expectError(h.call(.POST, "/emails/batch", tooMany), 422, "validation_error")
         expectError(h.call(.POST, "/emails/batch", Harness.email()), 422, "validation_error")
         expectError(
-            h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "in 1 min"])]), 422, "validation_error")
+            h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "in 1 min"])]),
+            422,
+            "validation_error"
+        )
         expectError(
-            h.call(.POST, "/emails/batch", [Harness.email()], headers: [("x-batch-validation", "lax")]), 422,
-            "validation_error")
+            h.call(.POST, "/emails/batch", [Harness.email()], headers: [("x-batch-validation", "lax")]),
+            422,
+            "validation_error"
+        )
     }
 }

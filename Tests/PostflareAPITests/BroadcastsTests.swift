@@ -1,7 +1,7 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -9,11 +9,13 @@ import EmulatorKit
     @Test func draftThenSendToSegment() throws {
         let h = try Harness()
         let created = h.call(
-            .POST, "/broadcasts",
+            .POST,
+            "/broadcasts",
             [
                 "segment_id": .string(segmentId), "from": "News <news@example.org>", "subject": "Hi {{{FIRST_NAME}}}",
                 "html": "<p>Hello {{{FIRST_NAME}}}</p>", "name": "January",
-            ])
+            ]
+        )
         #expect(created.status == 201)
         let id = try #require(created.id)
         #expect(h.call(.GET, "/broadcasts/\(id)").json["status"] == "draft")
@@ -33,13 +35,15 @@ import EmulatorKit
         let h = try Harness()
         let id = try #require(
             h.call(
-                .POST, "/broadcasts",
+                .POST,
+                "/broadcasts",
                 [
                     "audience_id": .string(segmentId), "from": "news@example.org", "subject": "S", "text": "T",
                     "send": true,
                     "scheduled_at": "in 1 hour",
                 ]
-            ).id)
+            ).id
+        )
         #expect(h.call(.GET, "/broadcasts").json["data"]?[0]?["status"] == "scheduled")
         #expect(h.call(.POST, "/broadcasts/\(id)/cancel").status == 200)
         h.clock.advance(bySeconds: 7200)
@@ -51,16 +55,24 @@ import EmulatorKit
     @Test func validation() throws {
         let h = try Harness()
         expectError(
-            h.call(.POST, "/broadcasts", ["from": "a@example.org", "subject": "s"]), 422, "missing_required_field")
+            h.call(.POST, "/broadcasts", ["from": "a@example.org", "subject": "s"]),
+            422,
+            "missing_required_field"
+        )
         expectError(
             h.call(.POST, "/broadcasts", ["segment_id": .string(topicId), "from": "a@example.org", "subject": "s"]),
             404,
-            "not_found")
+            "not_found"
+        )
         expectError(
             h.call(
-                .POST, "/broadcasts",
-                ["segment_id": .string(segmentId), "from": "a@example.org", "subject": "s", "scheduled_at": "in 1 min"]),
-            422, "validation_error")
+                .POST,
+                "/broadcasts",
+                ["segment_id": .string(segmentId), "from": "a@example.org", "subject": "s", "scheduled_at": "in 1 min"]
+            ),
+            422,
+            "validation_error"
+        )
         expectError(h.call(.GET, "/broadcasts/\(segmentId)"), 404, "not_found")
     }
 }
@@ -70,9 +82,11 @@ import EmulatorKit
         let h = try Harness()
         let id = try #require(
             h.call(
-                .POST, "/broadcasts",
+                .POST,
+                "/broadcasts",
                 ["segment_id": .string(segmentId), "from": "n@example.org", "subject": "S", "text": "T", "send": true]
-            ).id)
+            ).id
+        )
         h.clock.advance(bySeconds: 10)
         let sent = h.call(.GET, "/broadcasts/\(id)/recipients?type=sent")
         #expect(sent.json["data"]?.arrayValue?.count == 3)

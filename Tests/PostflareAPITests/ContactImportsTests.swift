@@ -1,7 +1,7 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -25,7 +25,11 @@ import EmulatorKit
             ("segments", "[\"\(segmentId)\"]"),
         ])
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")], rawBody: body)
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
+            rawBody: body
+        )
         #expect(r.status == 201)
         let id = try #require(r.id)
         #expect(h.call(.GET, "/contacts/imports/\(id)").json["status"] == "queued")
@@ -41,8 +45,11 @@ import EmulatorKit
         let h = try Harness()
         expectError(h.call(.POST, "/contacts/imports", ["file": "x"]), 422, "validation_error")
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
-            rawBody: multipart([("on_conflict", "skip")]))
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
+            rawBody: multipart([("on_conflict", "skip")])
+        )
         expectError(r, 422, "missing_required_field")
     }
 
@@ -51,8 +58,11 @@ import EmulatorKit
     @Test func filePartWithoutContentIsAnErrorNotACrash() throws {
         let h = try Harness()
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=B")],
-            rawBody: "--B\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n--B--\r\n")
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; boundary=B")],
+            rawBody: "--B\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n--B--\r\n"
+        )
         expectError(r, 422, "validation_error")
         #expect(r.json["message"] == "The CSV `file` is empty.")
     }
@@ -70,8 +80,11 @@ import EmulatorKit
     func malformedMultipartIsAValidationError(_ parameters: String, _ body: String) throws {
         let h = try Harness()
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; \(parameters)")],
-            rawBody: body)
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; \(parameters)")],
+            rawBody: body
+        )
         #expect(r.status == 422, "\(body.debugDescription) → \(r.json.text)")
         #expect(["validation_error", "missing_required_field"].contains(r.name ?? ""), "\(r.json.text)")
     }
@@ -83,8 +96,11 @@ import EmulatorKit
         var csv = "email,first_name\r\n"
         for i in 0..<2_500 { csv += "user\(i)@example.org,U\(i)\r\n" }
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
-            rawBody: multipart([("file", csv)]))
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
+            rawBody: multipart([("file", csv)])
+        )
         #expect(r.status == 201)
         let id = try #require(r.id)
         #expect(h.call(.GET, "/contacts/user0%40example.org").status == 404)
@@ -117,16 +133,21 @@ import EmulatorKit
         #expect(h.call(.GET, "/contacts/AFTER%40example.org").id == renamed)
         let gone = try #require(h.call(.POST, "/contacts", ["email": "gone@example.org"]).id)
         #expect(h.call(.DELETE, "/contacts/\(gone)").status == 200)
-        let csv = "email,first_name\r\nmixed@example.org,New\r\nbefore@example.org,B\r\nafter@example.org,A\r\n"
+        let csv =
+            "email,first_name\r\nmixed@example.org,New\r\nbefore@example.org,B\r\nafter@example.org,A\r\n"
             + "gone@example.org,G\r\n"
         let r = h.call(
-            .POST, "/contacts/imports", headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
-            rawBody: multipart([("file", csv)]))
+            .POST,
+            "/contacts/imports",
+            headers: [("Content-Type", "multipart/form-data; boundary=XyZ")],
+            rawBody: multipart([("file", csv)])
+        )
         let id = try #require(r.id)
         h.clock.advance(bySeconds: 1)
         #expect(
             h.call(.GET, "/contacts/imports/\(id)").json["counts"]
-                == ["total": 4, "created": 2, "updated": 2, "skipped": 0, "failed": 0])
+                == ["total": 4, "created": 2, "updated": 2, "skipped": 0, "failed": 0]
+        )
         let mixed = h.call(.GET, "/contacts/mixed%40example.org")
         #expect(mixed.id == mixedId)
         #expect(mixed.json["first_name"] == "New")

@@ -7,8 +7,17 @@ import Testing
 @Suite struct ContactTableTests {
     static func contact(_ id: String, _ email: String) -> ContactRecord {
         ContactRecord(
-            id: id, email: email, firstName: nil, lastName: nil, unsubscribed: false, properties: JSONObject(),
-            segmentIds: [], topics: [:], createdAt: 0, seq: 0)
+            id: id,
+            email: email,
+            firstName: nil,
+            lastName: nil,
+            unsubscribed: false,
+            properties: JSONObject(),
+            segmentIds: [],
+            topics: [:],
+            createdAt: 0,
+            seq: 0
+        )
     }
 
     /// The e-mail index follows every write: creates, edits that keep the address, renames and deletes,

@@ -10,8 +10,10 @@ import Testing
     func globalContactsByIdOrEmail(_ mode: TestMode) throws {
         try Harness.with(mode) { h in
             let created = h.call(
-                .POST, "/contacts",
-                ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]])
+                .POST,
+                "/contacts",
+                ["email": "new@example.org", "first_name": "New", "segments": [["id": .string(segmentId)]]]
+            )
             #expect(created.status == 201)
             #expect(created.json["object"] == "contact")
             let id = try #require(created.id)
@@ -39,13 +41,18 @@ import Testing
         expectError(r, 422, "missing_required_field")
         #expect(r.json["message"] == "Missing `email` field.")
         expectError(
-            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["nope": "1"]]), 422,
-            "validation_error")
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["nope": "1"]]),
+            422,
+            "validation_error"
+        )
         expectError(
-            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": 3]]), 422,
-            "validation_error")
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": 3]]),
+            422,
+            "validation_error"
+        )
         #expect(
-            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": "Acme"]]).status == 201)
+            h.call(.POST, "/contacts", ["email": "x@example.org", "properties": ["company": "Acme"]]).status == 201
+        )
     }
 
     @Test func legacyAudienceFamily() throws {
@@ -71,7 +78,10 @@ import Testing
         #expect(h.call(.DELETE, "/contacts/\(contact)/segments/\(seg)").json["deleted"] == true)
         #expect(h.call(.GET, "/contacts/\(contact)/topics").json["data"]?[0]?["subscription"] == "opt_in")
         let upd = h.call(
-            .PATCH, "/contacts/\(contact)/topics", ["topics": [["id": .string(topicId), "subscription": "opt_out"]]])
+            .PATCH,
+            "/contacts/\(contact)/topics",
+            ["topics": [["id": .string(topicId), "subscription": "opt_out"]]]
+        )
         #expect(upd.json["object"] == "contact_topics")
         #expect(h.call(.GET, "/contacts/\(contact)/topics").json["data"]?[0]?["subscription"] == "opt_out")
     }

@@ -11,7 +11,8 @@ import Testing
         let h = try Harness()
         // "hello attachment\n" is 17 bytes; its base64 has one `=` of padding. The byte array is 3 bytes.
         let sent = h.call(
-            .POST, "/emails",
+            .POST,
+            "/emails",
             Harness.email(
                 to: "delivered@resend.dev",
                 [
@@ -19,7 +20,9 @@ import Testing
                         ["filename": "a.txt", "content": "aGVsbG8gYXR0YWNobWVudAo="],
                         ["filename": "b.bin", "content": [0, 1, 2]],
                     ]
-                ]))
+                ]
+            )
+        )
         let id = try #require(sent.id)
         let sizes = h.call(.GET, "/emails/\(id)/attachments").json["data"]?.arrayValue?.map { $0["size"] }
         #expect(sizes == [17, 3])
@@ -30,7 +33,10 @@ import Testing
         let h = try Harness()
         let contact = try #require(h.call(.POST, "/contacts", ["email": "topics@example.org"]).id)
         let r = h.call(
-            .PATCH, "/contacts/\(contact)/topics", rawBody: #"[{"id":"\#(topicId)","subscription":"opt_out"}]"#)
+            .PATCH,
+            "/contacts/\(contact)/topics",
+            rawBody: #"[{"id":"\#(topicId)","subscription":"opt_out"}]"#
+        )
         #expect(r.status == 200)
         let listed = h.call(.GET, "/contacts/\(contact)/topics").json["data"]?.arrayValue ?? []
         #expect(listed.first { $0["id"]?.stringValue == topicId }?["subscription"] == "opt_out")
@@ -53,10 +59,16 @@ import Testing
 
     @Test func takenNamesAreDocumentedValidationErrors() throws {
         let h = try Harness()
-        expectError(h.call(.POST, "/contact-properties", ["key": "company", "type": "string"]), 422, "validation_error")
         expectError(
-            h.call(.POST, "/templates", ["name": "again", "html": "<p>x</p>", "alias": "welcome"]), 422,
-            "validation_error")
+            h.call(.POST, "/contact-properties", ["key": "company", "type": "string"]),
+            422,
+            "validation_error"
+        )
+        expectError(
+            h.call(.POST, "/templates", ["name": "again", "html": "<p>x</p>", "alias": "welcome"]),
+            422,
+            "validation_error"
+        )
         #expect(h.call(.POST, "/events", ["name": "signup"]).status == 201)
         expectError(h.call(.POST, "/events", ["name": "signup"]), 422, "validation_error")
     }

@@ -1,8 +1,8 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -45,8 +45,13 @@ import EmulatorKit
         expectError(h.call(.POST, "/domains", ["name": "nodot"]), 422, "validation_error")
         expectError(
             h.call(
-                .POST, "/domains", ["name": "y.org", "capabilities": ["sending": "disabled", "receiving": "disabled"]]),
-            422, "validation_error")
+                .POST,
+                "/domains",
+                ["name": "y.org", "capabilities": ["sending": "disabled", "receiving": "disabled"]]
+            ),
+            422,
+            "validation_error"
+        )
     }
 }
 

@@ -100,11 +100,15 @@ import Testing
             r = h.call(.POST, "/emails", ["from": "a@example.org", "to": "b@example.org", "subject": "s"])
             #expect(r.json["message"] == "Either 'html' or 'text' content is required.")
             expectError(
-                h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])), 422,
-                "validation_error")
+                h.call(.POST, "/emails", Harness.email(["tags": [["name": "bad tag", "value": "x"]]])),
+                422,
+                "validation_error"
+            )
             expectError(
-                h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])), 422,
-                "invalid_attachment")
+                h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.txt"]]])),
+                422,
+                "invalid_attachment"
+            )
             expectError(h.call(.POST, "/emails", Harness.email(["headers": ["X-N": 1]])), 422, "validation_error")
             expectError(h.call(.POST, "/emails", rawBody: "{not json"), 400, "validation_error")
         }
@@ -112,10 +116,12 @@ import Testing
 
     /// Issue 12: a line break in a custom header name or value would inject headers (a hidden `Bcc:`) into
     /// the stored message; control characters likewise. Single sends and batches refuse them.
-    @Test(arguments: [
-        ["X-A\r\nBcc": "x"], ["X-A": "x\r\nBcc: victim@example.org"], ["X-A": "x\ny"], ["X-A": "x\ry"],
-        ["X-A": "a\u{0}b"], ["X-A": "a\u{7F}b"], ["X A": "x"], ["X-A:": "x"], ["": "x"], ["Ünï": "x"],
-    ] as [JSON])
+    @Test(
+        arguments: [
+            ["X-A\r\nBcc": "x"], ["X-A": "x\r\nBcc: victim@example.org"], ["X-A": "x\ny"], ["X-A": "x\ry"],
+            ["X-A": "a\u{0}b"], ["X-A": "a\u{7F}b"], ["X A": "x"], ["X-A:": "x"], ["": "x"], ["Ünï": "x"],
+        ] as [JSON]
+    )
     func headerInjectionIsRejected(_ headers: JSON) throws {
         let h = try Harness()
         let r = h.call(.POST, "/emails", Harness.email(["headers": headers]))
@@ -127,7 +133,10 @@ import Testing
     @Test func ordinaryHeadersAreKept() throws {
         let h = try Harness()
         let r = h.call(
-            .POST, "/emails", Harness.email(["headers": ["X-Entity-Ref-ID": "a\tb", "X-Note": "Grüße"]]))
+            .POST,
+            "/emails",
+            Harness.email(["headers": ["X-Entity-Ref-ID": "a\tb", "X-Note": "Grüße"]])
+        )
         #expect(r.status == 200, "\(r.json.text)")
         let batch = h.call(.POST, "/emails/batch", [Harness.email(["headers": ["X-Mailer": "maildouble 1.0"]])])
         #expect(batch.status == 200, "\(batch.json.text)")
@@ -165,7 +174,8 @@ import Testing
     @Test func attachmentsAreListed() throws {
         let h = try Harness()
         let id = try #require(
-            h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.png", "content": "aGVsbG8="]]])).id)
+            h.call(.POST, "/emails", Harness.email(["attachments": [["filename": "a.png", "content": "aGVsbG8="]]])).id
+        )
         let list = h.call(.GET, "/emails/\(id)/attachments")
         let item = try #require(list.json["data"]?[0])
         #expect(item["content_type"] == "image/png")
@@ -211,10 +221,27 @@ import Testing
     @Test func oldestEmailsAreEvictedBeyondTheCap() {
         var team = Team(id: "t", ownerEmail: "o@example.org")
         let template = EmailRecord(
-            id: "", from: "a@example.org", to: ["b@example.org"], cc: [], bcc: [], replyTo: [], subject: "s", html: nil,
-            text: "t", headers: nil, tags: [], attachments: [], createdAt: 0, scheduledAt: nil, sendAt: 0,
+            id: "",
+            from: "a@example.org",
+            to: ["b@example.org"],
+            cc: [],
+            bcc: [],
+            replyTo: [],
+            subject: "s",
+            html: nil,
+            text: "t",
+            headers: nil,
+            tags: [],
+            attachments: [],
+            createdAt: 0,
+            scheduledAt: nil,
+            sendAt: 0,
             canceledAt: nil,
-            templateId: nil, topicId: nil, broadcastId: nil, seq: 0)
+            templateId: nil,
+            topicId: nil,
+            broadcastId: nil,
+            seq: 0
+        )
         for i in 0..<(Team.maxEmails + 3) {
             var e = template
             e.id = "e\(i)"

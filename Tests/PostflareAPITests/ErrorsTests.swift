@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
+import Routing
 import Synchronization
 import Testing
-import Routing
 
 @testable import PostflareAPI
 
@@ -27,7 +27,11 @@ import Routing
         Case(name: "invalid_idempotent_request", status: 409) { h in
             h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "e")])
             return h.call(
-                .POST, "/emails", Harness.email(to: "bounced@resend.dev"), headers: [("Idempotency-Key", "e")])
+                .POST,
+                "/emails",
+                Harness.email(to: "bounced@resend.dev"),
+                headers: [("Idempotency-Key", "e")]
+            )
         },
         Case(name: "invalid_attachment", status: 422) {
             $0.call(.POST, "/emails", Harness.email(["attachments": [["filename": "x"]]]))

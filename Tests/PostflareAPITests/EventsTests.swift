@@ -12,7 +12,10 @@ import Testing
         let id = try #require(created.id)
         #expect(h.call(.GET, "/events/user.signed_up").json["id"]?.stringValue == id)
         let sent = h.call(
-            .POST, "/events/send", ["event": "user.signed_up", "email": "a@example.org", "payload": ["plan": "pro"]])
+            .POST,
+            "/events/send",
+            ["event": "user.signed_up", "email": "a@example.org", "payload": ["plan": "pro"]]
+        )
         #expect(sent.status == 202)
         #expect(sent.json == ["object": "event", "event": "user.signed_up"])
         expectError(h.call(.POST, "/events/send", ["event": "user.signed_up"]), 422, "validation_error")

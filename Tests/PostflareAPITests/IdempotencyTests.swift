@@ -1,10 +1,10 @@
-// SPDX-License-Identifier: Apache-2.0
-import Synchronization
 import Dispatch
+import EmulatorKit
 import Foundation
 import HTTPCore
+// SPDX-License-Identifier: Apache-2.0
+import Synchronization
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -29,26 +29,34 @@ import EmulatorKit
         let r = h.call(.POST, "/emails", Harness.email(["subject": "Other"]), headers: [("Idempotency-Key", "k-2")])
         expectError(r, 409, "invalid_idempotent_request")
         expectError(
-            h.call(.POST, "/emails/batch", [Harness.email()], headers: [("Idempotency-Key", "k-2")]), 409,
-            "invalid_idempotent_request")
+            h.call(.POST, "/emails/batch", [Harness.email()], headers: [("Idempotency-Key", "k-2")]),
+            409,
+            "invalid_idempotent_request"
+        )
     }
 
     @Test func keyLengthIsChecked() throws {
         let h = try Harness()
         expectError(
-            h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "")]), 400,
-            "invalid_idempotency_key")
+            h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "")]),
+            400,
+            "invalid_idempotency_key"
+        )
         let long = String(repeating: "k", count: 257)
         expectError(
-            h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", long)]), 400,
-            "invalid_idempotency_key")
+            h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", long)]),
+            400,
+            "invalid_idempotency_key"
+        )
     }
 
     @Test func failedAttemptReleasesTheKey() throws {
         let h = try Harness()
         expectError(
-            h.call(.POST, "/emails", Harness.email(to: "bad"), headers: [("Idempotency-Key", "k-3")]), 422,
-            "validation_error")
+            h.call(.POST, "/emails", Harness.email(to: "bad"), headers: [("Idempotency-Key", "k-3")]),
+            422,
+            "validation_error"
+        )
         #expect(h.call(.POST, "/emails", Harness.email(), headers: [("Idempotency-Key", "k-3")]).status == 200)
     }
 

@@ -1,8 +1,8 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import MailDoubleTesting
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 

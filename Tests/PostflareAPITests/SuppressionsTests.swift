@@ -1,7 +1,7 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -29,7 +29,10 @@ import EmulatorKit
         let removed = h.call(.POST, "/suppressions/batch/remove", ["emails": ["a@example.org"]])
         #expect(removed.json["data"]?[0]?["deleted"] == true)
         expectError(
-            h.call(.POST, "/suppressions/batch/remove", ["emails": ["a"], "ids": ["b"]]), 422, "validation_error")
+            h.call(.POST, "/suppressions/batch/remove", ["emails": ["a"], "ids": ["b"]]),
+            422,
+            "validation_error"
+        )
         expectError(h.call(.POST, "/suppressions/batch/add", ["emails": []]), 422, "validation_error")
         expectError(h.call(.POST, "/suppressions", [:]), 422, "missing_required_field")
     }

@@ -15,9 +15,11 @@ import Testing
     /// The verified vector of spec §6.3 (recomputed there with Python's hmac).
     @Test func svixSignatureMatchesTheSpecVector() {
         let sig = Svix.signature(
-            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
             timestamp: 1_614_265_330,
-            body: Array(#"{"test": 2432232314}"#.utf8))
+            body: Array(#"{"test": 2432232314}"#.utf8)
+        )
         #expect(sig == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     }
 

@@ -8,8 +8,10 @@ import Testing
     @Test func sendWithPublishedTemplateRendersVariables() throws {
         let h = try Harness()
         let r = h.call(
-            .POST, "/emails",
-            ["to": "delivered@resend.dev", "template": ["id": "welcome", "variables": ["NAME": "Ada"]]])
+            .POST,
+            "/emails",
+            ["to": "delivered@resend.dev", "template": ["id": "welcome", "variables": ["NAME": "Ada"]]]
+        )
         #expect(r.status == 200)
         let got = h.call(.GET, "/emails/\(r.id ?? "")")
         #expect(got.json["subject"] == "Welcome, Ada!")
@@ -20,37 +22,52 @@ import Testing
     @Test func templateSendErrors() throws {
         let h = try Harness()
         expectError(
-            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "welcome"]]), 422,
-            "validation_error")
+            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "welcome"]]),
+            422,
+            "validation_error"
+        )
         expectError(
             h.call(
-                .POST, "/emails",
-                ["to": "delivered@resend.dev", "html": "x", "template": ["id": "welcome", "variables": ["NAME": "A"]]]),
-            422, "validation_error")
+                .POST,
+                "/emails",
+                ["to": "delivered@resend.dev", "html": "x", "template": ["id": "welcome", "variables": ["NAME": "A"]]]
+            ),
+            422,
+            "validation_error"
+        )
         expectError(
-            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "nope"]]), 404, "not_found")
+            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "nope"]]),
+            404,
+            "not_found"
+        )
     }
 
     @Test func lifecycle() throws {
         let h = try Harness()
         let created = h.call(
-            .POST, "/templates",
+            .POST,
+            "/templates",
             [
                 "name": "Receipt", "alias": "receipt", "html": "<p>{{{AMOUNT}}}</p>", "subject": "Receipt",
                 "from": "billing@example.org", "variables": [["key": "AMOUNT", "type": "number", "fallback_value": 0]],
-            ])
+            ]
+        )
         #expect(created.status == 201)
         let id = try #require(created.id)
         var got = h.call(.GET, "/templates/receipt")
         #expect(got.json["status"] == "draft")
         #expect(got.json["variables"]?[0]?["key"] == "AMOUNT")
         expectError(
-            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "receipt"]]), 422,
-            "validation_error")
+            h.call(.POST, "/emails", ["to": "delivered@resend.dev", "template": ["id": "receipt"]]),
+            422,
+            "validation_error"
+        )
         #expect(h.call(.POST, "/templates/receipt/publish").json == ["id": .string(id), "object": "template"])
         let sent = h.call(
-            .POST, "/emails",
-            ["to": "delivered@resend.dev", "template": ["id": .string(id), "variables": ["AMOUNT": 12]]])
+            .POST,
+            "/emails",
+            ["to": "delivered@resend.dev", "template": ["id": .string(id), "variables": ["AMOUNT": 12]]]
+        )
         #expect(h.call(.GET, "/emails/\(sent.id ?? "")").json["html"] == "<p>12</p>")
         #expect(h.call(.PATCH, "/templates/\(id)", ["html": "<p>changed</p>"]).status == 200)
         got = h.call(.GET, "/templates/\(id)")
@@ -64,9 +81,13 @@ import Testing
         expectError(h.call(.POST, "/templates", ["name": "x"]), 422, "missing_required_field")
         expectError(
             h.call(
-                .POST, "/templates", ["name": "x", "html": "y", "variables": [["key": "EMAIL", "type": "string"]]]),
+                .POST,
+                "/templates",
+                ["name": "x", "html": "y", "variables": [["key": "EMAIL", "type": "string"]]]
+            ),
             422,
-            "validation_error")
+            "validation_error"
+        )
     }
 
     @Test func rendering() {

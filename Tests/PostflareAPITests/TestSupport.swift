@@ -18,7 +18,8 @@ let domainId = "4dd369bc-aa82-4ff3-97de-514ae3000ee0"
 func loadFixtures() throws -> JSON? {
     let testsDir = String(
         #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
-            .joined(separator: "/"))
+            .joined(separator: "/")
+    )
     return try Fixtures.load(vendor: "postflare", directory: testsDir + "/fixtures")
 }
 
@@ -41,7 +42,8 @@ struct Harness {
     /// Runs `body` with a fresh harness reached through `mode`: the router in memory, or a live HTTPS server
     /// that is stopped when `body` returns.
     static func with(
-        _ mode: TestMode, options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0),
+        _ mode: TestMode,
+        options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0),
         _ body: (Harness) throws -> Void
     ) throws {
         var harness = try Harness(options: options)
@@ -63,8 +65,12 @@ struct Harness {
 
     @discardableResult
     func call(
-        _ method: HTTPMethod, _ path: String, _ body: JSON? = nil, key: String? = fullKey,
-        headers extra: [(String, String)] = [], rawBody: String? = nil
+        _ method: HTTPMethod,
+        _ path: String,
+        _ body: JSON? = nil,
+        key: String? = fullKey,
+        headers extra: [(String, String)] = [],
+        rawBody: String? = nil
     ) -> Result {
         var headers = HTTPHeaders()
         if let key { headers.add(name: "Authorization", value: "Bearer \(key)") }

@@ -32,6 +32,9 @@ import Testing
         #expect(h.call(.GET, "/contact-properties").json["data"]?[0]?["fallback_value"] == 18)
         #expect(h.call(.DELETE, "/contact-properties/\(id)").json["deleted"] == true)
         expectError(
-            h.call(.POST, "/contact-properties", ["key": "bad key", "type": "string"]), 422, "validation_error")
+            h.call(.POST, "/contact-properties", ["key": "bad key", "type": "string"]),
+            422,
+            "validation_error"
+        )
     }
 }

@@ -1,7 +1,7 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Testing
-import EmulatorKit
 
 @testable import PostflareAPI
 
@@ -11,7 +11,8 @@ import EmulatorKit
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
         let id = try #require(
             h.call(.POST, "/emails", Harness.email(to: "bounced@resend.dev", ["tags": [["name": "k", "value": "v"]]]))
-                .id)
+                .id
+        )
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
         h.clock.advance(bySeconds: 1)
         let sent = h.api.takeDueWebhookDeliveries()
@@ -27,7 +28,12 @@ import EmulatorKit
         #expect(
             d.headers["svix-signature"]
                 == Svix.signature(
-                    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: msgId, timestamp: ts, body: d.body))
+                    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    id: msgId,
+                    timestamp: ts,
+                    body: d.body
+                )
+        )
         h.clock.advance(bySeconds: 10)
         let later = h.api.takeDueWebhookDeliveries().compactMap { try? JSON.parse($0.body)["type"]?.stringValue }
         #expect(later == ["email.bounced"])
@@ -37,11 +43,13 @@ import EmulatorKit
     @Test func contactAndDomainEventsReachSubscribers() throws {
         let h = try Harness()
         _ = h.call(
-            .POST, "/webhooks",
+            .POST,
+            "/webhooks",
             [
                 "endpoint": "https://hooks.example.org/c",
                 "events": ["contact.created", "domain.created", "contact.deleted"],
-            ])
+            ]
+        )
         _ = h.call(.POST, "/contacts", ["email": "n@example.org"])
         _ = h.call(.POST, "/domains", ["name": "new.example.org"])
         _ = h.call(.DELETE, "/contacts/n%40example.org")
@@ -78,7 +86,8 @@ import EmulatorKit
         #expect(h.call(.GET, "/webhooks").json["data"]?.arrayValue?.count == 1)
 
         let id = try #require(
-            h.call(.POST, "/webhooks", ["endpoint": "http://127.0.0.1:9/hook", "events": ["email.sent"]]).id)
+            h.call(.POST, "/webhooks", ["endpoint": "http://127.0.0.1:9/hook", "events": ["email.sent"]]).id
+        )
         _ = h.call(.POST, "/emails", Harness.email())
         h.clock.advance(bySeconds: 1)
         #expect(h.api.takeDueWebhookDeliveries().map(\.url) == ["http://127.0.0.1:9/hook"])

@@ -29,9 +29,14 @@ import Testing
         let h = try Harness()
         expectError(h.call(.POST, "/webhooks", ["events": ["email.sent"]]), 422, "missing_required_field")
         expectError(
-            h.call(.POST, "/webhooks", ["endpoint": "ftp://x", "events": ["email.sent"]]), 422, "validation_error")
+            h.call(.POST, "/webhooks", ["endpoint": "ftp://x", "events": ["email.sent"]]),
+            422,
+            "validation_error"
+        )
         expectError(
-            h.call(.POST, "/webhooks", ["endpoint": "https://x.org", "events": ["email.nope"]]), 422, "validation_error"
+            h.call(.POST, "/webhooks", ["endpoint": "https://x.org", "events": ["email.nope"]]),
+            422,
+            "validation_error"
         )
         expectError(h.call(.POST, "/webhooks", ["endpoint": "https://x.org", "events": []]), 422, "validation_error")
     }

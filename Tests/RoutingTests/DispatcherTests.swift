@@ -22,7 +22,10 @@ import Testing
 
     static func answer(_ d: Dispatcher, _ method: HTTPMethod, _ target: String, host: String? = nil) -> String {
         let headers: HTTPHeaders = host.map { ["Host": $0] } ?? HTTPHeaders()
-        return String(decoding: d.respond(to: Request(method: method, target: target, headers: headers)).body, as: UTF8.self)
+        return String(
+            decoding: d.respond(to: Request(method: method, target: target, headers: headers)).body,
+            as: UTF8.self
+        )
     }
 
     @Test(arguments: [false, true])
@@ -48,7 +51,9 @@ import Testing
     @Test func middlewareSeesTheRouteAndThePrefixOfAnUnmatchedPath() {
         struct Spy: Middleware {
             func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
-                .text("\(request.route ?? "nil") \(request.routePrefix ?? "nil") \(request.pathParameters["account_id"] ?? "nil")")
+                .text(
+                    "\(request.route ?? "nil") \(request.routePrefix ?? "nil") \(request.pathParameters["account_id"] ?? "nil")"
+                )
             }
         }
         var r = Self.accounts

@@ -1,7 +1,7 @@
+import Glibc
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
 import Routing
-import Glibc
 import Testing
 
 @Suite struct RouterTests {
@@ -17,13 +17,21 @@ import Testing
 
     @Test func literalBeatsCapture() {
         let r = makeRouter()
-        #expect(String(decoding: r.respond(to: Request(method: .GET, target: "/flows/all")).body, as: UTF8.self) == "all")
-        #expect(String(decoding: r.respond(to: Request(method: .GET, target: "/flows/acme")).body, as: UTF8.self) == "org=acme")
+        #expect(
+            String(decoding: r.respond(to: Request(method: .GET, target: "/flows/all")).body, as: UTF8.self) == "all"
+        )
+        #expect(
+            String(decoding: r.respond(to: Request(method: .GET, target: "/flows/acme")).body, as: UTF8.self)
+                == "org=acme"
+        )
     }
 
     @Test func matrixParametersAreNotPartOfTheSegment() {
         let r = makeRouter()
-        let req = Request(method: .GET, target: "/545/messages;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00%2B01:00?addevents=true")
+        let req = Request(
+            method: .GET,
+            target: "/545/messages;daterange=2021-12-30T00:00:00Z,2021-12-31T00:00:00%2B01:00?addevents=true"
+        )
         #expect(req.matrixParameters["daterange"] == "2021-12-30T00:00:00Z,2021-12-31T00:00:00+01:00")
         #expect(req.query("addevents") == "true")
         #expect(String(decoding: r.respond(to: req).body, as: UTF8.self) == "acct=545")
@@ -46,7 +54,10 @@ import Testing
         let r = makeRouter()
         #expect(r.respond(to: Request(method: .HEAD, target: "/flows/all")).status == .ok)
         #expect(r.respond(to: Request(method: .GET, target: "/nope/x/y")).status == .notFound)
-        #expect(String(decoding: r.respond(to: Request(method: .GET, target: "/files/a/b.png")).body, as: UTF8.self) == "file=a/b.png")
+        #expect(
+            String(decoding: r.respond(to: Request(method: .GET, target: "/files/a/b.png")).body, as: UTF8.self)
+                == "file=a/b.png"
+        )
     }
 
     @Test func handlerErrorsBecomeResponses() {
@@ -76,14 +87,22 @@ import Testing
 /// A bare pthread, to prove completion from a thread the router never saw.
 enum Thread {
     static func detach(_ body: @escaping @Sendable () -> Void) {
-        final class Box: @unchecked Sendable { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
+        final class Box: @unchecked Sendable {
+            let body: @Sendable () -> Void
+            init(_ b: @escaping @Sendable () -> Void) { body = b }
+        }
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var tid = pthread_t()
-        pthread_create(&tid, nil, { arg in
-            let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-            b.body()
-            return nil
-        }, box)
+        pthread_create(
+            &tid,
+            nil,
+            { arg in
+                let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
+                b.body()
+                return nil
+            },
+            box
+        )
         pthread_detach(tid)
     }
 }

@@ -10,8 +10,10 @@ import Testing
         in directory: TemporaryDirectory
     ) throws -> (files: DevCertificates.Files, created: Bool) {
         try DevCertificates.ensure(
-            in: directory.path, dnsNames: DevCertificates.defaultDNSNames,
-            ipAddresses: DevCertificates.defaultIPAddresses)
+            in: directory.path,
+            dnsNames: DevCertificates.defaultDNSNames,
+            ipAddresses: DevCertificates.defaultIPAddresses
+        )
     }
 
     private func contents(_ path: String) -> [UInt8]? {
@@ -68,7 +70,10 @@ import Testing
         let leafBefore = contents(first.files.serverCertificate)
 
         let changed = try DevCertificates.ensure(
-            in: directory.path, dnsNames: ["localhost", "mail.test"], ipAddresses: ["127.0.0.1"])
+            in: directory.path,
+            dnsNames: ["localhost", "mail.test"],
+            ipAddresses: ["127.0.0.1"]
+        )
         #expect(changed.created)
         #expect(contents(changed.files.caCertificate) == caBefore)
         #expect(contents(changed.files.serverCertificate) != leafBefore)
@@ -77,7 +82,10 @@ import Testing
         #expect(leaf.subjectAltNames().ipAddresses == [[127, 0, 0, 1]])
         // Same names in another order and case: reused.
         let again = try DevCertificates.ensure(
-            in: directory.path, dnsNames: ["MAIL.test", "localhost"], ipAddresses: ["127.0.0.1"])
+            in: directory.path,
+            dnsNames: ["MAIL.test", "localhost"],
+            ipAddresses: ["127.0.0.1"]
+        )
         #expect(!again.created)
     }
 
@@ -87,12 +95,16 @@ import Testing
         // Replace the leaf with one valid for only 2 days, signed by the same CA.
         let ca = SigningIdentity(
             certificate: try #require(X509Certificate.load(pemFile: files.caCertificate)),
-            key: try #require(PrivateKey.load(pemFile: files.caKey)))
+            key: try #require(PrivateKey.load(pemFile: files.caKey))
+        )
         let key = try #require(PrivateKey.load(pemFile: files.serverKey))
         let sans = try DevCertificates.wantedNames(
-            dnsNames: DevCertificates.defaultDNSNames, ipAddresses: DevCertificates.defaultIPAddresses)
+            dnsNames: DevCertificates.defaultDNSNames,
+            ipAddresses: DevCertificates.defaultIPAddresses
+        )
         let short = try CertificateBuilder(
-            subject: [("CN", "localhost")], validityDays: 2,
+            subject: [("CN", "localhost")],
+            validityDays: 2,
             extensions: [(NID_subject_alt_name, sans.extensionValue)]
         ).sign(key: key, issuer: ca)
         try FileSystem.writeAtomically(files.serverCertificate, short.pem() + ca.certificate.pem(), mode: 0o644)

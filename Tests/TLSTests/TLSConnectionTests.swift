@@ -23,7 +23,9 @@ import Testing
     func handshakeVerifiesIPAddress(_ address: String) throws {
         let server = try TestServer()
         let client = TestClient(
-            caFile: server.files.caCertificate, options: .init(hostname: nil, ipAddress: address))
+            caFile: server.files.caCertificate,
+            options: .init(hostname: nil, ipAddress: address)
+        )
         let connection = try TLSConnection(context: server.context)
         #expect(interactInMemory(client: client, server: connection)?.isComplete == true)
         #expect(client.failure == nil)
@@ -42,7 +44,9 @@ import Testing
     @Test func tls12HandshakeUsesModernCipher() throws {
         let server = try TestServer()
         let client = TestClient(
-            caFile: server.files.caCertificate, options: .init(maxVersion: TLS1_2_VERSION))
+            caFile: server.files.caCertificate,
+            options: .init(maxVersion: TLS1_2_VERSION)
+        )
         let connection = try TLSConnection(context: server.context)
         #expect(interactInMemory(client: client, server: connection)?.isComplete == true)
         #expect(client.negotiatedVersion == "TLSv1.2")
@@ -56,7 +60,8 @@ import Testing
             caFile: server.files.caCertificate,
             options: .init(
                 maxVersion: TLS1_2_VERSION,
-                cipherList: "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256")
+                cipherList: "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"
+            )
         )
         let connection = try TLSConnection(context: server.context)
         #expect(interactInMemory(client: client, server: connection)?.isComplete == true)
@@ -68,7 +73,8 @@ import Testing
         let server = try TestServer()
         let client = TestClient(
             caFile: server.files.caCertificate,
-            options: .init(maxVersion: TLS1_2_VERSION, cipherList: "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384"))
+            options: .init(maxVersion: TLS1_2_VERSION, cipherList: "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384")
+        )
         let connection = try TLSConnection(context: server.context)
         let error = try #require(interactInMemory(client: client, server: connection)?.failure)
         #expect(error.description.contains("no shared cipher"))
@@ -77,7 +83,9 @@ import Testing
     @Test func tls11ClientIsRejected() throws {
         let server = try TestServer()
         let client = TestClient(
-            caFile: server.files.caCertificate, options: .init(maxVersion: TLS1_1_VERSION))
+            caFile: server.files.caCertificate,
+            options: .init(maxVersion: TLS1_1_VERSION)
+        )
         let connection = try TLSConnection(context: server.context)
         let result = interactInMemory(client: client, server: connection)
         let error = try #require(result?.failure)

@@ -45,8 +45,10 @@ import Testing
         let server = try TestServer()
         #expect(throws: TLSError.self) {
             try TLSContext(
-                certificateChainFile: server.files.serverCertificate, privateKeyFile: server.files.serverKey,
-                alpnProtocols: [""])
+                certificateChainFile: server.files.serverCertificate,
+                privateKeyFile: server.files.serverKey,
+                alpnProtocols: [""]
+            )
         }
     }
 
@@ -58,7 +60,8 @@ import Testing
             (["h2"], "h2"),
             (["h3", "spdy/3"], nil),
             (nil, nil),
-        ] as [([String]?, String?)])
+        ] as [([String]?, String?)]
+    )
     func alpnFollowsServerPreference(offered: [String]?, expected: String?) throws {
         let server = try TestServer()
         let client = TestClient(caFile: server.files.caCertificate, options: .init(alpn: offered))

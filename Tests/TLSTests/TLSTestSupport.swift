@@ -43,11 +43,15 @@ struct TestServer {
 
     init(alpn: [String] = ["h2", "http/1.1"]) throws {
         files = try DevCertificates.ensure(
-            in: directory.path, dnsNames: DevCertificates.defaultDNSNames,
+            in: directory.path,
+            dnsNames: DevCertificates.defaultDNSNames,
             ipAddresses: DevCertificates.defaultIPAddresses
         ).files
         context = try TLSContext(
-            certificateChainFile: files.serverCertificate, privateKeyFile: files.serverKey, alpnProtocols: alpn)
+            certificateChainFile: files.serverCertificate,
+            privateKeyFile: files.serverKey,
+            alpnProtocols: alpn
+        )
     }
 }
 
@@ -102,7 +106,10 @@ final class TestClient {
         }
         if let alpn = options.alpn {
             var wire: [UInt8] = []
-            for proto in alpn { wire.append(UInt8(proto.utf8.count)); wire += proto.utf8 }
+            for proto in alpn {
+                wire.append(UInt8(proto.utf8.count))
+                wire += proto.utf8
+            }
             precondition(SSL_set_alpn_protos(ssl, wire, UInt32(wire.count)) == 0)
         }
         if let session = options.session { precondition(SSL_set_session(ssl, session) == 1) }
@@ -155,7 +162,10 @@ final class TestClient {
             var count = 0
             ERR_clear_error()
             let rc = SSL_read_ex(ssl, &chunk, chunk.count, &count)
-            if rc == 1 { out += chunk[0..<count]; continue }
+            if rc == 1 {
+                out += chunk[0..<count]
+                continue
+            }
             return (out, SSL_get_error(ssl, rc) == SSL_ERROR_ZERO_RETURN)
         }
     }

@@ -12,7 +12,8 @@ import Testing
 
     init() throws {
         files = try DevCertificates.ensure(
-            in: directory.path, dnsNames: DevCertificates.defaultDNSNames,
+            in: directory.path,
+            dnsNames: DevCertificates.defaultDNSNames,
             ipAddresses: DevCertificates.defaultIPAddresses
         ).files
     }

@@ -152,7 +152,12 @@ extension Team {
     }
 
     /// `send_email`: `{template: {id, variables?}, subject?, from?, reply_to?}` to the run's contact.
-    mutating func sendEmail(_ config: JSONObject, contactId: String, now: Int64, seq: inout Int) throws(PostflareError)
+    mutating func sendEmail(
+        _ config: JSONObject,
+        contactId: String,
+        now: Int64,
+        seq: inout Int
+    ) throws(PostflareError)
         -> String
     {
         guard let contact = contacts[contactId] else { throw .notFound("Contact") }

@@ -38,8 +38,15 @@ extension PostflareAPI {
         let now = store.now
         let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
             let a = AutomationRecord(
-                id: IDs.uuid(), name: name, status: status, steps: steps ?? [], connections: connections ?? [],
-                createdAt: now, updatedAt: now, seq: state.nextSeq())
+                id: IDs.uuid(),
+                name: name,
+                status: status,
+                steps: steps ?? [],
+                connections: connections ?? [],
+                createdAt: now,
+                updatedAt: now,
+                seq: state.nextSeq()
+            )
             team.automations[a.id] = a
             return a.id
         }
@@ -50,10 +57,14 @@ extension PostflareAPI {
         let status = req.query("status")
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(
-                    team.automations, req, defaultLimit: 20, where: { status == nil || $0.status == status }
+                try Pagination.list(
+                    team.automations,
+                    req,
+                    defaultLimit: 20,
+                    where: { status == nil || $0.status == status }
                 ) { Self.automationJSON($0, detail: false) }
-            })
+            }
+        )
     }
 
     func getAutomation(_ req: Request, _ p: Principal) throws -> Response {
@@ -62,7 +73,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let a = team.automations[id] else { throw .notFound("Automation") }
                 return Self.automationJSON(a, detail: true)
-            })
+            }
+        )
     }
 
     func updateAutomation(_ req: Request, _ p: Principal) throws -> Response {
@@ -139,10 +151,13 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard team.automations[id] != nil else { throw .notFound("Automation") }
                 return try Pagination.list(
-                    team.runs, req, defaultLimit: 20,
+                    team.runs,
+                    req,
+                    defaultLimit: 20,
                     where: { $0.automationId == id && (status == nil || $0.status == status) }
                 ) { Self.runJSON($0, detail: false) }
-            })
+            }
+        )
     }
 
     func getAutomationRun(_ req: Request, _ p: Principal) throws -> Response {
@@ -152,24 +167,36 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let run = team.runs[runId], run.automationId == id else { throw .notFound("Automation run") }
                 return Self.runJSON(run, detail: true)
-            })
+            }
+        )
     }
 
     /// Starts a run of every enabled automation triggered by `event` for the contact.
     static func startRuns(
-        event: String, contactId: String, team: inout Team, state: inout PostflareStore.State, now: Int64
+        event: String,
+        contactId: String,
+        team: inout Team,
+        state: inout PostflareStore.State,
+        now: Int64
     ) {
         for a in team.automations.values where a.status == "enabled" {
             guard let trigger = a.steps.first(where: { $0.type == "trigger" }),
                 trigger.config["event_name"]?.stringValue == event
             else { continue }
             let run = AutomationRun(
-                id: IDs.uuid(), automationId: a.id, contactId: contactId, status: "running", createdAt: now,
+                id: IDs.uuid(),
+                automationId: a.id,
+                contactId: contactId,
+                status: "running",
+                createdAt: now,
                 completedAt: nil,
                 steps: [
                     RunStep(key: trigger.key, type: "trigger", status: "completed", startedAt: now, completedAt: now)
                 ],
-                nextKey: a.next(after: trigger.key), resumeAt: now, seq: state.nextSeq())
+                nextKey: a.next(after: trigger.key),
+                resumeAt: now,
+                seq: state.nextSeq()
+            )
             team.runs[run.id] = run
             team.advance(runId: run.id, now: now, seq: &state.seq)
         }
@@ -177,7 +204,10 @@ extension PostflareAPI {
     }
 
     /// `steps` (1–150, one trigger, unique keys) and `connections` between existing keys.
-    static func workflow(_ body: Body, required: Bool) throws(PostflareError) -> (
+    static func workflow(
+        _ body: Body,
+        required: Bool
+    ) throws(PostflareError) -> (
         [AutomationStep]?, [AutomationConnection]?
     ) {
         var steps: [AutomationStep]?
@@ -208,7 +238,10 @@ extension PostflareAPI {
                 let b = Body(object: item.objectValue ?? JSONObject())
                 let type = try b.oneOf("type", Array(connectionTypes)) ?? "default"
                 return AutomationConnection(
-                    from: try b.requiredString("from"), to: try b.requiredString("to"), type: type)
+                    from: try b.requiredString("from"),
+                    to: try b.requiredString("to"),
+                    type: type
+                )
             }
         } else if required {
             throw .missingField("connections")
@@ -237,11 +270,13 @@ extension PostflareAPI {
         o["updated_at"] = Time.pg(a.updatedAt)
         if detail {
             o["steps"] = .array(
-                a.steps.map { ["key": .string($0.key), "type": .string($0.type), "config": .object($0.config)] })
+                a.steps.map { ["key": .string($0.key), "type": .string($0.type), "config": .object($0.config)] }
+            )
             o["connections"] = .array(
                 a.connections.map {
                     ["from": .string($0.from), "to": .string($0.to), "type": .string($0.type)]
-                })
+                }
+            )
         }
         return .object(o)
     }
@@ -261,7 +296,8 @@ extension PostflareAPI {
                         "started_at": Time.pg(s.startedAt), "completed_at": Time.pg(s.completedAt), "output": s.output,
                         "error": s.error, "created_at": Time.pg(s.startedAt),
                     ]
-                })
+                }
+            )
         }
         return .object(o)
     }

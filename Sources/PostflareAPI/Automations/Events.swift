@@ -43,7 +43,13 @@ extension PostflareAPI {
                 throw .validation("An event named `\(name)` already exists.")
             }
             let e = EventRecord(
-                id: IDs.uuid(), name: name, schema: schema, createdAt: now, updatedAt: nil, seq: state.nextSeq())
+                id: IDs.uuid(),
+                name: name,
+                schema: schema,
+                createdAt: now,
+                updatedAt: nil,
+                seq: state.nextSeq()
+            )
             team.events[e.id] = e
             return e.id
         }
@@ -53,8 +59,9 @@ extension PostflareAPI {
     func listEvents(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.events, req, defaultLimit: 20) { Self.eventJSON($0, detail: false) }
-            })
+                try Pagination.list(team.events, req, defaultLimit: 20) { Self.eventJSON($0, detail: false) }
+            }
+        )
     }
 
     func sendEvent(_ req: Request, _ p: Principal) throws -> Response {
@@ -78,8 +85,17 @@ extension PostflareAPI {
                 // Inferred: an event for an unknown address creates the contact, so that the
                 // automation has someone to act on.
                 let c = ContactRecord(
-                    id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
-                    properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
+                    id: IDs.uuid(),
+                    email: email,
+                    firstName: nil,
+                    lastName: nil,
+                    unsubscribed: false,
+                    properties: JSONObject(),
+                    segmentIds: [],
+                    topics: [:],
+                    createdAt: now,
+                    seq: state.nextSeq()
+                )
                 team.contacts[c.id] = c
                 contact = c
             }
@@ -97,7 +113,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
                 return Self.eventJSON(e, detail: true)
-            })
+            }
+        )
     }
 
     func updateEvent(_ req: Request, _ p: Principal) throws -> Response {

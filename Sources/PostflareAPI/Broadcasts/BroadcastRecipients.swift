@@ -34,7 +34,8 @@ extension PostflareAPI {
         }
         guard Self.recipientTypes.contains(type) else {
             throw PostflareError.validation(
-                "The `type` parameter must be one of: " + Self.recipientTypes.joined(separator: ", ") + ".")
+                "The `type` parameter must be one of: " + Self.recipientTypes.joined(separator: ", ") + "."
+            )
         }
         let emailFilter = req.query("email")?.lowercased()
         let now = store.now
@@ -59,7 +60,8 @@ extension PostflareAPI {
                     rows.append(.object(o))
                 }
                 return try Self.cursorPage(rows, req)
-            })
+            }
+        )
     }
 
     func listBroadcastClickedLinks(_ req: Request, _ p: Principal) throws -> Response {

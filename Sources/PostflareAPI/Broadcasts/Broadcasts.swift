@@ -27,10 +27,11 @@ extension PostflareAPI {
         let now = store.now
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
+                try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
                     Self.broadcastJSON($0, now: now, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getBroadcast(_ req: Request, _ p: Principal) throws -> Response {
@@ -40,7 +41,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
                 return Self.broadcastJSON(b, now: now, detail: true)
-            })
+            }
+        )
     }
 
     func updateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
@@ -132,9 +134,23 @@ extension PostflareAPI {
         let at = try scheduledText.map { text throws(PostflareError) in try Scheduling.validate(text, now: now) }
         let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
             var b = BroadcastRecord(
-                id: IDs.uuid(), name: nil, segmentId: "", from: "", subject: "", replyTo: nil, previewText: nil,
-                html: nil, text: nil, topicId: nil, status: "draft", createdAt: now, scheduledAt: nil, sentAt: nil,
-                emailIds: [], seq: state.nextSeq())
+                id: IDs.uuid(),
+                name: nil,
+                segmentId: "",
+                from: "",
+                subject: "",
+                replyTo: nil,
+                previewText: nil,
+                html: nil,
+                text: nil,
+                topicId: nil,
+                status: "draft",
+                createdAt: now,
+                scheduledAt: nil,
+                sentAt: nil,
+                emailIds: [],
+                seq: state.nextSeq()
+            )
             try Self.applyBroadcastFields(body, to: &b, team: team)
             team.broadcasts[b.id] = b
             if send { try sendBroadcast(b.id, team: &team, state: &state, principal: p, scheduledAt: at, now: now) }
@@ -167,7 +183,11 @@ extension PostflareAPI {
 
     /// Creates the broadcast's e-mails (validated as `POST /emails` would) for every subscribed contact.
     func sendBroadcast(
-        _ id: String, team: inout Team, state: inout PostflareStore.State, principal: Principal, scheduledAt: Int64?,
+        _ id: String,
+        team: inout Team,
+        state: inout PostflareStore.State,
+        principal: Principal,
+        scheduledAt: Int64?,
         now: Int64
     ) throws(PostflareError) {
         guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }

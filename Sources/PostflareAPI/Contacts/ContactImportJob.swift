@@ -50,8 +50,17 @@ struct ContactImportJob: Sendable {
                 record.counts.updated += 1
             } else {
                 c = ContactRecord(
-                    id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
-                    properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
+                    id: IDs.uuid(),
+                    email: email,
+                    firstName: nil,
+                    lastName: nil,
+                    unsubscribed: false,
+                    properties: JSONObject(),
+                    segmentIds: [],
+                    topics: [:],
+                    createdAt: now,
+                    seq: state.nextSeq()
+                )
                 record.counts.created += 1
             }
             if let f = cell(columns.firstName) { c.firstName = f }

@@ -31,11 +31,14 @@ extension PostflareAPI {
             let now = api.store.now
             return ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(
-                        team.imports, req, defaultLimit: nil,
+                    try Pagination.list(
+                        team.imports,
+                        req,
+                        defaultLimit: nil,
                         where: { status == nil || Self.importStatus($0, now: now) == status }
                     ) { Self.importJSON($0, now: now) }
-                })
+                }
+            )
         }
         route(&r, .GET, "/contacts/imports/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -47,7 +50,8 @@ extension PostflareAPI {
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                     guard let i = team.imports[id] else { throw .notFound("Contact import") }
                     return Self.importJSON(i, now: now)
-                })
+                }
+            )
         }
     }
 
@@ -76,7 +80,9 @@ extension PostflareAPI {
         let map = try jsonField("column_map")?.objectValue ?? JSONObject()
         let segments = try Self.segmentRefs(Body(object: ["segments": try jsonField("segments") ?? .array([])]))
         let topics = try Self.topicRefs(
-            Body(object: ["topics": try jsonField("topics") ?? .array([])]), required: false)
+            Body(object: ["topics": try jsonField("topics") ?? .array([])]),
+            required: false
+        )
         var reader = CSVReader(file.body)
         guard let header = reader.next() else { throw PostflareError.validation("The CSV `file` is empty.") }
         func column(_ field: String) -> Int? {
@@ -87,19 +93,33 @@ extension PostflareAPI {
             throw PostflareError.validation("The CSV `file` has no `email` column.")
         }
         let columns = ContactImportJob.Columns(
-            email: emailColumn, firstName: column("first_name"), lastName: column("last_name"),
-            unsubscribed: column("unsubscribed"))
+            email: emailColumn,
+            firstName: column("first_name"),
+            lastName: column("last_name"),
+            unsubscribed: column("unsubscribed")
+        )
         let now = store.now
         let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
             for s in segments where team.segments[s] == nil { throw .notFound("Segment") }
             for (t, _) in topics where team.topics[t] == nil { throw .notFound("Topic") }
             let record = ContactImportRecord(
-                id: IDs.uuid(), createdAt: now, counts: (0, 0, 0, 0, 0), seq: state.nextSeq())
+                id: IDs.uuid(),
+                createdAt: now,
+                counts: (0, 0, 0, 0, 0),
+                seq: state.nextSeq()
+            )
             team.imports[record.id] = record
             state.importQueue.append(
                 ContactImportJob(
-                    teamId: p.teamId, importId: record.id, reader: reader, columns: columns,
-                    skipExisting: onConflict == "skip", segments: segments, topics: topics))
+                    teamId: p.teamId,
+                    importId: record.id,
+                    reader: reader,
+                    columns: columns,
+                    skipExisting: onConflict == "skip",
+                    segments: segments,
+                    topics: topics
+                )
+            )
             return record.id
         }
         options.onPendingWork?()

@@ -26,7 +26,8 @@ extension PostflareAPI {
             })
         else {
             throw PostflareError.validation(
-                "The `key` field must be at most 50 characters of letters, numbers and underscores.")
+                "The `key` field must be at most 50 characters of letters, numbers and underscores."
+            )
         }
         guard body.has("type") else { throw PostflareError.missingField("type") }
         let type = try body.oneOf("type", ["string", "number"]) ?? "string"
@@ -38,8 +39,13 @@ extension PostflareAPI {
                 throw .validation("A contact property with the key `\(key)` already exists.")
             }
             let c = ContactPropertyRecord(
-                id: IDs.uuid(), key: key, type: type, fallbackValue: fallback, createdAt: now,
-                seq: state.nextSeq())
+                id: IDs.uuid(),
+                key: key,
+                type: type,
+                fallbackValue: fallback,
+                createdAt: now,
+                seq: state.nextSeq()
+            )
             team.properties[c.id] = c
             return c.id
         }
@@ -49,10 +55,11 @@ extension PostflareAPI {
     func listContactProperties(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.properties, req, defaultLimit: 20) {
+                try Pagination.list(team.properties, req, defaultLimit: 20) {
                     Self.propertyJSON($0, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getContactProperty(_ req: Request, _ p: Principal) throws -> Response {
@@ -61,7 +68,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let c = team.properties[id] else { throw .notFound("Contact property") }
                 return Self.propertyJSON(c, detail: true)
-            })
+            }
+        )
     }
 
     func updateContactProperty(_ req: Request, _ p: Principal) throws -> Response {

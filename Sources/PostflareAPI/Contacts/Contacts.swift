@@ -94,8 +94,17 @@ extension PostflareAPI {
             var c =
                 existing
                 ?? ContactRecord(
-                    id: IDs.uuid(), email: email, firstName: nil, lastName: nil, unsubscribed: false,
-                    properties: JSONObject(), segmentIds: [], topics: [:], createdAt: now, seq: state.nextSeq())
+                    id: IDs.uuid(),
+                    email: email,
+                    firstName: nil,
+                    lastName: nil,
+                    unsubscribed: false,
+                    properties: JSONObject(),
+                    segmentIds: [],
+                    topics: [:],
+                    createdAt: now,
+                    seq: state.nextSeq()
+                )
             if let first { c.firstName = first }
             if let last { c.lastName = last }
             c.unsubscribed = unsubscribed
@@ -112,11 +121,14 @@ extension PostflareAPI {
     func listContacts(_ req: Request, _ p: Principal, segment: String?) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(
-                    team.contacts.table, req, defaultLimit: nil,
+                try Pagination.list(
+                    team.contacts.table,
+                    req,
+                    defaultLimit: nil,
                     where: { c in segment.map { c.segmentIds.contains($0) } ?? true }
                 ) { Self.contactJSON($0, detail: false) }
-            })
+            }
+        )
     }
 
     func getContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
@@ -127,7 +139,8 @@ extension PostflareAPI {
                     throw .notFound("Contact")
                 }
                 return Self.contactJSON(c, detail: true)
-            })
+            }
+        )
     }
 
     func updateContact(_ req: Request, _ p: Principal, audience: String?) throws -> Response {
@@ -187,7 +200,8 @@ extension PostflareAPI {
                 guard let c = team.contact(idOrEmail: ref) else { throw .notFound("Contact") }
                 let segments = c.segmentIds.compactMap { team.segments[$0] }
                 return try Pagination.list(segments, req, defaultLimit: nil) { Self.segmentJSON($0, detail: false) }
-            })
+            }
+        )
     }
 
     /// Spec body (`contact_segment`) plus the docs' `id`, so that clients of either shape are served.
@@ -223,7 +237,8 @@ extension PostflareAPI {
                         "subscription": .string(c.topics[t.id] ?? t.defaultSubscription),
                     ]
                 }
-            })
+            }
+        )
     }
 
     func updateContactTopics(_ req: Request, _ p: Principal) throws -> Response {

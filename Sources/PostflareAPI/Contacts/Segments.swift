@@ -36,10 +36,11 @@ extension PostflareAPI {
     func listSegments(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.segments, req, defaultLimit: nil) {
+                try Pagination.list(team.segments, req, defaultLimit: nil) {
                     Self.segmentJSON($0, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getSegment(_ req: Request, _ p: Principal, object: String) throws -> Response {
@@ -51,7 +52,8 @@ extension PostflareAPI {
                 var o = Self.segmentJSON(s, detail: true).objectValue ?? JSONObject()
                 o["object"] = .string(object)
                 return .object(o)
-            })
+            }
+        )
     }
 
     func deleteSegment(_ req: Request, _ p: Principal, object: String) throws -> Response {

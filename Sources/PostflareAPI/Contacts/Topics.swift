@@ -31,8 +31,14 @@ extension PostflareAPI {
         let now = store.now
         let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
             let t = TopicRecord(
-                id: IDs.uuid(), name: name, description: description, defaultSubscription: def,
-                visibility: visibility, createdAt: now, seq: state.nextSeq())
+                id: IDs.uuid(),
+                name: name,
+                description: description,
+                defaultSubscription: def,
+                visibility: visibility,
+                createdAt: now,
+                seq: state.nextSeq()
+            )
             team.topics[t.id] = t
             return t.id
         }
@@ -42,8 +48,9 @@ extension PostflareAPI {
     func listTopics(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.topics, req, defaultLimit: 20) { Self.topicJSON($0, detail: false) }
-            })
+                try Pagination.list(team.topics, req, defaultLimit: 20) { Self.topicJSON($0, detail: false) }
+            }
+        )
     }
 
     func getTopic(_ req: Request, _ p: Principal) throws -> Response {
@@ -52,7 +59,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let t = team.topics[id] else { throw .notFound("Topic") }
                 return Self.topicJSON(t, detail: true)
-            })
+            }
+        )
     }
 
     func updateTopic(_ req: Request, _ p: Principal) throws -> Response {

@@ -16,7 +16,8 @@ extension PostflareAPI {
                             "last_used_at": Time.pg(state.lastUsed[k.id]),
                         ]
                     }
-                })
+                }
+            )
         }
         route(&r, .PATCH, "/api-keys/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -56,10 +57,15 @@ extension PostflareAPI {
         let (id, token) = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, String) in
             if let domainId, team.domains[domainId] == nil { throw .notFound("Domain") }
             let key = APIKeyRecord(
-                id: IDs.uuid(), name: name, token: "re_" + IDs.random(8) + "_" + IDs.random(24),
+                id: IDs.uuid(),
+                name: name,
+                token: "re_" + IDs.random(8) + "_" + IDs.random(24),
                 permission: permission,
                 // "Only used when the permission is sending_access."
-                domainId: permission == "sending_access" ? domainId : nil, createdAt: now, seq: state.nextSeq())
+                domainId: permission == "sending_access" ? domainId : nil,
+                createdAt: now,
+                seq: state.nextSeq()
+            )
             team.keys[key.id] = key
             state.index(key, team: team.id)
             return (key.id, key.token)

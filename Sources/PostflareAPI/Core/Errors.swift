@@ -32,7 +32,10 @@ extension PostflareError {
     // 401 — observed without a trailing period (spec §3.3).
     static let missingAPIKey = PostflareError(401, "missing_api_key", "Missing API key in the authorization header")
     static let restrictedAPIKey = PostflareError(
-        401, "restricted_api_key", "This API key is restricted to only send emails")
+        401,
+        "restricted_api_key",
+        "This API key is restricted to only send emails"
+    )
 
     static func invalidAPIKey(status: Int) -> PostflareError {
         // Spec §3.4: the errors page says 403 `invalid_api_key`, the wire says 400 `validation_error`.
@@ -43,26 +46,49 @@ extension PostflareError {
 
     static let routeNotFound = PostflareError(404, "not_found", "The requested endpoint does not exist.")
     static let methodNotAllowed = PostflareError(
-        405, "method_not_allowed", "Method is not allowed for the requested path.")
+        405,
+        "method_not_allowed",
+        "Method is not allowed for the requested path."
+    )
     static let applicationError = PostflareError(500, "application_error", "An unexpected error occurred.")
 
     static let invalidIdempotencyKey = PostflareError(
-        400, "invalid_idempotency_key", "The key must be between 1-256 chars.")
+        400,
+        "invalid_idempotency_key",
+        "The key must be between 1-256 chars."
+    )
     static let invalidIdempotentRequest = PostflareError(
-        409, "invalid_idempotent_request", "Same idempotency key used with a different request payload.")
+        409,
+        "invalid_idempotent_request",
+        "Same idempotency key used with a different request payload."
+    )
     static let concurrentIdempotentRequests = PostflareError(
-        409, "concurrent_idempotent_requests",
-        "Same idempotency key used while original request is still in progress.")
+        409,
+        "concurrent_idempotent_requests",
+        "Same idempotency key used while original request is still in progress."
+    )
 
     static let invalidAttachment = PostflareError(
-        422, "invalid_attachment", "Attachment must have either a `content` or `path`.")
+        422,
+        "invalid_attachment",
+        "Attachment must have either a `content` or `path`."
+    )
     static let invalidAccess = PostflareError(
-        422, "invalid_access", "Access must be \"full_access\" | \"sending_access\".")
+        422,
+        "invalid_access",
+        "Access must be \"full_access\" | \"sending_access\"."
+    )
     static let invalidRegion = PostflareError(
-        422, "invalid_region", "Region must be \"us-east-1\" | \"eu-west-1\" | \"sa-east-1\" | \"ap-northeast-1\".")
+        422,
+        "invalid_region",
+        "Region must be \"us-east-1\" | \"eu-west-1\" | \"sa-east-1\" | \"ap-northeast-1\"."
+    )
     static let dailyQuota = PostflareError(429, "daily_quota_exceeded", "You have reached your daily email quota.")
     static let monthlyQuota = PostflareError(
-        429, "monthly_quota_exceeded", "You have reached your monthly email quota.")
+        429,
+        "monthly_quota_exceeded",
+        "You have reached your monthly email quota."
+    )
 
     static func validation(_ message: String, status: Int = 422) -> PostflareError {
         PostflareError(status, "validation_error", message)
@@ -83,7 +109,10 @@ extension PostflareError {
 
     static func rateLimited(limit: Int, retryAfter: Int) -> PostflareError {
         var e = PostflareError(
-            429, "rate_limit_exceeded", "Too many requests. You can only make \(limit) requests per second.")
+            429,
+            "rate_limit_exceeded",
+            "Too many requests. You can only make \(limit) requests per second."
+        )
         e.headers.add(name: "retry-after", value: String(retryAfter))
         return e
     }

@@ -18,83 +18,133 @@ enum PostflareFixtures {
             for t in teams {
                 let teamId = t["id"]?.stringValue ?? IDs.uuid()
                 var team = Team(
-                    id: teamId, ownerEmail: t["owner_email"]?.stringValue ?? "owner@example.org",
-                    rateLimit: t["rate_limit"]?.intValue)
+                    id: teamId,
+                    ownerEmail: t["owner_email"]?.stringValue ?? "owner@example.org",
+                    rateLimit: t["rate_limit"]?.intValue
+                )
                 if let l = team.rateLimit { limits[teamId] = l }
                 for d in t["domains"]?.arrayValue ?? [] {
                     let id = d["id"]?.stringValue ?? IDs.uuid()
                     team.domains[id] = DomainRecord(
-                        id: id, name: d["name"]?.stringValue ?? "example.org",
-                        region: d["region"]?.stringValue ?? "us-east-1", createdAt: now,
+                        id: id,
+                        name: d["name"]?.stringValue ?? "example.org",
+                        region: d["region"]?.stringValue ?? "us-east-1",
+                        createdAt: now,
                         openTracking: d["open_tracking"]?.boolValue ?? false,
-                        clickTracking: d["click_tracking"]?.boolValue ?? false, tls: "opportunistic",
-                        customReturnPath: "send", trackingSubdomain: nil, sending: true, receiving: false,
-                        verified: (d["status"]?.stringValue ?? "verified") == "verified", verifyRequestedAt: nil,
-                        seq: state.nextSeq())
+                        clickTracking: d["click_tracking"]?.boolValue ?? false,
+                        tls: "opportunistic",
+                        customReturnPath: "send",
+                        trackingSubdomain: nil,
+                        sending: true,
+                        receiving: false,
+                        verified: (d["status"]?.stringValue ?? "verified") == "verified",
+                        verifyRequestedAt: nil,
+                        seq: state.nextSeq()
+                    )
                 }
                 for s in t["segments"]?.arrayValue ?? [] {
                     let id = s["id"]?.stringValue ?? IDs.uuid()
                     team.segments[id] = SegmentRecord(
-                        id: id, name: s["name"]?.stringValue ?? "General", createdAt: now, seq: state.nextSeq())
+                        id: id,
+                        name: s["name"]?.stringValue ?? "General",
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                 }
                 for tp in t["topics"]?.arrayValue ?? [] {
                     let id = tp["id"]?.stringValue ?? IDs.uuid()
                     team.topics[id] = TopicRecord(
-                        id: id, name: tp["name"]?.stringValue ?? "Topic", description: tp["description"]?.stringValue,
+                        id: id,
+                        name: tp["name"]?.stringValue ?? "Topic",
+                        description: tp["description"]?.stringValue,
                         defaultSubscription: tp["default_subscription"]?.stringValue ?? "opt_in",
-                        visibility: tp["visibility"]?.stringValue ?? "public", createdAt: now, seq: state.nextSeq())
+                        visibility: tp["visibility"]?.stringValue ?? "public",
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                 }
                 for cp in t["contact_properties"]?.arrayValue ?? [] {
                     let id = cp["id"]?.stringValue ?? IDs.uuid()
                     team.properties[id] = ContactPropertyRecord(
-                        id: id, key: cp["key"]?.stringValue ?? "key", type: cp["type"]?.stringValue ?? "string",
-                        fallbackValue: cp["fallback_value"] ?? .null, createdAt: now, seq: state.nextSeq())
+                        id: id,
+                        key: cp["key"]?.stringValue ?? "key",
+                        type: cp["type"]?.stringValue ?? "string",
+                        fallbackValue: cp["fallback_value"] ?? .null,
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                 }
                 for c in t["contacts"]?.arrayValue ?? [] {
                     let id = c["id"]?.stringValue ?? IDs.uuid()
                     team.contacts[id] = ContactRecord(
-                        id: id, email: c["email"]?.stringValue ?? "\(id)@example.org",
-                        firstName: c["first_name"]?.stringValue, lastName: c["last_name"]?.stringValue,
+                        id: id,
+                        email: c["email"]?.stringValue ?? "\(id)@example.org",
+                        firstName: c["first_name"]?.stringValue,
+                        lastName: c["last_name"]?.stringValue,
                         unsubscribed: c["unsubscribed"]?.boolValue ?? false,
                         properties: c["properties"]?.objectValue ?? JSONObject(),
-                        segmentIds: (c["segments"]?.arrayValue ?? []).compactMap(\.stringValue), topics: [:],
-                        createdAt: now, seq: state.nextSeq())
+                        segmentIds: (c["segments"]?.arrayValue ?? []).compactMap(\.stringValue),
+                        topics: [:],
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                 }
                 for tm in t["templates"]?.arrayValue ?? [] {
                     let id = tm["id"]?.stringValue ?? IDs.uuid()
                     let content = TemplateContent(
-                        name: tm["name"]?.stringValue ?? "Template", alias: tm["alias"]?.stringValue,
-                        from: tm["from"]?.stringValue, subject: tm["subject"]?.stringValue,
+                        name: tm["name"]?.stringValue ?? "Template",
+                        alias: tm["alias"]?.stringValue,
+                        from: tm["from"]?.stringValue,
+                        subject: tm["subject"]?.stringValue,
                         replyTo: tm["reply_to"]?.arrayValue?.compactMap(\.stringValue),
-                        html: tm["html"]?.stringValue ?? "", text: tm["text"]?.stringValue,
+                        html: tm["html"]?.stringValue ?? "",
+                        text: tm["text"]?.stringValue,
                         variables: (tm["variables"]?.arrayValue ?? []).map { v in
                             TemplateVariable(
-                                id: IDs.uuid(), key: v["key"]?.stringValue ?? "",
+                                id: IDs.uuid(),
+                                key: v["key"]?.stringValue ?? "",
                                 type: v["type"]?.stringValue ?? "string",
-                                fallbackValue: v["fallback_value"] ?? .null, createdAt: now)
-                        })
+                                fallbackValue: v["fallback_value"] ?? .null,
+                                createdAt: now
+                            )
+                        }
+                    )
                     let published = (tm["status"]?.stringValue ?? "published") == "published"
                     team.templates[id] = TemplateRecord(
-                        id: id, draft: content, published: published ? content : nil, currentVersionId: IDs.uuid(),
-                        createdAt: now, updatedAt: now, publishedAt: published ? now : nil,
-                        hasUnpublishedVersions: false, seq: state.nextSeq())
+                        id: id,
+                        draft: content,
+                        published: published ? content : nil,
+                        currentVersionId: IDs.uuid(),
+                        createdAt: now,
+                        updatedAt: now,
+                        publishedAt: published ? now : nil,
+                        hasUnpublishedVersions: false,
+                        seq: state.nextSeq()
+                    )
                 }
                 for w in t["webhooks"]?.arrayValue ?? [] {
                     let id = w["id"]?.stringValue ?? IDs.uuid()
                     team.webhooks[id] = WebhookRecord(
-                        id: id, endpoint: w["endpoint"]?.stringValue ?? "https://example.org/webhooks",
+                        id: id,
+                        endpoint: w["endpoint"]?.stringValue ?? "https://example.org/webhooks",
                         events: (w["events"]?.arrayValue ?? []).compactMap(\.stringValue),
                         status: w["status"]?.stringValue ?? "enabled",
-                        signingSecret: w["signing_secret"]?.stringValue ?? Webhooks.newSecret(), createdAt: now,
-                        seq: state.nextSeq())
+                        signingSecret: w["signing_secret"]?.stringValue ?? Webhooks.newSecret(),
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                 }
                 for k in t["api_keys"]?.arrayValue ?? [] {
                     guard let token = k["token"]?.stringValue else { continue }
                     let key = APIKeyRecord(
-                        id: k["id"]?.stringValue ?? IDs.uuid(), name: k["name"]?.stringValue ?? "Key", token: token,
+                        id: k["id"]?.stringValue ?? IDs.uuid(),
+                        name: k["name"]?.stringValue ?? "Key",
+                        token: token,
                         permission: k["permission"]?.stringValue ?? "full_access",
                         domainId: k["domain_id"]?.stringValue,
-                        createdAt: now, seq: state.nextSeq())
+                        createdAt: now,
+                        seq: state.nextSeq()
+                    )
                     team.keys[key.id] = key
                     state.index(key, team: teamId)
                 }

@@ -53,8 +53,11 @@ final class IdempotencyCache: Sendable {
         entries.withLock { entries in
             if (200..<300).contains(status) {
                 entries[slot] = .done(
-                    fingerprint: fingerprint, status: status, body: body,
-                    expiresAt: now + Self.retentionMillis)
+                    fingerprint: fingerprint,
+                    status: status,
+                    body: body,
+                    expiresAt: now + Self.retentionMillis
+                )
             } else {
                 entries[slot] = nil
             }
@@ -76,7 +79,12 @@ final class IdempotencyCache: Sendable {
 
 extension PostflareAPI {
     /// Runs `send` under the request's `Idempotency-Key`, if any (spec §9).
-    func idempotent(_ request: Request, principal: Principal, endpoint: String, _ send: () throws -> Response)
+    func idempotent(
+        _ request: Request,
+        principal: Principal,
+        endpoint: String,
+        _ send: () throws -> Response
+    )
         throws -> Response
     {
         guard let key = request.headers["Idempotency-Key"] else { return try send() }
@@ -98,12 +106,23 @@ extension PostflareAPI {
                 // A failed send releases the key (any non-2xx status does), so the client may retry it.
                 let status = (error as? any HTTPResponseError)?.response.status.code ?? 500
                 store.idempotency.finish(
-                    team: principal.teamId, key: key, fingerprint: fingerprint, status: status, body: [], now: now)
+                    team: principal.teamId,
+                    key: key,
+                    fingerprint: fingerprint,
+                    status: status,
+                    body: [],
+                    now: now
+                )
                 throw error
             }
             store.idempotency.finish(
-                team: principal.teamId, key: key, fingerprint: fingerprint,
-                status: response.status.code, body: response.body, now: store.now)
+                team: principal.teamId,
+                key: key,
+                fingerprint: fingerprint,
+                status: response.status.code,
+                body: response.body,
+                now: store.now
+            )
             return response
         }
     }

@@ -40,7 +40,10 @@ enum Pagination {
     /// A page of `table`, newest first, of the rows that pass `filter`. A cursor naming no row that passes
     /// gives an empty page rather than restarting from the top. Costs one id lookup and the rows walked.
     static func page<T: Listed>(
-        _ table: OrderedTable<T>, _ request: Request, defaultLimit: Int?, where filter: (T) -> Bool = { _ in true }
+        _ table: OrderedTable<T>,
+        _ request: Request,
+        defaultLimit: Int?,
+        where filter: (T) -> Bool = { _ in true }
     ) throws(PostflareError) -> (items: [T], hasMore: Bool) {
         let (limit, cursor) = try parameters(request, defaultLimit: defaultLimit)
         // Walk one row past the limit: whether it exists is `has_more`.
@@ -61,7 +64,11 @@ enum Pagination {
     }
 
     /// A page of rows built for this request (in any order): they are put in a table first.
-    static func page<T: Listed>(_ items: some Collection<T>, _ request: Request, defaultLimit: Int?)
+    static func page<T: Listed>(
+        _ items: some Collection<T>,
+        _ request: Request,
+        defaultLimit: Int?
+    )
         throws(PostflareError) -> (items: [T], hasMore: Bool)
     {
         try page(OrderedTable(items.sorted { $0.seq < $1.seq }), request, defaultLimit: defaultLimit)
@@ -69,7 +76,10 @@ enum Pagination {
 
     /// The list object of a page of `table`: `{"object":"list","has_more":…,"data":[render(row)…]}`.
     static func list<T: Listed>(
-        _ table: OrderedTable<T>, _ request: Request, defaultLimit: Int?, where filter: (T) -> Bool = { _ in true },
+        _ table: OrderedTable<T>,
+        _ request: Request,
+        defaultLimit: Int?,
+        where filter: (T) -> Bool = { _ in true },
         _ render: (T) -> JSON
     ) throws(PostflareError) -> JSON {
         let (rows, hasMore) = try page(table, request, defaultLimit: defaultLimit, where: filter)
@@ -78,7 +88,10 @@ enum Pagination {
 
     /// The list object of a page of rows built for this request.
     static func list<T: Listed>(
-        _ items: some Collection<T>, _ request: Request, defaultLimit: Int?, _ render: (T) -> JSON
+        _ items: some Collection<T>,
+        _ request: Request,
+        defaultLimit: Int?,
+        _ render: (T) -> JSON
     ) throws(PostflareError) -> JSON {
         let (rows, hasMore) = try page(items, request, defaultLimit: defaultLimit)
         return list(rows.map(render), hasMore: hasMore)
@@ -88,7 +101,10 @@ enum Pagination {
         ["object": "list", "has_more": .bool(hasMore), "data": .array(data)]
     }
 
-    private static func parameters(_ request: Request, defaultLimit: Int?) throws(PostflareError)
+    private static func parameters(
+        _ request: Request,
+        defaultLimit: Int?
+    ) throws(PostflareError)
         -> (limit: Int?, cursor: (id: String, after: Bool)?)
     {
         var limit = defaultLimit
@@ -102,7 +118,11 @@ enum Pagination {
         return (limit, after.map { ($0, true) } ?? before.map { ($0, false) })
     }
 
-    private static func position<T: Listed>(of id: String, in table: OrderedTable<T>, _ filter: (T) -> Bool)
+    private static func position<T: Listed>(
+        of id: String,
+        in table: OrderedTable<T>,
+        _ filter: (T) -> Bool
+    )
         -> Int?
     {
         let p = table.position(of: T.rowID(of: id))

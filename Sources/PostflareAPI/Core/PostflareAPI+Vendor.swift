@@ -98,8 +98,12 @@ extension PostflareAPI: Vendor {
 
     static func inspected(_ e: EmailRecord, team: String, now: Int64) -> InspectedMessage {
         var out = InspectedMessage(
-            vendor: vendorName, tenant: team, id: e.id, created: Timestamp(millis: e.createdAt),
-            vendorPath: "/emails/\(e.id)")
+            vendor: vendorName,
+            tenant: team,
+            id: e.id,
+            created: Timestamp(millis: e.createdAt),
+            vendorPath: "/emails/\(e.id)"
+        )
         out.from = e.from
         out.to = e.to
         out.cc = e.cc

@@ -27,7 +27,9 @@ public final class PostflareAPI: Sendable {
         public var onPendingWork: (@Sendable () -> Void)?
 
         public init(
-            rateLimitPerSecond: Int = 10, invalidKeyStatus: Int = 400, dailyQuota: Int? = nil,
+            rateLimitPerSecond: Int = 10,
+            invalidKeyStatus: Int = 400,
+            dailyQuota: Int? = nil,
             monthlyQuota: Int? = nil
         ) {
             self.rateLimitPerSecond = rateLimitPerSecond
@@ -61,7 +63,8 @@ public final class PostflareAPI: Sendable {
     ///   - fixtures: the parsed `fixtures/postflare.json`, or nil for the built-in default team.
     ///   - options: rate limit, invalid-key status and quotas.
     ///   - changes: the change feed sent e-mails are announced on (a private one when nil).
-    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws {
+    public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws
+    {
         let store = PostflareStore(clock: clock)
         let teams = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
         if let filter = options.webhookEndpointFilter { Self.mute(store, webhooksNotMatching: filter) }
@@ -147,7 +150,9 @@ public final class PostflareAPI: Sendable {
 
     /// Registers `handler` with access to the caller's principal.
     func route(
-        _ r: inout Router, _ method: HTTPMethod, _ template: String,
+        _ r: inout Router,
+        _ method: HTTPMethod,
+        _ template: String,
         _ handler: @escaping @Sendable (PostflareAPI, Request, Principal) throws -> Response
     ) {
         r.add(method, template) { [self] request in

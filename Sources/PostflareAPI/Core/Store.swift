@@ -34,7 +34,11 @@ final class PostflareStore: Sendable {
         /// Registers a key of `team` (which must be checked out of `teams` or be written back after).
         mutating func index(_ key: APIKeyRecord, team teamId: String) {
             tokens[key.token] = Principal(
-                teamId: teamId, keyId: key.id, permission: key.permission, domainId: key.domainId)
+                teamId: teamId,
+                keyId: key.id,
+                permission: key.permission,
+                domainId: key.domainId
+            )
         }
 
         mutating func unindex(_ key: APIKeyRecord) {
@@ -59,7 +63,10 @@ final class PostflareStore: Sendable {
     /// Runs `body` on one team under the lock. Teams are never removed, and principals only name existing
     /// ones; an unknown team id still gets a fresh empty team rather than a crash. The team is written back
     /// even when `body` throws, so handlers validate everything before they change anything.
-    func withTeam<R: Sendable>(_ teamId: String, _ body: (inout Team, inout State) throws(PostflareError) -> R)
+    func withTeam<R: Sendable>(
+        _ teamId: String,
+        _ body: (inout Team, inout State) throws(PostflareError) -> R
+    )
         throws(PostflareError) -> R
     {
         try state.withLock { (s: inout State) throws(PostflareError) -> R in

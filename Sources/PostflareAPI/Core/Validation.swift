@@ -56,7 +56,8 @@ struct Body {
         guard let s = try string(key) else { return nil }
         guard allowed.contains(s) else {
             throw .validation(
-                "The `\(key)` field must be one of: " + allowed.map { "\"\($0)\"" }.joined(separator: " | ") + ".")
+                "The `\(key)` field must be one of: " + allowed.map { "\"\($0)\"" }.joined(separator: " | ") + "."
+            )
         }
         return s
     }

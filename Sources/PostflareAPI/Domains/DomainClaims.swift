@@ -39,22 +39,38 @@ extension PostflareAPI {
         guard Self.regions.contains(region) else { throw PostflareError.invalidRegion }
         let now = store.now
         let (json, existed) = try store.withTeam(p.teamId) {
-            team, state throws(PostflareError) -> (JSON, Bool) in
+            team,
+            state throws(PostflareError) -> (JSON, Bool) in
             // "An identical pending claim already existed" → 200 with that claim.
             if let c = team.claims.values.first(where: { $0.name == name && $0.status == "pending" }) {
                 return (Self.claimJSON(c), true)
             }
             let domain = DomainRecord(
-                id: IDs.uuid(), name: name, region: region, createdAt: now, openTracking: false,
+                id: IDs.uuid(),
+                name: name,
+                region: region,
+                createdAt: now,
+                openTracking: false,
                 clickTracking: false,
-                tls: "opportunistic", customReturnPath: "send", trackingSubdomain: nil, sending: true,
+                tls: "opportunistic",
+                customReturnPath: "send",
+                trackingSubdomain: nil,
+                sending: true,
                 receiving: false,
-                verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
+                verified: false,
+                verifyRequestedAt: nil,
+                seq: state.nextSeq()
+            )
             team.domains[domain.id] = domain
             let c = DomainClaimRecord(
-                id: IDs.uuid(), name: name, domainId: domain.id, region: region, token: IDs.hex(32),
+                id: IDs.uuid(),
+                name: name,
+                domainId: domain.id,
+                region: region,
+                token: IDs.hex(32),
                 status: "pending",
-                createdAt: now)
+                createdAt: now
+            )
             team.claims[domain.id] = c
             return (Self.claimJSON(c), false)
         }
@@ -67,7 +83,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let c = team.claims[id] else { throw .notFound("Domain claim") }
                 return Self.claimJSON(c)
-            })
+            }
+        )
     }
 
     func verifyDomainClaim(_ req: Request, _ p: Principal) throws -> Response {
@@ -82,7 +99,8 @@ extension PostflareAPI {
                     if team.domains[id]?.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
                 }
                 return Self.claimJSON(c)
-            })
+            }
+        )
     }
 
     static func claimJSON(_ c: DomainClaimRecord) -> JSON {

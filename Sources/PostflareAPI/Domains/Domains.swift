@@ -26,10 +26,11 @@ extension PostflareAPI {
         let now = store.now
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.domains, req, defaultLimit: nil) {
+                try Pagination.list(team.domains, req, defaultLimit: nil) {
                     Self.domainJSON($0, now: now, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getDomain(_ req: Request, _ p: Principal) throws -> Response {
@@ -39,7 +40,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let d = team.domains[id] else { throw .notFound("Domain") }
                 return Self.domainJSON(d, now: now, detail: true)
-            })
+            }
+        )
     }
 
     func updateDomain(_ req: Request, _ p: Principal) throws -> Response {
@@ -116,9 +118,21 @@ extension PostflareAPI {
                 throw .validation("The domain `\(name)` has already been registered.", status: 403)
             }
             let d = DomainRecord(
-                id: IDs.uuid(), name: name, region: region, createdAt: now, openTracking: open, clickTracking: click,
-                tls: tls, customReturnPath: returnPath, trackingSubdomain: sub, sending: caps.0, receiving: caps.1,
-                verified: false, verifyRequestedAt: nil, seq: state.nextSeq())
+                id: IDs.uuid(),
+                name: name,
+                region: region,
+                createdAt: now,
+                openTracking: open,
+                clickTracking: click,
+                tls: tls,
+                customReturnPath: returnPath,
+                trackingSubdomain: sub,
+                sending: caps.0,
+                receiving: caps.1,
+                verified: false,
+                verifyRequestedAt: nil,
+                seq: state.nextSeq()
+            )
             team.domains[d.id] = d
             team.emitDomain("domain.created", d, now: now)
             var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()

@@ -16,7 +16,9 @@ extension PostflareAPI {
         return try idempotent(req, principal: p, endpoint: "POST /emails/batch") {
             guard let json = try? req.jsonBody() else {
                 throw PostflareError.validation(
-                    "Invalid JSON body. The request body must be an array of emails.", status: 400)
+                    "Invalid JSON body. The request body must be an array of emails.",
+                    status: 400
+                )
             }
             guard let items = json.arrayValue else {
                 throw PostflareError.validation("The request body must be an array of emails.")

@@ -93,7 +93,8 @@ struct EmailInput {
                 guard MessageHeaderField.isValidName(name), MessageHeaderField.isValidValue(value) else {
                     throw .validation(
                         "Invalid `headers` field. Header names must be printable ASCII without spaces or colons, "
-                            + "and names and values must not contain line breaks or control characters.")
+                            + "and names and values must not contain line breaks or control characters."
+                    )
                 }
             }
         }
@@ -111,10 +112,28 @@ struct EmailInput {
             !team.suppressions.isEmpty
             && recipients.contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
         return EmailRecord(
-            id: "", from: fromText, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: renderedSubject, html: html,
-            text: text, headers: headers, tags: tags, attachments: attachments, createdAt: now,
-            scheduledAt: scheduledAt, sendAt: max(now, scheduledAt ?? now), canceledAt: nil,
-            templateId: templateId, topicId: topicId, broadcastId: nil, seq: 0, suppressed: suppressed)
+            id: "",
+            from: fromText,
+            to: to,
+            cc: cc,
+            bcc: bcc,
+            replyTo: replyTo,
+            subject: renderedSubject,
+            html: html,
+            text: text,
+            headers: headers,
+            tags: tags,
+            attachments: attachments,
+            createdAt: now,
+            scheduledAt: scheduledAt,
+            sendAt: max(now, scheduledAt ?? now),
+            canceledAt: nil,
+            templateId: templateId,
+            topicId: topicId,
+            broadcastId: nil,
+            seq: 0,
+            suppressed: suppressed
+        )
     }
 
     /// `from` must be a string; another JSON type is the documented `invalid_from_address`.
@@ -134,14 +153,16 @@ struct EmailInput {
             if foreign {
                 throw .validation(
                     "You can only send testing emails to your own email address (\(team.ownerEmail)). To send emails to other recipients, please verify a domain at resend.com/domains, and change the `from` address to an email using this domain.",
-                    status: 403)
+                    status: 403
+                )
             }
             return
         }
         guard let verified = team.verifiedDomain(named: domain, now: now) else {
             throw .validation(
                 "The \(domain) domain is not verified. Please, add and verify your domain on https://resend.com/domains",
-                status: 403)
+                status: 403
+            )
         }
         // Inferred (spec §5): a domain-restricted sending key sending from another domain gets a 403.
         if let restricted = principal.domainId, restricted != verified.id {
@@ -208,9 +229,13 @@ struct EmailInput {
                 ?? (path.isEmpty ? "attachment" : String(path.split(separator: "/").last ?? "attachment"))
             out.append(
                 AttachmentRecord(
-                    id: IDs.uuid(), filename: filename,
+                    id: IDs.uuid(),
+                    filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
-                    contentId: obj["content_id"]?.stringValue, size: decodedSize))
+                    contentId: obj["content_id"]?.stringValue,
+                    size: decodedSize
+                )
+            )
         }
         return out
     }
@@ -222,7 +247,8 @@ struct EmailInput {
     /// Resend answers a 422 `validation_error` for attachment content it cannot decode (inferred: the errors
     /// page lists no dedicated name).
     static let invalidAttachmentContent = PostflareError.validation(
-        "Invalid `attachments` field. The `content` must be a base64-encoded string or an array of bytes.")
+        "Invalid `attachments` field. The `content` must be a base64-encoded string or an array of bytes."
+    )
 
     static func mimeType(_ filename: String) -> String {
         switch String(filename.split(separator: ".").last ?? "").lowercased() {

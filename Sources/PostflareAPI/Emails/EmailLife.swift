@@ -1,6 +1,6 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import EmulatorKit
 
 /// The life of an e-mail on the emulator clock, derived lazily on every read (no timers): queued at its
 /// send time, sent one second later, then its outcome two seconds after the send time. The outcome comes
@@ -12,7 +12,10 @@ enum EmailLife {
     static let complaintAfterMillis: Int64 = 5_000
 
     enum Outcome: Int, Comparable {
-        case delivered = 0, complained, bounced, suppressed
+        case delivered = 0
+        case complained
+        case bounced
+        case suppressed
         static func < (a: Outcome, b: Outcome) -> Bool { a.rawValue < b.rawValue }
     }
 

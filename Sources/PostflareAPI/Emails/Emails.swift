@@ -68,7 +68,7 @@ extension PostflareAPI {
     func listEmails(_ req: Request, _ p: Principal) throws -> Response {
         let now = store.now
         let json = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-            return try Pagination.list(team.emails, req, defaultLimit: 20) { Self.emailJSON($0, now: now, full: false) }
+            try Pagination.list(team.emails, req, defaultLimit: 20) { Self.emailJSON($0, now: now, full: false) }
         }
         return ok(json)
     }
@@ -123,7 +123,8 @@ extension PostflareAPI {
             let words = text.lowercased().split(separator: " ").map(String.init)
             guard let ms = Scheduling.duration(words) else {
                 throw PostflareError.validation(
-                    "Invalid `expires_in` field. Use a duration such as `10m` or `2 hours`.")
+                    "Invalid `expires_in` field. Use a duration such as `10m` or `2 hours`."
+                )
             }
             guard ms <= 48 * 3600 * 1000 else { throw PostflareError.validation("expires_in must not exceed 48 hours") }
             seconds = ms / 1000
@@ -195,7 +196,8 @@ extension PostflareAPI {
         o["scheduled_at"] = Time.email(e.scheduledAt)
         if full {
             o["message_id"] = .string(
-                "<\(Timestamp(millis: e.createdAt).compact()).\(e.id.prefix(8))@email.postflare.app>")
+                "<\(Timestamp(millis: e.createdAt).compact()).\(e.id.prefix(8))@email.postflare.app>"
+            )
             o["tags"] = .array(e.tags)
             o["topic_id"] = .string(e.topicId)
         }

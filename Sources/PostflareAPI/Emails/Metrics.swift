@@ -101,7 +101,8 @@ extension PostflareAPI {
                         }
                         for (k, v) in values(rows[key] ?? [:]) { row[k] = v }
                         return .object(row)
-                    })
+                    }
+                )
             }
             return .object(out)
         }

@@ -47,14 +47,19 @@ extension PostflareAPI {
         let origin = req.query("origin")
         if let origin, !["bounce", "complaint", "manual"].contains(origin) {
             throw PostflareError.validation(
-                "The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\".")
+                "The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\"."
+            )
         }
         return ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(
-                    team.suppressions, req, defaultLimit: 20, where: { origin == nil || $0.origin == origin }
+                try Pagination.list(
+                    team.suppressions,
+                    req,
+                    defaultLimit: 20,
+                    where: { origin == nil || $0.origin == origin }
                 ) { Self.suppressionJSON($0, object: false) }
-            })
+            }
+        )
     }
 
     func addSuppressionBatch(_ req: Request, _ p: Principal) throws -> Response {
@@ -86,7 +91,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
                 return Self.suppressionJSON(s, object: true)
-            })
+            }
+        )
     }
 
     func deleteSuppression(_ req: Request, _ p: Principal) throws -> Response {
@@ -106,8 +112,13 @@ extension PostflareAPI {
             emails.map { email in
                 if let existing = team.suppression(idOrEmail: email) { return existing.id }
                 let s = SuppressionRecord(
-                    id: IDs.uuid(), email: email.lowercased(), origin: "manual", sourceId: nil, createdAt: now,
-                    seq: state.nextSeq())
+                    id: IDs.uuid(),
+                    email: email.lowercased(),
+                    origin: "manual",
+                    sourceId: nil,
+                    createdAt: now,
+                    seq: state.nextSeq()
+                )
                 team.suppressions[s.id] = s
                 return s.id
             }

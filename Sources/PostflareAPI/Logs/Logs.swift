@@ -39,9 +39,16 @@ struct LogMiddleware: Middleware {
         // of the table nor its due automations run, and that cost a move of the whole team per request.
         try? api.store.withState { state throws(PostflareError) in
             let log = LogRecord(
-                id: id, createdAt: now, endpoint: request.rawPath, method: request.method.rawValue,
-                status: response.status.code, userAgent: userAgent, requestBody: request.body,
-                responseBody: response.body, seq: state.nextSeq())
+                id: id,
+                createdAt: now,
+                endpoint: request.rawPath,
+                method: request.method.rawValue,
+                status: response.status.code,
+                userAgent: userAgent,
+                requestBody: request.body,
+                responseBody: response.body,
+                seq: state.nextSeq()
+            )
             // Through `values[index]`, which edits the team where it is stored; `teams[id]?.…` moved the
             // whole team into a temporary (and allocated a coroutine frame that large) on each access.
             guard let index = state.teams.index(forKey: p.teamId) else { return }
@@ -64,8 +71,9 @@ extension PostflareAPI {
         route(&r, .GET, "/logs") { api, req, p in
             ok(
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    return try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
-                })
+                    try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
+                }
+            )
         }
         route(&r, .GET, "/logs/{id}") { api, req, p in
             let id = try uuidParameter(req, "id")
@@ -73,7 +81,8 @@ extension PostflareAPI {
                 try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                     guard let log = team.logs[id] else { throw .notFound("Log") }
                     return Self.logJSON(log, detail: true)
-                })
+                }
+            )
         }
     }
 

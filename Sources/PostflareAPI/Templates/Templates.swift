@@ -35,8 +35,16 @@ extension PostflareAPI {
                 throw .validation("A template with the alias `\(alias)` already exists.")
             }
             let t = TemplateRecord(
-                id: IDs.uuid(), draft: content, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
-                updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+                id: IDs.uuid(),
+                draft: content,
+                published: nil,
+                currentVersionId: IDs.uuid(),
+                createdAt: now,
+                updatedAt: now,
+                publishedAt: nil,
+                hasUnpublishedVersions: false,
+                seq: state.nextSeq()
+            )
             team.templates[t.id] = t
             return t.id
         }
@@ -46,10 +54,11 @@ extension PostflareAPI {
     func listTemplates(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.templates, req, defaultLimit: 20) {
+                try Pagination.list(team.templates, req, defaultLimit: 20) {
                     Self.templateJSON($0, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getTemplate(_ req: Request, _ p: Principal) throws -> Response {
@@ -58,7 +67,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
                 return Self.templateJSON(t, detail: true)
-            })
+            }
+        )
     }
 
     func updateTemplate(_ req: Request, _ p: Principal) throws -> Response {
@@ -112,8 +122,16 @@ extension PostflareAPI {
             draft.name += " (Copy)"
             draft.alias = nil
             let copy = TemplateRecord(
-                id: IDs.uuid(), draft: draft, published: nil, currentVersionId: IDs.uuid(), createdAt: now,
-                updatedAt: now, publishedAt: nil, hasUnpublishedVersions: false, seq: state.nextSeq())
+                id: IDs.uuid(),
+                draft: draft,
+                published: nil,
+                currentVersionId: IDs.uuid(),
+                createdAt: now,
+                updatedAt: now,
+                publishedAt: nil,
+                hasUnpublishedVersions: false,
+                seq: state.nextSeq()
+            )
             team.templates[copy.id] = copy
             return copy.id
         }
@@ -121,13 +139,25 @@ extension PostflareAPI {
     }
 
     /// Create (base nil: `name` and `html` required) or update (every field optional) a template's draft.
-    static func templateContent(_ body: Body, base: TemplateContent?, now: Int64) throws(PostflareError)
+    static func templateContent(
+        _ body: Body,
+        base: TemplateContent?,
+        now: Int64
+    ) throws(PostflareError)
         -> TemplateContent
     {
         var c =
             base
             ?? TemplateContent(
-                name: "", alias: nil, from: nil, subject: nil, replyTo: nil, html: "", text: nil, variables: [])
+                name: "",
+                alias: nil,
+                from: nil,
+                subject: nil,
+                replyTo: nil,
+                html: "",
+                text: nil,
+                variables: []
+            )
         if base == nil {
             c.name = try body.requiredString("name")
             c.html = try body.requiredString("html")
@@ -160,8 +190,13 @@ extension PostflareAPI {
                 let type = try vb.oneOf("type", templateVariableTypes) ?? "string"
                 vars.append(
                     TemplateVariable(
-                        id: IDs.uuid(), key: key, type: type, fallbackValue: vb["fallback_value"] ?? .null,
-                        createdAt: now))
+                        id: IDs.uuid(),
+                        key: key,
+                        type: type,
+                        fallbackValue: vb["fallback_value"] ?? .null,
+                        createdAt: now
+                    )
+                )
             }
             c.variables = vars
         }
@@ -203,7 +238,8 @@ extension PostflareAPI {
                 variable["created_at"] = Time.pg(v.createdAt)
                 variable["updated_at"] = Time.pg(v.createdAt)
                 return .object(variable)
-            })
+            }
+        )
         o["has_unpublished_versions"] = .bool(t.hasUnpublishedVersions)
         return .object(o)
     }

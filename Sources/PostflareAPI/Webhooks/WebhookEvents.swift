@@ -61,12 +61,25 @@ extension PostflareAPI {
             let body = JSON.object(["type": .string(event.type), "created_at": Time.iso(event.at), "data": event.data])
                 .serialized()
             return Self.delivery(
-                hook, teamId: teamId, messageId: "msg_" + IDs.random(24), body: body, attempt: 1, now: now)
+                hook,
+                teamId: teamId,
+                messageId: "msg_" + IDs.random(24),
+                body: body,
+                attempt: 1,
+                now: now
+            )
         }
         for (hook, r) in retried {
             out.append(
                 Self.delivery(
-                    hook, teamId: r.teamId, messageId: r.messageId, body: r.body, attempt: r.attempt, now: now))
+                    hook,
+                    teamId: r.teamId,
+                    messageId: r.messageId,
+                    body: r.body,
+                    attempt: r.attempt,
+                    now: now
+                )
+            )
         }
         return out
     }
@@ -81,7 +94,12 @@ extension PostflareAPI {
     }
 
     static func delivery(
-        _ hook: WebhookRecord, teamId: String, messageId: String, body: [UInt8], attempt: Int, now: Int64
+        _ hook: WebhookRecord,
+        teamId: String,
+        messageId: String,
+        body: [UInt8],
+        attempt: Int,
+        now: Int64
     ) -> PostflareWebhookDelivery {
         let timestamp = now / 1000
         let signature = Svix.signature(secret: hook.signingSecret, id: messageId, timestamp: timestamp, body: body)
@@ -94,8 +112,16 @@ extension PostflareAPI {
         }
         let type = (try? JSON.parse(body))?["type"]?.stringValue ?? "event"
         return OutboundDelivery(
-            vendor: PostflareAPI.vendorName, tenant: teamId, endpointId: hook.id, url: hook.endpoint,
-            headers: headers, body: body, attempt: attempt, deliveryId: messageId, eventType: type)
+            vendor: PostflareAPI.vendorName,
+            tenant: teamId,
+            endpointId: hook.id,
+            url: hook.endpoint,
+            headers: headers,
+            body: body,
+            attempt: attempt,
+            deliveryId: messageId,
+            eventType: type
+        )
     }
 }
 
@@ -131,8 +157,10 @@ extension Team {
             var count = emitted
             while count < timeline.count, timeline[count].at <= now {
                 emit(
-                    timeline[count].type, at: timeline[count].at,
-                    EmailLife.webhookData(email, type: timeline[count].type))
+                    timeline[count].type,
+                    at: timeline[count].at,
+                    EmailLife.webhookData(email, type: timeline[count].type)
+                )
                 count += 1
             }
             trackedEmails[id] = count == timeline.count ? nil : count
@@ -215,11 +243,13 @@ extension Team {
         guard subscribed(to: type) else { return }
         let status = d.status(now: now)
         emit(
-            type, at: now,
+            type,
+            at: now,
             [
                 "id": .string(d.id), "name": .string(d.name), "status": .string(status),
                 "created_at": Time.iso(d.createdAt),
                 "region": .string(d.region), "records": .array(PostflareAPI.records(d, status: status)),
-            ])
+            ]
+        )
     }
 }

@@ -1,6 +1,6 @@
+import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
 import HTTPCore
-import EmulatorKit
 
 /// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
 final class WebhookRetryQueue: Sendable {
@@ -24,8 +24,13 @@ final class WebhookRetryQueue: Sendable {
     func schedule(_ d: PostflareWebhookDelivery, now: Int64) -> Bool {
         guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return false }
         let retry = Retry(
-            teamId: d.teamId, webhookId: d.webhookId, messageId: d.messageId, body: d.body, attempt: d.attempt + 1,
-            dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000)
+            teamId: d.teamId,
+            webhookId: d.webhookId,
+            messageId: d.messageId,
+            body: d.body,
+            attempt: d.attempt + 1,
+            dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000
+        )
         return queue.withLock { q in
             guard q.count < Self.capacity else { return false }
             q.append(retry)

@@ -29,10 +29,18 @@ extension PostflareAPI {
         let now = store.now
         let muted = !receivesEvents(endpoint)
         let (id, secret) = try store.withTeam(p.teamId) {
-            team, state throws(PostflareError) -> (String, String) in
+            team,
+            state throws(PostflareError) -> (String, String) in
             let w = WebhookRecord(
-                id: IDs.uuid(), endpoint: endpoint, events: events, status: "enabled",
-                signingSecret: Webhooks.newSecret(), createdAt: now, seq: state.nextSeq(), muted: muted)
+                id: IDs.uuid(),
+                endpoint: endpoint,
+                events: events,
+                status: "enabled",
+                signingSecret: Webhooks.newSecret(),
+                createdAt: now,
+                seq: state.nextSeq(),
+                muted: muted
+            )
             team.webhooks[w.id] = w
             return (w.id, w.signingSecret)
         }
@@ -42,10 +50,11 @@ extension PostflareAPI {
     func listWebhooks(_ req: Request, _ p: Principal) throws -> Response {
         ok(
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                return try Pagination.list(team.webhooks, req, defaultLimit: nil) {
+                try Pagination.list(team.webhooks, req, defaultLimit: nil) {
                     Webhooks.json($0, detail: false)
                 }
-            })
+            }
+        )
     }
 
     func getWebhook(_ req: Request, _ p: Principal) throws -> Response {
@@ -54,7 +63,8 @@ extension PostflareAPI {
             try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
                 guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
                 return Webhooks.json(w, detail: true)
-            })
+            }
+        )
     }
 
     func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {

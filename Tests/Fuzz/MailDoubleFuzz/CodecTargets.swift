@@ -80,8 +80,11 @@ enum CodecTargets {
                     // Answer every other request at once, so streams are both answered and left open.
                     if id % 4 == 1 {
                         session.respond(
-                            streamID: id, response: .text("ok"), isHEAD: request.method == .HEAD,
-                            date: "Tue, 01 Dec 2026 00:00:00 GMT")
+                            streamID: id,
+                            response: .text("ok"),
+                            isHEAD: request.method == .HEAD,
+                            date: "Tue, 01 Dec 2026 00:00:00 GMT"
+                        )
                     }
                 }
                 try session.drainOutput(into: &output)

@@ -87,7 +87,10 @@ enum VendorTargets {
         // No webhook deliveries are generated: nothing would send them.
         options.webhookEndpointFilter = { _ in false }
         return try PostflareAPI(
-            clock: EmulatorClock(frozenAtMillis: now), fixtures: fixtures("postflare"), options: options)
+            clock: EmulatorClock(frozenAtMillis: now),
+            fixtures: fixtures("postflare"),
+            options: options
+        )
     } authorize: { _ in
         "Bearer re_test_maildouble_full"
     }
@@ -126,7 +129,10 @@ enum VendorTargets {
         let body: JSON = ["event": "message", "content": .string(text), "tags": .array(tags)]
         flowdock.call(.POST, "/flows/acme/my-flow/messages", contentType: "application/json", body: body.serialized())
         flowdock.call(
-            .GET, "/flows/acme/my-flow/messages?tags=" + URLCoding.percentEncode(text), reset: false)
+            .GET,
+            "/flows/acme/my-flow/messages?tags=" + URLCoding.percentEncode(text),
+            reset: false
+        )
     }
 }
 
@@ -140,7 +146,9 @@ final class VendorHarness: Sendable {
     let authorize: @Sendable (Router) -> String
 
     init(
-        host: String, make: () throws -> any Vendor, authorize: @escaping @Sendable (Router) -> String
+        host: String,
+        make: () throws -> any Vendor,
+        authorize: @escaping @Sendable (Router) -> String
     ) {
         do { vendor = try make() } catch { fatalError("fuzz setup: \(error)") }
         router = vendor.makeRouter()
@@ -151,8 +159,12 @@ final class VendorHarness: Sendable {
 
     /// Sends one request; a 5xx answer is a finding (none of these routes answers 5xx on purpose).
     func call(
-        _ method: HTTPMethod, _ target: String, contentType: String? = nil, headers extra: [(String, String)] = [],
-        body: [UInt8] = [], reset: Bool = true
+        _ method: HTTPMethod,
+        _ target: String,
+        contentType: String? = nil,
+        headers extra: [(String, String)] = [],
+        body: [UInt8] = [],
+        reset: Bool = true
     ) {
         if reset {
             do { try vendor.restore(snapshot) } catch { fatalError("fuzz setup: restore failed: \(error)") }
@@ -161,7 +173,13 @@ final class VendorHarness: Sendable {
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
         for (name, value) in extra { headers.add(name: name, value: value) }
         let request = Request(
-            method: method, target: target, headers: headers, body: body, isSecure: true, remoteAddress: "127.0.0.1")
+            method: method,
+            target: target,
+            headers: headers,
+            body: body,
+            isSecure: true,
+            remoteAddress: "127.0.0.1"
+        )
         let response = router.respond(to: request)
         if response.status.code >= 500 {
             let text = String(decoding: response.body.prefix(500), as: UTF8.self)
