@@ -65,12 +65,18 @@ extension PostflareAPI: Vendor {
     public func publishDueEvents() {
         let due = dueEvents.takeDue(now: store.now)
         guard !due.isEmpty else { return }
-        // An e-mail canceled or rescheduled since its send no longer reaches that event then: look again.
+        // An e-mail canceled or rescheduled since its send no longer reaches that event then: look again, cheaply
+        // (every step is a fixed offset from `sendAt`) and in place (a `teams[id]?` read would copy the team).
+        let offsets: Set<Int64> = [
+            0, EmailLife.sentAfterMillis, EmailLife.outcomeAfterMillis, EmailLife.complaintAfterMillis,
+        ]
         let current =
             (try? store.withState { state throws(PostflareError) -> [Bool] in
                 due.map { e in
-                    guard let email = state.teams[e.tenant]?.emails[HashedKey(e.id)] else { return false }
-                    return EmailLife.lastEvent(email, now: e.at) == e.type
+                    guard let team = state.teams.index(forKey: e.tenant),
+                        let email = state.teams.values[team].emails[HashedKey(e.id)]
+                    else { return false }
+                    return email.canceledAt == nil && offsets.contains(e.at - email.sendAt)
                 }
             }) ?? []
         for (e, still) in zip(due, current) where still {
