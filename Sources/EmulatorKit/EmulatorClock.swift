@@ -1,5 +1,5 @@
-import Glibc
 // SPDX-License-Identifier: Apache-2.0
+import Glibc
 import HTTPCore
 
 /// The emulator's clock: real time plus an offset that tests move forward (`advance(bySeconds:)`) instead

@@ -1,5 +1,5 @@
-import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// The deprecated Push API (§3.10): no user, the flow's API token in the path; several tokens joined with

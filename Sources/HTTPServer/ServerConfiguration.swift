@@ -1,5 +1,5 @@
-import Glibc
 // SPDX-License-Identifier: Apache-2.0
+import Glibc
 public import HTTP1
 public import HTTP2
 public import HTTPCore

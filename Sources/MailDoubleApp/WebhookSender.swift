@@ -1,5 +1,5 @@
-import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import Glibc
 import HTTPCore
 import HTTPServer

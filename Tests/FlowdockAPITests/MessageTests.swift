@@ -1,5 +1,5 @@
-import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 import MailDoubleTesting
 import Testing

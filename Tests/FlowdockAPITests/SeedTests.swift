@@ -1,5 +1,5 @@
-import FlowdockAPI
 // SPDX-License-Identifier: Apache-2.0
+import FlowdockAPI
 import HTTPCore
 import MailDoubleTesting
 import Testing

@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 import Testing
 
-// SPDX-License-Identifier: Apache-2.0
 @testable import HTTPServer
 
 /// The connection lifecycle without sockets: every timeout is driven by the time passed in.

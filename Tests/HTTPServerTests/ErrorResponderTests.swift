@@ -1,5 +1,5 @@
-import HTTP1
 // SPDX-License-Identifier: Apache-2.0
+import HTTP1
 import HTTPCore
 import HTTPServer
 import Testing

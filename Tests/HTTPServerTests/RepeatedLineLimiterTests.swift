@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 import Testing
 
-// SPDX-License-Identifier: Apache-2.0
 @testable import HTTPServer
 
 /// Repeated identical log lines: the first, then at most one "(repeated N times)" per second.

@@ -1,5 +1,5 @@
-import COpenSSL
 // SPDX-License-Identifier: Apache-2.0
+import COpenSSL
 import Glibc
 import HTTPCore
 

@@ -1,8 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 import Dispatch
 import EmulatorKit
 import Foundation
 import HTTPCore
-// SPDX-License-Identifier: Apache-2.0
 import Synchronization
 import Testing
 

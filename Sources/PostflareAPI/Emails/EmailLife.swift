@@ -1,5 +1,5 @@
-import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// The life of an e-mail on the emulator clock, derived lazily on every read (no timers): queued at its

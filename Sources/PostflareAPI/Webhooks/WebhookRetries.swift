@@ -1,5 +1,5 @@
-import EmulatorKit
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 
 /// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
@@ -8,6 +8,7 @@ final class WebhookRetryQueue: Sendable {
         var teamId: String
         var webhookId: String
         var messageId: String
+        var eventType: String
         var body: [UInt8]
         var attempt: Int
         var dueAt: Int64
@@ -27,6 +28,7 @@ final class WebhookRetryQueue: Sendable {
             teamId: d.teamId,
             webhookId: d.webhookId,
             messageId: d.messageId,
+            eventType: d.eventType,
             body: d.body,
             attempt: d.attempt + 1,
             dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000
