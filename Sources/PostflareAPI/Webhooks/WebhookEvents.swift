@@ -64,6 +64,7 @@ extension PostflareAPI {
                 hook,
                 teamId: teamId,
                 messageId: "msg_" + IDs.random(24),
+                eventType: event.type,
                 body: body,
                 attempt: 1,
                 now: now
@@ -75,6 +76,7 @@ extension PostflareAPI {
                     hook,
                     teamId: r.teamId,
                     messageId: r.messageId,
+                    eventType: r.eventType,
                     body: r.body,
                     attempt: r.attempt,
                     now: now
@@ -97,6 +99,7 @@ extension PostflareAPI {
         _ hook: WebhookRecord,
         teamId: String,
         messageId: String,
+        eventType: String,
         body: [UInt8],
         attempt: Int,
         now: Int64
@@ -110,7 +113,6 @@ extension PostflareAPI {
             headers.add(name: prefix + "-timestamp", value: String(timestamp))
             headers.add(name: prefix + "-signature", value: signature)
         }
-        let type = (try? JSON.parse(body))?["type"]?.stringValue ?? "event"
         return OutboundDelivery(
             vendor: PostflareAPI.vendorName,
             tenant: teamId,
@@ -120,7 +122,7 @@ extension PostflareAPI {
             body: body,
             attempt: attempt,
             deliveryId: messageId,
-            eventType: type
+            eventType: eventType
         )
     }
 }
