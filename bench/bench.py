@@ -26,7 +26,8 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BINARY = ROOT / ".build" / "release" / "maildouble"
+# MAILDOUBLE_BINARY measures another build (an older commit's, say) against the same peers in the same run.
+BINARY = pathlib.Path(os.environ.get("MAILDOUBLE_BINARY", ROOT / ".build" / "release" / "maildouble"))
 PING_BODY = b'{"object":"ping","status":"ok","emulator":"maildouble"}'
 RESULTS = {}
 

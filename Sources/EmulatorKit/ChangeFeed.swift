@@ -85,6 +85,51 @@ public final class ChangeFeed: Sendable {
         return change.seq
     }
 
+    /// Appends one change of `kind` per item under one lock (the due events a vendor publishes together).
+    public func append(
+        _ kind: Change.Kind,
+        vendor: String,
+        items: [(tenant: String, id: String, detail: String?)]
+    ) {
+        guard !items.isEmpty else { return }
+        let at = clock.now()
+        let (first, observers) = state.withLock { s -> (UInt64, [@Sendable (Change) -> Void]) in
+            let first = s.lastSeq + 1
+            for item in items {
+                s.lastSeq += 1
+                let change = Change(
+                    seq: s.lastSeq,
+                    kind: kind,
+                    vendor: vendor,
+                    tenant: item.tenant,
+                    id: item.id,
+                    at: at,
+                    detail: item.detail
+                )
+                if s.ring.count < capacity {
+                    s.ring.append(change)
+                } else {
+                    s.ring[s.start] = change
+                    s.start = (s.start + 1) % capacity
+                }
+            }
+            return (first, s.observers.isEmpty ? [] : Array(s.observers.values))
+        }
+        guard !observers.isEmpty else { return }
+        for (offset, item) in items.enumerated() {
+            let change = Change(
+                seq: first + UInt64(offset),
+                kind: kind,
+                vendor: vendor,
+                tenant: item.tenant,
+                id: item.id,
+                at: at,
+                detail: item.detail
+            )
+            for observer in observers { observer(change) }
+        }
+    }
+
     /// The sequence number of the newest change (0 before the first).
     public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
 

@@ -36,12 +36,19 @@ public enum Credentials {
     }
 
     /// The scheme and the rest of an `Authorization` value, both trimmed; nil when there is no header.
+    /// Scans bytes, not Characters: every authenticated request of every vendor runs it.
     public static func split(_ header: String?) -> (scheme: Substring, value: String)? {
         guard let header else { return nil }
-        let trimmed = header.trimmingSpaces()
-        guard !trimmed.isEmpty else { return nil }
-        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return (trimmed[...], "") }
-        return (trimmed[..<space], trimmed[space...].trimmingSpaces())
+        let u = header.utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        // A non-space byte before a space (or the end) ends a scalar, so these are valid String indices.
+        guard let start = u.firstIndex(where: { !isSpace($0) }), let last = u.lastIndex(where: { !isSpace($0) })
+        else { return nil }
+        let end = u.index(after: last)
+        guard let space = u[start..<end].firstIndex(where: isSpace) else { return (header[start..<end], "") }
+        var valueStart = space
+        while valueStart < end && isSpace(u[valueStart]) { valueStart = u.index(after: valueStart) }
+        return (header[start..<space], String(header[valueStart..<end]))
     }
 
     private static func equalsIgnoringCase(_ a: Substring, _ b: StaticString) -> Bool {

@@ -70,6 +70,14 @@ public struct OrderedTable<Row: OrderedRow> {
         }
     }
 
+    /// Runs `body` on the row named `id` without copying it (a copy retains every field), and returns its
+    /// result; nil when there is no such row.
+    @inlinable
+    public func read<R>(_ id: Row.RowID, _ body: (Row) throws -> R) rethrows -> R? {
+        guard let slot = position(of: id) else { return nil }
+        return try body(storage[slot])
+    }
+
     /// Runs `body` on the row named `id` in place (no copy of the row), and returns its result; nil when there
     /// is no such row. A changed key moves the row; the id must not change.
     @inlinable @discardableResult
@@ -123,6 +131,17 @@ public struct OrderedTable<Row: OrderedRow> {
         let row = storage[head]
         remove(at: head)
         return row
+    }
+
+    /// Removes the `k` rows with the smallest keys (all of them when `k` ≥ `count`), without copying them out.
+    @inlinable
+    public mutating func removeFirst(_ k: Int) {
+        let k = Swift.min(Swift.max(k, 0), count)
+        guard k > 0 else { return }
+        for slot in head..<(head + k) { index[storage[slot].rowID] = nil }
+        compacted += head + k
+        storage.removeFirst(head + k)
+        head = 0
     }
 
     @inlinable

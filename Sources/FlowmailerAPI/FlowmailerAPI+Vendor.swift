@@ -46,9 +46,8 @@ extension FlowmailerAPI: Vendor {
     }
 
     public func publishDueEvents() {
-        for e in dueEvents.takeDue(now: clock.nowMillis()) {
-            changes.append(.eventAdded, vendor: Self.vendorName, tenant: e.tenant, id: e.id, detail: e.type)
-        }
+        let due = dueEvents.takeDue(now: clock.nowMillis())
+        changes.append(.eventAdded, vendor: Self.vendorName, items: due.map { ($0.tenant, $0.id, $0.type) })
     }
 
     static func inspected(_ m: StoredMessage, account: String, now: Timestamp) -> InspectedMessage {

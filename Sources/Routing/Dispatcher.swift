@@ -10,12 +10,21 @@ public import HTTPCore
 /// host, path), else `fallback`. Errors the HTTP layer raises itself are rendered the same way
 /// (`errorResponse(for:status:message:)`).
 public struct Dispatcher: Sendable {
-    public var routers: [Router]
-    public var fallback: Router
+    public let routers: [Router]
+    public let fallback: Router
+    /// "METHOD seg/seg" of every all-literal route → the first router that has it. No template beats an
+    /// all-literal one, and of several routers with the same one the first wins, so such a request is
+    /// answered after one lookup instead of asking every router.
+    let literalRoutes: [String: (router: Int, route: Router.Route)]
 
     public init(routers: [Router], fallback: Router = Router()) {
         self.routers = routers
         self.fallback = fallback
+        var literal: [String: (router: Int, route: Router.Route)] = [:]
+        for (index, router) in routers.enumerated() {
+            for (key, route) in router.literalRoutes where literal[key] == nil { literal[key] = (index, route) }
+        }
+        literalRoutes = literal
     }
 
     public func respond(to request: Request) -> Response {
@@ -25,6 +34,13 @@ public struct Dispatcher: Sendable {
             return routers[index].errorResponse(request, rejection.status, rejection.message)
         }
         let segments = URLCoding.pathNames(request.rawPath)
+        // HEAD answers from GET routes, and a decoded "/" inside a segment would join like two segments:
+        // both take the general path below.
+        if request.method != .HEAD, !Self.hasEncodedSlash(request.rawPath),
+            let (index, route) = literalRoutes[Router.literalKey(request.method.rawValue, segments)]
+        {
+            return routers[index].respond(to: request, match: route.match, segments: segments)
+        }
         var best: (router: Int, match: Router.Match, specificity: Specificity)?
         for (index, router) in routers.enumerated() {
             let match = router.match(request.method, segments: segments)

@@ -17,6 +17,11 @@ public struct Router: Sendable {
         var paramNames: [String]
         var specificity: Specificity
         var handler: Handler
+
+        /// How this route matches a path with no captures.
+        var match: Match {
+            .found(handler: handler, parameters: [:], template: template, specificity: specificity)
+        }
     }
 
     struct Node: Sendable {
@@ -30,6 +35,8 @@ public struct Router: Sendable {
     }
 
     private var nodes: [Node] = [Node()]
+    /// The routes whose templates have no captures, by `literalKey` (the dispatcher's one-lookup path).
+    private(set) var literalRoutes: [String: Route] = [:]
     private var middlewares: [any Middleware] = []
 
     /// Builds the 404 answer for a path no route matches (vendor-specific body).
@@ -132,12 +139,13 @@ public struct Router: Sendable {
                 nodes[node].prefixNames = names
             }
         }
-        nodes[node].routes[method.rawValue] = Route(
-            template: template,
-            paramNames: names,
-            specificity: Specificity(kinds),
-            handler: handler
-        )
+        let route = Route(template: template, paramNames: names, specificity: Specificity(kinds), handler: handler)
+        nodes[node].routes[method.rawValue] = route
+        if names.isEmpty { literalRoutes[Self.literalKey(method.rawValue, segments.map(String.init))] = route }
+    }
+
+    static func literalKey(_ method: String, _ segments: [String]) -> String {
+        method + " " + segments.joined(separator: "/")
     }
 
     public mutating func get(_ template: String, _ handler: @escaping Handler) { add(.GET, template, handler) }

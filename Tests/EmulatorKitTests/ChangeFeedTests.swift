@@ -66,3 +66,43 @@ import Testing
         #expect(out.count == 1_000 && out.map(\.at) == out.map(\.at).sorted())
     }
 }
+
+@Suite struct DueEventQueueRunTests {
+    /// Several interleaved streams, each in time order (the vendors' steps), plus stragglers out of order:
+    /// everything comes out once, earliest first, whichever structure held it.
+    @Test func mergesSortedStreamsAndStragglersInTimeOrder() {
+        let q = DueEventQueue()
+        var expected: [Int64] = []
+        var batch: [DueEventQueue.Entry] = []
+        for i in 0..<3_000 {
+            let t = Int64(i) * 10
+            for offset: Int64 in [5, 200, 900] {
+                batch.append(.init(at: t + offset, tenant: "t", id: "\(i)", type: "s\(offset)"))
+                expected.append(t + offset)
+            }
+            if i % 7 == 0 {
+                // An e-mail scheduled for later, then one for "now" (earlier than the stream tails).
+                let late = Int64((i * 7_919) % 40_000)
+                batch.append(.init(at: late, tenant: "u", id: "x\(i)", type: "late"))
+                expected.append(late)
+            }
+        }
+        q.schedule(batch)
+        #expect(q.count == expected.count)
+        let first = q.takeDue(now: 15_000)
+        #expect(first.map(\.at) == expected.sorted().filter { $0 <= 15_000 })
+        let rest = q.takeDue(now: .max)
+        #expect(rest.map(\.at) == expected.sorted().filter { $0 > 15_000 })
+        #expect(q.count == 0)
+    }
+
+    @Test func removingATenantKeepsTheOthersInOrder() {
+        let q = DueEventQueue()
+        q.schedule((0..<100).map { .init(at: Int64($0), tenant: $0 % 2 == 0 ? "a" : "b", id: "\($0)", type: "x") })
+        q.schedule([.init(at: 3, tenant: "a", id: "late", type: "x")])
+        q.removeAll(tenant: "b")
+        let out = q.takeDue(now: .max)
+        #expect(out.allSatisfy { $0.tenant == "a" } && out.count == 51)
+        #expect(out.map(\.at) == out.map(\.at).sorted())
+    }
+}

@@ -30,6 +30,14 @@ private func keys(_ rows: some Sequence<Row>) -> [Int] { rows.map(\.key) }
         #expect(t["r4"] == nil)
     }
 
+    @Test func readsARowInPlace() {
+        var t = table([3, 1, 2])
+        _ = t.removeFirst()
+        #expect(t.read("r2") { $0.key * 10 } == 20)
+        #expect(t.read("r1") { $0.key } == nil)
+        #expect(t.read("r9") { _ in true } == nil)
+    }
+
     @Test func equalKeysKeepTheirInsertionOrder() {
         var t = OrderedTable<Row>()
         t.upsert(Row(id: "a", key: 1))

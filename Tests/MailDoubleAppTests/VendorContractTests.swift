@@ -180,4 +180,77 @@ import Testing
         #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=10").status == 200)
         #expect(app.changes.changes(after: start).filter { $0.kind == .eventAdded && $0.id == id }.count == 2)
     }
+
+    static let auth = ["Authorization: Bearer re_test_maildouble_full", "Content-Type: application/json"]
+
+    static func events(_ app: MailDouble, after seq: UInt64, id: String) -> [String] {
+        app.changes.changes(after: seq).filter { $0.kind == .eventAdded && $0.id == id }.compactMap(\.detail)
+    }
+
+    /// A rescheduled e-mail's steps follow its new time; the ones announced for the old time are dropped.
+    @Test func aRescheduledEmailPublishesItsStepsAtTheNewTimeOnly() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let sent = try VendorContractTests.call(
+            app,
+            "POST",
+            "/emails",
+            headers: Self.auth,
+            body:
+                #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"s","text":"t","scheduled_at":"in 1 min"}"#
+        )
+        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        let start = app.changes.lastSeq
+        let moved = try VendorContractTests.call(
+            app,
+            "PATCH",
+            "/emails/\(id)",
+            headers: Self.auth,
+            body: #"{"scheduled_at":"in 10 min"}"#
+        )
+        #expect(moved.status == 200)
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=300").status == 200)
+        #expect(Self.events(app, after: start, id: id).isEmpty)
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=400").status == 200)
+        #expect(Self.events(app, after: start, id: id) == ["email.queued", "email.sent", "email.delivered"])
+    }
+
+    @Test func aCanceledEmailPublishesNothingMore() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let sent = try VendorContractTests.call(
+            app,
+            "POST",
+            "/emails",
+            headers: Self.auth,
+            body:
+                #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"s","text":"t","scheduled_at":"in 1 min"}"#
+        )
+        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        let start = app.changes.lastSeq
+        #expect(try VendorContractTests.call(app, "POST", "/emails/\(id)/cancel", headers: Self.auth).status == 200)
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=600").status == 200)
+        #expect(Self.events(app, after: start, id: id).isEmpty)
+    }
+
+    /// A broadcast's e-mails are stored messages like any other: on the feed, then their events.
+    @Test func aSentBroadcastsEmailsReachTheFeed() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let start = app.changes.lastSeq
+        let created = try VendorContractTests.call(
+            app,
+            "POST",
+            "/broadcasts",
+            headers: Self.auth,
+            body:
+                #"{"segment_id":"78261eea-8f8b-4381-83c6-79fa7120f1cf","from":"News <news@example.org>","subject":"Hi","text":"t","send":true}"#
+        )
+        #expect(created.status == 201)
+        let stored = app.changes.changes(after: start).filter { $0.kind == .messageStored && $0.vendor == "postflare" }
+        #expect(stored.count == 3)
+        #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=3").status == 200)
+        let outcomes = stored.flatMap { Self.events(app, after: start, id: $0.id) }.filter { $0 != "email.sent" }
+        #expect(outcomes.sorted() == ["email.bounced", "email.delivered", "email.delivered"])
+    }
 }

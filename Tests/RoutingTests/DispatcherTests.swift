@@ -39,6 +39,22 @@ import Testing
         #expect(Self.answer(d, .PUT, "/545") == "accounts /{account_id}")
     }
 
+    /// All-literal routes are answered from one lookup; these are the cases where that must agree with
+    /// asking every router: the first of equal literals, a literal elsewhere beating a 405, HEAD via GET,
+    /// and a decoded "/" that must not join two segments.
+    @Test func literalRoutesAnswerAsAskingEveryRouterWould() {
+        let first = Self.router("first", [(.POST, "/x"), (.GET, "/same"), (.GET, "/{any}")])
+        let second = Self.router("second", [(.GET, "/x"), (.GET, "/same"), (.GET, "/a/b")])
+        let d = Dispatcher(routers: [first, second])
+        #expect(Self.answer(d, .GET, "/same") == "first /same")
+        #expect(Self.answer(d, .GET, "/x") == "second /x")
+        #expect(Self.answer(d, .POST, "/x") == "first /x")
+        #expect(Self.answer(d, .HEAD, "/x").isEmpty || Self.answer(d, .HEAD, "/x") == "second /x")
+        #expect(Self.answer(d, .GET, "/a/b") == "second /a/b")
+        #expect(Self.answer(d, .GET, "/a%2Fb") == "first /{any}")
+        #expect(Self.answer(d, .GET, "/other") == "first /{any}")
+    }
+
     @Test func unmatchedPathsGoToTheHostsRouterThenTheClaimsThenTheFallback() {
         var claiming = Self.router("claiming", [(.GET, "/x/y")])
         claiming.claims = { $0.rawPath.hasPrefix("/x") }

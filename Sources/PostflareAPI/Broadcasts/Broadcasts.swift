@@ -70,6 +70,7 @@ extension PostflareAPI {
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
             team.broadcasts[id] = nil
         }
+        lifeChanged()
         return ok(["object": "broadcast", "id": .string(id), "deleted": true])
     }
 
@@ -80,10 +81,11 @@ extension PostflareAPI {
         let at = try body.string("scheduled_at").map { text throws(PostflareError) in
             try Scheduling.validate(text, now: now)
         }
-        try store.withTeam(p.teamId) { team, state throws(PostflareError) in
+        let sent = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> [EmailRecord] in
             guard team.broadcasts[id] != nil else { throw .notFound("Broadcast") }
-            try sendBroadcast(id, team: &team, state: &state, principal: p, scheduledAt: at, now: now)
+            return try sendBroadcast(id, team: &team, state: &state, principal: p, scheduledAt: at, now: now)
         }
+        for email in sent { announce(email, team: p.teamId) }
         return ok(["id": .string(id)])
     }
 
@@ -117,6 +119,7 @@ extension PostflareAPI {
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
             team.broadcasts[id]?.status = "canceled"
         }
+        lifeChanged()
         return ok(["id": .string(id), "object": "broadcast"])
     }
 
@@ -132,7 +135,7 @@ extension PostflareAPI {
         }
         let now = store.now
         let at = try scheduledText.map { text throws(PostflareError) in try Scheduling.validate(text, now: now) }
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let (id, sent) = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> (String, [EmailRecord]) in
             var b = BroadcastRecord(
                 id: IDs.uuid(),
                 name: nil,
@@ -153,9 +156,10 @@ extension PostflareAPI {
             )
             try Self.applyBroadcastFields(body, to: &b, team: team)
             team.broadcasts[b.id] = b
-            if send { try sendBroadcast(b.id, team: &team, state: &state, principal: p, scheduledAt: at, now: now) }
-            return b.id
+            guard send else { return (b.id, []) }
+            return (b.id, try sendBroadcast(b.id, team: &team, state: &state, principal: p, scheduledAt: at, now: now))
         }
+        for email in sent { announce(email, team: p.teamId) }
         return ok(["id": .string(id), "object": "broadcast"], status: 201)
     }
 
@@ -189,7 +193,7 @@ extension PostflareAPI {
         principal: Principal,
         scheduledAt: Int64?,
         now: Int64
-    ) throws(PostflareError) {
+    ) throws(PostflareError) -> [EmailRecord] {
         guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
         guard b.status == "draft" else { throw .validation("Only draft broadcasts can be sent.") }
         let input = EmailInput(principal: principal, now: now, inBatch: false)
@@ -232,6 +236,7 @@ extension PostflareAPI {
         b.sentAt = max(now, scheduledAt ?? now)
         b.status = "sent"
         team.broadcasts[id] = b
+        return emails
     }
 
     /// Status on the emulator clock: `scheduled` until its time, then `sent`.

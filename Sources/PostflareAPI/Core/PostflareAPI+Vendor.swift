@@ -65,41 +65,57 @@ extension PostflareAPI: Vendor {
     public func publishDueEvents() {
         let due = dueEvents.takeDue(now: store.now)
         guard !due.isEmpty else { return }
-        // An e-mail canceled or rescheduled since its send no longer reaches that event then: look again, cheaply
-        // (every step is a fixed offset from `sendAt`) and in place (a `teams[id]?` read would copy the team).
-        let offsets: Set<Int64> = [
-            0, EmailLife.sentAfterMillis, EmailLife.outcomeAfterMillis, EmailLife.complaintAfterMillis,
-        ]
-        let current =
-            (try? store.withState { state throws(PostflareError) -> [Bool] in
-                due.map { e in
-                    guard let team = state.teams.index(forKey: e.tenant),
-                        let email = state.teams.values[team].emails[HashedKey(e.id)]
-                    else { return false }
-                    return email.canceledAt == nil && offsets.contains(e.at - email.sendAt)
+        // Read after taking: an entry scheduled in between carries the new epoch and is checked, harmlessly.
+        let epoch = dueEvents.epoch
+        var current = [Bool](repeating: true, count: due.count)
+        if due.contains(where: { $0.epoch != epoch }) {
+            // An e-mail canceled or rescheduled since its send no longer reaches that event then: look again,
+            // cheaply (every step is a fixed offset from `sendAt`) and in place (a copy retains every field).
+            try? store.withState { state throws(PostflareError) in
+                for (i, e) in due.enumerated() where e.epoch != epoch {
+                    guard let team = state.teams.index(forKey: e.tenant) else {
+                        current[i] = false
+                        continue
+                    }
+                    current[i] =
+                        state.teams.values[team].emails.read(HashedKey(e.id)) {
+                            $0.canceledAt == nil && e.at - $0.sendAt == EmailLife.offset(ofStep: e.type)
+                        } ?? false
                 }
-            }) ?? []
-        for (e, still) in zip(due, current) where still {
-            changes.append(.eventAdded, vendor: Self.vendorName, tenant: e.tenant, id: e.id, detail: "email." + e.type)
+            }
         }
+        var items: [(tenant: String, id: String, detail: String?)] = []
+        items.reserveCapacity(due.count)
+        for (e, still) in zip(due, current) where still { items.append((e.tenant, e.id, "email." + e.type)) }
+        changes.append(.eventAdded, vendor: Self.vendorName, items: items)
     }
 
-    /// Tells the feed an e-mail was stored, and when its `last_event` will change.
-    func announce(_ email: EmailRecord, team: String) {
-        changes.append(.messageStored, vendor: Self.vendorName, tenant: team, id: email.id)
+    /// Counts a change to an e-mail's life after its send (cancel, reschedule): the steps already scheduled
+    /// for it are checked against the e-mail before they are published. Its own steps are never due yet
+    /// (only a pending e-mail can change), so the order against a concurrent publish does not matter.
+    func lifeChanged() { dueEvents.advanceEpoch() }
+
+    /// Tells the feed an e-mail was stored (unless `stored` is false: a reschedule), and when its `last_event`
+    /// will change.
+    func announce(_ email: EmailRecord, team: String, stored: Bool = true) {
+        if stored { changes.append(.messageStored, vendor: Self.vendorName, tenant: team, id: email.id) }
         // The same steps as `EmailLife.lastEvent`, computed once (publishing checks each against it again).
         let send = email.sendAt
         let outcome = EmailLife.outcome(of: email)
-        var steps: [(Int64, String)] = email.scheduledAt != nil && send > email.createdAt ? [(send, "queued")] : []
-        switch outcome {
-        case .suppressed: steps.append((send + EmailLife.sentAfterMillis, "suppressed"))
-        case .bounced, .delivered, .complained:
-            steps.append((send + EmailLife.sentAfterMillis, "sent"))
-            steps.append((send + EmailLife.outcomeAfterMillis, outcome == .bounced ? "bounced" : "delivered"))
-            if outcome == .complained { steps.append((send + EmailLife.complaintAfterMillis, "complained")) }
+        var steps: [DueEventQueue.Entry] = []
+        steps.reserveCapacity(4)
+        func step(_ offset: Int64, _ type: String) {
+            steps.append(DueEventQueue.Entry(at: send + offset, tenant: team, id: email.id, type: type))
         }
-        let entries = steps.map { DueEventQueue.Entry(at: $0.0, tenant: team, id: email.id, type: $0.1) }
-        dueEvents.schedule(entries)
+        if email.scheduledAt != nil && send > email.createdAt { step(0, "queued") }
+        switch outcome {
+        case .suppressed: step(EmailLife.sentAfterMillis, "suppressed")
+        case .bounced, .delivered, .complained:
+            step(EmailLife.sentAfterMillis, "sent")
+            step(EmailLife.outcomeAfterMillis, outcome == .bounced ? "bounced" : "delivered")
+            if outcome == .complained { step(EmailLife.complaintAfterMillis, "complained") }
+        }
+        dueEvents.schedule(steps)
     }
 
     static func inspected(_ e: EmailRecord, team: String, now: Int64) -> InspectedMessage {
@@ -131,6 +147,17 @@ extension PostflareAPI: Vendor {
 }
 
 extension EmailLife {
+    /// When after `sendAt` the step `type` (a `last_event` value `announce` schedules) is reached.
+    static func offset(ofStep type: String) -> Int64? {
+        switch type {
+        case "queued": 0
+        case "sent", "suppressed": sentAfterMillis
+        case "delivered", "bounced": outcomeAfterMillis
+        case "complained": complaintAfterMillis
+        default: nil
+        }
+    }
+
     /// The e-mail's events so far, oldest first: the `last_event` values it has passed through, each at the
     /// time it was reached (the same thresholds as `lastEvent`).
     static func timeline(_ email: EmailRecord, now: Int64) -> [(type: String, at: Int64)] {

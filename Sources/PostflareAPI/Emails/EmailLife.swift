@@ -21,6 +21,10 @@ enum EmailLife {
 
     /// `delivered+label@resend.dev`, `bounced@…`, `complained@…` and `suppressed@…` (which takes no label).
     static func outcome(of address: String) -> Outcome {
+        plainOutcome(address) ?? generalOutcome(address)
+    }
+
+    static func generalOutcome(_ address: String) -> Outcome {
         let bare = (EmailAddress.parse(address) ?? address).lowercased()
         let parts = bare.split(separator: "@")
         guard parts.count == 2, parts[1] == "resend.dev" else { return .delivered }
@@ -34,10 +38,49 @@ enum EmailLife {
         }
     }
 
+    /// The same answer without allocating, for the common shape: a bare ASCII `local@domain` whose local part
+    /// does not start with `+` (every send and every read asks, once per recipient). Nil for anything else,
+    /// which takes the general path above. (Such a string is its own bare address whether or not it is valid,
+    /// so validity does not change the answer.)
+    static func plainOutcome(_ address: String) -> Outcome? {
+        var bytes = address
+        return bytes.withUTF8 { b -> Outcome? in
+            var at = -1
+            for (i, c) in b.enumerated() {
+                if c >= 0x80 || c <= 0x20 || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") { return nil }
+                if c == UInt8(ascii: "@") {
+                    if at >= 0 { return nil }
+                    at = i
+                }
+            }
+            guard at > 0, at < b.count - 1, b[0] != UInt8(ascii: "+") else { return nil }
+            func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
+                guard range.count == word.utf8CodeUnitCount else { return false }
+                for (i, w) in zip(range, UnsafeBufferPointer(start: word.utf8Start, count: range.count)) {
+                    // ASCII lower-casing: only letters differ by 0x20.
+                    let c = b[i]
+                    if c != w && !(c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") && c | 0x20 == w) { return false }
+                }
+                return true
+            }
+            guard equals(at + 1..<b.count, "resend.dev") else { return .delivered }
+            let local = 0..<at
+            let base = 0..<(b[local].firstIndex(of: UInt8(ascii: "+")) ?? at)
+            if equals(base, "bounced") { return .bounced }
+            if equals(base, "complained") { return .complained }
+            if equals(local, "suppressed") { return .suppressed }
+            return .delivered
+        }
+    }
+
     /// The worst outcome among all recipients.
     static func outcome(of email: EmailRecord) -> Outcome {
         if email.suppressed { return .suppressed }
-        return (email.to + email.cc + email.bcc).map { outcome(of: $0) }.max() ?? .delivered
+        var worst = Outcome.delivered
+        for address in email.to { worst = max(worst, outcome(of: address)) }
+        for address in email.cc { worst = max(worst, outcome(of: address)) }
+        for address in email.bcc { worst = max(worst, outcome(of: address)) }
+        return worst
     }
 
     static func lastEvent(_ email: EmailRecord, now: Int64) -> String {

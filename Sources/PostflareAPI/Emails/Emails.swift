@@ -90,14 +90,19 @@ extension PostflareAPI {
         let text = try body.requiredString("scheduled_at")
         let now = store.now
         let at = try Scheduling.validate(text, now: now)
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let e = team.emails[id] else { throw .notFound("Email") }
+        let email = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> EmailRecord in
+            guard var e = team.emails[id] else { throw .notFound("Email") }
             guard EmailLife.isPending(e, now: now) else {
                 throw .validation("Only scheduled emails that have not been sent can be updated.")
             }
-            team.emails[id]?.scheduledAt = at
-            team.emails[id]?.sendAt = max(now, at)
+            e.scheduledAt = at
+            e.sendAt = max(now, at)
+            team.emails[id] = e
+            return e
         }
+        // The steps announced at the old send time are dropped when they come due; the new ones replace them.
+        lifeChanged()
+        announce(email, team: p.teamId, stored: false)
         return ok(["object": "email", "id": .string(id)])
     }
 
@@ -111,6 +116,7 @@ extension PostflareAPI {
             }
             team.emails[id]?.canceledAt = now
         }
+        lifeChanged()
         return ok(["object": "email", "id": .string(id)])
     }
 
