@@ -78,10 +78,13 @@ test-interop: venv
 	$(RELEASE)
 	$(PY) -m pytest -q Tests/interop
 
+# Measured on a release build made from scratch: an incremental release build (cross-module optimization)
+# once kept a stale object size after a struct in another module grew, and the binary corrupted its heap.
 bench:
 	@scripts/install-deps.sh bench
-	$(RELEASE)
-	bench/run.sh
+	rm -rf .build-bench
+	$(RELEASE) --scratch-path .build-bench
+	MAILDOUBLE_BINARY=.build-bench/release/maildouble bench/run.sh
 
 # A container image FROM scratch built from this machine's release binary (podman; no registry needed).
 image: build

@@ -28,7 +28,9 @@ public struct Dispatcher: Sendable {
     }
 
     public func respond(to request: Request) -> Response {
-        if Self.hasEncodedSlash(request.rawPath), let index = vendorRouter(for: request),
+        // Most paths hold no "%" at all: skip the scan for "%2F" then.
+        let encodedSlash = request.rawPath.utf8.contains(UInt8(ascii: "%")) && Self.hasEncodedSlash(request.rawPath)
+        if encodedSlash, let index = vendorRouter(for: request),
             let rejection = routers[index].encodedSlashRejection
         {
             return routers[index].errorResponse(request, rejection.status, rejection.message)
@@ -36,7 +38,7 @@ public struct Dispatcher: Sendable {
         let segments = URLCoding.pathNames(request.rawPath)
         // HEAD answers from GET routes, and a decoded "/" inside a segment would join like two segments:
         // both take the general path below.
-        if request.method != .HEAD, !Self.hasEncodedSlash(request.rawPath),
+        if request.method != .HEAD, !encodedSlash,
             let (index, route) = literalRoutes[Router.literalKey(request.method.rawValue, segments)]
         {
             return routers[index].respond(to: request, match: route.match, segments: segments)
