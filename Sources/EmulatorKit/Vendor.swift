@@ -27,10 +27,14 @@ public protocol Vendor: AnyObject, Sendable {
     /// Appends `.eventAdded` to the change feed for every event whose emulator time has come since the last
     /// call. The app calls it from its worker and right after the clock is advanced.
     func publishDueEvents()
+    /// How many stored messages were dropped, oldest first, to stay within the per-tenant cap
+    /// (`--max-messages`).
+    var evictedMessages: Int { get }
 }
 
 extension Vendor {
     public func publishDueEvents() {}
+    public var evictedMessages: Int { 0 }
 }
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.

@@ -8,6 +8,8 @@ import Routing
 extension FlowdockAPI: Vendor {
     public var name: String { Self.vendorName }
 
+    public var evictedMessages: Int { (try? store.withState { $0.evictedMessages }) ?? 0 }
+
     public var tenants: [String] {
         (try? store.withState { s in s.organizationOrder.compactMap { s.organizations[$0]?.parameterizedName } }) ?? []
     }

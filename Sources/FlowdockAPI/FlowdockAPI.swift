@@ -10,6 +10,8 @@ public final class FlowdockAPI: Sendable {
     public struct Options: Sendable {
         /// Whether organization objects include the `users` array of the documented master shape (§4.4).
         public var organizationUsers = true
+        /// Messages kept per flow; beyond it the oldest are dropped (`--max-messages`).
+        public var maxMessagesPerFlow = 100_000
 
         public init() {}
     }
@@ -29,7 +31,9 @@ public final class FlowdockAPI: Sendable {
     /// - Throws: `FixtureError` when the fixtures are inconsistent.
     public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws
     {
-        seed = try FixtureLoader.load(fixtures, now: clock.nowMillis())
+        var seed = try FixtureLoader.load(fixtures, now: clock.nowMillis())
+        seed.maxMessagesPerFlow = max(1, options.maxMessagesPerFlow)
+        self.seed = seed
         self.store = FlowdockStore(clock: clock, state: seed, changes: changes ?? ChangeFeed(clock: clock))
         self.options = options
     }

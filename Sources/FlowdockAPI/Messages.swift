@@ -92,7 +92,8 @@ extension State {
             extra["external_user_name"] = .string(name)
         }
 
-        let id = (messages[flow.id]?.count ?? 0) + 1
+        // Ids are never reused, also after the cap dropped the oldest: one more than the newest.
+        let id = (messages[flow.id]?.values.last?.id ?? 0) + 1
         let threadID = try resolveThread(
             input,
             event: event,
@@ -130,8 +131,18 @@ extension State {
         )
         messages[flow.id, default: OrderedTable()].upsert(message)
         messageIDsByUUID[flow.id, default: [:]][uuid] = id
+        dropOldestMessages(in: flow.id)
         posted.append((flow.id, id))
         return message
+    }
+
+    /// Drops the flow's oldest messages beyond `maxMessagesPerFlow` (their retry uuids with them).
+    mutating func dropOldestMessages(in flowID: String) {
+        guard let count = messages[flowID]?.count, count > maxMessagesPerFlow else { return }
+        let excess = count - maxMessagesPerFlow
+        for m in messages[flowID]?.values.prefix(excess) ?? [] { messageIDsByUUID[flowID]?[m.uuid] = nil }
+        messages[flowID]?.removeFirst(excess)
+        evictedMessages += excess
     }
 
     private func requiredText(_ input: Input) throws -> String {

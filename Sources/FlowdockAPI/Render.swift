@@ -86,7 +86,7 @@ extension State {
         o["flow_admin"] = .bool(viewer.userID.flatMap { uid in org.map { isAdmin(uid, of: $0) } } ?? false)
         o["api_token"] = .string(flow.apiToken)
         let list = messages[flow.id] ?? OrderedTable()
-        o["last_message_id"] = list.isEmpty ? .null : .int(Int64(list.count))
+        o["last_message_id"] = list.values.last.map { .int(Int64($0.id)) } ?? .null
         o["last_message_at"] = list.values.last.map { .string(Timestamp(millis: $0.sent).iso8601()) } ?? .null
         o["_links"] = Self.flowLinks(base + path, organizationURL: base + "/organizations/" + orgName)
         if includeUsers {

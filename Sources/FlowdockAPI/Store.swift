@@ -59,8 +59,11 @@ struct State: Sendable {
     var organizationOrder: [Int] = []
     var flows: [String: Flow] = [:]
     var flowOrder: [String] = []
-    /// Per flow, ascending; message `id` n is at index n - 1 (ids are never reused).
+    /// Per flow, ascending by id (ids are never reused, also once the oldest were dropped).
     var messages: [String: OrderedTable<Message>] = [:]
+    /// Messages kept per flow (`--max-messages`), and how many were dropped, oldest first, to stay within it.
+    var maxMessagesPerFlow = 100_000
+    var evictedMessages = 0
     /// Flow id → message uuid → message id, so that retried posts are found without a scan.
     var messageIDsByUUID: [String: [String: Int]] = [:]
     var threads: [String: FlowThread] = [:]

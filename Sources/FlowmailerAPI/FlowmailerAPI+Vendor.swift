@@ -9,6 +9,8 @@ extension FlowmailerAPI: Vendor {
 
     public var tenants: [String] { store.allAccounts().map(\.id) }
 
+    public var evictedMessages: Int { store.evictedMessages() }
+
     public func reset(tenant: String) -> Bool {
         let fresh = seed.first { $0.id == tenant }
         guard store.replace(account: tenant, with: fresh) else { return false }

@@ -13,13 +13,17 @@ public final class FlowmailerAPI: Sendable {
         public var tokenLifetimeSeconds: Int
         /// Requests per second per account; 0 disables the limit (`--flowmailer-rate-limit`).
         public var rateLimitPerSecond: Int
+        /// Messages kept per account; beyond it the oldest are dropped (`--max-messages`).
+        public var maxMessagesPerAccount: Int
 
         /// - Parameters:
         ///   - tokenLifetimeSeconds: token lifetime in seconds of emulator time.
         ///   - rateLimitPerSecond: per-account request limit, 0 = off.
-        public init(tokenLifetimeSeconds: Int = 60, rateLimitPerSecond: Int = 0) {
+        ///   - maxMessagesPerAccount: the per-account message cap (at least 1).
+        public init(tokenLifetimeSeconds: Int = 60, rateLimitPerSecond: Int = 0, maxMessagesPerAccount: Int = 100_000) {
             self.tokenLifetimeSeconds = tokenLifetimeSeconds
             self.rateLimitPerSecond = rateLimitPerSecond
+            self.maxMessagesPerAccount = max(1, maxMessagesPerAccount)
         }
     }
 
@@ -48,7 +52,7 @@ public final class FlowmailerAPI: Sendable {
         self.clock = clock
         self.options = options
         self.seed = try FixtureLoader.accounts(from: fixtures)
-        self.store = Store(accounts: seed)
+        self.store = Store(accounts: seed, maxMessages: options.maxMessagesPerAccount)
         self.tokens = TokenStore(clock: clock)
         self.limiter = RateLimiter(limit: options.rateLimitPerSecond, clock: clock)
         self.changes = changes ?? ChangeFeed(clock: clock)

@@ -48,6 +48,8 @@ struct AccountState: Sendable {
     var defaultFlowId: String?
     /// Messages in (inserted, id) order, which is also insertion order (see `insert`).
     var messages = OrderedTable<StoredMessage>()
+    /// Messages dropped (oldest first) to stay within the store's per-account cap.
+    var evictedMessages = 0
     var lastInsertedMillis: Int64 = .min
     var tables: [String: ResourceTable] = [:]
     /// Held messages released with `POST …/resume`.
@@ -98,6 +100,18 @@ struct AccountState: Sendable {
         return m
     }
 
+    /// Drops the oldest messages beyond `limit` (their filter candidates with them) and counts them.
+    mutating func evict(beyond limit: Int) {
+        let excess = messages.count - limit
+        guard excess > 0 else { return }
+        let dropped = messages.values.prefix(excess).map { MessageKey($0.id) }
+        messages.removeFirst(excess)
+        evictedMessages += excess
+        // Candidates are appended in insert order, so the dropped ones are at the front.
+        let gone = filterCandidates.prefix { dropped.contains($0) }.count
+        if gone > 0 { filterCandidates.removeFirst(gone) }
+    }
+
     func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
 }
 
@@ -113,9 +127,12 @@ final class Store: Sendable {
     }
 
     private let accounts: Locked<[String: AccountBox]>
+    /// Messages kept per account (`--max-messages`); `write` drops the oldest beyond it.
+    let maxMessages: Int
 
-    init(accounts: [AccountState]) {
+    init(accounts: [AccountState], maxMessages: Int = 100_000) {
         self.accounts = Locked(Self.index(accounts))
+        self.maxMessages = maxMessages
     }
 
     /// Replaces every account (the emulator's reset back to its fixtures).
@@ -143,12 +160,21 @@ final class Store: Sendable {
     func write<T>(_ account: String, _ body: (inout AccountState) throws(HTTPError) -> T) throws(HTTPError) -> T {
         let result: Result<T, HTTPError> = accounts.withLock { map in
             guard let box = map[account] else { return .failure(FlowmailerError.notFound("Account")) }
-            do throws(HTTPError) { return .success(try body(&box.state)) } catch { return .failure(error) }
+            do throws(HTTPError) {
+                let value = try body(&box.state)
+                box.state.evict(beyond: maxMessages)
+                return .success(value)
+            } catch { return .failure(error) }
         }
         return try result.get()
     }
 
     /// Creates an account (`POST /accounts`) with the next free numeric id and returns that id.
+    /// Messages dropped by the cap, over every account (since start-up or the account's last reset).
+    func evictedMessages() -> Int {
+        accounts.withLock { map in map.values.reduce(0) { $0 + $1.state.evictedMessages } }
+    }
+
     /// Every account's state, copied under the lock (account order by id).
     func allAccounts() -> [AccountState] {
         accounts.withLock { map in map.keys.sorted().compactMap { map[$0]?.state } }

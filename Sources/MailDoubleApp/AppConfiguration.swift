@@ -26,6 +26,8 @@ public struct AppConfiguration: Sendable {
     public var flowmailerRateLimit: Int = 0
     public var flowmailerTokenLifetime: Int = 60
     public var postflareRateLimit: Int = 10
+    /// Messages kept per tenant (Flowmailer account, Postflare team, Flowdock flow); oldest dropped beyond.
+    public var maxMessages: Int = 100_000
     /// Status for an unknown or deleted Postflare API key: 400 `validation_error` (what the live API was
     /// seen to return), 401, or the documented 403 `invalid_api_key`.
     public var postflareInvalidKeyStatus: Int = 400

@@ -27,6 +27,8 @@ struct ControlAPI: Sendable {
                 "vendors": .array(vendors.map { .string($0.name) }),
                 "clock": .string(clock.now().iso8601()),
                 "uptime_seconds": .int(Int((clock.nowMillis() - startedAt.millis - clock.offsetMillis) / 1000)),
+                // Stored messages dropped, oldest first, to stay within `--max-messages` per tenant.
+                "evicted_messages": .object(JSONObject(vendors.map { ($0.name, .int($0.evictedMessages)) })),
             ])
         }
         router.get("/_emulator/ping") { _ in

@@ -89,9 +89,12 @@ public final class MailDouble: Sendable {
             changes: changes
         )
         backgroundWork = { postflare.processPendingWork() }
+        var flowdockOptions = FlowdockAPI.Options()
+        MailDouble.configure(&flowdockOptions, configuration)
         let flowdock = try FlowdockAPI(
             clock: clock,
             fixtures: seed.flowdock,
+            options: flowdockOptions,
             changes: changes
         )
         // A new vendor is one more entry here; everything else reaches it through the `Vendor` contract.

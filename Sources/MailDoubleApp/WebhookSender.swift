@@ -84,8 +84,18 @@ final class WebhookSender: Sendable {
     }
 
     fileprivate func run() {
+        var ticks = 0
+        var reportedEvictions = [Int](repeating: 0, count: vendors.count)
         while !stopSignal.wait(seconds: pollInterval) {
             for vendor in vendors { vendor.publishDueEvents() }
+            // The cap's drops, logged at most every ten seconds while they grow (not once per message).
+            ticks += 1
+            if ticks % max(1, Int(10 / pollInterval)) == 0 {
+                for (i, vendor) in vendors.enumerated() where vendor.evictedMessages > reportedEvictions[i] {
+                    reportedEvictions[i] = vendor.evictedMessages
+                    log("\(vendor.name): \(reportedEvictions[i]) oldest message(s) dropped so far (--max-messages)")
+                }
+            }
             for source in sources {
                 source.performBackgroundWork()
                 for delivery in source.takeDueDeliveries() {

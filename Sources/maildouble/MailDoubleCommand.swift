@@ -82,6 +82,12 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "Flowmailer OAuth token lifetime in (emulator) seconds. [MAILDOUBLE_FLOWMAILER_TOKEN_LIFETIME]")
     var flowmailerTokenLifetime: Int = Env.int("MAILDOUBLE_FLOWMAILER_TOKEN_LIFETIME") ?? 60
 
+    @Option(
+        help:
+            "Messages kept per tenant (Flowmailer account, Postflare team, Flowdock flow); the oldest are dropped beyond it. [MAILDOUBLE_MAX_MESSAGES]"
+    )
+    var maxMessages: Int = Env.int("MAILDOUBLE_MAX_MESSAGES") ?? 100_000
+
     @Option(help: "Postflare requests per second per team; 0 = off. [MAILDOUBLE_POSTFLARE_RATE_LIMIT]")
     var postflareRateLimit: Int = Env.int("MAILDOUBLE_POSTFLARE_RATE_LIMIT") ?? 10
 
@@ -119,6 +125,7 @@ struct MailDoubleCommand: ParsableCommand {
         if hosts.isEmpty { throw ValidationError("give at least one --host") }
         if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+        if maxMessages < 1 { throw ValidationError("--max-messages must be at least 1") }
         for (name, seconds) in [
             ("--drain-timeout", drainTimeout), ("--keep-alive-timeout", keepAliveTimeout),
             ("--header-read-timeout", headerReadTimeout),
@@ -155,6 +162,7 @@ struct MailDoubleCommand: ParsableCommand {
         c.flowmailerRateLimit = flowmailerRateLimit
         c.flowmailerTokenLifetime = flowmailerTokenLifetime
         c.postflareRateLimit = postflareRateLimit
+        c.maxMessages = maxMessages
         c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
         c.postflareDailyQuota = postflareDailyQuota
         c.postflareMonthlyQuota = postflareMonthlyQuota

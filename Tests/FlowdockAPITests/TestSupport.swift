@@ -25,9 +25,9 @@ struct Client {
     /// Where `send` goes: the router in memory, unless `with(_:)` handed in another mode's client.
     var testClient: any TestClient
 
-    init() throws {
+    init(options: FlowdockAPI.Options = .init()) throws {
         clock = EmulatorClock(frozenAtMillis: Self.now)
-        api = try FlowdockAPI(clock: clock, fixtures: try Self.fixtures())
+        api = try FlowdockAPI(clock: clock, fixtures: try Self.fixtures(), options: options)
         router = api.makeRouter()
         testClient = RouterTestClient(responder: { [router] in router.respond(to: $0) }, isSecure: true)
     }

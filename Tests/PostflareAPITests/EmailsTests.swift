@@ -242,13 +242,13 @@ import Testing
             broadcastId: nil,
             seq: 0
         )
-        for i in 0..<(Team.maxEmails + 3) {
+        for i in 0..<(team.emailLimit + 3) {
             var e = template
             e.id = "e\(i)"
             e.seq = i
             team.store(e)
         }
-        #expect(team.emails.count == Team.maxEmails)
+        #expect(team.emails.count == team.emailLimit && team.evictedEmails == 3)
         #expect(team.emails["e0"] == nil)
         #expect(team.emails["e2"] == nil)
         #expect(team.emails["e3"] != nil)

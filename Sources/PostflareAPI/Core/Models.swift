@@ -182,6 +182,9 @@ struct Team: Sendable {
     var keys = OrderedTable<APIKeyRecord>()
     /// Indexed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
     var emails = OrderedTable<EmailRecord>()
+    /// E-mails kept (`Options.maxEmailsPerTeam`, set on every team at start-up) and dropped, oldest first.
+    var emailLimit = 100_000
+    var evictedEmails = 0
     var domains = OrderedTable<DomainRecord>()
     var contacts = ContactTable()
     var segments = OrderedTable<SegmentRecord>()

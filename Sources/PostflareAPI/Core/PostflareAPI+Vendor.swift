@@ -5,6 +5,11 @@ import Routing
 
 /// The vendor contract: teams are the tenants, sent e-mails are what inspection shows.
 extension PostflareAPI: Vendor {
+    public var evictedMessages: Int {
+        (try? store.withState { state throws(PostflareError) in state.teams.values.reduce(0) { $0 + $1.evictedEmails } })
+            ?? 0
+    }
+
     public var name: String { Self.vendorName }
 
     public var tenants: [String] { (try? store.withState { $0.teams.keys.sorted() }) ?? [] }

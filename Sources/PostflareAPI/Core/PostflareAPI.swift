@@ -25,6 +25,8 @@ public final class PostflareAPI: Sendable {
         /// Called, on the request's thread, when background work was queued (a contact import): a server
         /// wakes the thread that calls `processPendingWork(budget:)`.
         public var onPendingWork: (@Sendable () -> Void)?
+        /// E-mails kept per team; beyond it the oldest are dropped (`--max-messages`).
+        public var maxEmailsPerTeam = 100_000
 
         public init(
             rateLimitPerSecond: Int = 10,
@@ -68,6 +70,9 @@ public final class PostflareAPI: Sendable {
         let store = PostflareStore(clock: clock)
         let teams = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
         if let filter = options.webhookEndpointFilter { Self.mute(store, webhooksNotMatching: filter) }
+        try? store.withState { state throws(PostflareError) in
+            for i in state.teams.values.indices { state.teams.values[i].emailLimit = max(1, options.maxEmailsPerTeam) }
+        }
         self.store = store
         self.options = options
         self.seed = (try? store.withState { $0 }) ?? PostflareStore.State()

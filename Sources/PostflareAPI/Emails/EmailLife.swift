@@ -106,15 +106,16 @@ enum EmailLife {
 }
 
 extension Team {
-    /// E-mails kept per team. Older ones are forgotten so that a long benchmark cannot exhaust memory;
-    /// the real API keeps them, but no client reads back that far.
-    static let maxEmails = 100_000
-
-    /// Stores a new e-mail, evicting the oldest one beyond `maxEmails`.
+    /// Stores a new e-mail, dropping (and counting) the oldest beyond `emailLimit` (`--max-messages`), so
+    /// that a long benchmark cannot exhaust memory; the real API keeps them, but no client reads back that far.
     mutating func store(_ email: EmailRecord) {
         emails.upsert(email)
         trackForWebhooks(email)
-        // New e-mails take the highest sequence number, so the oldest is the table's first row.
-        while emails.count > Self.maxEmails { emails.removeFirst() }
+        // New e-mails take the highest sequence number, so the oldest are the table's first rows.
+        let excess = emails.count - max(1, emailLimit)
+        if excess > 0 {
+            emails.removeFirst(excess)
+            evictedEmails += excess
+        }
     }
 }
