@@ -14,4 +14,23 @@ public enum MessageHeaderField {
     public static func isValidValue(_ value: String) -> Bool {
         value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
+
+    /// `value` as one header line: every run of CR/LF becomes one space, as a mail client's header encoder
+    /// leaves it (a bare line break would end the field). Most values have none and come back as they are.
+    public static func singleLine(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var inBreak = false
+        for b in value.utf8 {
+            if b == 0x0D || b == 0x0A {
+                if !inBreak { out.append(0x20) }
+                inBreak = true
+            } else {
+                out.append(b)
+                inBreak = false
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -120,10 +120,13 @@ extension MessageRecord {
             )
         )
         h.append(("MIME-Version", "1.0"))
-        h.append(("From", MailDate.mailbox(fromAddress?.name, fromAddress?.address ?? senderAddress)))
-        h.append(("To", MailDate.mailbox(to?.name, to?.address ?? recipientAddress)))
+        // Inferred: Flowmailer's documents do not say what a line break in `subject` or `headerFromName` does;
+        // its MTA encodes header text, which cannot start a new field, so the header shows it on one line.
+        let fromName = fromAddress?.name.map(MessageHeaderField.singleLine)
+        h.append(("From", MailDate.mailbox(fromName, fromAddress?.address ?? senderAddress)))
+        h.append(("To", MailDate.mailbox(to?.name.map(MessageHeaderField.singleLine), to?.address ?? recipientAddress)))
         h += customHeaders
-        if let subject { h.append(("Subject", subject)) }
+        if let subject { h.append(("Subject", MessageHeaderField.singleLine(subject))) }
         if html != nil {
             h.append(
                 ("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(MessageLife.boundary(forId: id))\"")

@@ -12,6 +12,14 @@ import Testing
         }
     }
 
+    @Test func singleLineFoldsEveryLineBreakRunIntoOneSpace() {
+        #expect(MessageHeaderField.singleLine("plain") == "plain")
+        #expect(MessageHeaderField.singleLine("a\r\nb") == "a b")
+        #expect(MessageHeaderField.singleLine("a\r\n\r\nBcc: x") == "a Bcc: x")
+        #expect(MessageHeaderField.singleLine("\na\rb\n") == " a b ")
+        #expect(MessageHeaderField.singleLine("Grüße\n") == "Grüße ")
+    }
+
     @Test func valuesHaveNoLineBreaksOrControls() {
         for value in ["", "a b\tc", "Grüße", "<id@example.org>"] { #expect(MessageHeaderField.isValidValue(value)) }
         for value in ["a\r\nBcc: v@example.org", "a\nb", "a\rb", "a\u{0}b", "a\u{7F}b", "\u{1B}[0m"] {

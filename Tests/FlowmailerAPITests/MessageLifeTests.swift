@@ -156,6 +156,32 @@ import Testing
         #expect(read() == .array(headers))  // derived, yet stable
     }
 
+    /// A line break in `subject` or `headerFromName` cannot start another header field: the received headers
+    /// show the text on one line (inferred: Flowmailer's MTA encodes header text).
+    @Test func lineBreaksInSubjectAndSenderNameStayInTheirField() throws {
+        let clock = EmulatorClock(frozenAtMillis: 1_640_869_448_000)
+        let h = try Harness(clock: clock)
+        let token = try h.token()
+        let submitted = h.api(
+            .POST,
+            "/545/messages/submit",
+            token: token,
+            body:
+                #"{"messageType":"EMAIL","senderAddress":"app@example.com","recipientAddress":"rcpt@example.com","headerFromName":"Shop\r\nBcc: victim@example.org","subject":"Hi\r\n\r\nBcc: victim@example.org","text":"hi"}"#
+        )
+        #expect(submitted.status == .created)
+        let id = String(submitted.headers["Location"]?.split(separator: "/").last ?? "")
+        clock.advance(bySeconds: 10)
+        let headers = try #require(
+            h.api(.GET, "/545/messages/\(id)?addheaders=true", token: token).json["headersIn"]?.arrayValue
+        )
+        let pairs = headers.map { ($0["name"]?.stringValue ?? "", $0["value"]?.stringValue ?? "") }
+        #expect(!pairs.contains { $0.0.lowercased() == "bcc" })
+        #expect(pairs.first { $0.0 == "Subject" }?.1 == "Hi Bcc: victim@example.org")
+        #expect(pairs.first { $0.0 == "From" }?.1.hasPrefix("Shop Bcc: victim@example.org") == true)
+        #expect(pairs.allSatisfy { MessageHeaderField.isValidValue($0.1) })
+    }
+
     /// A message whose processing fails never shows a Message-ID (official example's ERROR message).
     @Test func failedMessageHasNoMessageId() throws {
         let clock = EmulatorClock(frozenAtMillis: 1_700_000_000_000)

@@ -130,6 +130,26 @@ import Testing
         expectError(h.call(.POST, "/emails/batch", [Harness.email(["headers": headers])]), 422, "validation_error")
     }
 
+    /// A line break in the subject is refused as Resend does (422, its own message); one in a display name
+    /// makes the address invalid, since it would end the `From:`/`To:` field it is written into.
+    @Test func lineBreaksInSubjectAndDisplayNamesAreRejected() throws {
+        let h = try Harness()
+        let newline = h.call(.POST, "/emails", Harness.email(["subject": "Hi\nBcc: victim@example.org"]))
+        expectError(newline, 422, "validation_error")
+        #expect(newline.json["message"] == "The `\\n` is not allowed in the `subject` field.")
+        let cr = h.call(.POST, "/emails", Harness.email(["subject": "Hi\rthere"]))
+        #expect(cr.json["message"] == "The `\\r` is not allowed in the `subject` field.")
+        let from = h.call(
+            .POST,
+            "/emails",
+            Harness.email(["from": "Acme\r\nBcc: victim@example.org <hello@example.org>"])
+        )
+        #expect(from.status == 422 && from.json["message"]?.stringValue?.hasPrefix("Invalid `from` field.") == true)
+        let to = h.call(.POST, "/emails", Harness.email(["to": "Bob\nBcc: v@example.org <delivered@resend.dev>"]))
+        #expect(to.status == 422)
+        #expect(h.call(.POST, "/emails", Harness.email(["subject": "Hi\tthere"])).status == 200)
+    }
+
     @Test func ordinaryHeadersAreKept() throws {
         let h = try Harness()
         let r = h.call(

@@ -90,6 +90,8 @@ struct Body {
 enum EmailAddress {
     /// The bare address of `text`, or nil when it is in neither accepted form.
     static func parse(_ text: String) -> String? {
+        // A line break in a display name would end the header field it is written into.
+        if text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) { return nil }
         let t = text.trimmingSpaces()
         if t.hasSuffix(">"), let open = t.lastIndex(of: "<") {
             let inner = String(t[t.index(after: open)..<t.index(before: t.endIndex)])

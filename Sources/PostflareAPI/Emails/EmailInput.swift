@@ -44,6 +44,7 @@ struct EmailInput {
         guard let subject = try body.string("subject") ?? template?.subject, !subject.isEmpty else {
             throw .missingField("subject")
         }
+        try Self.checkSingleLine(subject)
         if to.count > Self.maxRecipients {
             throw .validation("Invalid `to` field. You can only send to up to 50 recipients at once.")
         }
@@ -76,6 +77,7 @@ struct EmailInput {
             html = TemplateRendering.render(template.html, values)
             text = template.text.map { TemplateRendering.render($0, values) }
             renderedSubject = TemplateRendering.render(subject, values)
+            try Self.checkSingleLine(renderedSubject)
         } else if html == nil && text == nil {
             // Postflare's documented message for a body-less send (seed document).
             throw .validation("Either 'html' or 'text' content is required.")
@@ -261,6 +263,16 @@ struct EmailInput {
         case "csv": "text/csv"
         case "json": "application/json"
         default: "application/octet-stream"
+        }
+    }
+}
+
+extension EmailInput {
+    /// Resend answers 422 "The `\n` is not allowed in the `subject` field." for a line break in the subject
+    /// (seen in trigger.dev's issue #1745 and airwaylab's PR #875, both from live API answers); `\r` in kind.
+    static func checkSingleLine(_ subject: String) throws(PostflareError) {
+        for (byte, shown) in [(UInt8(0x0A), "\\n"), (0x0D, "\\r")] where subject.utf8.contains(byte) {
+            throw .validation("The `\(shown)` is not allowed in the `subject` field.")
         }
     }
 }
