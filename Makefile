@@ -19,7 +19,7 @@ FUZZ_TEST_SKIP ?=
 # Static Swift runtime: the process maps only what it uses (idle RSS 17 MB instead of 20 MB) and starts faster.
 RELEASE := $(SWIFT) build -c release --product maildouble --static-swift-stdlib
 
-.PHONY: run build deps test lint format test-swift test-tsan test-fuzz test-interop fuzz venv bench image clean
+.PHONY: run build deps test lint format test-swift test-tsan test-asan test-fuzz test-interop fuzz venv bench image clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -35,6 +35,7 @@ test: deps
 	$(MAKE) lint
 	$(MAKE) test-swift
 	$(MAKE) test-tsan
+	$(MAKE) test-asan
 	$(MAKE) test-fuzz
 	$(MAKE) test-interop
 
@@ -56,6 +57,17 @@ test-tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan \
 		--filter 'HTTPServerTests|MailDoubleAppTests'
+
+# AddressSanitizer over every suite, the live-socket ones included: a use-after-free or overflow in the socket,
+# TLS or HTTP/2 glue fails CI. Then LeakSanitizer over the vendor, app and hostile-input suites (a leaked
+# emulator means a retain cycle). HTTPServerTests stay out of the leak run: one of them abandons, by design, a
+# handler that never returns at the drain deadline, and with it its connection.
+LSAN_SUITES := MailDoubleAppTests|ControlPlane|FlowmailerAPITests|PostflareAPITests|FlowdockAPITests|EmulatorKitTests|RoutingTests
+test-asan:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(LSAN_SUITES)'
 
 # libFuzzer over every hand-written parser (Tests/Fuzz; how the build works on this toolchain: scripts/fuzz.sh).
 fuzz: deps

@@ -75,7 +75,8 @@ public final class MailDouble: Sendable {
         MailDouble.configure(&postflareOptions, configuration)
         let worker = BackgroundWorker(log: { Log.error($0) })
         backgroundWorker = worker
-        postflareOptions.onPendingWork = { worker.wake() }
+        // Weak: the worker's work closure keeps Postflare, whose options keep this closure (a cycle).
+        postflareOptions.onPendingWork = { [weak worker] in worker?.wake() }
         let flowmailer = try FlowmailerAPI(
             clock: clock,
             fixtures: seed.flowmailer,

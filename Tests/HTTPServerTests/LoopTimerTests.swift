@@ -28,8 +28,9 @@ import Testing
                 }
             case "/poll":
                 // A long-poll: completed by the test, or by the deadline.
-                let p = ResponsePromise(timeoutMilliseconds: ms) {
-                    probe.timeoutsRun.withLock { $0 += 1 }
+                // Weak: the probe keeps the promise, so a strong capture would be a cycle (LeakSanitizer).
+                let p = ResponsePromise(timeoutMilliseconds: ms) { [weak probe] in
+                    probe?.timeoutsRun.withLock { $0 += 1 }
                     return .text("timed out")
                 }
                 probe.promises.withLock { $0.append(p) }
