@@ -121,6 +121,14 @@ struct SubmitValidator {
         r.headerToName = string(o, "headerToName")
         r.headerFromAddress = string(o, "headerFromAddress")
         r.headerToAddress = string(o, "headerToAddress")
+        // These become header fields of the stored MIME message, as custom `headers` do (`addHeader`).
+        for (field, value) in [
+            ("subject", r.subject), ("headerFromName", r.headerFromName), ("headerToName", r.headerToName),
+        ] {
+            if let value, !MessageHeaderField.isValidValue(value) {
+                fail(field, "Pattern", "must not contain line breaks or control characters", .string(value))
+            }
+        }
         for field in ["headerFromAddress", "headerToAddress"] {
             if let value = o[field]?.stringValue, !value.isEmpty, !AddressSyntax.isEmail(value) {
                 fail(field, "address.invalid", "Invalid email address: \(value)", .string(value))

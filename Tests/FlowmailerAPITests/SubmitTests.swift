@@ -104,6 +104,29 @@ import Testing
         #expect(error["code"] == "Pattern")
     }
 
+    /// The subject and the header display names become header fields of the stored MIME message as well: a
+    /// line break there was stored as sent (found by the hostile-input suite).
+    @Test(arguments: [
+        (#""subject":"s\r\nBcc: victim@example.org""#, "subject"), (#""subject":"a\u0000b""#, "subject"),
+        (#""subject":"s","headerFromName":"Evil\r\nBcc: v@example.org""#, "headerFromName"),
+        (#""subject":"s","headerToName":"x\ny""#, "headerToName"),
+    ])
+    func lineBreaksInSubjectOrNamesAreRejected(_ fields: String, _ field: String) throws {
+        let h = try Harness()
+        let token = try h.token()
+        let r = h.api(
+            .POST,
+            "/545/messages/submit",
+            token: token,
+            body: #"{"messageType":"EMAIL","senderAddress":"a@example.com","recipientAddress":"b@example.com","#
+                + #""text":"t","# + fields + "}"
+        )
+        #expect(r.status == .badRequest)
+        let json = try JSON.parse(r.body)
+        let error = try #require(json["allErrors"]?.arrayValue?.first { $0["field"]?.stringValue == field })
+        #expect(error["code"] == "Pattern")
+    }
+
     @Test func ordinaryHeadersAreAccepted() throws {
         let h = try Harness()
         let token = try h.token()

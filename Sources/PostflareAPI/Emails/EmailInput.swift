@@ -40,6 +40,8 @@ struct EmailInput {
         // Payload `from`/`subject`/`reply_to` override the template's; required when it has none.
         guard let fromText = try fromField(body) ?? template?.from else { throw .missingField("from") }
         guard let fromAddress = EmailAddress.parse(fromText) else { throw EmailAddress.invalidFieldError("from") }
+        // `from` and `subject` become header fields of the message: a line break would start another one.
+        guard MessageHeaderField.isValidValue(fromText) else { throw EmailAddress.invalidFieldError("from") }
         guard let to = try body.stringList("to"), !to.isEmpty else { throw .missingField("to") }
         guard let subject = try body.string("subject") ?? template?.subject, !subject.isEmpty else {
             throw .missingField("subject")
@@ -79,6 +81,9 @@ struct EmailInput {
         } else if html == nil && text == nil {
             // Postflare's documented message for a body-less send (seed document).
             throw .validation("Either 'html' or 'text' content is required.")
+        }
+        guard MessageHeaderField.isValidValue(renderedSubject) else {
+            throw .validation("Invalid `subject` field. It must not contain line breaks or control characters.")
         }
         // "if `text` omitted the HTML is converted; `""` opts out" (spec §2.1).
         if text == nil, let html { text = HTMLText.plainText(html) }
