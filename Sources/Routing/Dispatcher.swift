@@ -48,7 +48,12 @@ public struct Dispatcher: Sendable {
         {
             return routers[index].errorResponse(request, rejection.status, rejection.message)
         }
-        let segments = URLCoding.pathNames(request.rawPath)
+        var segments = URLCoding.pathNames(request.rawPath)
+        // RFC 3986 §5.2.4: `.` and `..` (also encoded) are resolved, so `/../flows` is `/flows` and not an
+        // account named "..". Most paths hold no "." at all.
+        if request.rawPath.utf8.contains(UInt8(ascii: ".")) || request.rawPath.utf8.contains(UInt8(ascii: "%")) {
+            segments = Self.removingDotSegments(segments)
+        }
         // HEAD answers from GET routes, and a decoded "/" inside a segment would join like two segments:
         // both take the general path below.
         if request.method != .HEAD, !encodedSlash,
@@ -74,5 +79,18 @@ public struct Dispatcher: Sendable {
         if let best { return routers[best.router].respond(to: request, match: best.match, segments: segments) }
         let owner = vendorRouter(for: request).map { routers[$0] } ?? fallback
         return owner.respond(to: request, match: .notFound, segments: segments)
+    }
+
+    static func removingDotSegments(_ segments: [String]) -> [String] {
+        guard segments.contains(where: { $0 == "." || $0 == ".." }) else { return segments }
+        var out: [String] = []
+        for segment in segments {
+            switch segment {
+            case ".": continue
+            case "..": _ = out.popLast()
+            default: out.append(segment)
+            }
+        }
+        return out
     }
 }

@@ -54,6 +54,16 @@ import Testing
         #expect(Self.answer(d, .GET, "/545/messages") == "accounts /{account_id}/messages")
     }
 
+    /// Dot segments are resolved before matching (the hostile-input suite found `/../flows` answered as the
+    /// account "..").
+    @Test func dotSegmentsAreResolved() {
+        let d = Dispatcher(routers: [Self.accounts, Self.chat], fallback: Self.router("fallback", []))
+        #expect(Self.answer(d, .GET, "/../v1/messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/v1/./messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/%2e%2e/545/x/../messages") == "accounts /{account_id}/messages")
+        #expect(Self.answer(d, .GET, "/545/messages/../../../etc/x") == "fallback 404")
+    }
+
     @Test func literalRoutesAnswerAsAskingEveryRouterWould() {
         let first = Self.router("first", [(.POST, "/x"), (.GET, "/same"), (.GET, "/{any}")])
         let second = Self.router("second", [(.GET, "/x"), (.GET, "/same"), (.GET, "/a/b")])
