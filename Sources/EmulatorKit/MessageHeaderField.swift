@@ -15,15 +15,17 @@ public enum MessageHeaderField {
         value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
-    /// `value` as one header line: every run of CR/LF becomes one space, as a mail client's header encoder
-    /// leaves it (a bare line break would end the field). Most values have none and come back as they are.
+    /// `value` as one header line: every run of CR/LF (or other control characters but HTAB) becomes one space,
+    /// as a mail client's header encoder leaves it (a bare line break would end the field). Most values have
+    /// none and come back as they are.
     public static func singleLine(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return value }
+        func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0x7F }
+        guard value.utf8.contains(where: isControl) else { return value }
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
         var inBreak = false
         for b in value.utf8 {
-            if b == 0x0D || b == 0x0A {
+            if isControl(b) {
                 if !inBreak { out.append(0x20) }
                 inBreak = true
             } else {

@@ -16,6 +16,10 @@ public struct Dispatcher: Sendable {
     /// all-literal one, and of several routers with the same one the first wins, so such a request is
     /// answered after one lookup instead of asking every router.
     let literalRoutes: [String: (router: Int, route: Router.Route)]
+    /// First segments that are literal in some routers' routes (`_emulator`, `emails`, `flows`) → those
+    /// routers. Such a segment names their namespace: another router's template capturing it (Flowmailer's
+    /// `/{account_id}/messages/{id}` for `/_emulator/messages/x`) does not match it.
+    let namespaces: [String: Set<Int>]
 
     public init(routers: [Router], fallback: Router = Router()) {
         self.routers = routers
@@ -25,6 +29,15 @@ public struct Dispatcher: Sendable {
             for (key, route) in router.literalRoutes where literal[key] == nil { literal[key] = (index, route) }
         }
         literalRoutes = literal
+        var namespaces: [String: Set<Int>] = [:]
+        for (index, router) in routers.enumerated() {
+            for key in router.literalRoutes.keys {
+                guard let space = key.firstIndex(of: " ") else { continue }
+                let first = key[key.index(after: space)...].prefix { $0 != "/" }
+                if !first.isEmpty { namespaces[String(first), default: []].insert(index) }
+            }
+        }
+        self.namespaces = namespaces
     }
 
     public func respond(to request: Request) -> Response {
@@ -35,7 +48,12 @@ public struct Dispatcher: Sendable {
         {
             return routers[index].errorResponse(request, rejection.status, rejection.message)
         }
-        let segments = URLCoding.pathNames(request.rawPath)
+        var segments = URLCoding.pathNames(request.rawPath)
+        // RFC 3986 §5.2.4: `.` and `..` (also encoded) are resolved, so `/../flows` is `/flows` and not an
+        // account named "..". Most paths hold no "." at all.
+        if request.rawPath.utf8.contains(UInt8(ascii: ".")) || request.rawPath.utf8.contains(UInt8(ascii: "%")) {
+            segments = Self.removingDotSegments(segments)
+        }
         // HEAD answers from GET routes, and a decoded "/" inside a segment would join like two segments:
         // both take the general path below.
         if request.method != .HEAD, !encodedSlash,
@@ -44,9 +62,11 @@ public struct Dispatcher: Sendable {
             return routers[index].respond(to: request, match: route.match, segments: segments)
         }
         var best: (router: Int, match: Router.Match, specificity: Specificity)?
+        let namespace = segments.first.flatMap { namespaces[$0] }
         for (index, router) in routers.enumerated() {
             let match = router.match(request.method, segments: segments)
             guard let specificity = match.specificity else { continue }
+            if let namespace, !namespace.contains(index), specificity.kinds.first != Specificity.literal { continue }
             if let current = best {
                 let ties = !(current.specificity < specificity) && !(specificity < current.specificity)
                 let better = current.specificity < specificity || (ties && match.isFound && !current.match.isFound)
@@ -59,5 +79,18 @@ public struct Dispatcher: Sendable {
         if let best { return routers[best.router].respond(to: request, match: best.match, segments: segments) }
         let owner = vendorRouter(for: request).map { routers[$0] } ?? fallback
         return owner.respond(to: request, match: .notFound, segments: segments)
+    }
+
+    static func removingDotSegments(_ segments: [String]) -> [String] {
+        guard segments.contains(where: { $0 == "." || $0 == ".." }) else { return segments }
+        var out: [String] = []
+        for segment in segments {
+            switch segment {
+            case ".": continue
+            case "..": _ = out.popLast()
+            default: out.append(segment)
+            }
+        }
+        return out
     }
 }

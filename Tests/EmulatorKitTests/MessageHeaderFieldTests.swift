@@ -18,6 +18,7 @@ import Testing
         #expect(MessageHeaderField.singleLine("a\r\n\r\nBcc: x") == "a Bcc: x")
         #expect(MessageHeaderField.singleLine("\na\rb\n") == " a b ")
         #expect(MessageHeaderField.singleLine("Grüße\n") == "Grüße ")
+        #expect(MessageHeaderField.singleLine("a\u{0}b\u{1B}c\td") == "a b c\td")
     }
 
     @Test func valuesHaveNoLineBreaksOrControls() {

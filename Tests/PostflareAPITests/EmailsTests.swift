@@ -150,6 +150,22 @@ import Testing
         #expect(h.call(.POST, "/emails", Harness.email(["subject": "Hi\tthere"])).status == 200)
     }
 
+    /// `from` and `subject` become header fields too: a line break in either (the display name included) was
+    /// stored as sent, so the message carried a hidden `Bcc:` (found by the hostile-input suite).
+    @Test(
+        arguments: [
+            ["subject": "s\r\nBcc: victim@example.org"], ["subject": "s\nt"], ["subject": "a\u{0}b"],
+            ["from": "Evil\r\nBcc: victim@example.org <a@example.org>"],
+            ["from": "\"Evil\r\nBcc: v@example.org\" <a@example.org>"],
+        ] as [[String: JSON]]
+    )
+    func lineBreaksInFromOrSubjectAreRejected(_ fields: [String: JSON]) throws {
+        let h = try Harness()
+        let r = h.call(.POST, "/emails", Harness.email(fields))
+        expectError(r, 422, "validation_error")
+        #expect(h.call(.POST, "/emails/batch", [Harness.email(fields)]).status == 422)
+    }
+
     @Test func ordinaryHeadersAreKept() throws {
         let h = try Harness()
         let r = h.call(

@@ -42,6 +42,28 @@ import Testing
     /// All-literal routes are answered from one lookup; these are the cases where that must agree with
     /// asking every router: the first of equal literals, a literal elsewhere beating a 405, HEAD via GET,
     /// and a decoded "/" that must not join two segments.
+    /// A first segment another router uses literally is that router's namespace: `/v1/x` is not account "v1"
+    /// (the hostile-input suite found `/_emulator/messages/%zz` answered by Flowmailer's bearer check).
+    @Test(arguments: [false, true])
+    func aLiteralFirstSegmentIsNotCapturedByAnotherRouter(reversed: Bool) {
+        let routers = reversed ? [Self.chat, Self.accounts] : [Self.accounts, Self.chat]
+        let d = Dispatcher(routers: routers, fallback: Self.router("fallback", []))
+        #expect(Self.answer(d, .GET, "/v1/messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/emails/messages") == "fallback 404")
+        #expect(Self.answer(d, .PUT, "/v1") == "fallback 404")
+        #expect(Self.answer(d, .GET, "/545/messages") == "accounts /{account_id}/messages")
+    }
+
+    /// Dot segments are resolved before matching (the hostile-input suite found `/../flows` answered as the
+    /// account "..").
+    @Test func dotSegmentsAreResolved() {
+        let d = Dispatcher(routers: [Self.accounts, Self.chat], fallback: Self.router("fallback", []))
+        #expect(Self.answer(d, .GET, "/../v1/messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/v1/./messages") == "chat /v1/messages")
+        #expect(Self.answer(d, .GET, "/%2e%2e/545/x/../messages") == "accounts /{account_id}/messages")
+        #expect(Self.answer(d, .GET, "/545/messages/../../../etc/x") == "fallback 404")
+    }
+
     @Test func literalRoutesAnswerAsAskingEveryRouterWould() {
         let first = Self.router("first", [(.POST, "/x"), (.GET, "/same"), (.GET, "/{any}")])
         let second = Self.router("second", [(.GET, "/x"), (.GET, "/same"), (.GET, "/a/b")])

@@ -40,6 +40,8 @@ struct EmailInput {
         // Payload `from`/`subject`/`reply_to` override the template's; required when it has none.
         guard let fromText = try fromField(body) ?? template?.from else { throw .missingField("from") }
         guard let fromAddress = EmailAddress.parse(fromText) else { throw EmailAddress.invalidFieldError("from") }
+        // `from` becomes a header field of the message: a control character would corrupt or end it.
+        guard MessageHeaderField.isValidValue(fromText) else { throw EmailAddress.invalidFieldError("from") }
         guard let to = try body.stringList("to"), !to.isEmpty else { throw .missingField("to") }
         guard let subject = try body.string("subject") ?? template?.subject, !subject.isEmpty else {
             throw .missingField("subject")
@@ -273,6 +275,10 @@ extension EmailInput {
     static func checkSingleLine(_ subject: String) throws(PostflareError) {
         for (byte, shown) in [(UInt8(0x0A), "\\n"), (0x0D, "\\r")] where subject.utf8.contains(byte) {
             throw .validation("The `\(shown)` is not allowed in the `subject` field.")
+        }
+        // Other control characters (NUL, ESC…): no evidence of Resend's wording; the field is refused alike.
+        guard MessageHeaderField.isValidValue(subject) else {
+            throw .validation("Invalid `subject` field. It must not contain line breaks or control characters.")
         }
     }
 }
