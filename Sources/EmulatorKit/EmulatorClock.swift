@@ -34,6 +34,9 @@ public final class EmulatorClock: Sendable {
     public func advance(byMillis millis: Int64) { state.withLock { $0.offsetMillis += millis } }
     public func advance(bySeconds seconds: Double) { advance(byMillis: Int64(seconds * 1000)) }
 
+    /// Back to real time (or, for a frozen clock, to the instant it was frozen at): the offset becomes 0.
+    public func reset() { state.withLock { $0.offsetMillis = 0 } }
+
     /// How far emulator time is ahead of real time.
     public var offsetMillis: Int64 { state.withLock { $0.offsetMillis } }
 

@@ -12,6 +12,8 @@ struct ControlAPI: Sendable {
     let startedAt: Timestamp
     let vendors: [any Vendor]
     let changes: ChangeFeed
+    /// `--control-token`: when set, every control route but health wants `Authorization: Bearer <token>`.
+    var token: String?
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -19,6 +21,7 @@ struct ControlAPI: Sendable {
     func makeRouter() -> Router {
         var router = Router()
         router.claims = { $0.rawPath.hasPrefix("/_emulator") }
+        if let token { router.use(ControlTokenMiddleware(token: token)) }
         ControlPlane(vendors: vendors, changes: changes).addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([
@@ -35,6 +38,11 @@ struct ControlAPI: Sendable {
             Response(status: .ok, headers: ["Content-Type": "application/json"], body: ControlAPI.pingBody)
         }
         router.get("/_emulator/clock") { _ in clockBody() }
+        // Back to real time (offset 0), for test isolation.
+        router.post("/_emulator/clock/reset") { _ in
+            clock.reset()
+            return clockBody()
+        }
         // Moves emulator time: {"seconds": 90} or ?seconds=90. Tests use this instead of sleeping.
         router.post("/_emulator/clock/advance") { request in
             var seconds: Double?
@@ -48,14 +56,29 @@ struct ControlAPI: Sendable {
             guard let s = seconds, s.isFinite, abs(s) <= 400 * 86400 else {
                 throw HTTPError(.badRequest, message: "Give 'seconds' as a number (at most 400 days).")
             }
+            // Time only moves forward: vendors derive message lives and token expiry from it, and a step back
+            // would un-deliver messages already reported delivered. `POST /_emulator/clock/reset` goes back.
+            guard s >= 0 else {
+                throw HTTPError(
+                    .badRequest,
+                    message: "'seconds' must not be negative: time only moves forward (POST /_emulator/clock/reset)."
+                )
+            }
             clock.advance(bySeconds: s)
             // Events that came due are on the change feed before this answer, so a test can rely on them.
             for vendor in vendors { vendor.publishDueEvents() }
             return clockBody()
         }
         // Back to the fixtures: every vendor, or only `?vendor=flowmailer|postflare|flowdock`, optionally only
-        // one `&tenant=`. Other vendors and tenants are untouched; the clock keeps its offset.
+        // one `&tenant=`. Other vendors and tenants are untouched; the clock keeps its offset unless `clock=1`.
         router.post("/_emulator/reset") { request in
+            let resetClock: Bool
+            switch request.query("clock") {
+            case nil, "0", "false": resetClock = false
+            case "1", "true": resetClock = true
+            default: throw HTTPError(.badRequest, message: "'clock' is 1 (also reset the clock) or 0.")
+            }
+            if resetClock { clock.reset() }
             let wanted = request.query("vendor")
             let chosen = vendors.filter { wanted == nil || $0.name == wanted }
             guard !chosen.isEmpty else {
@@ -100,5 +123,36 @@ struct ControlAPI: Sendable {
 
     private func clockBody() -> Response {
         .json(["now": .string(clock.now().iso8601()), "offset_ms": .int(clock.offsetMillis)])
+    }
+}
+
+/// `--control-token`: a shared CI instance's control routes (reset, clock, faults to come) are not for
+/// whoever can reach the port. Health stays open for readiness probes.
+struct ControlTokenMiddleware: Middleware {
+    let token: String
+
+    func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
+        if request.route == "/_emulator/health" { return next(request) }
+        guard let given = Credentials.bearer(request.headers), Self.equal(given, token) else {
+            var r = Response.json(
+                [
+                    "error": "unauthorized",
+                    "message": "The control routes want 'Authorization: Bearer <token>' (--control-token).",
+                ],
+                status: .unauthorized
+            )
+            r.headers["WWW-Authenticate"] = "Bearer realm=\"maildouble-control\""
+            return r
+        }
+        return next(request)
+    }
+
+    /// Compares without stopping at the first difference, so timing does not reveal a prefix.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var diff = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) { diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0) }
+        return diff == 0
     }
 }

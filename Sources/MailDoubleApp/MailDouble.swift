@@ -118,7 +118,13 @@ public final class MailDouble: Sendable {
             },
             log: { Log.info($0) }
         )
-        let control = ControlAPI(clock: clock, startedAt: startedAt, vendors: vendors, changes: changes)
+        let control = ControlAPI(
+            clock: clock,
+            startedAt: startedAt,
+            vendors: vendors,
+            changes: changes,
+            token: configuration.controlToken
+        )
         // The order does not matter: the dispatcher lets the most specific route template win.
         dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
 

@@ -88,6 +88,14 @@ struct MailDoubleCommand: ParsableCommand {
     )
     var maxMessages: Int = Env.int("MAILDOUBLE_MAX_MESSAGES") ?? 100_000
 
+    @Option(
+        name: .customLong("control-token"),
+        help: "Require 'Authorization: Bearer T' on /_emulator/ routes but health. [MAILDOUBLE_CONTROL_TOKEN]"
+    )
+    var controlTokenFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var controlToken: String? { controlTokenFlag ?? Env.string("MAILDOUBLE_CONTROL_TOKEN") }
+
     @Option(help: "Postflare requests per second per team; 0 = off. [MAILDOUBLE_POSTFLARE_RATE_LIMIT]")
     var postflareRateLimit: Int = Env.int("MAILDOUBLE_POSTFLARE_RATE_LIMIT") ?? 10
 
@@ -163,6 +171,7 @@ struct MailDoubleCommand: ParsableCommand {
         c.flowmailerTokenLifetime = flowmailerTokenLifetime
         c.postflareRateLimit = postflareRateLimit
         c.maxMessages = maxMessages
+        c.controlToken = controlToken
         c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
         c.postflareDailyQuota = postflareDailyQuota
         c.postflareMonthlyQuota = postflareMonthlyQuota

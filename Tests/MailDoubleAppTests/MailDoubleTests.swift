@@ -88,6 +88,52 @@ import Testing
         #expect(ready["pid"]?.intValue == Int(getpid()))
     }
 
+    /// Time only moves forward; `clock/reset` (or `reset?clock=1`) goes back to real time.
+    @Test func theClockRefusesToGoBackAndResetsToRealTime() throws {
+        let app = try Self.start { $0.frozenClockMillis = 1_640_822_400_000 }  // 2021-12-30T00:00:00Z
+        defer { Self.stop(app) }
+        func call(_ method: HTTPMethod, _ target: String) -> Response {
+            app.dispatcher.respond(to: Request(method: method, target: target))
+        }
+        let back = call(.POST, "/_emulator/clock/advance?seconds=-5")
+        #expect(back.status == .badRequest)
+        #expect(try JSON.parse(back.body)["message"]?.stringValue?.contains("must not be negative") == true)
+        #expect(call(.POST, "/_emulator/clock/advance?seconds=60").status == .ok)
+        let reset = call(.POST, "/_emulator/clock/reset")
+        #expect(try JSON.parse(reset.body)["now"] == "2021-12-30T00:00:00.000Z")
+        #expect(try JSON.parse(reset.body)["offset_ms"]?.intValue == 0)
+        #expect(call(.POST, "/_emulator/clock/advance?seconds=60").status == .ok)
+        #expect(call(.POST, "/_emulator/reset?clock=maybe").status == .badRequest)
+        #expect(call(.POST, "/_emulator/reset?clock=0").status == .ok)
+        #expect(try JSON.parse(call(.GET, "/_emulator/clock").body)["offset_ms"]?.intValue == 60_000)
+        #expect(call(.POST, "/_emulator/reset?clock=1").status == .ok)
+        #expect(try JSON.parse(call(.GET, "/_emulator/clock").body)["offset_ms"]?.intValue == 0)
+    }
+
+    /// `--control-token`: the control routes (unmatched ones too) want the bearer token; health stays open.
+    @Test func theControlTokenGuardsEveryControlRouteButHealth() throws {
+        let app = try Self.start { $0.controlToken = "s3cret" }
+        defer { Self.stop(app) }
+        func call(_ target: String, _ authorization: String?) -> Response {
+            var headers = HTTPHeaders()
+            if let authorization { headers.add(name: "Authorization", value: authorization) }
+            return app.dispatcher.respond(to: Request(method: .GET, target: target, headers: headers))
+        }
+        #expect(call("/_emulator/health", nil).status == .ok)
+        for target in ["/_emulator/messages", "/_emulator/clock", "/_emulator/no-such-route"] {
+            let refused = call(target, nil)
+            #expect(refused.status == .unauthorized, "\(target)")
+            #expect(refused.headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
+            #expect(try JSON.parse(refused.body)["error"] == "unauthorized")
+            #expect(call(target, "Bearer wrong").status == .unauthorized)
+            #expect(call(target, "Bearer s3cret").status != .unauthorized)
+        }
+        #expect(call("/_emulator/messages", "Bearer s3cret").status == .ok)
+        // Vendor routes are not the control plane's to guard.
+        #expect(call("/emails", nil).status != .ok)
+        #expect(call("/emails", nil).headers["WWW-Authenticate"]?.contains("maildouble-control") != true)
+    }
+
     @Test func clockAdvancesThroughTheControlAPI() throws {
         let app = try Self.start { $0.frozenClockMillis = 1_640_822_400_000 }  // 2021-12-30T00:00:00Z
         defer { Self.stop(app) }
