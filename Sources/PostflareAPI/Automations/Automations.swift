@@ -17,7 +17,7 @@ extension PostflareAPI {
     static let automationRoutes: [PostflareRoute] = [
         (.POST, "/automations", PostflareAPI.createAutomation),
         (.GET, "/automations", PostflareAPI.listAutomations),
-        (.GET, "/automations/{id}", PostflareAPI.getAutomation),
+        (.GET, "/automations/{id}", automations.get),
         (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
         (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
         (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
@@ -25,6 +25,13 @@ extension PostflareAPI {
         (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
         (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
     ]
+
+    static let automations = PostflareResource<AutomationRecord>(
+        table: \.automations,
+        noun: "Automation",
+        object: "automation",
+        defaultLimit: 20
+    ) { a, detail, _ in automationJSON(a, detail: detail) }
 
     func addAutomationRoutes(_ r: inout Router) {
         route(&r, Self.automationRoutes)
@@ -55,26 +62,7 @@ extension PostflareAPI {
 
     func listAutomations(_ req: Request, _ p: Principal) throws -> Response {
         let status = req.query("status")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(
-                    team.automations,
-                    req,
-                    defaultLimit: 20,
-                    where: { status == nil || $0.status == status }
-                ) { Self.automationJSON($0, detail: false) }
-            }
-        )
-    }
-
-    func getAutomation(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let a = team.automations[id] else { throw .notFound("Automation") }
-                return Self.automationJSON(a, detail: true)
-            }
-        )
+        return try list(Self.automations, req, p) { status == nil || $0.status == status }
     }
 
     func updateAutomation(_ req: Request, _ p: Principal) throws -> Response {
@@ -84,29 +72,25 @@ extension PostflareAPI {
         let status = try body.oneOf("status", ["enabled", "disabled"])
         let (steps, connections) = try Self.workflow(body, required: false)
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard var a = team.automations[id] else { throw .notFound("Automation") }
+        try modify(Self.automations, id, p) { a, _ throws(PostflareError) in
             if let name { a.name = name }
             if let status { a.status = status }
             if let steps { a.steps = steps }
             if let connections { a.connections = connections }
             try Self.checkGraph(a.steps, a.connections)
             a.updatedAt = now
-            team.automations[id] = a
         }
         return ok(["object": "automation", "id": .string(id)])
     }
 
     func deleteAutomation(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
-            for run in team.runs.values where run.automationId == id && run.status == "running" {
+        let id = try remove(Self.automations, req, p) { a, team, _ in
+            for run in team.runs.values where run.automationId == a.id && run.status == "running" {
                 team.runs.modify(run.id) { $0.status = "cancelled" }
             }
             team.updateRunWake()
         }
-        return ok(["object": "automation", "id": .string(id), "deleted": true])
+        return ok(Self.automations.deleted(id))
     }
 
     func duplicateAutomation(_ req: Request, _ p: Principal) throws -> Response {
@@ -129,10 +113,9 @@ extension PostflareAPI {
     func stopAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.automations[id] != nil else { throw .notFound("Automation") }
-            team.automations[id]?.status = "disabled"
-            team.automations[id]?.updatedAt = now
+        try modify(Self.automations, id, p) { a, team in
+            a.status = "disabled"
+            a.updatedAt = now
             for run in team.runs.values where run.automationId == id && run.status == "running" {
                 team.runs.modify(run.id) {
                     $0.status = "cancelled"

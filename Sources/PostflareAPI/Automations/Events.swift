@@ -18,12 +18,20 @@ struct EventRecord: Sendable, Listed {
 extension PostflareAPI {
     static let eventRoutes: [PostflareRoute] = [
         (.POST, "/events", PostflareAPI.createEvent),
-        (.GET, "/events", PostflareAPI.listEvents),
+        (.GET, "/events", events.list),
         (.POST, "/events/send", PostflareAPI.sendEvent),
-        (.GET, "/events/{id}", PostflareAPI.getEvent),
+        (.GET, "/events/{id}", events.get),
         (.PATCH, "/events/{id}", PostflareAPI.updateEvent),
-        (.DELETE, "/events/{id}", PostflareAPI.deleteEvent),
+        (.DELETE, "/events/{id}", events.delete),
     ]
+
+    static let events = PostflareResource<EventRecord>(
+        table: \.events,
+        noun: "Event",
+        object: "event",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.event(idOrName: ref) }
+    ) { e, detail, _ in eventJSON(e, detail: detail) }
 
     func addEventRoutes(_ r: inout Router) {
         route(&r, Self.eventRoutes)
@@ -54,14 +62,6 @@ extension PostflareAPI {
             return e.id
         }
         return ok(["object": "event", "id": .string(id)], status: 201)
-    }
-
-    func listEvents(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.events, req, defaultLimit: 20) { Self.eventJSON($0, detail: false) }
-            }
-        )
     }
 
     func sendEvent(_ req: Request, _ p: Principal) throws -> Response {
@@ -107,39 +107,17 @@ extension PostflareAPI {
         return ok(["object": "event", "event": .string(name)], status: 202)
     }
 
-    func getEvent(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-                return Self.eventJSON(e, detail: true)
-            }
-        )
-    }
-
     func updateEvent(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let body = try Body(req)
         guard body.object.contains("schema") else { throw PostflareError.missingField("schema") }
         let schema = try Self.eventSchema(body)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-            team.events[e.id]?.schema = schema
-            team.events[e.id]?.updatedAt = now
-            return e.id
+        let id = try modify(Self.events, ref, p) { e, _ in
+            e.schema = schema
+            e.updatedAt = now
         }
         return ok(["object": "event", "id": .string(id)])
-    }
-
-    func deleteEvent(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-            team.events[e.id] = nil
-            return e.id
-        }
-        return ok(["object": "event", "id": .string(id), "deleted": true])
     }
 
     static func eventSchema(_ body: Body) throws(PostflareError) -> JSON {

@@ -9,8 +9,8 @@ import Routing
 extension PostflareAPI {
     static let broadcastRoutes: [PostflareRoute] = [
         (.POST, "/broadcasts", PostflareAPI.createBroadcast),
-        (.GET, "/broadcasts", PostflareAPI.listBroadcasts),
-        (.GET, "/broadcasts/{id}", PostflareAPI.getBroadcast),
+        (.GET, "/broadcasts", broadcasts.list),
+        (.GET, "/broadcasts/{id}", broadcasts.get),
         (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
         (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
         (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
@@ -18,60 +18,39 @@ extension PostflareAPI {
         (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
     ]
 
+    static let broadcasts = PostflareResource<BroadcastRecord>(
+        table: \.broadcasts,
+        noun: "Broadcast",
+        object: "broadcast",
+        defaultLimit: nil
+    ) { b, detail, now in broadcastJSON(b, now: now, detail: detail) }
+
     func addBroadcastRoutes(_ r: inout Router) {
         route(&r, Self.broadcastRoutes)
         addBroadcastStatsRoutes(&r)
     }
 
-    func listBroadcasts(_ req: Request, _ p: Principal) throws -> Response {
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
-                    Self.broadcastJSON($0, now: now, detail: false)
-                }
-            }
-        )
-    }
-
-    func getBroadcast(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                return Self.broadcastJSON(b, now: now, detail: true)
-            }
-        )
-    }
-
     func updateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let body = try Body(req)
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        try modify(Self.broadcasts, id, p) { b, team throws(PostflareError) in
             guard b.status == "draft" else { throw .validation("Only draft broadcasts can be updated.") }
             try Self.applyBroadcastFields(body, to: &b, team: team)
-            team.broadcasts[id] = b
         }
         return ok(["id": .string(id), "object": "broadcast"])
     }
 
     func deleteBroadcast(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        let id = try remove(Self.broadcasts, req, p) { b, team, now throws(PostflareError) in
             let status = Self.status(b, now: now)
             guard status == "draft" || status == "scheduled" else {
                 throw .validation("You can only delete broadcasts that are in the draft or scheduled status.")
             }
             // "if you delete a broadcast that has already been scheduled … it won't be sent".
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
-            team.broadcasts[id] = nil
         }
         lifeChanged()
-        return ok(["object": "broadcast", "id": .string(id), "deleted": true])
+        return ok(Self.broadcasts.deleted(id))
     }
 
     func sendDraftBroadcast(_ req: Request, _ p: Principal) throws -> Response {
@@ -111,13 +90,12 @@ extension PostflareAPI {
     func cancelBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        try modify(Self.broadcasts, id, p) { b, team throws(PostflareError) in
             guard Self.status(b, now: now) == "scheduled" else {
                 throw .validation("Only queued or scheduled broadcasts can be canceled")
             }
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
-            team.broadcasts[id]?.status = "canceled"
+            b.status = "canceled"
         }
         lifeChanged()
         return ok(["id": .string(id), "object": "broadcast"])

@@ -7,11 +7,18 @@ import Routing
 extension PostflareAPI {
     static let contactPropertyRoutes: [PostflareRoute] = [
         (.POST, "/contact-properties", PostflareAPI.createContactProperty),
-        (.GET, "/contact-properties", PostflareAPI.listContactProperties),
-        (.GET, "/contact-properties/{id}", PostflareAPI.getContactProperty),
+        (.GET, "/contact-properties", contactProperties.list),
+        (.GET, "/contact-properties/{id}", contactProperties.get),
         (.PATCH, "/contact-properties/{id}", PostflareAPI.updateContactProperty),
         (.DELETE, "/contact-properties/{id}", PostflareAPI.deleteContactProperty),
     ]
+
+    static let contactProperties = PostflareResource<ContactPropertyRecord>(
+        table: \.properties,
+        noun: "Contact property",
+        object: "contact_property",
+        defaultLimit: 20
+    ) { c, detail, _ in propertyJSON(c, detail: detail) }
 
     func addContactPropertyRoutes(_ r: inout Router) {
         route(&r, Self.contactPropertyRoutes)
@@ -52,26 +59,6 @@ extension PostflareAPI {
         return ok(["object": "contact_property", "id": .string(id)], status: 201)
     }
 
-    func listContactProperties(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.properties, req, defaultLimit: 20) {
-                    Self.propertyJSON($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getContactProperty(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let c = team.properties[id] else { throw .notFound("Contact property") }
-                return Self.propertyJSON(c, detail: true)
-            }
-        )
-    }
-
     func updateContactProperty(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let body = try Body(req)
@@ -79,19 +66,16 @@ extension PostflareAPI {
             throw PostflareError.validation("The `key` and `type` fields cannot be changed.")
         }
         let fallback = body["fallback_value"] ?? .null
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let c = team.properties[id] else { throw .notFound("Contact property") }
+        try modify(Self.contactProperties, id, p) { c, _ throws(PostflareError) in
             try Self.checkFallback(fallback, type: c.type)
-            team.properties[id]?.fallbackValue = fallback
+            c.fallbackValue = fallback
         }
         return ok(["object": "contact_property", "id": .string(id)])
     }
 
+    /// Its answer has always put `deleted` before `id` (unlike `PostflareResource.deleted`).
     func deleteContactProperty(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.properties.removeValue(forKey: id) != nil else { throw .notFound("Contact property") }
-        }
+        let id = try remove(Self.contactProperties, req, p)
         return ok(["object": "contact_property", "deleted": true, "id": .string(id)])
     }
 

@@ -7,11 +7,22 @@ import Routing
 extension PostflareAPI {
     static let topicRoutes: [PostflareRoute] = [
         (.POST, "/topics", PostflareAPI.createTopic),
-        (.GET, "/topics", PostflareAPI.listTopics),
-        (.GET, "/topics/{id}", PostflareAPI.getTopic),
+        (.GET, "/topics", topics.list),
+        (.GET, "/topics/{id}", topics.get),
         (.PATCH, "/topics/{id}", PostflareAPI.updateTopic),
-        (.DELETE, "/topics/{id}", PostflareAPI.deleteTopic),
+        (.DELETE, "/topics/{id}", topics.delete),
     ]
+
+    static let topics = PostflareResource<TopicRecord>(
+        table: \.topics,
+        noun: "Topic",
+        object: "topic",
+        defaultLimit: 20
+    ) {
+        t,
+        detail,
+        _ in topicJSON(t, detail: detail)
+    }
 
     func addTopicRoutes(_ r: inout Router) {
         route(&r, Self.topicRoutes)
@@ -45,45 +56,18 @@ extension PostflareAPI {
         return ok(["object": "topic", "id": .string(id)], status: 201)
     }
 
-    func listTopics(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.topics, req, defaultLimit: 20) { Self.topicJSON($0, detail: false) }
-            }
-        )
-    }
-
-    func getTopic(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.topics[id] else { throw .notFound("Topic") }
-                return Self.topicJSON(t, detail: true)
-            }
-        )
-    }
-
     func updateTopic(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let body = try Body(req)
         let name = try body.string("name", max: 50)
         let description = try body.string("description", max: 200)
         let visibility = try body.oneOf("visibility", ["public", "private"])
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.topics[id] != nil else { throw .notFound("Topic") }
-            if let name { team.topics[id]?.name = name }
-            if let description { team.topics[id]?.description = description }
-            if let visibility { team.topics[id]?.visibility = visibility }
+        try modify(Self.topics, id, p) { t, _ in
+            if let name { t.name = name }
+            if let description { t.description = description }
+            if let visibility { t.visibility = visibility }
         }
         return ok(["object": "topic", "id": .string(id)])
-    }
-
-    func deleteTopic(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.topics.removeValue(forKey: id) != nil else { throw .notFound("Topic") }
-        }
-        return ok(["object": "topic", "id": .string(id), "deleted": true])
     }
 
     static func topicJSON(_ t: TopicRecord, detail: Bool) -> JSON {

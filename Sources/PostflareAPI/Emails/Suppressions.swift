@@ -28,9 +28,17 @@ extension PostflareAPI {
         (.GET, "/suppressions", PostflareAPI.listSuppressions),
         (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
         (.POST, "/suppressions/batch/remove", PostflareAPI.removeSuppressionBatch),
-        (.GET, "/suppressions/{id}", PostflareAPI.getSuppression),
-        (.DELETE, "/suppressions/{id}", PostflareAPI.deleteSuppression),
+        (.GET, "/suppressions/{id}", suppressions.get),
+        (.DELETE, "/suppressions/{id}", suppressions.delete),
     ]
+
+    static let suppressions = PostflareResource<SuppressionRecord>(
+        table: \.suppressions,
+        noun: "Suppression",
+        object: "suppression",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.suppression(idOrEmail: ref) }
+    ) { s, detail, _ in suppressionJSON(s, object: detail) }
 
     func addSuppressionRoutes(_ r: inout Router) {
         route(&r, Self.suppressionRoutes)
@@ -50,16 +58,7 @@ extension PostflareAPI {
                 "The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\"."
             )
         }
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(
-                    team.suppressions,
-                    req,
-                    defaultLimit: 20,
-                    where: { origin == nil || $0.origin == origin }
-                ) { Self.suppressionJSON($0, object: false) }
-            }
-        )
+        return try list(Self.suppressions, req, p) { origin == nil || $0.origin == origin }
     }
 
     func addSuppressionBatch(_ req: Request, _ p: Principal) throws -> Response {
@@ -83,26 +82,6 @@ extension PostflareAPI {
             }
         }
         return ok(["data": .array(removed.map { ["object": "suppression", "id": .string($0), "deleted": true] })])
-    }
-
-    func getSuppression(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
-                return Self.suppressionJSON(s, object: true)
-            }
-        )
-    }
-
-    func deleteSuppression(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
-            team.suppressions[s.id] = nil
-            return s.id
-        }
-        return ok(["object": "suppression", "id": .string(id), "deleted": true])
     }
 
     /// Adds manual suppressions; an address already listed keeps its entry (and id).

@@ -68,24 +68,19 @@ extension LogMiddleware {
 }
 
 extension PostflareAPI {
+    static let logRoutes: [PostflareRoute] = [
+        (.GET, "/logs", logs.list),
+        (.GET, "/logs/{id}", logs.get),
+    ]
+
+    static let logs = PostflareResource<LogRecord>(table: \.logs, noun: "Log", object: "log", defaultLimit: 20) {
+        l,
+        detail,
+        _ in logJSON(l, detail: detail)
+    }
 
     func addLogRoutes(_ r: inout Router) {
-        route(&r, .GET, "/logs") { api, req, p in
-            ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
-                }
-            )
-        }
-        route(&r, .GET, "/logs/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let log = team.logs[id] else { throw .notFound("Log") }
-                    return Self.logJSON(log, detail: true)
-                }
-            )
-        }
+        route(&r, Self.logRoutes)
     }
 
     static func logJSON(_ l: LogRecord, detail: Bool) -> JSON {

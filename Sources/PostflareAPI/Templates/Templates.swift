@@ -14,13 +14,21 @@ extension PostflareAPI {
 
     static let templateRoutes: [PostflareRoute] = [
         (.POST, "/templates", PostflareAPI.createTemplate),
-        (.GET, "/templates", PostflareAPI.listTemplates),
-        (.GET, "/templates/{id}", PostflareAPI.getTemplate),
+        (.GET, "/templates", templates.list),
+        (.GET, "/templates/{id}", templates.get),
         (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
-        (.DELETE, "/templates/{id}", PostflareAPI.deleteTemplate),
+        (.DELETE, "/templates/{id}", templates.delete),
         (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
         (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
     ]
+
+    static let templates = PostflareResource<TemplateRecord>(
+        table: \.templates,
+        noun: "Template",
+        object: "template",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.template(idOrAlias: ref) }
+    ) { t, detail, _ in templateJSON(t, detail: detail) }
 
     func addTemplateRoutes(_ r: inout Router) {
         route(&r, Self.templateRoutes)
@@ -51,63 +59,27 @@ extension PostflareAPI {
         return ok(["id": .string(id), "object": "template"], status: 201)
     }
 
-    func listTemplates(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.templates, req, defaultLimit: 20) {
-                    Self.templateJSON($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getTemplate(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                return Self.templateJSON(t, detail: true)
-            }
-        )
-    }
-
     func updateTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let body = try Body(req)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+        let id = try modify(Self.templates, ref, p) { t, _ throws(PostflareError) in
             t.draft = try Self.templateContent(body, base: t.draft, now: now)
             t.updatedAt = now
             t.hasUnpublishedVersions = t.published != nil
-            team.templates[t.id] = t
-            return t.id
         }
         return ok(["id": .string(id), "object": "template"])
-    }
-
-    func deleteTemplate(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-            team.templates[t.id] = nil
-            return t.id
-        }
-        return ok(["object": "template", "id": .string(id), "deleted": true])
     }
 
     func publishTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+        let id = try modify(Self.templates, ref, p) { t, _ in
             t.published = t.draft
             t.publishedAt = now
             t.updatedAt = now
             t.currentVersionId = IDs.uuid()
             t.hasUnpublishedVersions = false
-            team.templates[t.id] = t
-            return t.id
         }
         return ok(["id": .string(id), "object": "template"])
     }

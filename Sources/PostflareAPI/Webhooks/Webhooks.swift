@@ -9,12 +9,19 @@ import Routing
 extension PostflareAPI {
     static let webhookRoutes: [PostflareRoute] = [
         (.POST, "/webhooks", PostflareAPI.createWebhook),
-        (.GET, "/webhooks", PostflareAPI.listWebhooks),
-        (.GET, "/webhooks/{id}", PostflareAPI.getWebhook),
+        (.GET, "/webhooks", webhooks.list),
+        (.GET, "/webhooks/{id}", webhooks.get),
         (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
         (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
-        (.DELETE, "/webhooks/{id}", PostflareAPI.deleteWebhook),
+        (.DELETE, "/webhooks/{id}", webhooks.delete),
     ]
+
+    static let webhooks = PostflareResource<WebhookRecord>(
+        table: \.webhooks,
+        noun: "Webhook",
+        object: "webhook",
+        defaultLimit: nil
+    ) { w, detail, _ in Webhooks.json(w, detail: detail) }
 
     func addWebhookRoutes(_ r: inout Router) {
         route(&r, Self.webhookRoutes)
@@ -47,26 +54,6 @@ extension PostflareAPI {
         return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
     }
 
-    func listWebhooks(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.webhooks, req, defaultLimit: nil) {
-                    Webhooks.json($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getWebhook(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
-                return Webhooks.json(w, detail: true)
-            }
-        )
-    }
-
     func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let body = try Body(req)
@@ -75,14 +62,13 @@ extension PostflareAPI {
         let events = body.has("events") ? try Webhooks.events(body) : nil
         let status = try body.oneOf("status", ["enabled", "disabled"])
         let muted = endpoint.map { !receivesEvents($0) }
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+        try modify(Self.webhooks, id, p) { w, _ in
             if let endpoint, let muted {
-                team.webhooks[id]?.endpoint = endpoint
-                team.webhooks[id]?.muted = muted
+                w.endpoint = endpoint
+                w.muted = muted
             }
-            if let events { team.webhooks[id]?.events = events }
-            if let status { team.webhooks[id]?.status = status }
+            if let events { w.events = events }
+            if let status { w.status = status }
         }
         return ok(["object": "webhook", "id": .string(id)])
     }
@@ -91,19 +77,8 @@ extension PostflareAPI {
     func rotateWebhookSecret(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let secret = Webhooks.newSecret()
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
-            team.webhooks[id]?.signingSecret = secret
-        }
+        try modify(Self.webhooks, id, p) { w, _ in w.signingSecret = secret }
         return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
-    }
-
-    func deleteWebhook(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
-        }
-        return ok(["object": "webhook", "id": .string(id), "deleted": true])
     }
 }
 

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// A team table whose list, get and delete answers differ from its siblings' only in this data (in the
+/// spirit of Flowmailer's `ResourceKind`), so one set of handlers serves them all.
+struct PostflareResource<Row: Listed & Sendable>: Sendable where Row.RowID == String {
+    /// How `{id}` names a row: a UUID (checked first, `invalid_parameter`) or any reference (id, alias, …).
+    enum Lookup: Sendable {
+        case uuid
+        case reference(@Sendable (Team, String) -> Row?)
+    }
+
+    var table: any WritableKeyPath<Team, OrderedTable<Row>> & Sendable
+    /// The subject of `"… not found"`.
+    var noun: String
+    /// The `object` of single-row answers.
+    var object: String
+    var defaultLimit: Int?
+    var lookup: Lookup = .uuid
+    /// The row as JSON: `detail` for a get (with `object`), not for list items; `now` is the store clock.
+    var render: @Sendable (_ row: Row, _ detail: Bool, _ now: Int64) -> JSON
+
+    /// The `{id}` parameter, validated as `lookup` wants.
+    func reference(_ req: Request) throws(PostflareError) -> String {
+        switch lookup {
+        case .uuid: try uuidParameter(req, "id")
+        case .reference: req.parameter("id")
+        }
+    }
+
+    func row(in team: Team, _ ref: String) -> Row? {
+        switch lookup {
+        case .uuid: team[keyPath: table][ref]
+        case .reference(let find): find(team, ref)
+        }
+    }
+
+    /// `{"object","id","deleted":true}`, the answer of a delete.
+    func deleted(_ id: String) -> JSON { ["object": .string(object), "id": .string(id), "deleted": true] }
+
+    var list: PostflareHandler { { api in { req, p in try api.list(self, req, p) } } }
+    var get: PostflareHandler { { api in { req, p in try api.get(self, req, p) } } }
+    var delete: PostflareHandler { { api in { req, p in try api.delete(self, req, p) } } }
+}
+
+extension PostflareAPI {
+    /// A page of the team's rows of `resource` that pass `filter`.
+    func list<Row>(
+        _ resource: PostflareResource<Row>,
+        _ req: Request,
+        _ p: Principal,
+        where filter: (Row) -> Bool = { _ in true }
+    ) throws -> Response {
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                try Pagination.list(
+                    team[keyPath: resource.table],
+                    req,
+                    defaultLimit: resource.defaultLimit,
+                    where: filter
+                ) {
+                    resource.render($0, false, now)
+                }
+            }
+        )
+    }
+
+    func get<Row>(_ resource: PostflareResource<Row>, _ req: Request, _ p: Principal) throws -> Response {
+        let ref = try resource.reference(req)
+        let now = store.now
+        return ok(
+            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
+                guard let row = resource.row(in: team, ref) else { throw .notFound(resource.noun) }
+                return resource.render(row, true, now)
+            }
+        )
+    }
+
+    func delete<Row>(_ resource: PostflareResource<Row>, _ req: Request, _ p: Principal) throws -> Response {
+        ok(resource.deleted(try remove(resource, req, p)))
+    }
+
+    /// Removes the row the request names, after `before` (which may refuse, or change the rest of the team);
+    /// returns its id.
+    func remove<Row>(
+        _ resource: PostflareResource<Row>,
+        _ req: Request,
+        _ p: Principal,
+        before: (Row, inout Team, _ now: Int64) throws(PostflareError) -> Void = { _, _, _ in }
+    ) throws -> String {
+        let ref = try resource.reference(req)
+        let now = store.now
+        return try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard let row = resource.row(in: team, ref) else { throw .notFound(resource.noun) }
+            try before(row, &team, now)
+            team[keyPath: resource.table][row.id] = nil
+            return row.id
+        }
+    }
+
+    /// Stores back the row named `ref` after `edit` changed it (`edit` may also change the rest of the team);
+    /// returns its id. Nothing is stored when `edit` throws.
+    @discardableResult
+    func modify<Row>(
+        _ resource: PostflareResource<Row>,
+        _ ref: String,
+        _ p: Principal,
+        _ edit: (inout Row, inout Team) throws(PostflareError) -> Void
+    ) throws -> String {
+        try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
+            guard var row = resource.row(in: team, ref) else { throw .notFound(resource.noun) }
+            try edit(&row, &team)
+            team[keyPath: resource.table][row.id] = row
+            return row.id
+        }
+    }
+}
