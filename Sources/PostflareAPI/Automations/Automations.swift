@@ -14,28 +14,17 @@ extension PostflareAPI {
         "default", "condition_met", "condition_not_met", "timeout", "event_received",
     ]
 
-    static let automationRoutes: [PostflareRoute] = [
-        (.POST, "/automations", PostflareAPI.createAutomation),
-        (.GET, "/automations", PostflareAPI.listAutomations),
-        (.GET, "/automations/{id}", automations.get),
-        (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
-        (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
-        (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
-        (.POST, "/automations/{id}/stop", PostflareAPI.stopAutomation),
-        (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
-        (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
-    ]
-
-    static let automations = PostflareResource<AutomationRecord>(
-        table: \.automations,
-        noun: "Automation",
-        object: "automation",
-        defaultLimit: 20
-    ) { a, detail, _ in automationJSON(a, detail: detail) }
-
-    func addAutomationRoutes(_ r: inout Router) {
-        route(&r, Self.automationRoutes)
-    }
+    static let automationRoutes: [PostflareRoute] =
+        automations.routes(.get) + [
+            (.POST, "/automations", PostflareAPI.createAutomation),
+            (.GET, "/automations", PostflareAPI.listAutomations),
+            (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
+            (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
+            (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
+            (.POST, "/automations/{id}/stop", PostflareAPI.stopAutomation),
+            (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
+            (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
+        ]
 
     func createAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)

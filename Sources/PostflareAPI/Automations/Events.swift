@@ -16,26 +16,12 @@ struct EventRecord: Sendable, Listed {
 
 /// `/events` (spec §2.12): named events that trigger automations, addressed by id or name.
 extension PostflareAPI {
-    static let eventRoutes: [PostflareRoute] = [
-        (.POST, "/events", PostflareAPI.createEvent),
-        (.GET, "/events", events.list),
-        (.POST, "/events/send", PostflareAPI.sendEvent),
-        (.GET, "/events/{id}", events.get),
-        (.PATCH, "/events/{id}", PostflareAPI.updateEvent),
-        (.DELETE, "/events/{id}", events.delete),
-    ]
-
-    static let events = PostflareResource<EventRecord>(
-        table: \.events,
-        noun: "Event",
-        object: "event",
-        defaultLimit: 20,
-        lookup: .reference { team, ref in team.event(idOrName: ref) }
-    ) { e, detail, _ in eventJSON(e, detail: detail) }
-
-    func addEventRoutes(_ r: inout Router) {
-        route(&r, Self.eventRoutes)
-    }
+    static let eventRoutes: [PostflareRoute] =
+        events.routes(.list, .get, .delete) + [
+            (.POST, "/events", PostflareAPI.createEvent),
+            (.POST, "/events/send", PostflareAPI.sendEvent),
+            (.PATCH, "/events/{id}", PostflareAPI.updateEvent),
+        ]
 
     func createEvent(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)

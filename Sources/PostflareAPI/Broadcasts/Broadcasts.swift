@@ -7,28 +7,15 @@ import Routing
 /// validated like `POST /emails` and rendered with the contact's fields; a scheduled broadcast's e-mails
 /// wait for its time on the emulator clock, and canceling it cancels them.
 extension PostflareAPI {
-    static let broadcastRoutes: [PostflareRoute] = [
-        (.POST, "/broadcasts", PostflareAPI.createBroadcast),
-        (.GET, "/broadcasts", broadcasts.list),
-        (.GET, "/broadcasts/{id}", broadcasts.get),
-        (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
-        (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
-        (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
-        (.POST, "/broadcasts/{id}/duplicate", PostflareAPI.duplicateBroadcast),
-        (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
-    ]
-
-    static let broadcasts = PostflareResource<BroadcastRecord>(
-        table: \.broadcasts,
-        noun: "Broadcast",
-        object: "broadcast",
-        defaultLimit: nil
-    ) { b, detail, now in broadcastJSON(b, now: now, detail: detail) }
-
-    func addBroadcastRoutes(_ r: inout Router) {
-        route(&r, Self.broadcastRoutes)
-        addBroadcastStatsRoutes(&r)
-    }
+    static let broadcastRoutes: [PostflareRoute] =
+        broadcasts.routes(.list, .get) + [
+            (.POST, "/broadcasts", PostflareAPI.createBroadcast),
+            (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
+            (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
+            (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
+            (.POST, "/broadcasts/{id}/duplicate", PostflareAPI.duplicateBroadcast),
+            (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
+        ]
 
     func updateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")

@@ -5,24 +5,12 @@ import Routing
 
 /// `/contact-properties` (spec §2.8): typed custom contact fields; only `fallback_value` may change.
 extension PostflareAPI {
-    static let contactPropertyRoutes: [PostflareRoute] = [
-        (.POST, "/contact-properties", PostflareAPI.createContactProperty),
-        (.GET, "/contact-properties", contactProperties.list),
-        (.GET, "/contact-properties/{id}", contactProperties.get),
-        (.PATCH, "/contact-properties/{id}", PostflareAPI.updateContactProperty),
-        (.DELETE, "/contact-properties/{id}", PostflareAPI.deleteContactProperty),
-    ]
-
-    static let contactProperties = PostflareResource<ContactPropertyRecord>(
-        table: \.properties,
-        noun: "Contact property",
-        object: "contact_property",
-        defaultLimit: 20
-    ) { c, detail, _ in propertyJSON(c, detail: detail) }
-
-    func addContactPropertyRoutes(_ r: inout Router) {
-        route(&r, Self.contactPropertyRoutes)
-    }
+    static let contactPropertyRoutes: [PostflareRoute] =
+        contactProperties.routes(.list, .get) + [
+            (.POST, "/contact-properties", PostflareAPI.createContactProperty),
+            (.PATCH, "/contact-properties/{id}", PostflareAPI.updateContactProperty),
+            (.DELETE, "/contact-properties/{id}", PostflareAPI.deleteContactProperty),
+        ]
 
     func createContactProperty(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)

@@ -5,29 +5,11 @@ import Routing
 
 /// `/topics` (spec §2.8): subscription topics; `default_subscription` cannot be changed later.
 extension PostflareAPI {
-    static let topicRoutes: [PostflareRoute] = [
-        (.POST, "/topics", PostflareAPI.createTopic),
-        (.GET, "/topics", topics.list),
-        (.GET, "/topics/{id}", topics.get),
-        (.PATCH, "/topics/{id}", PostflareAPI.updateTopic),
-        (.DELETE, "/topics/{id}", topics.delete),
-    ]
-
-    static let topics = PostflareResource<TopicRecord>(
-        table: \.topics,
-        noun: "Topic",
-        object: "topic",
-        defaultLimit: 20
-    ) {
-        t,
-        detail,
-        _ in topicJSON(t, detail: detail)
-    }
-
-    func addTopicRoutes(_ r: inout Router) {
-        route(&r, Self.topicRoutes)
-        addContactPropertyRoutes(&r)
-    }
+    static let topicRoutes: [PostflareRoute] =
+        topics.routes(.list, .get, .delete) + [
+            (.POST, "/topics", PostflareAPI.createTopic),
+            (.PATCH, "/topics/{id}", PostflareAPI.updateTopic),
+        ]
 
     func createTopic(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)

@@ -11,6 +11,8 @@ struct PostflareResource<Row: Listed & Sendable>: Sendable where Row.RowID == St
         case reference(@Sendable (Team, String) -> Row?)
     }
 
+    /// What the routes start with: `GET path`, `GET path/{id}`, `DELETE path/{id}`, ….
+    var path: String
     var table: any WritableKeyPath<Team, OrderedTable<Row>> & Sendable
     /// The subject of `"… not found"`.
     var noun: String
@@ -38,6 +40,19 @@ struct PostflareResource<Row: Listed & Sendable>: Sendable where Row.RowID == St
 
     /// `{"object","id","deleted":true}`, the answer of a delete.
     func deleted(_ id: String) -> JSON { ["object": .string(object), "id": .string(id), "deleted": true] }
+
+    /// A generic route of the resource (its other routes are written out next to their handlers).
+    enum Standard { case list, get, delete }
+
+    func routes(_ standard: Standard...) -> [PostflareRoute] {
+        standard.map { s in
+            switch s {
+            case .list: (.GET, path, list)
+            case .get: (.GET, path + "/{id}", get)
+            case .delete: (.DELETE, path + "/{id}", delete)
+            }
+        }
+    }
 
     var list: PostflareHandler { { api in { req, p in try api.list(self, req, p) } } }
     var get: PostflareHandler { { api in { req, p in try api.get(self, req, p) } } }
@@ -116,4 +131,91 @@ extension PostflareAPI {
             return row.id
         }
     }
+}
+
+/// The resources the generic handlers serve, side by side like Flowmailer's `ResourceKind`s.
+extension PostflareAPI {
+    static let topics = PostflareResource<TopicRecord>(
+        path: "/topics",
+        table: \.topics,
+        noun: "Topic",
+        object: "topic",
+        defaultLimit: 20,
+        render: { t, detail, _ in topicJSON(t, detail: detail) }
+    )
+    static let contactProperties = PostflareResource<ContactPropertyRecord>(
+        path: "/contact-properties",
+        table: \.properties,
+        noun: "Contact property",
+        object: "contact_property",
+        defaultLimit: 20,
+        render: { c, detail, _ in propertyJSON(c, detail: detail) }
+    )
+    static let templates = PostflareResource<TemplateRecord>(
+        path: "/templates",
+        table: \.templates,
+        noun: "Template",
+        object: "template",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.template(idOrAlias: ref) },
+        render: { t, detail, _ in templateJSON(t, detail: detail) }
+    )
+    static let webhooks = PostflareResource<WebhookRecord>(
+        path: "/webhooks",
+        table: \.webhooks,
+        noun: "Webhook",
+        object: "webhook",
+        defaultLimit: nil,
+        render: { w, detail, _ in Webhooks.json(w, detail: detail) }
+    )
+    static let domains = PostflareResource<DomainRecord>(
+        path: "/domains",
+        table: \.domains,
+        noun: "Domain",
+        object: "domain",
+        defaultLimit: nil,
+        render: { d, detail, now in domainJSON(d, now: now, detail: detail) }
+    )
+    static let broadcasts = PostflareResource<BroadcastRecord>(
+        path: "/broadcasts",
+        table: \.broadcasts,
+        noun: "Broadcast",
+        object: "broadcast",
+        defaultLimit: nil,
+        render: { b, detail, now in broadcastJSON(b, now: now, detail: detail) }
+    )
+    static let suppressions = PostflareResource<SuppressionRecord>(
+        path: "/suppressions",
+        table: \.suppressions,
+        noun: "Suppression",
+        object: "suppression",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.suppression(idOrEmail: ref) },
+        render: { s, detail, _ in suppressionJSON(s, object: detail) }
+    )
+    static let events = PostflareResource<EventRecord>(
+        path: "/events",
+        table: \.events,
+        noun: "Event",
+        object: "event",
+        defaultLimit: 20,
+        lookup: .reference { team, ref in team.event(idOrName: ref) },
+        render: { e, detail, _ in eventJSON(e, detail: detail) }
+    )
+    static let automations = PostflareResource<AutomationRecord>(
+        path: "/automations",
+        table: \.automations,
+        noun: "Automation",
+        object: "automation",
+        defaultLimit: 20,
+        render: { a, detail, _ in automationJSON(a, detail: detail) }
+    )
+    static let logs = PostflareResource<LogRecord>(
+        path: "/logs",
+        table: \.logs,
+        noun: "Log",
+        object: "log",
+        defaultLimit: 20,
+        render: { l, detail, _ in logJSON(l, detail: detail) }
+    )
 }

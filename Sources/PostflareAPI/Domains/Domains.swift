@@ -8,26 +8,13 @@ import Routing
 extension PostflareAPI {
     static let regions = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]
 
-    static let domainRoutes: [PostflareRoute] = [
-        (.POST, "/domains", PostflareAPI.createDomain),
-        (.GET, "/domains", domains.list),
-        (.GET, "/domains/{id}", domains.get),
-        (.PATCH, "/domains/{id}", PostflareAPI.updateDomain),
-        (.DELETE, "/domains/{id}", PostflareAPI.deleteDomain),
-        (.POST, "/domains/{id}/verify", PostflareAPI.verifyDomain),
-    ]
-
-    static let domains = PostflareResource<DomainRecord>(
-        table: \.domains,
-        noun: "Domain",
-        object: "domain",
-        defaultLimit: nil
-    ) { d, detail, now in domainJSON(d, now: now, detail: detail) }
-
-    func addDomainRoutes(_ r: inout Router) {
-        route(&r, Self.domainRoutes)
-        addDomainClaimRoutes(&r)
-    }
+    static let domainRoutes: [PostflareRoute] =
+        domains.routes(.list, .get) + [
+            (.POST, "/domains", PostflareAPI.createDomain),
+            (.PATCH, "/domains/{id}", PostflareAPI.updateDomain),
+            (.DELETE, "/domains/{id}", PostflareAPI.deleteDomain),
+            (.POST, "/domains/{id}/verify", PostflareAPI.verifyDomain),
+        ]
 
     func updateDomain(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")

@@ -23,26 +23,13 @@ extension Team {
 /// `/suppressions` (spec §2.12): the team's suppression list. An e-mail sent to a listed address ends as
 /// `suppressed` instead of being delivered.
 extension PostflareAPI {
-    static let suppressionRoutes: [PostflareRoute] = [
-        (.POST, "/suppressions", PostflareAPI.createSuppression),
-        (.GET, "/suppressions", PostflareAPI.listSuppressions),
-        (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
-        (.POST, "/suppressions/batch/remove", PostflareAPI.removeSuppressionBatch),
-        (.GET, "/suppressions/{id}", suppressions.get),
-        (.DELETE, "/suppressions/{id}", suppressions.delete),
-    ]
-
-    static let suppressions = PostflareResource<SuppressionRecord>(
-        table: \.suppressions,
-        noun: "Suppression",
-        object: "suppression",
-        defaultLimit: 20,
-        lookup: .reference { team, ref in team.suppression(idOrEmail: ref) }
-    ) { s, detail, _ in suppressionJSON(s, object: detail) }
-
-    func addSuppressionRoutes(_ r: inout Router) {
-        route(&r, Self.suppressionRoutes)
-    }
+    static let suppressionRoutes: [PostflareRoute] =
+        suppressions.routes(.get, .delete) + [
+            (.POST, "/suppressions", PostflareAPI.createSuppression),
+            (.GET, "/suppressions", PostflareAPI.listSuppressions),
+            (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
+            (.POST, "/suppressions/batch/remove", PostflareAPI.removeSuppressionBatch),
+        ]
 
     func createSuppression(_ req: Request, _ p: Principal) throws -> Response {
         let email = try Body(req).requiredString("email")

@@ -68,20 +68,8 @@ extension LogMiddleware {
 }
 
 extension PostflareAPI {
-    static let logRoutes: [PostflareRoute] = [
-        (.GET, "/logs", logs.list),
-        (.GET, "/logs/{id}", logs.get),
-    ]
-
-    static let logs = PostflareResource<LogRecord>(table: \.logs, noun: "Log", object: "log", defaultLimit: 20) {
-        l,
-        detail,
-        _ in logJSON(l, detail: detail)
-    }
-
-    func addLogRoutes(_ r: inout Router) {
-        route(&r, Self.logRoutes)
-    }
+    static let logRoutes: [PostflareRoute] =
+        logs.routes(.list, .get)
 
     static func logJSON(_ l: LogRecord, detail: Bool) -> JSON {
         var o: JSONObject = detail ? ["object": "log"] : [:]

@@ -12,27 +12,13 @@ extension PostflareAPI {
         "FIRST_NAME", "LAST_NAME", "EMAIL", "RESEND_UNSUBSCRIBE_URL", "contact", "this",
     ]
 
-    static let templateRoutes: [PostflareRoute] = [
-        (.POST, "/templates", PostflareAPI.createTemplate),
-        (.GET, "/templates", templates.list),
-        (.GET, "/templates/{id}", templates.get),
-        (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
-        (.DELETE, "/templates/{id}", templates.delete),
-        (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
-        (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
-    ]
-
-    static let templates = PostflareResource<TemplateRecord>(
-        table: \.templates,
-        noun: "Template",
-        object: "template",
-        defaultLimit: 20,
-        lookup: .reference { team, ref in team.template(idOrAlias: ref) }
-    ) { t, detail, _ in templateJSON(t, detail: detail) }
-
-    func addTemplateRoutes(_ r: inout Router) {
-        route(&r, Self.templateRoutes)
-    }
+    static let templateRoutes: [PostflareRoute] =
+        templates.routes(.list, .get, .delete) + [
+            (.POST, "/templates", PostflareAPI.createTemplate),
+            (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
+            (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
+            (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
+        ]
 
     func createTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)

@@ -7,25 +7,12 @@ import Routing
 /// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends
 /// what `takeDueWebhookDeliveries()` hands over.
 extension PostflareAPI {
-    static let webhookRoutes: [PostflareRoute] = [
-        (.POST, "/webhooks", PostflareAPI.createWebhook),
-        (.GET, "/webhooks", webhooks.list),
-        (.GET, "/webhooks/{id}", webhooks.get),
-        (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
-        (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
-        (.DELETE, "/webhooks/{id}", webhooks.delete),
-    ]
-
-    static let webhooks = PostflareResource<WebhookRecord>(
-        table: \.webhooks,
-        noun: "Webhook",
-        object: "webhook",
-        defaultLimit: nil
-    ) { w, detail, _ in Webhooks.json(w, detail: detail) }
-
-    func addWebhookRoutes(_ r: inout Router) {
-        route(&r, Self.webhookRoutes)
-    }
+    static let webhookRoutes: [PostflareRoute] =
+        webhooks.routes(.list, .get, .delete) + [
+            (.POST, "/webhooks", PostflareAPI.createWebhook),
+            (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
+            (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
+        ]
 
     func createWebhook(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
