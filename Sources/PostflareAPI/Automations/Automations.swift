@@ -32,8 +32,8 @@ extension PostflareAPI {
         let status = try body.oneOf("status", ["enabled", "disabled"]) ?? "disabled"
         let (steps, connections) = try Self.workflow(body, required: true)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-            let a = AutomationRecord(
+        let id = try insert(Self.automations, p) { _, state throws(PostflareError) in
+            AutomationRecord(
                 id: IDs.uuid(),
                 name: name,
                 status: status,
@@ -43,9 +43,7 @@ extension PostflareAPI {
                 updatedAt: now,
                 seq: state.nextSeq()
             )
-            team.automations[a.id] = a
-            return a.id
-        }
+        }.id
         return ok(["object": "automation", "id": .string(id)], status: 201)
     }
 
@@ -85,7 +83,7 @@ extension PostflareAPI {
     func duplicateAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let copy = try insert(Self.automations, p) { team, state throws(PostflareError) in
             guard var a = team.automations[id] else { throw .notFound("Automation") }
             a.id = IDs.uuid()
             a.name += " (Copy)"
@@ -93,9 +91,8 @@ extension PostflareAPI {
             a.createdAt = now
             a.updatedAt = now
             a.seq = state.nextSeq()
-            team.automations[a.id] = a
-            return a.id
-        }
+            return a
+        }.id
         return ok(["object": "automation", "id": .string(copy)], status: 201)
     }
 

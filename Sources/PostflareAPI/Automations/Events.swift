@@ -32,11 +32,11 @@ extension PostflareAPI {
         }
         let schema = try Self.eventSchema(body)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.events, p) { team, state throws(PostflareError) in
             if team.events.values.contains(where: { $0.name == name }) {
                 throw .validation("An event named `\(name)` already exists.")
             }
-            let e = EventRecord(
+            return EventRecord(
                 id: IDs.uuid(),
                 name: name,
                 schema: schema,
@@ -44,9 +44,7 @@ extension PostflareAPI {
                 updatedAt: nil,
                 seq: state.nextSeq()
             )
-            team.events[e.id] = e
-            return e.id
-        }
+        }.id
         return ok(["object": "event", "id": .string(id)], status: 201)
     }
 
@@ -70,18 +68,7 @@ extension PostflareAPI {
             if contact == nil, let email {
                 // Inferred: an event for an unknown address creates the contact, so that the
                 // automation has someone to act on.
-                let c = ContactRecord(
-                    id: IDs.uuid(),
-                    email: email,
-                    firstName: nil,
-                    lastName: nil,
-                    unsubscribed: false,
-                    properties: JSONObject(),
-                    segmentIds: [],
-                    topics: [:],
-                    createdAt: now,
-                    seq: state.nextSeq()
-                )
+                let c = ContactRecord(email: email, createdAt: now, seq: state.nextSeq())
                 team.contacts[c.id] = c
                 contact = c
             }

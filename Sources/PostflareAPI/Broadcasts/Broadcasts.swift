@@ -59,7 +59,7 @@ extension PostflareAPI {
     func duplicateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let copy = try insert(Self.broadcasts, p) { team, state throws(PostflareError) in
             guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
             b.id = IDs.uuid()
             b.status = "draft"
@@ -68,9 +68,8 @@ extension PostflareAPI {
             b.sentAt = nil
             b.emailIds = []
             b.seq = state.nextSeq()
-            team.broadcasts[b.id] = b
-            return b.id
-        }
+            return b
+        }.id
         return ok(["object": "broadcast", "id": .string(copy)])
     }
 

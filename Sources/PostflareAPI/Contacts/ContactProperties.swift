@@ -29,11 +29,11 @@ extension PostflareAPI {
         let fallback = body["fallback_value"] ?? .null
         try Self.checkFallback(fallback, type: type)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.contactProperties, p) { team, state throws(PostflareError) in
             if team.properties.values.contains(where: { $0.key == key }) {
                 throw .validation("A contact property with the key `\(key)` already exists.")
             }
-            let c = ContactPropertyRecord(
+            return ContactPropertyRecord(
                 id: IDs.uuid(),
                 key: key,
                 type: type,
@@ -41,9 +41,7 @@ extension PostflareAPI {
                 createdAt: now,
                 seq: state.nextSeq()
             )
-            team.properties[c.id] = c
-            return c.id
-        }
+        }.id
         return ok(["object": "contact_property", "id": .string(id)], status: 201)
     }
 

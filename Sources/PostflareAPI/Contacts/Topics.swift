@@ -22,8 +22,8 @@ extension PostflareAPI {
         let description = try body.string("description", max: 200)
         let visibility = try body.oneOf("visibility", ["public", "private"]) ?? "private"
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-            let t = TopicRecord(
+        let id = try insert(Self.topics, p) { _, state throws(PostflareError) in
+            TopicRecord(
                 id: IDs.uuid(),
                 name: name,
                 description: description,
@@ -32,9 +32,7 @@ extension PostflareAPI {
                 createdAt: now,
                 seq: state.nextSeq()
             )
-            team.topics[t.id] = t
-            return t.id
-        }
+        }.id
         return ok(["object": "topic", "id": .string(id)], status: 201)
     }
 

@@ -115,6 +115,19 @@ extension PostflareAPI {
         }
     }
 
+    /// Stores the new row `make` builds (it may refuse first, or draw on the store's state) and returns it.
+    func insert<Row>(
+        _ resource: PostflareResource<Row>,
+        _ p: Principal,
+        _ make: (inout Team, inout PostflareStore.State) throws(PostflareError) -> Row
+    ) throws -> Row {
+        try store.withTeam(p.teamId) { team, state throws(PostflareError) -> Row in
+            let row = try make(&team, &state)
+            team[keyPath: resource.table][row.id] = row
+            return row
+        }
+    }
+
     /// Stores back the row named `ref` after `edit` changed it (`edit` may also change the rest of the team);
     /// returns its id. Nothing is stored when `edit` throws.
     @discardableResult

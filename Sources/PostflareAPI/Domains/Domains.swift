@@ -77,7 +77,7 @@ extension PostflareAPI {
         let click = try body.bool("click_tracking") ?? false
         let sub = try body.string("tracking_subdomain")
         let now = store.now
-        let json = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
+        let d = try insert(Self.domains, p) { team, state throws(PostflareError) in
             if team.domains.values.contains(where: { $0.name == name }) {
                 throw .validation("The domain `\(name)` has already been registered.", status: 403)
             }
@@ -97,13 +97,12 @@ extension PostflareAPI {
                 verifyRequestedAt: nil,
                 seq: state.nextSeq()
             )
-            team.domains[d.id] = d
             team.emitDomain("domain.created", d, now: now)
-            var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
-            o["object"] = nil
-            return .object(o)
+            return d
         }
-        return ok(json, status: 201)
+        var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
+        o["object"] = nil
+        return ok(.object(o), status: 201)
     }
 
     static func domainJSON(_ d: DomainRecord, now: Int64, detail: Bool) -> JSON {

@@ -24,11 +24,11 @@ extension PostflareAPI {
         let body = try Body(req)
         let now = store.now
         let content = try Self.templateContent(body, base: nil, now: now)
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.templates, p) { team, state throws(PostflareError) in
             if let alias = content.alias, team.template(idOrAlias: alias) != nil {
                 throw .validation("A template with the alias `\(alias)` already exists.")
             }
-            let t = TemplateRecord(
+            return TemplateRecord(
                 id: IDs.uuid(),
                 draft: content,
                 published: nil,
@@ -39,9 +39,7 @@ extension PostflareAPI {
                 hasUnpublishedVersions: false,
                 seq: state.nextSeq()
             )
-            team.templates[t.id] = t
-            return t.id
-        }
+        }.id
         return ok(["id": .string(id), "object": "template"], status: 201)
     }
 
@@ -73,13 +71,13 @@ extension PostflareAPI {
     func duplicateTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.templates, p) { team, state throws(PostflareError) in
             guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
             // The copy is a draft without the alias (aliases are unique).
             var draft = t.draft
             draft.name += " (Copy)"
             draft.alias = nil
-            let copy = TemplateRecord(
+            return TemplateRecord(
                 id: IDs.uuid(),
                 draft: draft,
                 published: nil,
@@ -90,9 +88,7 @@ extension PostflareAPI {
                 hasUnpublishedVersions: false,
                 seq: state.nextSeq()
             )
-            team.templates[copy.id] = copy
-            return copy.id
-        }
+        }.id
         return ok(["object": "template", "id": .string(id)])
     }
 

@@ -22,10 +22,8 @@ extension PostflareAPI {
         let events = try Webhooks.events(body)
         let now = store.now
         let muted = !receivesEvents(endpoint)
-        let (id, secret) = try store.withTeam(p.teamId) {
-            team,
-            state throws(PostflareError) -> (String, String) in
-            let w = WebhookRecord(
+        let w = try insert(Self.webhooks, p) { _, state throws(PostflareError) in
+            WebhookRecord(
                 id: IDs.uuid(),
                 endpoint: endpoint,
                 events: events,
@@ -35,10 +33,8 @@ extension PostflareAPI {
                 seq: state.nextSeq(),
                 muted: muted
             )
-            team.webhooks[w.id] = w
-            return (w.id, w.signingSecret)
         }
-        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
+        return ok(["object": "webhook", "id": .string(w.id), "signing_secret": .string(w.signingSecret)], status: 201)
     }
 
     func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {
