@@ -28,17 +28,7 @@ extension PostflareAPI {
             if let alias = content.alias, team.template(idOrAlias: alias) != nil {
                 throw .validation("A template with the alias `\(alias)` already exists.")
             }
-            return TemplateRecord(
-                id: IDs.uuid(),
-                draft: content,
-                published: nil,
-                currentVersionId: IDs.uuid(),
-                createdAt: now,
-                updatedAt: now,
-                publishedAt: nil,
-                hasUnpublishedVersions: false,
-                seq: state.nextSeq()
-            )
+            return TemplateRecord(draft: content, createdAt: now, seq: state.nextSeq())
         }.id
         return ok(["id": .string(id), "object": "template"], status: 201)
     }
@@ -77,17 +67,7 @@ extension PostflareAPI {
             var draft = t.draft
             draft.name += " (Copy)"
             draft.alias = nil
-            return TemplateRecord(
-                id: IDs.uuid(),
-                draft: draft,
-                published: nil,
-                currentVersionId: IDs.uuid(),
-                createdAt: now,
-                updatedAt: now,
-                publishedAt: nil,
-                hasUnpublishedVersions: false,
-                seq: state.nextSeq()
-            )
+            return TemplateRecord(draft: draft, createdAt: now, seq: state.nextSeq())
         }.id
         return ok(["object": "template", "id": .string(id)])
     }
@@ -196,6 +176,23 @@ extension PostflareAPI {
         )
         o["has_unpublished_versions"] = .bool(t.hasUnpublishedVersions)
         return .object(o)
+    }
+}
+
+extension TemplateRecord {
+    /// A new template that was never published (a create, or a duplicate's copy).
+    init(draft: TemplateContent, createdAt: Int64, seq: Int) {
+        self.init(
+            id: IDs.uuid(),
+            draft: draft,
+            published: nil,
+            currentVersionId: IDs.uuid(),
+            createdAt: createdAt,
+            updatedAt: createdAt,
+            publishedAt: nil,
+            hasUnpublishedVersions: false,
+            seq: seq
+        )
     }
 }
 
