@@ -14,21 +14,17 @@ extension PostflareAPI {
         "default", "condition_met", "condition_not_met", "timeout", "event_received",
     ]
 
-    static let automationRoutes: [PostflareRoute] = [
-        (.POST, "/automations", PostflareAPI.createAutomation),
-        (.GET, "/automations", PostflareAPI.listAutomations),
-        (.GET, "/automations/{id}", PostflareAPI.getAutomation),
-        (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
-        (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
-        (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
-        (.POST, "/automations/{id}/stop", PostflareAPI.stopAutomation),
-        (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
-        (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
-    ]
-
-    func addAutomationRoutes(_ r: inout Router) {
-        route(&r, Self.automationRoutes)
-    }
+    static let automationRoutes: [PostflareRoute] =
+        automations.routes(.get) + [
+            (.POST, "/automations", PostflareAPI.createAutomation),
+            (.GET, "/automations", PostflareAPI.listAutomations),
+            (.PATCH, "/automations/{id}", PostflareAPI.updateAutomation),
+            (.DELETE, "/automations/{id}", PostflareAPI.deleteAutomation),
+            (.POST, "/automations/{id}/duplicate", PostflareAPI.duplicateAutomation),
+            (.POST, "/automations/{id}/stop", PostflareAPI.stopAutomation),
+            (.GET, "/automations/{id}/runs", PostflareAPI.listAutomationRuns),
+            (.GET, "/automations/{id}/runs/{run_id}", PostflareAPI.getAutomationRun),
+        ]
 
     func createAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
@@ -36,8 +32,8 @@ extension PostflareAPI {
         let status = try body.oneOf("status", ["enabled", "disabled"]) ?? "disabled"
         let (steps, connections) = try Self.workflow(body, required: true)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-            let a = AutomationRecord(
+        let id = try insert(Self.automations, p) { _, state throws(PostflareError) in
+            AutomationRecord(
                 id: IDs.uuid(),
                 name: name,
                 status: status,
@@ -47,34 +43,13 @@ extension PostflareAPI {
                 updatedAt: now,
                 seq: state.nextSeq()
             )
-            team.automations[a.id] = a
-            return a.id
-        }
+        }.id
         return ok(["object": "automation", "id": .string(id)], status: 201)
     }
 
     func listAutomations(_ req: Request, _ p: Principal) throws -> Response {
         let status = req.query("status")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(
-                    team.automations,
-                    req,
-                    defaultLimit: 20,
-                    where: { status == nil || $0.status == status }
-                ) { Self.automationJSON($0, detail: false) }
-            }
-        )
-    }
-
-    func getAutomation(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let a = team.automations[id] else { throw .notFound("Automation") }
-                return Self.automationJSON(a, detail: true)
-            }
-        )
+        return try list(Self.automations, req, p) { status == nil || $0.status == status }
     }
 
     func updateAutomation(_ req: Request, _ p: Principal) throws -> Response {
@@ -84,35 +59,31 @@ extension PostflareAPI {
         let status = try body.oneOf("status", ["enabled", "disabled"])
         let (steps, connections) = try Self.workflow(body, required: false)
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard var a = team.automations[id] else { throw .notFound("Automation") }
+        try modify(Self.automations, id, p) { a, _ throws(PostflareError) in
             if let name { a.name = name }
             if let status { a.status = status }
             if let steps { a.steps = steps }
             if let connections { a.connections = connections }
             try Self.checkGraph(a.steps, a.connections)
             a.updatedAt = now
-            team.automations[id] = a
         }
         return ok(["object": "automation", "id": .string(id)])
     }
 
     func deleteAutomation(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.automations.removeValue(forKey: id) != nil else { throw .notFound("Automation") }
-            for run in team.runs.values where run.automationId == id && run.status == "running" {
+        let id = try remove(Self.automations, req, p) { a, team, _ in
+            for run in team.runs.values where run.automationId == a.id && run.status == "running" {
                 team.runs.modify(run.id) { $0.status = "cancelled" }
             }
             team.updateRunWake()
         }
-        return ok(["object": "automation", "id": .string(id), "deleted": true])
+        return ok(Self.automations.deleted(id))
     }
 
     func duplicateAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let copy = try insert(Self.automations, p) { team, state throws(PostflareError) in
             guard var a = team.automations[id] else { throw .notFound("Automation") }
             a.id = IDs.uuid()
             a.name += " (Copy)"
@@ -120,19 +91,17 @@ extension PostflareAPI {
             a.createdAt = now
             a.updatedAt = now
             a.seq = state.nextSeq()
-            team.automations[a.id] = a
-            return a.id
-        }
+            return a
+        }.id
         return ok(["object": "automation", "id": .string(copy)], status: 201)
     }
 
     func stopAutomation(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.automations[id] != nil else { throw .notFound("Automation") }
-            team.automations[id]?.status = "disabled"
-            team.automations[id]?.updatedAt = now
+        try modify(Self.automations, id, p) { a, team in
+            a.status = "disabled"
+            a.updatedAt = now
             for run in team.runs.values where run.automationId == id && run.status == "running" {
                 team.runs.modify(run.id) {
                     $0.status = "cancelled"

@@ -16,18 +16,12 @@ struct EventRecord: Sendable, Listed {
 
 /// `/events` (spec §2.12): named events that trigger automations, addressed by id or name.
 extension PostflareAPI {
-    static let eventRoutes: [PostflareRoute] = [
-        (.POST, "/events", PostflareAPI.createEvent),
-        (.GET, "/events", PostflareAPI.listEvents),
-        (.POST, "/events/send", PostflareAPI.sendEvent),
-        (.GET, "/events/{id}", PostflareAPI.getEvent),
-        (.PATCH, "/events/{id}", PostflareAPI.updateEvent),
-        (.DELETE, "/events/{id}", PostflareAPI.deleteEvent),
-    ]
-
-    func addEventRoutes(_ r: inout Router) {
-        route(&r, Self.eventRoutes)
-    }
+    static let eventRoutes: [PostflareRoute] =
+        events.routes(.list, .get, .delete) + [
+            (.POST, "/events", PostflareAPI.createEvent),
+            (.POST, "/events/send", PostflareAPI.sendEvent),
+            (.PATCH, "/events/{id}", PostflareAPI.updateEvent),
+        ]
 
     func createEvent(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
@@ -38,11 +32,11 @@ extension PostflareAPI {
         }
         let schema = try Self.eventSchema(body)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.events, p) { team, state throws(PostflareError) in
             if team.events.values.contains(where: { $0.name == name }) {
                 throw .validation("An event named `\(name)` already exists.")
             }
-            let e = EventRecord(
+            return EventRecord(
                 id: IDs.uuid(),
                 name: name,
                 schema: schema,
@@ -50,18 +44,8 @@ extension PostflareAPI {
                 updatedAt: nil,
                 seq: state.nextSeq()
             )
-            team.events[e.id] = e
-            return e.id
-        }
+        }.id
         return ok(["object": "event", "id": .string(id)], status: 201)
-    }
-
-    func listEvents(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.events, req, defaultLimit: 20) { Self.eventJSON($0, detail: false) }
-            }
-        )
     }
 
     func sendEvent(_ req: Request, _ p: Principal) throws -> Response {
@@ -84,18 +68,7 @@ extension PostflareAPI {
             if contact == nil, let email {
                 // Inferred: an event for an unknown address creates the contact, so that the
                 // automation has someone to act on.
-                let c = ContactRecord(
-                    id: IDs.uuid(),
-                    email: email,
-                    firstName: nil,
-                    lastName: nil,
-                    unsubscribed: false,
-                    properties: JSONObject(),
-                    segmentIds: [],
-                    topics: [:],
-                    createdAt: now,
-                    seq: state.nextSeq()
-                )
+                let c = ContactRecord(email: email, createdAt: now, seq: state.nextSeq())
                 team.contacts[c.id] = c
                 contact = c
             }
@@ -107,39 +80,17 @@ extension PostflareAPI {
         return ok(["object": "event", "event": .string(name)], status: 202)
     }
 
-    func getEvent(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-                return Self.eventJSON(e, detail: true)
-            }
-        )
-    }
-
     func updateEvent(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let body = try Body(req)
         guard body.object.contains("schema") else { throw PostflareError.missingField("schema") }
         let schema = try Self.eventSchema(body)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-            team.events[e.id]?.schema = schema
-            team.events[e.id]?.updatedAt = now
-            return e.id
+        let id = try modify(Self.events, ref, p) { e, _ in
+            e.schema = schema
+            e.updatedAt = now
         }
         return ok(["object": "event", "id": .string(id)])
-    }
-
-    func deleteEvent(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let e = team.event(idOrName: ref) else { throw .notFound("Event") }
-            team.events[e.id] = nil
-            return e.id
-        }
-        return ok(["object": "event", "id": .string(id), "deleted": true])
     }
 
     static func eventSchema(_ body: Body) throws(PostflareError) -> JSON {

@@ -23,10 +23,6 @@ extension PostflareAPI {
         (.DELETE, "/oauth/grants/{id}", PostflareAPI.deleteOAuthGrant),
     ]
 
-    func addBroadcastStatsRoutes(_ r: inout Router) {
-        route(&r, Self.broadcastStatsRoutes)
-    }
-
     func listBroadcastRecipients(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         guard let type = req.query("type") else {

@@ -7,71 +7,37 @@ import Routing
 /// validated like `POST /emails` and rendered with the contact's fields; a scheduled broadcast's e-mails
 /// wait for its time on the emulator clock, and canceling it cancels them.
 extension PostflareAPI {
-    static let broadcastRoutes: [PostflareRoute] = [
-        (.POST, "/broadcasts", PostflareAPI.createBroadcast),
-        (.GET, "/broadcasts", PostflareAPI.listBroadcasts),
-        (.GET, "/broadcasts/{id}", PostflareAPI.getBroadcast),
-        (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
-        (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
-        (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
-        (.POST, "/broadcasts/{id}/duplicate", PostflareAPI.duplicateBroadcast),
-        (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
-    ]
-
-    func addBroadcastRoutes(_ r: inout Router) {
-        route(&r, Self.broadcastRoutes)
-        addBroadcastStatsRoutes(&r)
-    }
-
-    func listBroadcasts(_ req: Request, _ p: Principal) throws -> Response {
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.broadcasts, req, defaultLimit: nil) {
-                    Self.broadcastJSON($0, now: now, detail: false)
-                }
-            }
-        )
-    }
-
-    func getBroadcast(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
-                return Self.broadcastJSON(b, now: now, detail: true)
-            }
-        )
-    }
+    static let broadcastRoutes: [PostflareRoute] =
+        broadcasts.routes(.list, .get) + [
+            (.POST, "/broadcasts", PostflareAPI.createBroadcast),
+            (.PATCH, "/broadcasts/{id}", PostflareAPI.updateBroadcast),
+            (.DELETE, "/broadcasts/{id}", PostflareAPI.deleteBroadcast),
+            (.POST, "/broadcasts/{id}/send", PostflareAPI.sendDraftBroadcast),
+            (.POST, "/broadcasts/{id}/duplicate", PostflareAPI.duplicateBroadcast),
+            (.POST, "/broadcasts/{id}/cancel", PostflareAPI.cancelBroadcast),
+        ]
 
     func updateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let body = try Body(req)
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        try modify(Self.broadcasts, id, p) { b, team throws(PostflareError) in
             guard b.status == "draft" else { throw .validation("Only draft broadcasts can be updated.") }
             try Self.applyBroadcastFields(body, to: &b, team: team)
-            team.broadcasts[id] = b
         }
         return ok(["id": .string(id), "object": "broadcast"])
     }
 
     func deleteBroadcast(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        let id = try remove(Self.broadcasts, req, p) { b, team, now throws(PostflareError) in
             let status = Self.status(b, now: now)
             guard status == "draft" || status == "scheduled" else {
                 throw .validation("You can only delete broadcasts that are in the draft or scheduled status.")
             }
             // "if you delete a broadcast that has already been scheduled … it won't be sent".
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
-            team.broadcasts[id] = nil
         }
         lifeChanged()
-        return ok(["object": "broadcast", "id": .string(id), "deleted": true])
+        return ok(Self.broadcasts.deleted(id))
     }
 
     func sendDraftBroadcast(_ req: Request, _ p: Principal) throws -> Response {
@@ -93,7 +59,7 @@ extension PostflareAPI {
     func duplicateBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        let copy = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let copy = try insert(Self.broadcasts, p) { team, state throws(PostflareError) in
             guard var b = team.broadcasts[id] else { throw .notFound("Broadcast") }
             b.id = IDs.uuid()
             b.status = "draft"
@@ -102,22 +68,20 @@ extension PostflareAPI {
             b.sentAt = nil
             b.emailIds = []
             b.seq = state.nextSeq()
-            team.broadcasts[b.id] = b
-            return b.id
-        }
+            return b
+        }.id
         return ok(["object": "broadcast", "id": .string(copy)])
     }
 
     func cancelBroadcast(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let b = team.broadcasts[id] else { throw .notFound("Broadcast") }
+        try modify(Self.broadcasts, id, p) { b, team throws(PostflareError) in
             guard Self.status(b, now: now) == "scheduled" else {
                 throw .validation("Only queued or scheduled broadcasts can be canceled")
             }
             for e in b.emailIds { team.emails[e]?.canceledAt = now }
-            team.broadcasts[id]?.status = "canceled"
+            b.status = "canceled"
         }
         lifeChanged()
         return ok(["id": .string(id), "object": "broadcast"])

@@ -49,18 +49,7 @@ struct ContactImportJob: Sendable {
                 c = existing
                 record.counts.updated += 1
             } else {
-                c = ContactRecord(
-                    id: IDs.uuid(),
-                    email: email,
-                    firstName: nil,
-                    lastName: nil,
-                    unsubscribed: false,
-                    properties: JSONObject(),
-                    segmentIds: [],
-                    topics: [:],
-                    createdAt: now,
-                    seq: state.nextSeq()
-                )
+                c = ContactRecord(email: email, createdAt: now, seq: state.nextSeq())
                 record.counts.created += 1
             }
             if let f = cell(columns.firstName) { c.firstName = f }

@@ -5,17 +5,12 @@ import Routing
 
 /// `/contact-properties` (spec §2.8): typed custom contact fields; only `fallback_value` may change.
 extension PostflareAPI {
-    static let contactPropertyRoutes: [PostflareRoute] = [
-        (.POST, "/contact-properties", PostflareAPI.createContactProperty),
-        (.GET, "/contact-properties", PostflareAPI.listContactProperties),
-        (.GET, "/contact-properties/{id}", PostflareAPI.getContactProperty),
-        (.PATCH, "/contact-properties/{id}", PostflareAPI.updateContactProperty),
-        (.DELETE, "/contact-properties/{id}", PostflareAPI.deleteContactProperty),
-    ]
-
-    func addContactPropertyRoutes(_ r: inout Router) {
-        route(&r, Self.contactPropertyRoutes)
-    }
+    static let contactPropertyRoutes: [PostflareRoute] =
+        contactProperties.routes(.list, .get) + [
+            (.POST, "/contact-properties", PostflareAPI.createContactProperty),
+            (.PATCH, "/contact-properties/{id}", PostflareAPI.updateContactProperty),
+            (.DELETE, "/contact-properties/{id}", PostflareAPI.deleteContactProperty),
+        ]
 
     func createContactProperty(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
@@ -34,11 +29,11 @@ extension PostflareAPI {
         let fallback = body["fallback_value"] ?? .null
         try Self.checkFallback(fallback, type: type)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.contactProperties, p) { team, state throws(PostflareError) in
             if team.properties.values.contains(where: { $0.key == key }) {
                 throw .validation("A contact property with the key `\(key)` already exists.")
             }
-            let c = ContactPropertyRecord(
+            return ContactPropertyRecord(
                 id: IDs.uuid(),
                 key: key,
                 type: type,
@@ -46,30 +41,8 @@ extension PostflareAPI {
                 createdAt: now,
                 seq: state.nextSeq()
             )
-            team.properties[c.id] = c
-            return c.id
-        }
+        }.id
         return ok(["object": "contact_property", "id": .string(id)], status: 201)
-    }
-
-    func listContactProperties(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.properties, req, defaultLimit: 20) {
-                    Self.propertyJSON($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getContactProperty(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let c = team.properties[id] else { throw .notFound("Contact property") }
-                return Self.propertyJSON(c, detail: true)
-            }
-        )
     }
 
     func updateContactProperty(_ req: Request, _ p: Principal) throws -> Response {
@@ -79,19 +52,16 @@ extension PostflareAPI {
             throw PostflareError.validation("The `key` and `type` fields cannot be changed.")
         }
         let fallback = body["fallback_value"] ?? .null
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let c = team.properties[id] else { throw .notFound("Contact property") }
+        try modify(Self.contactProperties, id, p) { c, _ throws(PostflareError) in
             try Self.checkFallback(fallback, type: c.type)
-            team.properties[id]?.fallbackValue = fallback
+            c.fallbackValue = fallback
         }
         return ok(["object": "contact_property", "id": .string(id)])
     }
 
+    /// Its answer has always put `deleted` before `id` (unlike `PostflareResource.deleted`).
     func deleteContactProperty(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.properties.removeValue(forKey: id) != nil else { throw .notFound("Contact property") }
-        }
+        let id = try remove(Self.contactProperties, req, p)
         return ok(["object": "contact_property", "deleted": true, "id": .string(id)])
     }
 

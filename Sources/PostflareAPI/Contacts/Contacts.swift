@@ -91,20 +91,7 @@ extension PostflareAPI {
             // Inferred: contacts are unique per e-mail in a team; creating an existing one updates it and
             // adds the new segments, so re-running a legacy per-audience create keeps working.
             let existing = team.contact(idOrEmail: email)
-            var c =
-                existing
-                ?? ContactRecord(
-                    id: IDs.uuid(),
-                    email: email,
-                    firstName: nil,
-                    lastName: nil,
-                    unsubscribed: false,
-                    properties: JSONObject(),
-                    segmentIds: [],
-                    topics: [:],
-                    createdAt: now,
-                    seq: state.nextSeq()
-                )
+            var c = existing ?? ContactRecord(email: email, createdAt: now, seq: state.nextSeq())
             if let first { c.firstName = first }
             if let last { c.lastName = last }
             c.unsubscribed = unsubscribed

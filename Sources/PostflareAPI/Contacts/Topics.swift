@@ -5,18 +5,11 @@ import Routing
 
 /// `/topics` (spec §2.8): subscription topics; `default_subscription` cannot be changed later.
 extension PostflareAPI {
-    static let topicRoutes: [PostflareRoute] = [
-        (.POST, "/topics", PostflareAPI.createTopic),
-        (.GET, "/topics", PostflareAPI.listTopics),
-        (.GET, "/topics/{id}", PostflareAPI.getTopic),
-        (.PATCH, "/topics/{id}", PostflareAPI.updateTopic),
-        (.DELETE, "/topics/{id}", PostflareAPI.deleteTopic),
-    ]
-
-    func addTopicRoutes(_ r: inout Router) {
-        route(&r, Self.topicRoutes)
-        addContactPropertyRoutes(&r)
-    }
+    static let topicRoutes: [PostflareRoute] =
+        topics.routes(.list, .get, .delete) + [
+            (.POST, "/topics", PostflareAPI.createTopic),
+            (.PATCH, "/topics/{id}", PostflareAPI.updateTopic),
+        ]
 
     func createTopic(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
@@ -29,8 +22,8 @@ extension PostflareAPI {
         let description = try body.string("description", max: 200)
         let visibility = try body.oneOf("visibility", ["public", "private"]) ?? "private"
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
-            let t = TopicRecord(
+        let id = try insert(Self.topics, p) { _, state throws(PostflareError) in
+            TopicRecord(
                 id: IDs.uuid(),
                 name: name,
                 description: description,
@@ -39,28 +32,8 @@ extension PostflareAPI {
                 createdAt: now,
                 seq: state.nextSeq()
             )
-            team.topics[t.id] = t
-            return t.id
-        }
+        }.id
         return ok(["object": "topic", "id": .string(id)], status: 201)
-    }
-
-    func listTopics(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.topics, req, defaultLimit: 20) { Self.topicJSON($0, detail: false) }
-            }
-        )
-    }
-
-    func getTopic(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.topics[id] else { throw .notFound("Topic") }
-                return Self.topicJSON(t, detail: true)
-            }
-        )
     }
 
     func updateTopic(_ req: Request, _ p: Principal) throws -> Response {
@@ -69,21 +42,12 @@ extension PostflareAPI {
         let name = try body.string("name", max: 50)
         let description = try body.string("description", max: 200)
         let visibility = try body.oneOf("visibility", ["public", "private"])
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.topics[id] != nil else { throw .notFound("Topic") }
-            if let name { team.topics[id]?.name = name }
-            if let description { team.topics[id]?.description = description }
-            if let visibility { team.topics[id]?.visibility = visibility }
+        try modify(Self.topics, id, p) { t, _ in
+            if let name { t.name = name }
+            if let description { t.description = description }
+            if let visibility { t.visibility = visibility }
         }
         return ok(["object": "topic", "id": .string(id)])
-    }
-
-    func deleteTopic(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.topics.removeValue(forKey: id) != nil else { throw .notFound("Topic") }
-        }
-        return ok(["object": "topic", "id": .string(id), "deleted": true])
     }
 
     static func topicJSON(_ t: TopicRecord, detail: Bool) -> JSON {

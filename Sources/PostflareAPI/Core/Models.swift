@@ -79,6 +79,24 @@ struct ContactRecord: Sendable {
     var seq: Int
 }
 
+extension ContactRecord {
+    /// A new contact with only its address, before a create, import or event fills in the rest.
+    init(email: String, createdAt: Int64, seq: Int) {
+        self.init(
+            id: IDs.uuid(),
+            email: email,
+            firstName: nil,
+            lastName: nil,
+            unsubscribed: false,
+            properties: JSONObject(),
+            segmentIds: [],
+            topics: [:],
+            createdAt: createdAt,
+            seq: seq
+        )
+    }
+}
+
 /// A segment; audiences are the same collection under their deprecated name (spec §2.5).
 struct SegmentRecord: Sendable {
     var id: String

@@ -137,21 +137,25 @@ public final class PostflareAPI: Sendable {
             guard let first = request.pathSegments.first else { return false }
             return PostflareAPI.resourceNames.contains(first)
         }
+        addRoutes(&r)
+        return r
+    }
+
+    /// Every resource's routes, in the order they have always been registered.
+    func addRoutes(_ r: inout Router) {
         addEmailRoutes(&r)
-        addDomainRoutes(&r)
+        route(&r, Self.domainRoutes + Self.domainClaimRoutes)
         addAPIKeyRoutes(&r)
         addContactRoutes(&r)
         addSegmentRoutes(&r)
-        addTopicRoutes(&r)
-        addTemplateRoutes(&r)
-        addBroadcastRoutes(&r)
-        addWebhookRoutes(&r)
-        addSuppressionRoutes(&r)
-        addLogRoutes(&r)
-        addEventRoutes(&r)
-        addAutomationRoutes(&r)
-        return r
+        for table in Self.routeTables { route(&r, table) }
     }
+
+    /// The resources whose routes are all data (see `PostflareRoute`).
+    static let routeTables = [
+        topicRoutes, contactPropertyRoutes, templateRoutes, broadcastRoutes, broadcastStatsRoutes, webhookRoutes,
+        suppressionRoutes, logRoutes, eventRoutes, automationRoutes,
+    ]
 
     /// Registers `handler` with access to the caller's principal.
     func route(

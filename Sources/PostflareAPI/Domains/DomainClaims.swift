@@ -25,10 +25,6 @@ extension PostflareAPI {
         (.POST, "/domains/{id}/claim/verify", PostflareAPI.verifyDomainClaim),
     ]
 
-    func addDomainClaimRoutes(_ r: inout Router) {
-        route(&r, Self.domainClaimRoutes)
-    }
-
     func claimDomain(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
         let name = try body.requiredString("name").lowercased()

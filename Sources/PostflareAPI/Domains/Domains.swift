@@ -8,41 +8,13 @@ import Routing
 extension PostflareAPI {
     static let regions = ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"]
 
-    static let domainRoutes: [PostflareRoute] = [
-        (.POST, "/domains", PostflareAPI.createDomain),
-        (.GET, "/domains", PostflareAPI.listDomains),
-        (.GET, "/domains/{id}", PostflareAPI.getDomain),
-        (.PATCH, "/domains/{id}", PostflareAPI.updateDomain),
-        (.DELETE, "/domains/{id}", PostflareAPI.deleteDomain),
-        (.POST, "/domains/{id}/verify", PostflareAPI.verifyDomain),
-    ]
-
-    func addDomainRoutes(_ r: inout Router) {
-        route(&r, Self.domainRoutes)
-        addDomainClaimRoutes(&r)
-    }
-
-    func listDomains(_ req: Request, _ p: Principal) throws -> Response {
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.domains, req, defaultLimit: nil) {
-                    Self.domainJSON($0, now: now, detail: false)
-                }
-            }
-        )
-    }
-
-    func getDomain(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let d = team.domains[id] else { throw .notFound("Domain") }
-                return Self.domainJSON(d, now: now, detail: true)
-            }
-        )
-    }
+    static let domainRoutes: [PostflareRoute] =
+        domains.routes(.list, .get) + [
+            (.POST, "/domains", PostflareAPI.createDomain),
+            (.PATCH, "/domains/{id}", PostflareAPI.updateDomain),
+            (.DELETE, "/domains/{id}", PostflareAPI.deleteDomain),
+            (.POST, "/domains/{id}/verify", PostflareAPI.verifyDomain),
+        ]
 
     func updateDomain(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
@@ -53,35 +25,27 @@ extension PostflareAPI {
         let sub = try body.string("tracking_subdomain")
         let caps = try Self.capabilities(body)
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard var d = team.domains[id] else { throw .notFound("Domain") }
+        try modify(Self.domains, id, p) { d, team in
             if let open { d.openTracking = open }
             if let click { d.clickTracking = click }
             if let tls { d.tls = tls }
             if let sub { d.trackingSubdomain = sub }
             if let caps { (d.sending, d.receiving) = caps }
-            team.domains[id] = d
             team.emitDomain("domain.updated", d, now: now)
         }
         return ok(["id": .string(id), "object": "domain"])
     }
 
     func deleteDomain(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let d = team.domains.removeValue(forKey: id) else { throw .notFound("Domain") }
-            team.emitDomain("domain.deleted", d, now: now)
-        }
-        return ok(["object": "domain", "id": .string(id), "deleted": true])
+        let id = try remove(Self.domains, req, p) { d, team, now in team.emitDomain("domain.deleted", d, now: now) }
+        return ok(Self.domains.deleted(id))
     }
 
     func verifyDomain(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let now = store.now
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard let d = team.domains[id] else { throw .notFound("Domain") }
-            if !d.verified && d.verifyRequestedAt == nil { team.domains[id]?.verifyRequestedAt = now }
+        try modify(Self.domains, id, p) { d, _ in
+            if !d.verified && d.verifyRequestedAt == nil { d.verifyRequestedAt = now }
         }
         return ok(["object": "domain", "id": .string(id)])
     }
@@ -113,7 +77,7 @@ extension PostflareAPI {
         let click = try body.bool("click_tracking") ?? false
         let sub = try body.string("tracking_subdomain")
         let now = store.now
-        let json = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> JSON in
+        let d = try insert(Self.domains, p) { team, state throws(PostflareError) in
             if team.domains.values.contains(where: { $0.name == name }) {
                 throw .validation("The domain `\(name)` has already been registered.", status: 403)
             }
@@ -133,13 +97,12 @@ extension PostflareAPI {
                 verifyRequestedAt: nil,
                 seq: state.nextSeq()
             )
-            team.domains[d.id] = d
             team.emitDomain("domain.created", d, now: now)
-            var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
-            o["object"] = nil
-            return .object(o)
+            return d
         }
-        return ok(json, status: 201)
+        var o = Self.domainJSON(d, now: now, detail: true).objectValue ?? JSONObject()
+        o["object"] = nil
+        return ok(.object(o), status: 201)
     }
 
     static func domainJSON(_ d: DomainRecord, now: Int64, detail: Bool) -> JSON {

@@ -23,18 +23,13 @@ extension Team {
 /// `/suppressions` (spec §2.12): the team's suppression list. An e-mail sent to a listed address ends as
 /// `suppressed` instead of being delivered.
 extension PostflareAPI {
-    static let suppressionRoutes: [PostflareRoute] = [
-        (.POST, "/suppressions", PostflareAPI.createSuppression),
-        (.GET, "/suppressions", PostflareAPI.listSuppressions),
-        (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
-        (.POST, "/suppressions/batch/remove", PostflareAPI.removeSuppressionBatch),
-        (.GET, "/suppressions/{id}", PostflareAPI.getSuppression),
-        (.DELETE, "/suppressions/{id}", PostflareAPI.deleteSuppression),
-    ]
-
-    func addSuppressionRoutes(_ r: inout Router) {
-        route(&r, Self.suppressionRoutes)
-    }
+    static let suppressionRoutes: [PostflareRoute] =
+        suppressions.routes(.get, .delete) + [
+            (.POST, "/suppressions", PostflareAPI.createSuppression),
+            (.GET, "/suppressions", PostflareAPI.listSuppressions),
+            (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
+            (.POST, "/suppressions/batch/remove", PostflareAPI.removeSuppressionBatch),
+        ]
 
     func createSuppression(_ req: Request, _ p: Principal) throws -> Response {
         let email = try Body(req).requiredString("email")
@@ -50,16 +45,7 @@ extension PostflareAPI {
                 "The `origin` parameter must be \"bounce\" | \"complaint\" | \"manual\"."
             )
         }
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(
-                    team.suppressions,
-                    req,
-                    defaultLimit: 20,
-                    where: { origin == nil || $0.origin == origin }
-                ) { Self.suppressionJSON($0, object: false) }
-            }
-        )
+        return try list(Self.suppressions, req, p) { origin == nil || $0.origin == origin }
     }
 
     func addSuppressionBatch(_ req: Request, _ p: Principal) throws -> Response {
@@ -83,26 +69,6 @@ extension PostflareAPI {
             }
         }
         return ok(["data": .array(removed.map { ["object": "suppression", "id": .string($0), "deleted": true] })])
-    }
-
-    func getSuppression(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
-                return Self.suppressionJSON(s, object: true)
-            }
-        )
-    }
-
-    func deleteSuppression(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let s = team.suppression(idOrEmail: ref) else { throw .notFound("Suppression") }
-            team.suppressions[s.id] = nil
-            return s.id
-        }
-        return ok(["object": "suppression", "id": .string(id), "deleted": true])
     }
 
     /// Adds manual suppressions; an address already listed keeps its entry (and id).

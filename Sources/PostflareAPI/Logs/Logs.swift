@@ -68,25 +68,8 @@ extension LogMiddleware {
 }
 
 extension PostflareAPI {
-
-    func addLogRoutes(_ r: inout Router) {
-        route(&r, .GET, "/logs") { api, req, p in
-            ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    try Pagination.list(team.logs, req, defaultLimit: 20) { Self.logJSON($0, detail: false) }
-                }
-            )
-        }
-        route(&r, .GET, "/logs/{id}") { api, req, p in
-            let id = try uuidParameter(req, "id")
-            return ok(
-                try api.store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                    guard let log = team.logs[id] else { throw .notFound("Log") }
-                    return Self.logJSON(log, detail: true)
-                }
-            )
-        }
-    }
+    static let logRoutes: [PostflareRoute] =
+        logs.routes(.list, .get)
 
     static func logJSON(_ l: LogRecord, detail: Bool) -> JSON {
         var o: JSONObject = detail ? ["object": "log"] : [:]

@@ -12,102 +12,48 @@ extension PostflareAPI {
         "FIRST_NAME", "LAST_NAME", "EMAIL", "RESEND_UNSUBSCRIBE_URL", "contact", "this",
     ]
 
-    static let templateRoutes: [PostflareRoute] = [
-        (.POST, "/templates", PostflareAPI.createTemplate),
-        (.GET, "/templates", PostflareAPI.listTemplates),
-        (.GET, "/templates/{id}", PostflareAPI.getTemplate),
-        (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
-        (.DELETE, "/templates/{id}", PostflareAPI.deleteTemplate),
-        (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
-        (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
-    ]
-
-    func addTemplateRoutes(_ r: inout Router) {
-        route(&r, Self.templateRoutes)
-    }
+    static let templateRoutes: [PostflareRoute] =
+        templates.routes(.list, .get, .delete) + [
+            (.POST, "/templates", PostflareAPI.createTemplate),
+            (.PATCH, "/templates/{id}", PostflareAPI.updateTemplate),
+            (.POST, "/templates/{id}/publish", PostflareAPI.publishTemplate),
+            (.POST, "/templates/{id}/duplicate", PostflareAPI.duplicateTemplate),
+        ]
 
     func createTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
         let now = store.now
         let content = try Self.templateContent(body, base: nil, now: now)
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.templates, p) { team, state throws(PostflareError) in
             if let alias = content.alias, team.template(idOrAlias: alias) != nil {
                 throw .validation("A template with the alias `\(alias)` already exists.")
             }
-            let t = TemplateRecord(
-                id: IDs.uuid(),
-                draft: content,
-                published: nil,
-                currentVersionId: IDs.uuid(),
-                createdAt: now,
-                updatedAt: now,
-                publishedAt: nil,
-                hasUnpublishedVersions: false,
-                seq: state.nextSeq()
-            )
-            team.templates[t.id] = t
-            return t.id
-        }
+            return TemplateRecord(draft: content, createdAt: now, seq: state.nextSeq())
+        }.id
         return ok(["id": .string(id), "object": "template"], status: 201)
-    }
-
-    func listTemplates(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.templates, req, defaultLimit: 20) {
-                    Self.templateJSON($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getTemplate(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-                return Self.templateJSON(t, detail: true)
-            }
-        )
     }
 
     func updateTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let body = try Body(req)
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+        let id = try modify(Self.templates, ref, p) { t, _ throws(PostflareError) in
             t.draft = try Self.templateContent(body, base: t.draft, now: now)
             t.updatedAt = now
             t.hasUnpublishedVersions = t.published != nil
-            team.templates[t.id] = t
-            return t.id
         }
         return ok(["id": .string(id), "object": "template"])
-    }
-
-    func deleteTemplate(_ req: Request, _ p: Principal) throws -> Response {
-        let ref = req.parameter("id")
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
-            team.templates[t.id] = nil
-            return t.id
-        }
-        return ok(["object": "template", "id": .string(id), "deleted": true])
     }
 
     func publishTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> String in
-            guard var t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
+        let id = try modify(Self.templates, ref, p) { t, _ in
             t.published = t.draft
             t.publishedAt = now
             t.updatedAt = now
             t.currentVersionId = IDs.uuid()
             t.hasUnpublishedVersions = false
-            team.templates[t.id] = t
-            return t.id
         }
         return ok(["id": .string(id), "object": "template"])
     }
@@ -115,26 +61,14 @@ extension PostflareAPI {
     func duplicateTemplate(_ req: Request, _ p: Principal) throws -> Response {
         let ref = req.parameter("id")
         let now = store.now
-        let id = try store.withTeam(p.teamId) { team, state throws(PostflareError) -> String in
+        let id = try insert(Self.templates, p) { team, state throws(PostflareError) in
             guard let t = team.template(idOrAlias: ref) else { throw .notFound("Template") }
             // The copy is a draft without the alias (aliases are unique).
             var draft = t.draft
             draft.name += " (Copy)"
             draft.alias = nil
-            let copy = TemplateRecord(
-                id: IDs.uuid(),
-                draft: draft,
-                published: nil,
-                currentVersionId: IDs.uuid(),
-                createdAt: now,
-                updatedAt: now,
-                publishedAt: nil,
-                hasUnpublishedVersions: false,
-                seq: state.nextSeq()
-            )
-            team.templates[copy.id] = copy
-            return copy.id
-        }
+            return TemplateRecord(draft: draft, createdAt: now, seq: state.nextSeq())
+        }.id
         return ok(["object": "template", "id": .string(id)])
     }
 
@@ -242,6 +176,23 @@ extension PostflareAPI {
         )
         o["has_unpublished_versions"] = .bool(t.hasUnpublishedVersions)
         return .object(o)
+    }
+}
+
+extension TemplateRecord {
+    /// A new template that was never published (a create, or a duplicate's copy).
+    init(draft: TemplateContent, createdAt: Int64, seq: Int) {
+        self.init(
+            id: IDs.uuid(),
+            draft: draft,
+            published: nil,
+            currentVersionId: IDs.uuid(),
+            createdAt: createdAt,
+            updatedAt: createdAt,
+            publishedAt: nil,
+            hasUnpublishedVersions: false,
+            seq: seq
+        )
     }
 }
 

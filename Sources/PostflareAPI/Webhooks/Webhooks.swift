@@ -7,18 +7,12 @@ import Routing
 /// Deliveries are not sent by this module (it has no outbound HTTP client): the server's `WebhookSender` sends
 /// what `takeDueWebhookDeliveries()` hands over.
 extension PostflareAPI {
-    static let webhookRoutes: [PostflareRoute] = [
-        (.POST, "/webhooks", PostflareAPI.createWebhook),
-        (.GET, "/webhooks", PostflareAPI.listWebhooks),
-        (.GET, "/webhooks/{id}", PostflareAPI.getWebhook),
-        (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
-        (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
-        (.DELETE, "/webhooks/{id}", PostflareAPI.deleteWebhook),
-    ]
-
-    func addWebhookRoutes(_ r: inout Router) {
-        route(&r, Self.webhookRoutes)
-    }
+    static let webhookRoutes: [PostflareRoute] =
+        webhooks.routes(.list, .get, .delete) + [
+            (.POST, "/webhooks", PostflareAPI.createWebhook),
+            (.PATCH, "/webhooks/{id}", PostflareAPI.updateWebhook),
+            (.POST, "/webhooks/{id}/signing-secret/rotate", PostflareAPI.rotateWebhookSecret),
+        ]
 
     func createWebhook(_ req: Request, _ p: Principal) throws -> Response {
         let body = try Body(req)
@@ -28,10 +22,8 @@ extension PostflareAPI {
         let events = try Webhooks.events(body)
         let now = store.now
         let muted = !receivesEvents(endpoint)
-        let (id, secret) = try store.withTeam(p.teamId) {
-            team,
-            state throws(PostflareError) -> (String, String) in
-            let w = WebhookRecord(
+        let w = try insert(Self.webhooks, p) { _, state throws(PostflareError) in
+            WebhookRecord(
                 id: IDs.uuid(),
                 endpoint: endpoint,
                 events: events,
@@ -41,30 +33,8 @@ extension PostflareAPI {
                 seq: state.nextSeq(),
                 muted: muted
             )
-            team.webhooks[w.id] = w
-            return (w.id, w.signingSecret)
         }
-        return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)], status: 201)
-    }
-
-    func listWebhooks(_ req: Request, _ p: Principal) throws -> Response {
-        ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                try Pagination.list(team.webhooks, req, defaultLimit: nil) {
-                    Webhooks.json($0, detail: false)
-                }
-            }
-        )
-    }
-
-    func getWebhook(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        return ok(
-            try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> JSON in
-                guard let w = team.webhooks[id] else { throw .notFound("Webhook") }
-                return Webhooks.json(w, detail: true)
-            }
-        )
+        return ok(["object": "webhook", "id": .string(w.id), "signing_secret": .string(w.signingSecret)], status: 201)
     }
 
     func updateWebhook(_ req: Request, _ p: Principal) throws -> Response {
@@ -75,14 +45,13 @@ extension PostflareAPI {
         let events = body.has("events") ? try Webhooks.events(body) : nil
         let status = try body.oneOf("status", ["enabled", "disabled"])
         let muted = endpoint.map { !receivesEvents($0) }
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
+        try modify(Self.webhooks, id, p) { w, _ in
             if let endpoint, let muted {
-                team.webhooks[id]?.endpoint = endpoint
-                team.webhooks[id]?.muted = muted
+                w.endpoint = endpoint
+                w.muted = muted
             }
-            if let events { team.webhooks[id]?.events = events }
-            if let status { team.webhooks[id]?.status = status }
+            if let events { w.events = events }
+            if let status { w.status = status }
         }
         return ok(["object": "webhook", "id": .string(id)])
     }
@@ -91,19 +60,8 @@ extension PostflareAPI {
     func rotateWebhookSecret(_ req: Request, _ p: Principal) throws -> Response {
         let id = try uuidParameter(req, "id")
         let secret = Webhooks.newSecret()
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks[id] != nil else { throw .notFound("Webhook") }
-            team.webhooks[id]?.signingSecret = secret
-        }
+        try modify(Self.webhooks, id, p) { w, _ in w.signingSecret = secret }
         return ok(["object": "webhook", "id": .string(id), "signing_secret": .string(secret)])
-    }
-
-    func deleteWebhook(_ req: Request, _ p: Principal) throws -> Response {
-        let id = try uuidParameter(req, "id")
-        try store.withTeam(p.teamId) { team, _ throws(PostflareError) in
-            guard team.webhooks.removeValue(forKey: id) != nil else { throw .notFound("Webhook") }
-        }
-        return ok(["object": "webhook", "id": .string(id), "deleted": true])
     }
 }
 
