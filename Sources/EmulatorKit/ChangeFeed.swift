@@ -40,6 +40,37 @@ public final class ChangeFeed: Sendable {
         var lastSeq: UInt64 = 0
         var nextObserver: UInt64 = 0
         var observers: [UInt64: @Sendable (Change) -> Void] = [:]
+
+        /// Numbers and stores a change as the newest, overwriting the oldest once `capacity` are held.
+        mutating func push(
+            _ kind: Change.Kind,
+            _ vendor: String,
+            _ tenant: String,
+            _ id: String,
+            _ at: Timestamp,
+            _ detail: String?,
+            capacity: Int
+        ) -> Change {
+            lastSeq += 1
+            let change = Change(
+                seq: lastSeq,
+                kind: kind,
+                vendor: vendor,
+                tenant: tenant,
+                id: id,
+                at: at,
+                detail: detail
+            )
+            if ring.count < capacity {
+                ring.append(change)
+            } else {
+                ring[start] = change
+                start = (start + 1) % capacity
+            }
+            return change
+        }
+
+        var observerList: [@Sendable (Change) -> Void] { observers.isEmpty ? [] : Array(observers.values) }
     }
 
     public let capacity: Int
@@ -63,23 +94,7 @@ public final class ChangeFeed: Sendable {
     ) -> UInt64 {
         let at = clock.now()
         let (change, observers) = state.withLock { s -> (Change, [@Sendable (Change) -> Void]) in
-            s.lastSeq += 1
-            let change = Change(
-                seq: s.lastSeq,
-                kind: kind,
-                vendor: vendor,
-                tenant: tenant,
-                id: id,
-                at: at,
-                detail: detail
-            )
-            if s.ring.count < capacity {
-                s.ring.append(change)
-            } else {
-                s.ring[s.start] = change
-                s.start = (s.start + 1) % capacity
-            }
-            return (change, s.observers.isEmpty ? [] : Array(s.observers.values))
+            (s.push(kind, vendor, tenant, id, at, detail, capacity: capacity), s.observerList)
         }
         for observer in observers { observer(change) }
         return change.seq
@@ -93,41 +108,18 @@ public final class ChangeFeed: Sendable {
     ) {
         guard !items.isEmpty else { return }
         let at = clock.now()
-        let (first, observers) = state.withLock { s -> (UInt64, [@Sendable (Change) -> Void]) in
-            let first = s.lastSeq + 1
+        let (changes, observers) = state.withLock { s -> ([Change], [@Sendable (Change) -> Void]) in
+            let observers = s.observerList
+            // The changes are kept for the observers only; without any, nothing is collected.
+            var changes: [Change] = []
+            if !observers.isEmpty { changes.reserveCapacity(items.count) }
             for item in items {
-                s.lastSeq += 1
-                let change = Change(
-                    seq: s.lastSeq,
-                    kind: kind,
-                    vendor: vendor,
-                    tenant: item.tenant,
-                    id: item.id,
-                    at: at,
-                    detail: item.detail
-                )
-                if s.ring.count < capacity {
-                    s.ring.append(change)
-                } else {
-                    s.ring[s.start] = change
-                    s.start = (s.start + 1) % capacity
-                }
+                let change = s.push(kind, vendor, item.tenant, item.id, at, item.detail, capacity: capacity)
+                if !observers.isEmpty { changes.append(change) }
             }
-            return (first, s.observers.isEmpty ? [] : Array(s.observers.values))
+            return (changes, observers)
         }
-        guard !observers.isEmpty else { return }
-        for (offset, item) in items.enumerated() {
-            let change = Change(
-                seq: first + UInt64(offset),
-                kind: kind,
-                vendor: vendor,
-                tenant: item.tenant,
-                id: item.id,
-                at: at,
-                detail: item.detail
-            )
-            for observer in observers { observer(change) }
-        }
+        for change in changes { for observer in observers { observer(change) } }
     }
 
     /// The sequence number of the newest change (0 before the first).

@@ -23,6 +23,26 @@ import Testing
         #expect(feed.changes(after: 5).map(\.seq) == [6, 7])
     }
 
+    /// A batch is numbered like single appends, wraps the ring the same way, and reaches the observers in order.
+    @Test func aBatchIsNumberedStoredAndObservedLikeSingleAppends() {
+        let feed = ChangeFeed(clock: EmulatorClock(frozenAtMillis: 7), capacity: 4)
+        feed.append(.messageStored, vendor: "v", tenant: "t", id: "m")
+        feed.append(.eventAdded, vendor: "v", items: [])
+        #expect(feed.lastSeq == 1)
+        let seen = Locked<[String]>([])
+        let token = feed.observe { change in
+            seen.withLock { $0.append("\(change.seq):\(change.id):\(change.detail ?? "")") }
+        }
+        feed.append(.eventAdded, vendor: "v", items: [("t", "a", "x"), ("u", "b", nil), ("t", "c", "z")])
+        #expect(seen.withLock { $0 } == ["2:a:x", "3:b:", "4:c:z"])
+        feed.removeObserver(token)
+        feed.append(.eventAdded, vendor: "v", items: [("t", "d", nil), ("t", "e", nil)])
+        #expect(feed.changes(after: 0).map(\.id) == ["b", "c", "d", "e"])
+        #expect(feed.changes(after: 0).map(\.tenant) == ["u", "t", "t", "t"])
+        #expect(feed.oldestSeq == 3 && feed.changes(after: 0).allSatisfy { $0.at == Timestamp(millis: 7) })
+        #expect(seen.withLock { $0.count } == 3)
+    }
+
     @Test func observersSeeEveryAppendUntilRemovedAndMayReadTheFeed() {
         let feed = ChangeFeed(clock: EmulatorClock())
         let seen = Locked<[UInt64]>([])

@@ -30,6 +30,24 @@ private func keys(_ rows: some Sequence<Row>) -> [Int] { rows.map(\.key) }
         #expect(t["r4"] == nil)
     }
 
+    /// A capped table drops its oldest rows on every insert: positions, lookups and paging stay right
+    /// across the lazy compactions.
+    @Test func removingTheFirstRowsKeepsLookupsRightAcrossCompactions() {
+        var t = OrderedTable<Row>()
+        for k in 0..<5_000 {
+            t.upsert(Row(id: "r\(k)", key: k))
+            if t.count > 100 { t.removeFirst(t.count - 100) }
+        }
+        #expect(t.count == 100)
+        #expect(keys(t.values) == Array(4_900..<5_000))
+        #expect(t["r4899"] == nil && t["r4900"]?.key == 4_900 && t["r4999"]?.key == 4_999)
+        #expect(t.position(of: "r4950").map { t.values[$0].key } == 4_950)
+        t.removeFirst(1_000)
+        #expect(t.isEmpty && t["r4999"] == nil)
+        t.upsert(Row(id: "again", key: 1))
+        #expect(t["again"]?.key == 1 && t.count == 1)
+    }
+
     @Test func readsARowInPlace() {
         var t = table([3, 1, 2])
         _ = t.removeFirst()

@@ -68,6 +68,17 @@ struct Harness: Sendable {
         }
     }
 
+    /// Submits `body`, lets processing finish on the harness clock, and returns the received headers.
+    func receivedHeaders(submitting body: String, token: String) throws -> [(name: String, value: String)] {
+        let submitted = api(.POST, "/545/messages/submit", token: token, body: body)
+        #expect(submitted.status == .created)
+        let id = String(submitted.headers["Location"]?.split(separator: "/").last ?? "")
+        clock.advance(bySeconds: 10)
+        let read = api(.GET, "/545/messages/\(id)?addheaders=true", token: token)
+        let headers = try #require(try JSON.parse(read.body)["headersIn"]?.arrayValue)
+        return headers.map { (name: $0["name"]?.stringValue ?? "", value: $0["value"]?.stringValue ?? "") }
+    }
+
     /// Issues a token through the real endpoint.
     func token(_ clientId: String = "maildouble", _ secret: String = "maildouble-secret") throws -> String {
         let r = send(

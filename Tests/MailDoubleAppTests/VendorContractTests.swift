@@ -187,19 +187,24 @@ import Testing
         app.changes.changes(after: seq).filter { $0.kind == .eventAdded && $0.id == id }.compactMap(\.detail)
     }
 
-    /// A rescheduled e-mail's steps follow its new time; the ones announced for the old time are dropped.
-    @Test func aRescheduledEmailPublishesItsStepsAtTheNewTimeOnly() throws {
-        let app = try VendorContractTests.start()
-        defer { MailDoubleTests.stop(app) }
+    /// Sends an e-mail scheduled a minute ahead and returns its id.
+    static func sendScheduled(_ app: MailDouble) throws -> String {
         let sent = try VendorContractTests.call(
             app,
             "POST",
             "/emails",
-            headers: Self.auth,
+            headers: auth,
             body:
                 #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"s","text":"t","scheduled_at":"in 1 min"}"#
         )
-        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        return try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+    }
+
+    /// A rescheduled e-mail's steps follow its new time; the ones announced for the old time are dropped.
+    @Test func aRescheduledEmailPublishesItsStepsAtTheNewTimeOnly() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let id = try Self.sendScheduled(app)
         let start = app.changes.lastSeq
         let moved = try VendorContractTests.call(
             app,
@@ -218,15 +223,7 @@ import Testing
     @Test func aCanceledEmailPublishesNothingMore() throws {
         let app = try VendorContractTests.start()
         defer { MailDoubleTests.stop(app) }
-        let sent = try VendorContractTests.call(
-            app,
-            "POST",
-            "/emails",
-            headers: Self.auth,
-            body:
-                #"{"from":"hello@example.org","to":"delivered@resend.dev","subject":"s","text":"t","scheduled_at":"in 1 min"}"#
-        )
-        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        let id = try Self.sendScheduled(app)
         let start = app.changes.lastSeq
         #expect(try VendorContractTests.call(app, "POST", "/emails/\(id)/cancel", headers: Self.auth).status == 200)
         #expect(try VendorContractTests.call(app, "POST", "/_emulator/clock/advance?seconds=600").status == 200)
