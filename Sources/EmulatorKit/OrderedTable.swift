@@ -142,15 +142,7 @@ public struct OrderedTable<Row: OrderedRow> {
         guard k > 0 else { return }
         for slot in head..<(head + k) { index[storage[slot].rowID] = nil }
         head += k
-        if head == storage.count {
-            compacted += head
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 64, head * 8 >= storage.count - head {
-            compacted += head
-            storage.removeFirst(head)
-            head = 0
-        }
+        compactIfWorthIt()
     }
 
     @inlinable
@@ -180,8 +172,13 @@ public struct OrderedTable<Row: OrderedRow> {
             return reindex(from: slot)
         }
         head += 1
-        // Compact once the dead prefix is an eighth of the live rows: each live row moves once per that many
-        // evictions, and dead rows never hold more than an eighth more memory.
+        compactIfWorthIt()
+    }
+
+    /// Drops the dead prefix once it is an eighth of the live rows: each live row moves once per that many
+    /// evictions, and dead rows never hold more than an eighth more memory.
+    @inlinable
+    mutating func compactIfWorthIt() {
         if head == storage.count {
             compacted += head
             storage.removeAll(keepingCapacity: true)
