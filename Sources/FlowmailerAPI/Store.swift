@@ -104,12 +104,15 @@ struct AccountState: Sendable {
     mutating func evict(beyond limit: Int) {
         let excess = messages.count - limit
         guard excess > 0 else { return }
-        let dropped = messages.values.prefix(excess).map { MessageKey($0.id) }
+        // Candidates are appended in insert order, so the dropped ones are at the front (most accounts have
+        // none: then no key list is built on this per-submit path).
+        if !filterCandidates.isEmpty {
+            let dropped = messages.values.prefix(excess).map { MessageKey($0.id) }
+            let gone = filterCandidates.prefix { dropped.contains($0) }.count
+            if gone > 0 { filterCandidates.removeFirst(gone) }
+        }
         messages.removeFirst(excess)
         evictedMessages += excess
-        // Candidates are appended in insert order, so the dropped ones are at the front.
-        let gone = filterCandidates.prefix { dropped.contains($0) }.count
-        if gone > 0 { filterCandidates.removeFirst(gone) }
     }
 
     func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }

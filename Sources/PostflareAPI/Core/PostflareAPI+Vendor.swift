@@ -109,16 +109,18 @@ extension PostflareAPI: Vendor {
         let outcome = EmailLife.outcome(of: email)
         var steps: [DueEventQueue.Entry] = []
         steps.reserveCapacity(4)
-        func step(_ offset: Int64, _ type: String) {
+        // Each step's time comes from the one table publishing checks it against (`EmailLife.offset(ofStep:)`).
+        func step(_ type: String) {
+            guard let offset = EmailLife.offset(ofStep: type) else { return }
             steps.append(DueEventQueue.Entry(at: send + offset, tenant: team, id: email.id, type: type))
         }
-        if email.scheduledAt != nil && send > email.createdAt { step(0, "queued") }
+        if email.scheduledAt != nil && send > email.createdAt { step("queued") }
         switch outcome {
-        case .suppressed: step(EmailLife.sentAfterMillis, "suppressed")
+        case .suppressed: step("suppressed")
         case .bounced, .delivered, .complained:
-            step(EmailLife.sentAfterMillis, "sent")
-            step(EmailLife.outcomeAfterMillis, outcome == .bounced ? "bounced" : "delivered")
-            if outcome == .complained { step(EmailLife.complaintAfterMillis, "complained") }
+            step("sent")
+            step(outcome == .bounced ? "bounced" : "delivered")
+            if outcome == .complained { step("complained") }
         }
         dueEvents.schedule(steps)
     }
