@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import HTTPCore
+public import HTTPCore
 public import Routing
 
 /// What every emulated vendor module offers the app and the control plane. `MailDoubleApp` wires vendors as
@@ -30,11 +30,16 @@ public protocol Vendor: AnyObject, Sendable {
     /// How many stored messages were dropped, oldest first, to stay within the per-tenant cap
     /// (`--max-messages`).
     var evictedMessages: Int { get }
+    /// The tenant a request to this vendor acts in, from its credentials or path (a Flowmailer account, a
+    /// Postflare team, a Flowdock organization), without side effects; nil when it names none the vendor
+    /// knows. Fault rules and the request journal match on it.
+    func tenant(of request: Request) -> String?
 }
 
 extension Vendor {
     public func publishDueEvents() {}
     public var evictedMessages: Int { 0 }
+    public func tenant(of request: Request) -> String? { nil }
 }
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.

@@ -126,7 +126,14 @@ public final class MailDouble: Sendable {
             token: configuration.controlToken
         )
         // The order does not matter: the dispatcher lets the most specific route template win.
-        dispatcher = Dispatcher(routers: [control.makeRouter()] + vendors.map { $0.makeRouter() })
+        var controlRouter = control.makeRouter()
+        controlRouter.name = "emulator"
+        let vendorRouters = vendors.map { vendor in
+            var router = vendor.makeRouter()
+            router.name = vendor.name
+            return router
+        }
+        dispatcher = Dispatcher(routers: [controlRouter] + vendorRouters)
 
         var server = ServerConfiguration()
         server.hosts = configuration.hosts

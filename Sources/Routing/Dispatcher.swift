@@ -40,13 +40,28 @@ public struct Dispatcher: Sendable {
         self.namespaces = namespaces
     }
 
-    public func respond(to request: Request) -> Response {
+    /// Whose a request is and what it matched, found once: the control plane matches faults and journals
+    /// requests by it (`router`, `route`), then `respond(to:resolution:)` answers without matching again.
+    public struct Resolution: Sendable {
+        /// The index in `routers` of the router that answers, or nil when `fallback` does.
+        public var router: Int?
+        /// The template of the matched route (`/{account_id}/messages/submit`), nil for a 404 or 405.
+        public var route: String?
+        /// The percent-decoded path segments, dot segments resolved.
+        public var segments: [String]
+        var match: Router.Match
+        /// The status and message to answer with before any route (an encoded slash the vendor rejects).
+        var rejection: (status: HTTPStatus, message: String)?
+    }
+
+    /// Matches `request` without answering it.
+    public func resolve(_ request: Request) -> Resolution {
         // Most paths hold no "%" at all: skip the scan for "%2F" then.
         let encodedSlash = request.rawPath.utf8.contains(UInt8(ascii: "%")) && Self.hasEncodedSlash(request.rawPath)
         if encodedSlash, let index = vendorRouter(for: request),
             let rejection = routers[index].encodedSlashRejection
         {
-            return routers[index].errorResponse(request, rejection.status, rejection.message)
+            return Resolution(router: index, route: nil, segments: [], match: .notFound, rejection: rejection)
         }
         var segments = URLCoding.pathNames(request.rawPath)
         // RFC 3986 §5.2.4: `.` and `..` (also encoded) are resolved, so `/../flows` is `/flows` and not an
@@ -59,7 +74,7 @@ public struct Dispatcher: Sendable {
         if request.method != .HEAD, !encodedSlash,
             let (index, route) = literalRoutes[Router.literalKey(request.method.rawValue, segments)]
         {
-            return routers[index].respond(to: request, match: route.match, segments: segments)
+            return Resolution(router: index, route: route.template, segments: segments, match: route.match)
         }
         var best: (router: Int, match: Router.Match, specificity: Specificity)?
         let namespace = segments.first.flatMap { namespaces[$0] }
@@ -76,9 +91,23 @@ public struct Dispatcher: Sendable {
             // No template can beat an all-literal one, so the remaining routers need not be asked.
             if case .found = match, specificity.isAllLiteral { break }
         }
-        if let best { return routers[best.router].respond(to: request, match: best.match, segments: segments) }
-        let owner = vendorRouter(for: request).map { routers[$0] } ?? fallback
-        return owner.respond(to: request, match: .notFound, segments: segments)
+        if let best {
+            return Resolution(router: best.router, route: best.match.template, segments: segments, match: best.match)
+        }
+        return Resolution(router: vendorRouter(for: request), route: nil, segments: segments, match: .notFound)
+    }
+
+    public func respond(to request: Request) -> Response {
+        respond(to: request, resolution: resolve(request))
+    }
+
+    /// Answers `request` as `resolve` found it.
+    public func respond(to request: Request, resolution: Resolution) -> Response {
+        let owner = resolution.router.map { routers[$0] } ?? fallback
+        if let rejection = resolution.rejection {
+            return owner.errorResponse(request, rejection.status, rejection.message)
+        }
+        return owner.respond(to: request, match: resolution.match, segments: resolution.segments)
     }
 
     static func removingDotSegments(_ segments: [String]) -> [String] {

@@ -70,6 +70,9 @@ public struct Router: Sendable {
     }
     /// Whether a request no route matches belongs to this router (so that its `notFound` answers it).
     public var claims: @Sendable (Request) -> Bool = { _ in false }
+    /// Whose routes these are: the vendor's name (`flowmailer`), `emulator` for the control routes. The
+    /// control plane matches faults and journals requests by it.
+    public var name = ""
     /// Host names (lower-case, no port) that belong to this router: a request for one of them that no router's
     /// routes match is answered by this router's 404, before any path-based `claims`.
     public var hosts: Set<String> = []
@@ -170,6 +173,12 @@ public struct Router: Sendable {
         var isFound: Bool {
             if case .found = self { return true }
             return false
+        }
+
+        /// The matched route's template, nil unless `found`.
+        var template: String? {
+            if case .found(_, _, let template, _) = self { return template }
+            return nil
         }
 
         /// Where this match ranks against another router's match of the same path; nil when nothing matched.
