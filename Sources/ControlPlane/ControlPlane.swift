@@ -8,11 +8,21 @@ public import Routing
 public struct ControlPlane: Sendable {
     let vendors: [any Vendor]
     let changes: ChangeFeed
+    let seqs: StoredSeqIndex
+    let waiters: MessageWaiters
 
     public init(vendors: [any Vendor], changes: ChangeFeed) {
         self.vendors = vendors
         self.changes = changes
+        seqs = StoredSeqIndex(changes: changes)
+        let waiters = MessageWaiters(vendors: vendors, seqs: seqs)
+        self.waiters = waiters
+        // Weak: the vendors keep the feed, which keeps this observer, which would keep the vendors.
+        _ = changes.observe { [weak waiters] change in waiters?.changed(change) }
     }
+
+    /// How many `wait` requests are parked now.
+    public var parkedWaiters: Int { waiters.count }
 
     public func addRoutes(to router: inout Router) {
         router.get("/_emulator/messages") { request in try listMessages(request) }
@@ -53,7 +63,7 @@ public struct ControlPlane: Sendable {
             throw HTTPError(.notFound, message: "\(name) has no message '\(request.parameter("id"))'.")
         }
         var o = message.json.objectValue ?? JSONObject()
-        o["seq"] = .int(Int64(storedSeqs()[Self.key(message.vendor, message.id)] ?? 0))
+        o["seq"] = .int(Int64(seqs.seq(of: Self.key(message.vendor, message.id))))
         let bodies = [message.text ?? "", message.html ?? ""]
         o["links"] = .array(Extract.links(in: bodies).map { .string($0) })
         o["codes"] = .array(Extract.codes(in: [message.subject ?? ""] + bodies).map { .string($0) })
@@ -63,8 +73,8 @@ public struct ControlPlane: Sendable {
     // MARK: Waiting
 
     /// `GET /_emulator/messages/wait`: the matches as soon as `count` exist (200), else a 408 with what matched
-    /// when `timeout` seconds pass. Parked as a deferred response that change-feed observers complete; the
-    /// server's deadline (or the client hanging up) ends it, and the observer goes with it.
+    /// when `timeout` seconds pass. Parked as a deferred response in `MessageWaiters`, which the change feed
+    /// wakes; the server's deadline (or the client hanging up) ends it, and the waiter goes with it.
     func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
         let query = try MessageQuery(request, vendors: vendors.map(\.name))
         var count = 1
@@ -82,33 +92,9 @@ public struct ControlPlane: Sendable {
             timeout = s
         }
         let plane = self
-        let wanted = count
-        let answer: @Sendable () -> Response? = {
-            let found = plane.matching(query)
-            guard found.count >= wanted else { return nil }
-            return .json([
-                "data": .array(found.prefix(max(wanted, query.limit)).map { Self.summary($0.message, seq: $0.seq) })
-            ])
+        let promise = waiters.park(query: query, wanted: count, timeoutMilliseconds: Int(timeout * 1000)) {
+            plane.matching(query)
         }
-        let promise = ResponsePromise(timeoutMilliseconds: Int(timeout * 1000)) {
-            let found = plane.matching(query)
-            return .json(
-                [
-                    "error": "timeout", "wanted": .int(wanted), "matched": .int(found.count),
-                    "data": .array(found.prefix(query.limit).map { Self.summary($0.message, seq: $0.seq) }),
-                ],
-                status: .requestTimeout
-            )
-        }
-        // Observe first, then look: a message stored in between is seen by one or the other.
-        let token = changes.observe { change in
-            guard !promise.isCompleted, change.kind != .deliveryAttempted else { return }
-            if let v = query.vendor, change.vendor != v { return }
-            if let response = answer() { promise.complete(response) }
-        }
-        let changes = self.changes
-        promise.whenComplete { _ in changes.removeObserver(token) }
-        if let response = answer() { promise.complete(response) }
         return .later(promise)
     }
 
@@ -116,7 +102,7 @@ public struct ControlPlane: Sendable {
 
     /// Every message passing the filters, in arrival order, with the sequence number it was stored at.
     func matching(_ query: MessageQuery) -> [(message: InspectedMessage, seq: UInt64)] {
-        let seqs = storedSeqs()
+        let seqs = self.seqs.all()
         var out: [(message: InspectedMessage, seq: UInt64)] = []
         for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
             for m in vendor.inspectMessages(tenant: query.tenant) {
@@ -125,15 +111,6 @@ public struct ControlPlane: Sendable {
             }
         }
         out.sort { a, b in a.seq != b.seq ? a.seq < b.seq : a.message.created < b.message.created }
-        return out
-    }
-
-    /// vendor + id → the sequence number of its `message.stored`, for what the feed still holds.
-    func storedSeqs() -> [String: UInt64] {
-        var out: [String: UInt64] = [:]
-        for change in changes.changes(after: 0) where change.kind == .messageStored {
-            out[Self.key(change.vendor, change.id)] = change.seq
-        }
         return out
     }
 

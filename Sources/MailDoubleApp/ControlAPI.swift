@@ -22,7 +22,8 @@ struct ControlAPI: Sendable {
         var router = Router()
         router.claims = { $0.rawPath.hasPrefix("/_emulator") }
         if let token { router.use(ControlTokenMiddleware(token: token)) }
-        ControlPlane(vendors: vendors, changes: changes).addRoutes(to: &router)
+        let plane = ControlPlane(vendors: vendors, changes: changes)
+        plane.addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([
                 "status": "ok",
@@ -32,6 +33,8 @@ struct ControlAPI: Sendable {
                 "uptime_seconds": .int(Int((clock.nowMillis() - startedAt.millis - clock.offsetMillis) / 1000)),
                 // Stored messages dropped, oldest first, to stay within `--max-messages` per tenant.
                 "evicted_messages": .object(JSONObject(vendors.map { ($0.name, .int($0.evictedMessages)) })),
+                // `GET /_emulator/messages/wait` requests parked now (a test can wait for its waiter to park).
+                "parked_waiters": .int(plane.parkedWaiters),
             ])
         }
         router.get("/_emulator/ping") { _ in

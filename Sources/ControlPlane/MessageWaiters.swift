@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
+import HTTPCore
+
+/// The parked `GET /_emulator/messages/wait` requests, woken by the change feed.
+///
+/// One feed observer serves every waiter: a stored message (or an event that may change its status) is
+/// inspected once, then tested against only the waiters that could want it — those with its vendor and, when
+/// they filter by `to`, one of its recipients (the usual wait: "the mail to user-17"). So 1,000 parked waiters
+/// for other recipients cost a send a few dictionary lookups, not 1,000 scans of every stored message. Each
+/// waiter keeps what matched so far; completing or timing out answers from that, without a scan.
+final class MessageWaiters: Sendable {
+    struct Found: Sendable {
+        var message: InspectedMessage
+        var seq: UInt64
+    }
+
+    struct Waiter: Sendable {
+        var query: MessageQuery
+        var wanted: Int
+        var promise: ResponsePromise
+        /// vendor + id → the match.
+        var found: [String: Found] = [:]
+    }
+
+    struct State: Sendable {
+        var next: UInt64 = 0
+        var waiters: [UInt64: Waiter] = [:]
+        /// Waiters filtering by `to`, by vendor (nil key: any vendor), then by the bare address.
+        var byRecipient: [String: Set<UInt64>] = [:]
+        /// Waiters without a `to` filter.
+        var unindexed: Set<UInt64> = []
+
+        static func recipientKey(_ vendor: String?, _ address: String) -> String {
+            (vendor ?? "") + "\u{0}" + address
+        }
+
+        mutating func insert(_ waiter: Waiter, id: UInt64) {
+            waiters[id] = waiter
+            if let to = waiter.query.to {
+                byRecipient[Self.recipientKey(waiter.query.vendor, to), default: []].insert(id)
+            } else {
+                unindexed.insert(id)
+            }
+        }
+
+        mutating func remove(_ id: UInt64) {
+            guard let waiter = waiters.removeValue(forKey: id) else { return }
+            if let to = waiter.query.to {
+                let key = Self.recipientKey(waiter.query.vendor, to)
+                byRecipient[key]?.remove(id)
+                if byRecipient[key]?.isEmpty == true { byRecipient[key] = nil }
+            } else {
+                unindexed.remove(id)
+            }
+        }
+
+        /// The waiters a message of `vendor` to `recipients` could satisfy.
+        func candidates(vendor: String, recipients: [String]) -> [UInt64] {
+            var out = unindexed.filter { waiters[$0]?.query.vendor.map { $0 == vendor } ?? true }
+            for address in recipients {
+                for key in [Self.recipientKey(vendor, address), Self.recipientKey(nil, address)] {
+                    if let ids = byRecipient[key] { out.formUnion(ids) }
+                }
+            }
+            return Array(out)
+        }
+    }
+
+    private let state = Locked(State())
+    private let vendors: [String: any Vendor]
+    private let seqs: StoredSeqIndex
+
+    init(vendors: [any Vendor], seqs: StoredSeqIndex) {
+        self.vendors = Dictionary(vendors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.seqs = seqs
+    }
+
+    /// How many waiters are parked (for tests and health).
+    var count: Int { state.withLock { $0.waiters.count } }
+
+    /// Parks a waiter and returns its deferred response: registered first, then the messages already there
+    /// are added, so that a message stored in between is seen by the observer or by the scan (found twice is
+    /// found once: matches are keyed). `scan` lists what matches now. Answers at once when enough already
+    /// match; after `timeoutMilliseconds` with a 408 holding what matched by then; a client hanging up removes
+    /// the waiter.
+    func park(
+        query: MessageQuery,
+        wanted: Int,
+        timeoutMilliseconds: Int,
+        scan: () -> [(message: InspectedMessage, seq: UInt64)]
+    ) -> ResponsePromise {
+        let id = state.withLock { s -> UInt64 in
+            s.next += 1
+            return s.next
+        }
+        let promise = ResponsePromise(timeoutMilliseconds: timeoutMilliseconds) { [weak self] in
+            let found = self?.state.withLock { $0.waiters[id].map { Self.ordered($0.found) } } ?? []
+            return .json(
+                [
+                    "error": "timeout", "wanted": .int(wanted), "matched": .int(found.count),
+                    "data": .array(found.prefix(query.limit).map { ControlPlane.summary($0.message, seq: $0.seq) }),
+                ],
+                status: .requestTimeout
+            )
+        }
+        state.withLock { $0.insert(Waiter(query: query, wanted: wanted, promise: promise), id: id) }
+        promise.whenComplete { [weak self] _ in self?.state.withLock { $0.remove(id) } }
+        let existing = scan()
+        let ready: Response? = state.withLock { s in
+            guard var waiter = s.waiters[id] else { return nil }
+            for m in existing {
+                waiter.found[ControlPlane.key(m.message.vendor, m.message.id)] = Found(message: m.message, seq: m.seq)
+            }
+            s.waiters[id] = waiter
+            return waiter.found.count >= wanted ? Self.answer(waiter) : nil
+        }
+        if let ready { promise.complete(ready) }
+        return promise
+    }
+
+    /// A change on the feed: re-tests the message it is about against the waiters that could want it.
+    func changed(_ change: Change) {
+        switch change.kind {
+        case .messageStored, .eventAdded: break
+        case .reset: rescanAll(vendor: change.vendor)
+        case .deliveryAttempted: return
+        }
+        guard change.kind != .reset else { return }
+        let idle = state.withLock { $0.waiters.isEmpty }
+        guard !idle, let vendor = vendors[change.vendor], let message = vendor.inspectMessage(id: change.id) else {
+            return
+        }
+        let recipients = (message.to + message.cc + message.bcc).map(MessageQuery.address)
+        let key = ControlPlane.key(message.vendor, message.id)
+        // An event on a message stored earlier: its stored sequence number comes from the index (looked up
+        // before taking the lock, so that no lock is taken inside another).
+        let seq = change.kind == .messageStored ? change.seq : seqs.seq(of: key)
+        let ready: [(ResponsePromise, Response)] = state.withLock { s in
+            var out: [(ResponsePromise, Response)] = []
+            for id in s.candidates(vendor: message.vendor, recipients: recipients) {
+                guard var waiter = s.waiters[id] else { continue }
+                if waiter.query.matches(message, seq: seq) {
+                    waiter.found[key] = Found(message: message, seq: seq)
+                } else {
+                    waiter.found[key] = nil  // an event moved it out of a `status` filter
+                }
+                s.waiters[id] = waiter
+                if waiter.found.count >= waiter.wanted { out.append((waiter.promise, Self.answer(waiter))) }
+            }
+            return out
+        }
+        for (promise, response) in ready { promise.complete(response) }
+    }
+
+    /// After a reset, what each waiter of that vendor found may be gone: found again from scratch.
+    private func rescanAll(vendor name: String) {
+        guard let vendor = vendors[name] else { return }
+        let ids = state.withLock { s in s.waiters.filter { $0.value.query.vendor.map { $0 == name } ?? true }.keys }
+        guard !ids.isEmpty else { return }
+        let all = vendor.inspectMessages(tenant: nil).map { m in (m, seqs.seq(of: ControlPlane.key(m.vendor, m.id))) }
+        state.withLock { s in
+            for id in ids {
+                guard var waiter = s.waiters[id] else { continue }
+                waiter.found = waiter.found.filter { $0.value.message.vendor != name }
+                for (m, seq) in all where waiter.query.matches(m, seq: seq) {
+                    waiter.found[ControlPlane.key(m.vendor, m.id)] = Found(message: m, seq: seq)
+                }
+                s.waiters[id] = waiter
+            }
+        }
+    }
+
+    /// What matched, in arrival order.
+    static func ordered(_ found: [String: Found]) -> [Found] {
+        found.values.sorted { a, b in a.seq != b.seq ? a.seq < b.seq : a.message.created < b.message.created }
+    }
+
+    static func answer(_ waiter: Waiter) -> Response {
+        let all = ordered(waiter.found)
+        return .json([
+            "data": .array(
+                all.prefix(max(waiter.wanted, waiter.query.limit)).map { ControlPlane.summary($0.message, seq: $0.seq) }
+            )
+        ])
+    }
+}
