@@ -28,7 +28,16 @@ public struct ControlPlane: Sendable {
         router.get("/_emulator/messages") { request in try listMessages(request) }
         router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
         router.get("/_emulator/messages/{vendor}/{id}") { request in try showMessage(request) }
+        router.get("/_emulator/openapi.json") { _ in
+            Response(
+                status: .ok,
+                headers: ["Content-Type": "application/json; charset=utf-8"],
+                body: ControlPlane.openAPIBytes
+            )
+        }
     }
+
+    static let openAPIBytes = Array(openAPIDocument.utf8)
 
     // MARK: Inspection
 

@@ -38,6 +38,8 @@ public struct Router: Sendable {
     /// The routes whose templates have no captures, by `literalKey` (the dispatcher's one-lookup path).
     private(set) var literalRoutes: [String: Route] = [:]
     private var middlewares: [any Middleware] = []
+    /// Every route added, in order: method and template (for documentation checks).
+    public private(set) var registeredRoutes: [(method: HTTPMethod, template: String)] = []
 
     /// Builds the 404 answer for a path no route matches (vendor-specific body).
     public var notFound: @Sendable (Request) -> Response = { request in
@@ -97,6 +99,7 @@ public struct Router: Sendable {
     // MARK: Building
 
     public mutating func add(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
+        registeredRoutes.append((method, template))
         var node = 0
         var names: [String] = []
         var kinds: [UInt8] = []
