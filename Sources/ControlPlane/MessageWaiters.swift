@@ -30,6 +30,16 @@ final class MessageWaiters: Sendable {
         var byRecipient: [String: Set<UInt64>] = [:]
         /// Waiters without a `to` filter.
         var unindexed: Set<UInt64> = []
+        /// How many waiters filter by `status`: only they care about events (no other filter reads them).
+        var statusWaiters = 0
+        /// How many waiters each vendor has (nil key: waiters for any vendor).
+        var perVendor: [String: Int] = [:]
+
+        /// Whether a change of `vendor` can concern any waiter.
+        func wants(_ vendor: String, event: Bool) -> Bool {
+            guard !waiters.isEmpty, !event || statusWaiters > 0 else { return false }
+            return perVendor[vendor] != nil || perVendor[""] != nil
+        }
 
         static func recipientKey(_ vendor: String?, _ address: String) -> String {
             (vendor ?? "") + "\u{0}" + address
@@ -37,6 +47,8 @@ final class MessageWaiters: Sendable {
 
         mutating func insert(_ waiter: Waiter, id: UInt64) {
             waiters[id] = waiter
+            if waiter.query.status != nil { statusWaiters += 1 }
+            perVendor[waiter.query.vendor ?? "", default: 0] += 1
             if let to = waiter.query.to {
                 byRecipient[Self.recipientKey(waiter.query.vendor, to), default: []].insert(id)
             } else {
@@ -46,6 +58,9 @@ final class MessageWaiters: Sendable {
 
         mutating func remove(_ id: UInt64) {
             guard let waiter = waiters.removeValue(forKey: id) else { return }
+            if waiter.query.status != nil { statusWaiters -= 1 }
+            let vendor = waiter.query.vendor ?? ""
+            perVendor[vendor] = perVendor[vendor].map { $0 > 1 ? $0 - 1 : nil } ?? nil
             if let to = waiter.query.to {
                 let key = Self.recipientKey(waiter.query.vendor, to)
                 byRecipient[key]?.remove(id)
@@ -127,7 +142,9 @@ final class MessageWaiters: Sendable {
         case .deliveryAttempted: return
         }
         guard change.kind != .reset else { return }
-        let idle = state.withLock { $0.waiters.isEmpty }
+        // An event changes a message's status and nothing else a filter reads: without a waiter on `status`,
+        // events (several per message, published in batches) cost one check here.
+        let idle = state.withLock { !$0.wants(change.vendor, event: change.kind == .eventAdded) }
         guard !idle, let vendor = vendors[change.vendor], let message = vendor.inspectMessage(id: change.id) else {
             return
         }
