@@ -12,6 +12,8 @@ public struct ControlPlane: Sendable {
     let requests: RequestJournal?
     /// The webhook attempts the app's delivery worker writes (nil: `/_emulator/deliveries` is always empty).
     let deliveries: DeliveryJournal?
+    /// Real seconds between the `: keep-alive` comments of `/_emulator/events`.
+    public var eventsHeartbeatSeconds = 15.0
 
     public init(
         vendors: [any Vendor],
@@ -32,6 +34,12 @@ public struct ControlPlane: Sendable {
         router.delete("/_emulator/requests") { request in clearRequests(request) }
         router.get("/_emulator/deliveries") { request in try listDeliveries(request) }
         router.get("/_emulator/deliveries/wait") { request in try waitForDeliveries(request) }
+        let events = EventStreamRoute(
+            changes: changes,
+            vendors: vendors.map(\.name),
+            heartbeatSeconds: eventsHeartbeatSeconds
+        )
+        router.get("/_emulator/events") { request in try events.open(request) }
         router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
         router.get("/_emulator/messages/{vendor}/{id}") { request in try showMessage(request) }
     }
