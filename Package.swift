@@ -152,7 +152,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MailDoubleAppTests",
-            dependencies: ["MailDoubleApp", "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "TLS", "COpenSSL"],
+            dependencies: [
+                "MailDoubleApp", "ControlPlane", "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "TLS", "COpenSSL",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

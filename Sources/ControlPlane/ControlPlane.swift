@@ -10,8 +10,19 @@ public struct ControlPlane: Sendable {
     let changes: ChangeFeed
     let seqs: StoredSeqIndex
     let waiters: MessageWaiters
+    /// The request journal the app's server handler writes (nil: `/_emulator/requests` is always empty).
+    let requests: RequestJournal?
+    /// The webhook attempts the app's delivery worker writes (nil: `/_emulator/deliveries` is always empty).
+    let deliveries: DeliveryJournal?
+    /// Real seconds between the `: keep-alive` comments of `/_emulator/events`.
+    public var eventsHeartbeatSeconds = 15.0
 
-    public init(vendors: [any Vendor], changes: ChangeFeed) {
+    public init(
+        vendors: [any Vendor],
+        changes: ChangeFeed,
+        requests: RequestJournal? = nil,
+        deliveries: DeliveryJournal? = nil
+    ) {
         self.vendors = vendors
         self.changes = changes
         seqs = StoredSeqIndex(changes: changes)
@@ -19,6 +30,8 @@ public struct ControlPlane: Sendable {
         self.waiters = waiters
         // Weak: the vendors keep the feed, which keeps this observer, which would keep the vendors.
         _ = changes.observe { [weak waiters] change in waiters?.changed(change) }
+        self.requests = requests
+        self.deliveries = deliveries
     }
 
     /// How many `wait` requests are parked now.
@@ -26,6 +39,17 @@ public struct ControlPlane: Sendable {
 
     public func addRoutes(to router: inout Router) {
         router.get("/_emulator/messages") { request in try listMessages(request) }
+        router.delete("/_emulator/messages") { request in try forgetMessages(request) }
+        router.get("/_emulator/requests") { request in try listRequests(request) }
+        router.delete("/_emulator/requests") { request in clearRequests(request) }
+        router.get("/_emulator/deliveries") { request in try listDeliveries(request) }
+        router.get("/_emulator/deliveries/wait") { request in try waitForDeliveries(request) }
+        let events = EventStreamRoute(
+            changes: changes,
+            vendors: vendors.map(\.name),
+            heartbeatSeconds: eventsHeartbeatSeconds
+        )
+        router.get("/_emulator/events") { request in try events.open(request) }
         router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
         router.get("/_emulator/messages/{vendor}/{id}") { request in try showMessage(request) }
         router.get("/_emulator/openapi.json") { _ in
@@ -86,25 +110,45 @@ public struct ControlPlane: Sendable {
     /// wakes; the server's deadline (or the client hanging up) ends it, and the waiter goes with it.
     func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
         let query = try MessageQuery(request, vendors: vendors.map(\.name))
-        var count = 1
-        if let c = request.query("count") {
-            guard let n = Int(c), (1...MessageQuery.maxLimit).contains(n) else {
-                throw HTTPError(.badRequest, message: "'count' is a number from 1 to \(MessageQuery.maxLimit).")
-            }
-            count = n
-        }
-        var timeout = 30.0
-        if let t = request.query("timeout") {
-            guard let s = Double(t), s.isFinite, s >= 0, s <= 300 else {
-                throw HTTPError(.badRequest, message: "'timeout' is a number of seconds from 0 to 300.")
-            }
-            timeout = s
-        }
+        let (count, timeout) = try Self.waitParameters(request)
         let plane = self
         let promise = waiters.park(query: query, wanted: count, timeoutMilliseconds: Int(timeout * 1000)) {
             plane.matching(query)
         }
         return .later(promise)
+    }
+
+    // MARK: Forgetting
+
+    /// `DELETE /_emulator/messages?vendor=&tenant=`: forgets stored messages (and what hangs on them: events,
+    /// logs, comments), never tenants, keys, templates or webhooks. `{"deleted":n}`. Each vendor that forgot
+    /// some appends one `messages.deleted` change (tenant "" when all tenants; `detail` the count), so waiters
+    /// and the event stream see it. `tenant` needs `vendor`; an unknown vendor is a 400, an unknown tenant a 404.
+    func forgetMessages(_ request: Request) throws(HTTPError) -> Response {
+        let wanted = request.query("vendor")
+        let chosen = vendors.filter { wanted == nil || $0.name == wanted }
+        guard !chosen.isEmpty else {
+            throw HTTPError(
+                .badRequest,
+                message: "Unknown vendor '\(wanted ?? "")'; use one of \(vendors.map(\.name).joined(separator: ", "))."
+            )
+        }
+        let tenant = request.query("tenant")
+        if let tenant {
+            guard wanted != nil else { throw HTTPError(.badRequest, message: "Give 'vendor' with 'tenant'.") }
+            guard chosen[0].tenants.contains(tenant) else {
+                throw HTTPError(.notFound, message: "\(chosen[0].name) has no tenant '\(tenant)'.")
+            }
+        }
+        var deleted = 0
+        for vendor in chosen {
+            let n = vendor.forgetMessages(tenant: tenant)
+            deleted += n
+            if n > 0 {
+                changes.append(.messagesDeleted, vendor: vendor.name, tenant: tenant ?? "", id: "", detail: String(n))
+            }
+        }
+        return .json(["deleted": .int(deleted)])
     }
 
     // MARK: Helpers

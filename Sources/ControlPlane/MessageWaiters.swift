@@ -138,10 +138,11 @@ final class MessageWaiters: Sendable {
     func changed(_ change: Change) {
         switch change.kind {
         case .messageStored, .eventAdded: break
-        case .reset: rescanAll(vendor: change.vendor)
+        case .reset, .messagesDeleted:
+            rescanAll(vendor: change.vendor)
+            return
         case .deliveryAttempted: return
         }
-        guard change.kind != .reset else { return }
         // An event changes a message's status and nothing else a filter reads: without a waiter on `status`,
         // events (several per message, published in batches) cost one check here.
         let idle = state.withLock { !$0.wants(change.vendor, event: change.kind == .eventAdded) }

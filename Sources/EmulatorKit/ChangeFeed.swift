@@ -8,6 +8,8 @@ public struct Change: Sendable, Equatable {
         case eventAdded = "event.added"
         case deliveryAttempted = "delivery.attempted"
         case reset = "reset"
+        /// `DELETE /_emulator/messages`: a vendor forgot stored messages (tenant "" for all; detail: how many).
+        case messagesDeleted = "messages.deleted"
     }
 
     /// Strictly increasing across every vendor, from 1.
@@ -122,6 +124,9 @@ public final class ChangeFeed: Sendable {
         for change in changes { for observer in observers { observer(change) } }
     }
 
+    /// Now on the feed's (the emulator's) clock.
+    public func now() -> Timestamp { clock.now() }
+
     /// The sequence number of the newest change (0 before the first).
     public var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
 
@@ -157,4 +162,7 @@ public final class ChangeFeed: Sendable {
     public func removeObserver(_ token: ObserverToken) {
         state.withLock { _ = $0.observers.removeValue(forKey: token.id) }
     }
+
+    /// How many observers are registered (waiters, event streams): tests check that a hang-up frees one.
+    public var observerCount: Int { state.withLock { $0.observers.count } }
 }

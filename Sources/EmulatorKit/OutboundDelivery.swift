@@ -47,10 +47,18 @@ public protocol OutboundDeliverySource: Sendable {
     func takeDueDeliveries() -> [OutboundDelivery]
     /// A delivery failed (non-2xx or no answer); returns whether a retry was scheduled.
     func deliveryFailed(_ delivery: OutboundDelivery) -> Bool
+    /// A delivery failed: schedules the retry like `deliveryFailed(_:)` and returns when it is due (emulator
+    /// time), or nil when none was scheduled. The delivery journal shows it as `next_attempt`. The default
+    /// calls `deliveryFailed(_:)` and cannot tell the time (nil either way): implement it to show it.
+    func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp?
     /// Background work the vendor does between deliveries (bounded batches; never long).
     func performBackgroundWork()
 }
 
 extension OutboundDeliverySource {
     public func performBackgroundWork() {}
+    public func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp? {
+        _ = deliveryFailed(delivery)
+        return nil
+    }
 }

@@ -34,12 +34,18 @@ public protocol Vendor: AnyObject, Sendable {
     /// Postflare team, a Flowdock organization), without side effects; nil when it names none the vendor
     /// knows. Fault rules and the request journal match on it.
     func tenant(of request: Request) -> String?
+    /// Forgets the stored messages of one tenant (all when nil) and what only they carry (their events,
+    /// logs, comments, pending webhook events), leaving tenants, credentials, templates and webhooks as they
+    /// are (`DELETE /_emulator/messages`). Returns how many messages went.
+    func forgetMessages(tenant: String?) -> Int
 }
 
 extension Vendor {
     public func publishDueEvents() {}
     public var evictedMessages: Int { 0 }
     public func tenant(of request: Request) -> String? { nil }
+    /// A vendor that stores no messages forgets none.
+    public func forgetMessages(tenant: String?) -> Int { 0 }
 }
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.

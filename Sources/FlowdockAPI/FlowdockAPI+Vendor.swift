@@ -51,6 +51,25 @@ extension FlowdockAPI: Vendor {
         return known
     }
 
+    /// Forgets the messages (comments among them) of the organizations' flows and the threads they formed;
+    /// a flow's message numbers then start again at 1, as after a reset of a flow without fixture messages.
+    /// Flows, users, sources and private conversations stay.
+    public func forgetMessages(tenant: String?) -> Int {
+        (try? store.withState { s -> Int in
+            var deleted = 0
+            var flows = Set<String>()
+            for flowID in s.flowOrder where tenant == nil || s.tenant(ofFlow: flowID) == tenant {
+                deleted += s.messages[flowID]?.values.filter { !$0.removed }.count ?? 0
+                s.messages[flowID] = nil
+                s.messageIDsByUUID[flowID] = nil
+                flows.insert(flowID)
+            }
+            for (id, thread) in s.threads where flows.contains(thread.flowID) { s.threads[id] = nil }
+            s.threadOrder = s.threadOrder.filter { s.threads[$0] != nil }
+            return deleted
+        }) ?? 0
+    }
+
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
         let all =
             (try? store.withState { s -> [InspectedMessage] in

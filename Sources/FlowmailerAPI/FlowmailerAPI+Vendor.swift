@@ -20,6 +20,24 @@ extension FlowmailerAPI: Vendor {
         return true
     }
 
+    /// Forgets the accounts' messages (with their events, held-message releases and the recipient filters
+    /// they put in place). Accounts, credentials, flows, templates and sender domains stay.
+    public func forgetMessages(tenant: String?) -> Int {
+        var deleted = 0
+        for account in tenants where tenant == nil || account == tenant {
+            deleted +=
+                (try? store.write(account) { state throws(HTTPError) -> Int in
+                    let n = state.messages.count
+                    state.messages.removeAll()
+                    state.filterCandidates.removeAll()
+                    state.resumed.removeAll()
+                    return n
+                }) ?? 0
+            dueEvents.removeAll(tenant: account)
+        }
+        return deleted
+    }
+
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
         let now = clock.now()
         var out: [InspectedMessage] = []

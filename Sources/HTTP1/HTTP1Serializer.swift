@@ -67,6 +67,54 @@ public enum HTTP1Serializer {
         if writesBody { buffer.append(contentsOf: response.body) }
     }
 
+    /// Appends the head of a streamed response (`Response.stream`): as `write` without a body, framed with
+    /// `Transfer-Encoding: chunked` for HTTP/1.1 (then write each piece with `writeChunk` and end with
+    /// `lastChunk`); an HTTP/1.0 client gets the bytes as they are, ended by closing (`keepAlive` false).
+    public static func writeStreamHead(
+        _ response: Response,
+        version: HTTPVersion,
+        keepAlive: Bool,
+        date: String,
+        into buffer: inout [UInt8]
+    ) {
+        append("HTTP/1.1 ", to: &buffer)
+        appendDecimal(response.status.code, to: &buffer)
+        buffer.append(ByteClass.sp)
+        appendText(response.status.reason, to: &buffer)
+        appendCRLF(to: &buffer)
+        var hasDate = false
+        for (name, value) in response.headers {
+            if isFramingField(name) { continue }
+            if !hasDate && HTTPHeaders.equalNames(name, "Date") { hasDate = true }
+            appendText(name, to: &buffer)
+            append(": ", to: &buffer)
+            appendText(value, to: &buffer)
+            appendCRLF(to: &buffer)
+        }
+        if !hasDate {
+            append("Date: ", to: &buffer)
+            appendText(date, to: &buffer)
+            appendCRLF(to: &buffer)
+        }
+        if version != .http1_0 { append("Transfer-Encoding: chunked\r\n", to: &buffer) }
+        if !keepAlive || version == .http1_0 { append("Connection: close\r\n", to: &buffer) }
+        appendCRLF(to: &buffer)
+    }
+
+    /// Appends one chunk (RFC 9112 §7.1): the size in hex, CRLF, the bytes, CRLF. Nothing for no bytes (an
+    /// empty chunk would end the body).
+    public static func writeChunk(_ bytes: [UInt8], into buffer: inout [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let hex = Array(String(bytes.count, radix: 16).utf8)
+        buffer.append(contentsOf: hex)
+        appendCRLF(to: &buffer)
+        buffer.append(contentsOf: bytes)
+        appendCRLF(to: &buffer)
+    }
+
+    /// The last chunk and the empty trailer section that end a chunked body.
+    public static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+
     /// Content-Length, Transfer-Encoding and Connection belong to the server (RFC 9112 §6, §9.6).
     private static func isFramingField(_ name: String) -> Bool {
         switch name.utf8.count {

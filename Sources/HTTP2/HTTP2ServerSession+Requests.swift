@@ -127,6 +127,11 @@ extension HTTP2ServerSession {
     func streamClosed(streamID: Int32) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         if stream.phase == .dispatched { dispatchedCount -= 1 }
+        // A streamed response ends with its stream (sent, or reset by the client): tell its writer.
+        if let source = stream.responseStream {
+            streamingIDs.remove(streamID)
+            source.cancel()
+        }
     }
 
     /// Answers a request the server never sees (its `rejection` status) through `errorResponder`, which may

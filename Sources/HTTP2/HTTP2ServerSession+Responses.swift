@@ -26,7 +26,10 @@ extension HTTP2ServerSession {
         let code = response.status.code
         // RFC 9110 §6.4.1: 1xx, 204 and 304 responses have no content; §8.6: no content-length on 1xx/204.
         let hasNoContent = code < 200 || code == 204 || code == 304
-        let sendsBody = !isHEAD && !hasNoContent && !response.body.isEmpty
+        // A streamed body: DATA frames as the handler writes, no content-length.
+        let streamed = !isHEAD && !hasNoContent ? response.stream : nil
+        if streamed == nil { response.stream?.cancel() }
+        let sendsBody = streamed != nil || (!isHEAD && !hasNoContent && !response.body.isEmpty)
 
         // Work on a uniquely referenced local (no exclusivity checks per byte on a class property).
         var block = headerBlock
@@ -55,12 +58,15 @@ extension HTTP2ServerSession {
         // representation a GET would get, so the handler's own value (if any) is kept for those.
         if code == 304 {
             if let declaredLength { block.append(name: "content-length", value: declaredLength) }
-        } else if code >= 200 && code != 204 {
+        } else if code >= 200 && code != 204 && streamed == nil {
             let length = isHEAD && response.body.isEmpty ? declaredLength ?? "0" : String(response.body.count)
             block.append(name: "content-length", value: length)
         }
 
-        if sendsBody {
+        if let streamed {
+            stream.responseStream = streamed
+            streamingIDs.insert(stream.id)
+        } else if sendsBody {
             stream.responseBody = response.body
             stream.responseOffset = 0
         }
@@ -71,14 +77,80 @@ extension HTTP2ServerSession {
             return nghttp2_submit_response(session, stream.id, fields, count, &provider)
         }
         // Fails only when the stream is gone (reset in the same read); on_stream_close cleans up.
-        if rv != 0 { stream.responseBody = [] }
+        if rv != 0 {
+            stream.responseBody = []
+            if let streamed {
+                streamingIDs.remove(stream.id)
+                stream.responseStream = nil
+                streamed.cancel()
+            }
+        }
     }
+
+    /// Moves what handlers wrote into their streamed responses since the last call into DATA frames (sent by
+    /// the next `drainOutput`). Call on the connection's thread when a stream wakes it.
+    public func pumpStreams() {
+        for id in streamingIDs {
+            guard let stream = streams[id], let source = stream.responseStream, !stream.streamEnded else { continue }
+            let (bytes, finished) = source.take()
+            if bytes.isEmpty && !finished { continue }
+            if stream.responseOffset == stream.responseBody.count {
+                stream.responseBody = bytes
+                stream.responseOffset = 0
+            } else {
+                stream.responseBody.append(contentsOf: bytes)
+            }
+            if finished { stream.streamEnded = true }
+            _ = nghttp2_session_resume_data(session, id)
+        }
+    }
+
+    /// Ends every streamed response after what it holds (server drain); their writers are told (`cancel`).
+    public func endStreams() {
+        for id in streamingIDs {
+            guard let stream = streams[id], let source = stream.responseStream, !stream.streamEnded else { continue }
+            let (bytes, _) = source.take()
+            stream.responseBody.append(contentsOf: bytes)
+            stream.streamEnded = true
+            source.cancel()
+            _ = nghttp2_session_resume_data(session, id)
+        }
+    }
+
+    /// Tells every streamed response's writer that the connection is gone.
+    public func cancelStreams() {
+        for id in streamingIDs { streams[id]?.responseStream?.cancel() }
+        streamingIDs.removeAll()
+    }
+
+    /// Whether `streamID` carries a streamed response that is still open.
+    public func isStreaming(_ streamID: Int32) -> Bool { streamingIDs.contains(streamID) }
+
+    /// Streamed responses still open: the connection is busy while there are any.
+    public var streamingCount: Int { streamingIDs.count }
 
     /// nghttp2 asks for the next DATA frame of `streamID`. With NGHTTP2_DATA_FLAG_NO_COPY nothing is copied
     /// into nghttp2's buffer: `sendData` then writes the frame straight into the output buffer.
     func readResponseBody(streamID: Int32, maxLength: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
         guard let stream = streams[streamID] else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)  // resets a stream we no longer know
+        }
+        if stream.responseStream != nil {
+            let available = stream.responseBody.count - stream.responseOffset
+            guard available > 0 else {
+                // Nothing written yet: nghttp2 parks the stream until `pumpStreams` resumes it.
+                guard stream.streamEnded else { return Int(NGHTTP2_ERR_DEFERRED.rawValue) }
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue  // an empty last frame, built by nghttp2
+                return 0
+            }
+            let count = min(maxLength, available)
+            stream.responseOffset += count
+            var dataFlags = NGHTTP2_DATA_FLAG_NO_COPY.rawValue
+            if stream.streamEnded && stream.responseOffset == stream.responseBody.count {
+                dataFlags |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            }
+            flags.pointee |= dataFlags
+            return count
         }
         let count = min(maxLength, stream.responseBody.count - stream.responseOffset)
         stream.responseOffset += count
@@ -98,7 +170,10 @@ extension HTTP2ServerSession {
         let end = stream.responseOffset
         output.append(contentsOf: stream.responseBody[(end - length)..<end])
         if padding > 1 { output.append(contentsOf: repeatElement(0, count: padding - 1)) }
-        if end == stream.responseBody.count { stream.responseBody = [] }
+        if end == stream.responseBody.count {
+            stream.responseBody = []
+            stream.responseOffset = 0
+        }
     }
 
     /// Our END_STREAM went out on `streamID`: the response is complete.

@@ -42,6 +42,8 @@ public final class HTTP2ServerSession {
     var lastDate: String?
     /// Streams handed to the server and not answered yet.
     var dispatchedCount = 0
+    /// Streams whose response is streamed (`Response.stream`) and still open.
+    var streamingIDs: Set<Int32> = []
     private var shutdownStarted = false
 
     /// Scratch space for response header blocks, reused across responses.
@@ -137,7 +139,10 @@ public final class HTTP2ServerSession {
     ///   - date: the IMF-fixdate for the `date` field (RFC 9110 §6.6.1), unless the handler set one.
     public func respond(streamID: Int32, response: Response, isHEAD: Bool, date: String) {
         lastDate = date
-        guard let stream = streams[streamID], stream.phase == .dispatched else { return }
+        guard let stream = streams[streamID], stream.phase == .dispatched else {
+            response.stream?.cancel()  // nobody will read it
+            return
+        }
         stream.phase = .responded
         dispatchedCount -= 1
         submitResponse(on: stream, response, isHEAD: isHEAD, date: date)

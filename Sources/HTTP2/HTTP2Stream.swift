@@ -42,6 +42,10 @@ final class HTTP2Stream {
     // Response body served by the data provider.
     var responseBody: [UInt8] = []
     var responseOffset = 0
+    /// A streamed response's source (`Response.stream`): its bytes are moved into `responseBody` by
+    /// `pumpStreams`, and the data provider defers while none wait. `streamEnded` once it finished.
+    var responseStream: ResponseStream?
+    var streamEnded = false
 
     init(id: Int32) { self.id = id }
 

@@ -8,12 +8,26 @@ public struct Response: Sendable {
     /// When set, the handler answers later: the server waits for the promise and sends what it completes
     /// with (from any thread). `status`, `headers` and `body` of this value are then ignored.
     public var deferred: ResponsePromise?
+    /// When set, the body is written over time into this stream (Server-Sent Events): the server sends
+    /// `status` and `headers` at once, then what the handler writes, until the handler finishes the stream,
+    /// the client hangs up, or the server drains. `body` is ignored. HTTP/1.1 frames it with
+    /// `Transfer-Encoding: chunked`, HTTP/2 with DATA frames. Honoured on a handler's direct answer only: a
+    /// deferred answer's stream (and a HEAD request's) is cancelled at once.
+    public var stream: ResponseStream?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
         self.deferred = nil
+        self.stream = nil
+    }
+
+    /// A streamed response: the head now, the body as `stream` is written.
+    public static func streaming(_ stream: ResponseStream, status: HTTPStatus = .ok, headers: HTTPHeaders) -> Response {
+        var r = Response(status: status, headers: headers)
+        r.stream = stream
+        return r
     }
 
     /// A JSON response. `contentType` defaults to `application/json; charset=utf-8`.
@@ -118,5 +132,109 @@ public final class ResponsePromise: Sendable {
                 whenComplete { continuation.resume(returning: $0) }
             }
         }
+    }
+}
+
+/// The body of a streamed response: a thread-safe sink a handler writes into from any thread, drained by the
+/// event loop that owns the connection. Writes made between two turns of that loop leave in one batch (one
+/// chunk, one DATA frame). Ends once: the handler's `finish()`, or the server's `cancel()` when the client
+/// hangs up or the server drains; `onClose` callbacks run then, so whoever feeds the stream can stop.
+public final class ResponseStream: Sendable {
+    /// Bytes the server writes into the stream every `seconds` of real time while it is open, on the loop's
+    /// timers (an SSE `: keep-alive` comment), so that proxies and clients see the connection is alive.
+    public struct Heartbeat: Sendable {
+        public var seconds: Double
+        public var bytes: [UInt8]
+        public init(seconds: Double, bytes: [UInt8]) {
+            self.seconds = seconds
+            self.bytes = bytes
+        }
+    }
+
+    private struct State {
+        var pending: [UInt8] = []
+        var finished = false
+        var cancelled = false
+        var wake: (@Sendable () -> Void)?
+        var wakeQueued = false
+        var onClose: [@Sendable () -> Void] = []
+
+        /// The wake-up to call now, if one is due: the server attached and none is queued.
+        mutating func queueWake() -> (@Sendable () -> Void)? {
+            guard let wake, !wakeQueued else { return nil }
+            wakeQueued = true
+            return wake
+        }
+    }
+    private let state = Locked(State())
+    public let heartbeat: Heartbeat?
+
+    public init(heartbeat: Heartbeat? = nil) { self.heartbeat = heartbeat }
+
+    /// Appends bytes to send; false (and nothing kept) once the stream has ended.
+    @discardableResult
+    public func write(_ bytes: [UInt8]) -> Bool {
+        let (accepted, wake): (Bool, (@Sendable () -> Void)?) = state.withLock { s in
+            guard !s.finished && !s.cancelled else { return (false, nil) }
+            s.pending.append(contentsOf: bytes)
+            return (true, s.queueWake())
+        }
+        wake?()
+        return accepted
+    }
+
+    /// Ends the stream after what was written so far.
+    public func finish() {
+        let (wake, callbacks): ((@Sendable () -> Void)?, [@Sendable () -> Void]) = state.withLock { s in
+            guard !s.finished && !s.cancelled else { return (nil, []) }
+            s.finished = true
+            defer { s.onClose = [] }
+            return (s.queueWake(), s.onClose)
+        }
+        wake?()
+        for callback in callbacks { callback() }
+    }
+
+    /// Whether writes are still taken.
+    public var isOpen: Bool { state.withLock { !$0.finished && !$0.cancelled } }
+
+    /// Runs `callback` once when the stream ends (at once if it has).
+    public func onClose(_ callback: @escaping @Sendable () -> Void) {
+        let closed = state.withLock { s in
+            if s.finished || s.cancelled { return true }
+            s.onClose.append(callback)
+            return false
+        }
+        if closed { callback() }
+    }
+
+    // MARK: The server's side
+
+    /// The server: `wake` is called (from the writing thread) when bytes or the end wait to be taken and no
+    /// wake-up is queued yet; the server then calls `take()` on its loop.
+    public func attach(wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wake = wake }
+    }
+
+    /// The server, on its loop: what was written since the last call, and whether the handler finished.
+    public func take() -> (bytes: [UInt8], finished: Bool) {
+        state.withLock { s in
+            s.wakeQueued = false
+            defer { s.pending = [] }
+            return (s.pending, s.finished)
+        }
+    }
+
+    /// The server ends the stream (client gone, drain); pending bytes are dropped, `onClose` callbacks run.
+    public func cancel() {
+        let callbacks: [@Sendable () -> Void] = state.withLock { s in
+            guard !s.cancelled else { return [] }
+            s.cancelled = true
+            s.pending = []
+            s.wake = nil
+            defer { s.onClose = [] }
+            return s.onClose
+        }
+        for callback in callbacks { callback() }
     }
 }

@@ -59,10 +59,18 @@ extension Connection {
             promise.whenComplete { final in
                 loop.execute {
                     guard let c = loop.connections[fd], c.id == id else { return }  // gone meanwhile
+                    final.stream?.cancel()  // streams are for direct answers only
                     c.completeSlot(serial, response: final, version: version, keepAlive: keepAlive, isHEAD: isHEAD)
                 }
             }
             return
+        }
+        if let stream = response.stream {
+            if !isHEAD {
+                startStream(stream, response, version: version, keepAlive: keepAlive && !loop.isShuttingDown)
+                return
+            }
+            stream.cancel()  // a HEAD gets the head only
         }
         queueResponse(response, version: version, keepAlive: keepAlive && !loop.isShuttingDown, isHEAD: isHEAD)
     }
@@ -117,10 +125,7 @@ extension Connection {
         var bytes: [UInt8] = []
         serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &bytes)
         slots[i].bytes = bytes
-        while let first = slots.first, let ready = first.bytes {
-            plainOut.append(contentsOf: ready)
-            slots.removeFirst()
-        }
+        releaseReadySlots()
         lifecycle.activity(now: loop.now)
         if slots.isEmpty && !lifecycle.closeRequested { driveHTTP1() }  // resume a pipeline held at the limit
         flush()

@@ -46,7 +46,13 @@ extension Connection {
             let (fd, id) = (self.fd, self.id)
             promise.whenComplete { final in
                 loop.execute {
-                    guard let c = loop.connections[fd], c.id == id, case .http2(let s) = c.codec else { return }
+                    guard let c = loop.connections[fd], c.id == id, case .http2(let s) = c.codec else {
+                        final.stream?.cancel()
+                        return
+                    }
+                    final.stream?.cancel()  // streams are for direct answers only
+                    var final = final
+                    final.stream = nil
                     s.respond(streamID: streamID, response: final, isHEAD: isHEAD, date: loop.dateString)
                     c.lifecycle.activity(now: loop.now)
                     c.flushHTTP2Output()
@@ -56,6 +62,7 @@ extension Connection {
             return
         }
         session.respond(streamID: streamID, response: response, isHEAD: isHEAD, date: loop.dateString)
+        if let stream = response.stream, session.isStreaming(streamID) { attachHTTP2(stream) }
     }
 
     /// Moves the frames nghttp2 wants to send into the connection's output (one write per wake-up).

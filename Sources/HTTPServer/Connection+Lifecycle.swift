@@ -61,18 +61,20 @@ extension Connection {
         armedPromises = []
         // nginx's 499 "client closed request": never sent, it only tells the parker that nobody waits any more.
         for promise in owed where !promise.isCompleted { promise.complete(Response(status: HTTPStatus(499))) }
+        cancelStreams()
         loop.forget(self)
     }
 
     /// Server shutdown: finish in-flight work, then close.
     func beginGracefulClose() {
+        let streamsEnded = endStreamsForDrain()
         let state: ConnectionStateMachine.Codec
         switch codec {
         case .detecting: state = .undecided
         case .http1(let parser): state = .http1(parserIdle: parser.isIdle)
         case .http2: state = .http2
         }
-        perform(lifecycle.shutdownBegun(codec: state, responsesOwed: !slots.isEmpty))
+        perform(lifecycle.shutdownBegun(codec: state, responsesOwed: !slots.isEmpty || streamsEnded))
     }
 
     /// The loop's periodic sweep.
@@ -81,7 +83,7 @@ extension Connection {
         let isHTTP2: Bool
         switch codec {
         case .http2(let session):
-            busy = session.openStreamCount > 0
+            busy = session.openStreamCount > 0 || session.streamingCount > 0
             isHTTP2 = true
         default:
             busy = !slots.isEmpty

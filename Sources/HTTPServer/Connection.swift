@@ -22,6 +22,9 @@ final class Connection {
         var serial: UInt64
         var bytes: [UInt8]?
         var closeAfter: Bool
+        /// A streamed response (`Response.stream`): `bytes` is its head until sent, then nil while the stream
+        /// is open, then its last chunk.
+        var stream: StreamedResponse? = nil
     }
 
     let fd: Int32

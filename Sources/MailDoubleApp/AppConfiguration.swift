@@ -28,6 +28,9 @@ public struct AppConfiguration: Sendable {
     public var postflareRateLimit: Int = 10
     /// Messages kept per tenant (Flowmailer account, Postflare team, Flowdock flow); oldest dropped beyond.
     public var maxMessages: Int = 100_000
+    /// Requests kept in the request journal (`GET /_emulator/requests`); 0 = off. The webhook delivery journal
+    /// keeps as many attempts (10,000 when this is 0).
+    public var journalSize: Int = 10_000
     /// When set, `/_emulator/` routes but health want `Authorization: Bearer <token>`.
     public var controlToken: String?
     /// Status for an unknown or deleted Postflare API key: 400 `validation_error` (what the live API was

@@ -14,6 +14,9 @@ struct ControlAPI: Sendable {
     let changes: ChangeFeed
     /// `--control-token`: when set, every control route but health wants `Authorization: Bearer <token>`.
     var token: String?
+    /// The journals the server handler and the webhook sender write, read by `/_emulator/requests|deliveries`.
+    var requests: RequestJournal?
+    var deliveries: DeliveryJournal?
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -22,7 +25,7 @@ struct ControlAPI: Sendable {
         var router = Router()
         router.claims = { $0.rawPath.hasPrefix("/_emulator") }
         if let token { router.use(ControlTokenMiddleware(token: token)) }
-        let plane = ControlPlane(vendors: vendors, changes: changes)
+        let plane = ControlPlane(vendors: vendors, changes: changes, requests: requests, deliveries: deliveries)
         plane.addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([

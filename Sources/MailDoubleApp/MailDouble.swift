@@ -1,3 +1,4 @@
+import ControlPlane
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
 import FlowdockAPI
@@ -106,10 +107,15 @@ public final class MailDouble: Sendable {
         // Endpoints served with the emulator's own certificates (its dev CA) verify like public ones. The TLS
         // client is built on the first https delivery, so loading the system CA store never delays start-up.
         let extraCAFiles = caFile.map { [$0] } ?? []
+        let requestJournal = RequestJournal(capacity: configuration.journalSize, clock: clock)
+        let deliveryJournal = DeliveryJournal(
+            capacity: configuration.journalSize > 0 ? configuration.journalSize : 10_000
+        )
         webhookSender = WebhookSender(
             sources: configuration.postflareWebhooks ? [postflare] : [],
             vendors: vendors,
             changes: changes,
+            journal: deliveryJournal,
             tls: {
                 do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
                     Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
@@ -123,7 +129,9 @@ public final class MailDouble: Sendable {
             startedAt: startedAt,
             vendors: vendors,
             changes: changes,
-            token: configuration.controlToken
+            token: configuration.controlToken,
+            requests: requestJournal,
+            deliveries: deliveryJournal
         )
         // The order does not matter: the dispatcher lets the most specific route template win.
         var controlRouter = control.makeRouter()
@@ -153,15 +161,39 @@ public final class MailDouble: Sendable {
             dispatcher.errorResponse(for: context.partialRequest, status: context.status, message: context.message)
         }
         let logRequests = configuration.logRequests
+        // The request journal: every vendor request (not the control routes), by the router that answered.
+        let journal = requestJournal.isEnabled ? requestJournal : nil
+        let routerNames = dispatcher.routers.map { $0.name == "emulator" ? nil : $0.name }
         self.server = HTTPServer(configuration: server) { request in
-            let response = dispatcher.respond(to: request)
-            if logRequests {
-                Log.info(
-                    "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
-                )
-            }
+            guard let journal else { return Self.answer(request, dispatcher, logRequests) }
+            let started = RequestJournal.now()
+            let resolution = dispatcher.resolve(request)
+            let response = dispatcher.respond(to: request, resolution: resolution)
+            if logRequests { Self.log(request, response) }
+            // The control router's own routes are not journaled; a request no router answered is, vendor null.
+            if let index = resolution.router, routerNames[index] == nil { return response }
+            journal.record(
+                request,
+                vendor: resolution.router.flatMap { routerNames[$0] },
+                route: resolution.route,
+                response: response,
+                started: started
+            )
             return response
         }
+    }
+
+    /// The handler without a journal: answer, and log when `--log-requests` asks.
+    private static func answer(_ request: Request, _ dispatcher: Dispatcher, _ logRequests: Bool) -> Response {
+        let response = dispatcher.respond(to: request)
+        if logRequests { log(request, response) }
+        return response
+    }
+
+    private static func log(_ request: Request, _ response: Response) {
+        Log.info(
+            "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
+        )
     }
 
     public func start() throws {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlPlane
 import EmulatorKit
 import Glibc
 import HTTPCore
@@ -17,6 +18,8 @@ final class WebhookSender: Sendable {
     private let sources: [any OutboundDeliverySource]
     private let vendors: [any Vendor]
     private let changes: ChangeFeed
+    /// Where every attempt is recorded for `GET /_emulator/deliveries` (before the change feed hears of it).
+    private let journal: DeliveryJournal?
     /// Makes the client context for https endpoints, once, on the first delivery that needs it.
     private let makeTLS: @Sendable () -> TLSContext?
     private let tls = Locked<TLSContext??>(nil)
@@ -38,6 +41,7 @@ final class WebhookSender: Sendable {
         sources: [any OutboundDeliverySource],
         vendors: [any Vendor] = [],
         changes: ChangeFeed,
+        journal: DeliveryJournal? = nil,
         tls: @escaping @Sendable () -> TLSContext?,
         pollInterval: Double = 0.2,
         timeout: Double = 10,
@@ -46,6 +50,7 @@ final class WebhookSender: Sendable {
         self.sources = sources
         self.vendors = vendors
         self.changes = changes
+        self.journal = journal
         self.makeTLS = tls
         self.pollInterval = pollInterval
         self.timeout = timeout
@@ -119,6 +124,8 @@ final class WebhookSender: Sendable {
     /// without its query (it may carry a token); signatures and secrets are never logged.
     func deliver(_ delivery: OutboundDelivery, from source: any OutboundDeliverySource) {
         let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
+        let startedAt = changes.now()
+        let started = RequestJournal.now()
         let result = OutboundHTTP.post(
             url: delivery.url,
             headers: delivery.headers,
@@ -126,30 +133,39 @@ final class WebhookSender: Sendable {
             timeoutSeconds: timeout,
             tls: context
         )
+        let durationMs = (RequestJournal.now() - started) * 1000
         let type = delivery.eventType
         let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
-        let outcome: String
+        var status: Int?
+        var error: String?
         switch result {
-        case .success(let status): outcome = String(status)
-        case .failure(let error): outcome = "failed: \(error)"
+        case .success(let s): status = s
+        case .failure(let e): error = "\(e)"
         }
+        // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
+        let failed = status.map { !(200...299).contains($0) } ?? true
+        let next = failed ? source.scheduleRetry(delivery) : nil
+        journal?.record(
+            delivery,
+            status: status,
+            error: error,
+            at: startedAt,
+            durationMs: durationMs,
+            nextAttempt: next
+        )
         changes.append(
             .deliveryAttempted,
             vendor: delivery.vendor,
             tenant: delivery.tenant,
             id: delivery.deliveryId,
-            detail: "\(type) attempt \(delivery.attempt): \(outcome)"
+            detail: "\(type) attempt \(delivery.attempt): \(status.map(String.init) ?? "failed: " + (error ?? ""))"
         )
-        switch result {
-        case .success(let status) where (200...299).contains(status):
-            log("\(line) \(status)\(attempt)")
-        case .success(let status):
-            let next = source.deliveryFailed(delivery) ? "retry scheduled" : "giving up"
-            log("\(line) \(status)\(attempt); \(next)")
-        case .failure(let error):
-            let next = source.deliveryFailed(delivery) ? "retry scheduled" : "giving up"
-            log("\(line) failed: \(error)\(attempt); \(next)")
+        let outcome = status.map { " \($0)" } ?? " failed: \(error ?? "")"
+        if failed {
+            log("\(line)\(outcome)\(attempt); \(next != nil ? "retry scheduled" : "giving up")")
+        } else {
+            log("\(line)\(outcome)\(attempt)")
         }
     }
 }

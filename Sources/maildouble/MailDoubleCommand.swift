@@ -89,6 +89,12 @@ struct MailDoubleCommand: ParsableCommand {
     var maxMessages: Int = Env.int("MAILDOUBLE_MAX_MESSAGES") ?? 100_000
 
     @Option(
+        help:
+            "Requests kept in the request journal (GET /_emulator/requests); 0 turns it off. [MAILDOUBLE_JOURNAL_SIZE]"
+    )
+    var journalSize: Int = Env.int("MAILDOUBLE_JOURNAL_SIZE") ?? 10_000
+
+    @Option(
         name: .customLong("control-token"),
         help: "Require 'Authorization: Bearer T' on /_emulator/ routes but health. [MAILDOUBLE_CONTROL_TOKEN]"
     )
@@ -134,6 +140,9 @@ struct MailDoubleCommand: ParsableCommand {
         if threads < 0 || threads > 256 { throw ValidationError("--threads must be between 0 and 256") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
         if maxMessages < 1 { throw ValidationError("--max-messages must be at least 1") }
+        if journalSize < 0 || journalSize > 10_000_000 {
+            throw ValidationError("--journal-size must be between 0 and 10000000")
+        }
         for (name, seconds) in [
             ("--drain-timeout", drainTimeout), ("--keep-alive-timeout", keepAliveTimeout),
             ("--header-read-timeout", headerReadTimeout),
@@ -171,6 +180,7 @@ struct MailDoubleCommand: ParsableCommand {
         c.flowmailerTokenLifetime = flowmailerTokenLifetime
         c.postflareRateLimit = postflareRateLimit
         c.maxMessages = maxMessages
+        c.journalSize = journalSize
         c.controlToken = controlToken
         c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
         c.postflareDailyQuota = postflareDailyQuota

@@ -31,6 +31,31 @@ extension PostflareAPI: Vendor {
         return true
     }
 
+    /// Forgets the teams' e-mails, their request logs, the e-mail events not yet published or delivered, and
+    /// the idempotency keys (they name forgotten e-mails: a retried send makes a new one). Keys, domains,
+    /// contacts, templates, webhooks and the quota counts stay.
+    public func forgetMessages(tenant: String?) -> Int {
+        let teams =
+            (try? store.withState { state throws(PostflareError) -> [(String, Int)] in
+                var out: [(String, Int)] = []
+                for teamId in Array(state.teams.keys) where tenant == nil || teamId == tenant {
+                    guard var team = state.teams.removeValue(forKey: teamId) else { continue }
+                    out.append((teamId, team.emails.count))
+                    team.emails.removeAll()
+                    team.logs.removeAll()
+                    team.trackedEmails.removeAll()
+                    team.pendingEvents.removeAll { $0.type.hasPrefix("email.") }
+                    state.teams[teamId] = team
+                }
+                return out
+            }) ?? []
+        for (teamId, _) in teams {
+            store.idempotency.reset(team: teamId)
+            dueEvents.removeAll(tenant: teamId)
+        }
+        return teams.reduce(0) { $0 + $1.1 }
+    }
+
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
         let now = store.now
         let emails =
@@ -184,4 +209,7 @@ extension EmailLife {
 extension PostflareAPI: OutboundDeliverySource {
     public func takeDueDeliveries() -> [OutboundDelivery] { takeDueWebhookDeliveries() }
     public func deliveryFailed(_ delivery: OutboundDelivery) -> Bool { webhookDeliveryFailed(delivery) }
+    public func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp? {
+        webhookRetries.scheduled(delivery, now: store.now).map { Timestamp(millis: $0) }
+    }
 }

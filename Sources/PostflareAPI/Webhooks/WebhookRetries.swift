@@ -22,8 +22,12 @@ final class WebhookRetryQueue: Sendable {
     private let queue = Locked<[Retry]>([])
 
     /// Queues the attempt after `d`; false when `d` was the last one (or the queue is full).
-    func schedule(_ d: PostflareWebhookDelivery, now: Int64) -> Bool {
-        guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return false }
+    func schedule(_ d: PostflareWebhookDelivery, now: Int64) -> Bool { scheduled(d, now: now) != nil }
+
+    /// Queues the attempt after `d` and returns when it is due (emulator milliseconds); nil when `d` was the
+    /// last one (or the queue is full).
+    func scheduled(_ d: PostflareWebhookDelivery, now: Int64) -> Int64? {
+        guard d.attempt >= 1, d.attempt <= Self.delaysSeconds.count else { return nil }
         let retry = Retry(
             teamId: d.teamId,
             webhookId: d.webhookId,
@@ -34,9 +38,9 @@ final class WebhookRetryQueue: Sendable {
             dueAt: now + Self.delaysSeconds[d.attempt - 1] * 1000
         )
         return queue.withLock { q in
-            guard q.count < Self.capacity else { return false }
+            guard q.count < Self.capacity else { return nil }
             q.append(retry)
-            return true
+            return retry.dueAt
         }
     }
 

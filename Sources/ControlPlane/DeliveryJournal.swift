@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+public import EmulatorKit
+import HTTPCore
+
+/// Every outbound webhook POST the emulator made (`GET /_emulator/deliveries`), newest `capacity` kept.
+/// The app's delivery worker writes each attempt here before it announces it on the change feed
+/// (`delivery.attempted`), so a waiter woken by that change finds the attempt in the journal.
+public final class DeliveryJournal: Sendable {
+    struct Entry: Sendable {
+        var seq: UInt64
+        var delivery: OutboundDelivery
+        var status: Int?
+        var error: String?
+        var at: Timestamp
+        var durationMs: Double
+        var nextAttempt: Timestamp?
+    }
+
+    public let capacity: Int
+    private let ring: Locked<JournalRing<Entry>>
+
+    /// - Parameter capacity: how many attempts are kept (`--journal-size`, or 10,000 when that is 0: the
+    ///   deliveries are few, and `deliveries/wait` needs them).
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        ring = Locked(JournalRing(capacity: self.capacity))
+    }
+
+    /// Records one attempt.
+    /// - Parameters:
+    ///   - delivery: what was POSTed.
+    ///   - status: the HTTP status of the answer, nil when none came.
+    ///   - error: why no answer came (connect refused, timeout…), nil otherwise.
+    ///   - at: emulator time the attempt started.
+    ///   - durationMs: real milliseconds the attempt took.
+    ///   - nextAttempt: when the vendor retries it (emulator time), nil when it does not.
+    /// - Returns: the attempt's sequence number in this journal.
+    @discardableResult
+    public func record(
+        _ delivery: OutboundDelivery,
+        status: Int?,
+        error: String?,
+        at: Timestamp,
+        durationMs: Double,
+        nextAttempt: Timestamp?
+    ) -> UInt64 {
+        ring.withLock { ring in
+            ring.append { seq in
+                Entry(
+                    seq: seq,
+                    delivery: delivery,
+                    status: status,
+                    error: error,
+                    at: at,
+                    durationMs: durationMs,
+                    nextAttempt: nextAttempt
+                )
+            }
+        }
+    }
+
+    func entries(after seq: UInt64) -> [Entry] { ring.withLock { $0.entries(after: seq) } }
+
+    public var count: Int { ring.withLock { $0.count } }
+}
+
+/// The filters of `GET /_emulator/deliveries` and `/deliveries/wait`.
+struct DeliveryQuery: Sendable {
+    var vendor: String?
+    var tenant: String?
+    var eventType: String?
+    var endpointId: String?
+    var status: StatusFilter?
+    var page: JournalPage
+
+    init(_ request: Request, vendors: [String]) throws(HTTPError) {
+        vendor = request.query("vendor")
+        if let v = vendor, !vendors.contains(v) {
+            throw HTTPError(
+                .badRequest,
+                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
+            )
+        }
+        tenant = request.query("tenant")
+        eventType = request.query("event_type")
+        endpointId = request.query("endpoint_id")
+        if let s = request.query("status") {
+            guard let filter = StatusFilter(s) else {
+                throw HTTPError(.badRequest, message: "'status' is an HTTP status (200) or a class (5xx).")
+            }
+            status = filter
+        }
+        page = try JournalPage(request)
+    }
+
+    func matches(_ e: DeliveryJournal.Entry) -> Bool {
+        let d = e.delivery
+        if let vendor, d.vendor != vendor { return false }
+        if let tenant, d.tenant != tenant { return false }
+        if let eventType, d.eventType != eventType { return false }
+        if let endpointId, d.endpointId != endpointId { return false }
+        if let status, !status.matches(e.status) { return false }
+        return true
+    }
+}
+
+extension ControlPlane {
+    /// `GET /_emulator/deliveries`: every attempt, oldest first, filtered and paged.
+    func listDeliveries(_ request: Request) throws(HTTPError) -> Response {
+        let query = try DeliveryQuery(request, vendors: vendors.map(\.name))
+        let matches = matchingDeliveries(query, atMost: query.page.limit + 1)
+        return query.page.answer(matches, seq: \.seq, render: Self.render)
+    }
+
+    /// `GET /_emulator/deliveries/wait`: 200 `{"data":[…]}` once `count` attempts match, else 408
+    /// `{"error":"timeout","wanted":N,"matched":k,"data":[…]}` after `timeout` seconds. A parked deferred
+    /// response, woken by `delivery.attempted` on the change feed; the observer goes when it completes
+    /// (answered, timed out, or the client hung up). `data` holds at most `max(count, limit)` attempts.
+    func waitForDeliveries(_ request: Request) throws(HTTPError) -> Response {
+        let query = try DeliveryQuery(request, vendors: vendors.map(\.name))
+        let (wanted, timeout) = try Self.waitParameters(request)
+        let plane = self
+        let shown = max(wanted, query.page.limit)
+        let answer: @Sendable () -> Response? = {
+            let found = plane.matchingDeliveries(query, atMost: shown)
+            guard found.count >= wanted else { return nil }
+            return .json(["data": .array(found.map(Self.render))])
+        }
+        let promise = ResponsePromise(timeoutMilliseconds: Int(timeout * 1000)) {
+            let found = plane.matchingDeliveries(query, atMost: .max)
+            return .json(
+                [
+                    "error": "timeout", "wanted": .int(wanted), "matched": .int(found.count),
+                    "data": .array(found.prefix(shown).map(Self.render)),
+                ],
+                status: .requestTimeout
+            )
+        }
+        // Observe first, then look: an attempt recorded in between is seen by one or the other.
+        let token = changes.observe { change in
+            guard change.kind == .deliveryAttempted, !promise.isCompleted else { return }
+            if let v = query.vendor, change.vendor != v { return }
+            if let t = query.tenant, change.tenant != t { return }
+            if let response = answer() { promise.complete(response) }
+        }
+        let changes = self.changes
+        promise.whenComplete { _ in changes.removeObserver(token) }
+        if let response = answer() { promise.complete(response) }
+        return .later(promise)
+    }
+
+    /// `count` (1…1000, default 1) and `timeout` (0…300 s, default 30) of the wait routes.
+    static func waitParameters(_ request: Request) throws(HTTPError) -> (count: Int, timeout: Double) {
+        var count = 1
+        if let c = request.query("count") {
+            guard let n = Int(c), (1...MessageQuery.maxLimit).contains(n) else {
+                throw HTTPError(.badRequest, message: "'count' is a number from 1 to \(MessageQuery.maxLimit).")
+            }
+            count = n
+        }
+        var timeout = 30.0
+        if let t = request.query("timeout") {
+            guard let s = Double(t), s.isFinite, s >= 0, s <= 300 else {
+                throw HTTPError(.badRequest, message: "'timeout' is a number of seconds from 0 to 300.")
+            }
+            timeout = s
+        }
+        return (count, timeout)
+    }
+
+    func matchingDeliveries(_ query: DeliveryQuery, atMost: Int) -> [DeliveryJournal.Entry] {
+        var out: [DeliveryJournal.Entry] = []
+        for e in deliveries?.entries(after: query.page.after) ?? [] where query.matches(e) {
+            out.append(e)
+            if out.count >= atMost { break }
+        }
+        return out
+    }
+
+    static func render(_ e: DeliveryJournal.Entry) -> JSON {
+        let d = e.delivery
+        return .object([
+            "seq": .int(Int64(e.seq)),
+            "vendor": .string(d.vendor),
+            "tenant": .string(d.tenant),
+            "endpoint_id": .string(d.endpointId),
+            "url": .string(d.url),
+            "event_type": .string(d.eventType),
+            "delivery_id": .string(d.deliveryId),
+            "attempt": .int(d.attempt),
+            "status": .int(e.status),
+            "error": .string(e.error),
+            "request_headers": headersJSON(d.headers, redacting: false),
+            "request_body": .string(String(decoding: d.body, as: UTF8.self)),
+            "at": .string(e.at.iso8601()),
+            "duration_ms": .double((e.durationMs * 1000).rounded() / 1000),
+            "next_attempt": .string(e.nextAttempt?.iso8601()),
+        ])
+    }
+}
