@@ -42,6 +42,8 @@ final class HTTP2Stream {
     // Response body served by the data provider.
     var responseBody: [UInt8] = []
     var responseOffset = 0
+    /// A paced body: how many bytes of `responseBody` may be sent so far (nil: all of them).
+    var responseLimit: Int?
 
     init(id: Int32) { self.id = id }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import ControlPlane
 public import EmulatorKit
 import FlowdockAPI
 import FlowmailerAPI
@@ -24,6 +25,8 @@ public final class MailDouble: Sendable {
     public let vendors: [any Vendor]
     /// What the vendors changed (messages stored, resets, deliveries attempted), in order.
     public let changes: ChangeFeed
+    /// The scripted faults (`/_emulator/faults`, `--faults`) the server's handler consults.
+    public let faults: FaultPlan
     let server: HTTPServer
     /// Publishes due events and delivers the vendors' webhooks while the server runs.
     let webhookSender: WebhookSender
@@ -118,12 +121,19 @@ public final class MailDouble: Sendable {
             },
             log: { Log.info($0) }
         )
+        // Router names in the dispatcher's order (the control router first), so rules compare vendors as indices.
+        let faults = FaultPlan(routerNames: ["emulator"] + vendors.map(\.name))
+        self.faults = faults
+        if let file = configuration.faultsFile {
+            faults.add(try MailDouble.loadFaults(file, vendors: vendors.map(\.name)), at: clock.now())
+        }
         let control = ControlAPI(
             clock: clock,
             startedAt: startedAt,
             vendors: vendors,
             changes: changes,
-            token: configuration.controlToken
+            token: configuration.controlToken,
+            faults: faults
         )
         // The order does not matter: the dispatcher lets the most specific route template win.
         var controlRouter = control.makeRouter()
@@ -148,19 +158,50 @@ public final class MailDouble: Sendable {
         server.drainTimeout = configuration.drainTimeout
         server.log = { message in Log.error(message) }
         let dispatcher = self.dispatcher
+        // `refuse` rules: a connection accepted on a refused address is closed before any byte.
+        server.acceptFilter = { localAddress in
+            !faults.hasListenerRules || faults.refusal(localAddress: localAddress) == nil
+        }
+        let injector = FaultInjector(plan: faults, dispatcher: dispatcher, vendors: vendors)
         // The server's own errors (parse errors, limits, timeouts) in the format of the vendor the request names.
         server.errorResponder = { context in
             dispatcher.errorResponse(for: context.partialRequest, status: context.status, message: context.message)
         }
         let logRequests = configuration.logRequests
         self.server = HTTPServer(configuration: server) { request in
-            let response = dispatcher.respond(to: request)
+            let resolution = dispatcher.resolve(request)
+            // No rule set (the usual case): one atomic load, then straight to the dispatcher.
+            let response =
+                faults.isEmpty
+                ? dispatcher.respond(to: request, resolution: resolution)
+                : injector.respond(to: request, resolution: resolution)
             if logRequests {
                 Log.info(
                     "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
                 )
             }
             return response
+        }
+    }
+
+    /// The rules of a `--faults` file (a JSON array of rules, or one rule); a file that is missing, not JSON
+    /// or holds a bad rule fails start-up with a message naming it.
+    static func loadFaults(_ path: String, vendors: [String]) throws -> [FaultRule] {
+        guard let f = fopen(path, "rb") else { throw AppError("--faults \(path): cannot read the file") }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        guard let json = try? JSON.parse(bytes) else { throw AppError("--faults \(path): the file is not JSON") }
+        do {
+            return try FaultRuleParser.parseBody(json, vendors: vendors).rules
+        } catch {
+            let message = (try? JSON.parse(error.response.body))?["message"]?.stringValue ?? "a rule is not valid"
+            throw AppError("--faults \(path): \(message)")
         }
     }
 
