@@ -95,6 +95,17 @@ final class FaultWire {
         return (buffer, end ?? .timeout)
     }
 
+    /// Reads to the end and tells whether the server reset the connection. A reset that arrives before the read
+    /// can surface as EOF; a connection in CLOSED state (reset) then also refuses a send, while one the server
+    /// only closed (FIN, CLOSE_WAIT here) still takes it.
+    func readToEndWasReset() -> (bytes: [UInt8], reset: Bool) {
+        let (bytes, end) = readToEnd()
+        if end == .reset { return (bytes, true) }
+        let probe: [UInt8] = [0]
+        let sent = probe.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }
+        return (bytes, end == .eof && sent < 0)
+    }
+
     // MARK: HTTP/1.1
 
     static func request(_ method: String, _ target: String, headers: [String] = [], body: String = "") -> String {
