@@ -177,7 +177,7 @@ public final class MailDouble: Sendable {
                 : injector.respond(to: request, resolution: resolution)
             if logRequests {
                 Log.info(
-                    "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
+                    "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")\(response.faultID.map { " (fault \($0))" } ?? "")"
                 )
             }
             return response
