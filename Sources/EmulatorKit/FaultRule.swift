@@ -181,9 +181,15 @@ public struct FaultMatch: Sendable {
         if let path, !path.matches(request.rawPath) { return false }
         if let localAddress, !localAddress.matches(request.localAddress) { return false }
         if let header {
-            let values = request.headers.values(for: header.name)
-            if values.isEmpty { return false }
-            if let glob = header.value, !values.contains(where: { glob.matches($0) }) { return false }
+            // Over the fields in place: no array of values per request.
+            var found = false
+            for field in request.headers where HTTPHeaders.equalNames(field.name, header.name) {
+                if header.value?.matches(field.value) ?? true {
+                    found = true
+                    break
+                }
+            }
+            if !found { return false }
         }
         if let credential, !Self.credentialMatches(credential, request) { return false }
         if let wanted = self.tenant {
