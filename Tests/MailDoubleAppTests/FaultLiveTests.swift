@@ -303,6 +303,51 @@ import Testing
         #expect(frames.filter { $0.type == 0x0 }.flatMap(\.payload) == real.body)
     }
 
+    @Test func overTLSAStatusFaultAnswersAndADropClosesAfterStoring() throws {
+        let app = try MailDoubleTests.start { c in
+            c.httpPort = nil
+            c.threads = 1
+            c.postflareWebhooks = false
+            c.postflareRateLimit = 0
+        }
+        defer { MailDoubleTests.stop(app) }
+        let add = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
+        for rule in [
+            #"{"match":{"route":"/emails","header":{"name":"X-Case","value":"status"}},"action":{"status":503}}"#,
+            #"{"match":{"route":"/emails"},"action":{"drop":"after_commit"}}"#,
+        ] {
+            add.send(VendorsOverHTTPSTests.request("POST", "/_emulator/faults", host: "localhost", body: rule))
+            #expect(try add.readResponse().status == 201)
+        }
+        let headers = [Self.postflareKey, "Content-Type: application/json"]
+        let c = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
+        c.send(
+            VendorsOverHTTPSTests.request(
+                "POST",
+                "/emails",
+                host: "localhost",
+                headers: headers + ["X-Case: status"],
+                body: Self.email(subject: "TLSDrop")
+            )
+        )
+        let unavailable = try c.readResponse()
+        #expect(unavailable.status == 503 && unavailable.body.contains("service_unavailable"))
+        // Same connection: the next send is stored, and the connection ends without its answer.
+        c.send(
+            VendorsOverHTTPSTests.request(
+                "POST",
+                "/emails",
+                host: "localhost",
+                headers: headers,
+                body: Self.email(subject: "TLSDrop")
+            )
+        )
+        #expect(throws: (any Error).self) { try c.readResponse() }
+        let check = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
+        check.send(VendorsOverHTTPSTests.request("GET", "/_emulator/messages?subject=TLSDrop", host: "localhost"))
+        #expect(try JSON.parse(Array(check.readResponse().body.utf8))["data"]?.arrayValue?.count == 1)
+    }
+
     // MARK: Listeners
 
     @Test func aRefusedListenerClosesAtOnceWhileTheOtherServes() throws {
