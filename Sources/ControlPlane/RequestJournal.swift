@@ -72,6 +72,12 @@ public final class RequestJournal: Sendable {
         if kept.body.count > Self.keptBodyBytes { kept.body = [] }
         let at = clock.now()
         let deferred = response.deferred
+        // A fault that closes or resets instead of answering: nothing was sent, so no status.
+        let unanswered: Bool
+        switch response.connectionAction {
+        case .close, .reset, .rstStream, .goaway: unanswered = true
+        case nil, .slowBody: unanswered = false
+        }
         let done = deferred == nil ? monotonicSeconds() : started
         let seq = ring.withLock { ring in
             ring.append { seq in
@@ -82,7 +88,7 @@ public final class RequestJournal: Sendable {
                     route: route,
                     request: kept,
                     requestBytes: request.body.count,
-                    status: deferred == nil ? response.status.code : nil,
+                    status: deferred == nil && !unanswered ? response.status.code : nil,
                     latencyMs: (done - started) * 1000,
                     responseHeaders: deferred == nil ? response.headers : HTTPHeaders(),
                     responseBytes: deferred == nil ? response.body.count : 0,

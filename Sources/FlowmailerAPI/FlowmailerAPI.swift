@@ -111,9 +111,10 @@ public final class FlowmailerAPI: Sendable {
                 [FieldError(code: "internal", defaultMessage: "Internal Server Error")]
             )
         }
-        // Errors the HTTP layer raises (400, 408, 413, 431…) in `allErrors`, coded after the reason phrase.
+        // Errors the HTTP layer raises (400, 408, 413, 431…) in `allErrors`, coded after the reason phrase; a 429
+        // (a fault's) is coded like the optional rate limiter's own.
         router.errorResponse = { _, status, message in
-            let code = status.reason.lowercased().filter { $0 != " " }
+            let code = status.code == 429 ? "ratelimit.exceeded" : status.reason.lowercased().filter { $0 != " " }
             return FlowmailerError.response(status, [FieldError(code: code, defaultMessage: message)])
         }
         router.credentials = [.bearerOnOwnRequests, .basicOnOwnRequests]

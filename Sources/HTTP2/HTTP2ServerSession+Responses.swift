@@ -152,7 +152,12 @@ extension HTTP2ServerSession {
             flags.pointee |= dataFlags
             return count
         }
-        let count = min(maxLength, stream.responseBody.count - stream.responseOffset)
+        let available = min(stream.responseBody.count, stream.responseLimit ?? Int.max) - stream.responseOffset
+        // A paced body with nothing released yet: `releaseBody` resumes it (nghttp2_session_resume_data).
+        if available <= 0 && stream.responseOffset < stream.responseBody.count {
+            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+        }
+        let count = min(maxLength, available)
         stream.responseOffset += count
         var dataFlags = NGHTTP2_DATA_FLAG_NO_COPY.rawValue
         if stream.responseOffset == stream.responseBody.count { dataFlags |= NGHTTP2_DATA_FLAG_EOF.rawValue }

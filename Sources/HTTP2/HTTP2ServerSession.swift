@@ -137,7 +137,15 @@ public final class HTTP2ServerSession {
     ///   - response: the handler's response (`deferred` must already be resolved by the caller).
     ///   - isHEAD: answer a HEAD request: HEADERS only, with the content-length of `response.body`.
     ///   - date: the IMF-fixdate for the `date` field (RFC 9110 §6.6.1), unless the handler set one.
-    public func respond(streamID: Int32, response: Response, isHEAD: Bool, date: String) {
+    ///   - releasedBodyBytes: when set, only this many body bytes may go until `releaseBody` allows more (a
+    ///     paced body); nil sends it all.
+    public func respond(
+        streamID: Int32,
+        response: Response,
+        isHEAD: Bool,
+        date: String,
+        releasedBodyBytes: Int? = nil
+    ) {
         lastDate = date
         guard let stream = streams[streamID], stream.phase == .dispatched else {
             response.stream?.cancel()  // nobody will read it
@@ -145,7 +153,42 @@ public final class HTTP2ServerSession {
         }
         stream.phase = .responded
         dispatchedCount -= 1
+        stream.responseLimit = releasedBodyBytes
         submitResponse(on: stream, response, isHEAD: isHEAD, date: date)
+    }
+
+    /// Lets a paced body (`respond(…releasedBodyBytes:)`) send up to `bytes` bytes in all.
+    /// - Returns: whether more of the body remains held back (false once it is all released or the stream is gone).
+    public func releaseBody(streamID: Int32, upTo bytes: Int) -> Bool {
+        guard let stream = streams[streamID], stream.responseLimit != nil, !stream.responseBody.isEmpty else {
+            return false
+        }
+        stream.responseLimit = bytes
+        _ = nghttp2_session_resume_data(session, streamID)
+        return bytes < stream.responseBody.count
+    }
+
+    /// Resets a dispatched stream with `code` (RFC 9113 §6.4) instead of answering it.
+    public func resetStream(streamID: Int32, code: UInt32) {
+        guard let stream = streams[streamID], stream.phase == .dispatched else { return }
+        stream.phase = .responded
+        dispatchedCount -= 1
+        stream.resetSent = true
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, code)
+    }
+
+    /// Gives up on answering a dispatched stream (the connection is about to close).
+    public func abandon(streamID: Int32) {
+        guard let stream = streams[streamID], stream.phase == .dispatched else { return }
+        stream.phase = .responded
+        dispatchedCount -= 1
+    }
+
+    /// Queues GOAWAY with `code` naming `lastStreamID` as the last stream processed (RFC 9113 §6.8); the caller
+    /// closes the connection once it is written.
+    public func goAway(lastStreamID: Int32, code: UInt32) {
+        shutdownStarted = true
+        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, code, nil, 0)
     }
 
     /// Appends everything nghttp2 wants to send to `buffer` (loops `nghttp2_session_mem_send` until it

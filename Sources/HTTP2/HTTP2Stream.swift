@@ -46,6 +46,8 @@ final class HTTP2Stream {
     /// `pumpStreams`, and the data provider defers while none wait. `streamEnded` once it finished.
     var responseStream: ResponseStream?
     var streamEnded = false
+    /// A paced body: how many bytes of `responseBody` may be sent so far (nil: all of them).
+    var responseLimit: Int?
 
     init(id: Int32) { self.id = id }
 

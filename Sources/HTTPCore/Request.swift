@@ -13,6 +13,9 @@ public struct Request: Sendable {
     public var isSecure: Bool
     /// The peer's address as text (`127.0.0.1:53124`, `[::1]:53124`), or empty when unknown (router tests).
     public var remoteAddress: String
+    /// The address the connection was accepted on (`127.0.0.2:8443`, `[::1]:8080`), as `remoteAddress` is
+    /// written; empty when unknown (router tests). Fault rules match on it to fail one listener of several.
+    public var localAddress: String = ""
 
     /// The raw path part of `target` (before `?`), still percent-encoded and with matrix parameters.
     public let rawPath: String

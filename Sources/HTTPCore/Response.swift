@@ -14,6 +14,12 @@ public struct Response: Sendable {
     /// `Transfer-Encoding: chunked`, HTTP/2 with DATA frames. Honoured on a handler's direct answer only: a
     /// deferred answer's stream (and a HEAD request's) is cancelled at once.
     public var stream: ResponseStream?
+    /// What the server does with the connection instead of (or while) sending this answer: an injected fault
+    /// (drop, TCP reset, HTTP/2 RST_STREAM or GOAWAY, a paced body). Nil for every ordinary answer.
+    public var connectionAction: ConnectionAction?
+    /// The id of the fault rule that produced or altered this answer (`flt_3`), for logs and the request
+    /// journal. Never serialized: the real vendor would send no such marker.
+    public var faultID: String?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -21,6 +27,8 @@ public struct Response: Sendable {
         self.body = body
         self.deferred = nil
         self.stream = nil
+        self.connectionAction = nil
+        self.faultID = nil
     }
 
     /// A streamed response: the head now, the body as `stream` is written.
@@ -61,6 +69,65 @@ public struct Response: Sendable {
     ///   - make: builds the response when the timer fires.
     public static func after(milliseconds: Int, _ make: @escaping @Sendable () -> Response) -> Response {
         later(ResponsePromise(timeoutMilliseconds: milliseconds, onTimeout: make))
+    }
+}
+
+/// A connection-level fault the server carries out for one response (see `Response.connectionAction`).
+public enum ConnectionAction: Sendable, Equatable {
+    /// Close the connection without sending this answer (HTTP/1.1: after the answers ahead of it in the
+    /// pipeline; HTTP/2: the whole connection, after what is already queued). Later pipelined requests are not
+    /// answered.
+    case close
+    /// TCP reset: `SO_LINGER {1, 0}` then close, without sending this answer.
+    case reset
+    /// HTTP/2: RST_STREAM with this error code instead of the answer (HTTP/1.1: like `reset`).
+    case rstStream(code: UInt32)
+    /// HTTP/2: GOAWAY with this error code naming the stream before this one as the last processed, then close
+    /// (HTTP/1.1: like `close`).
+    case goaway(code: UInt32)
+    /// Send the answer's head at once and its body at this many bytes per second, on the loop's timers.
+    case slowBody(bytesPerSecond: Int)
+
+    /// The HTTP/2 error codes by name (RFC 9113 §7).
+    public static let http2ErrorCodes: [String: UInt32] = [
+        "NO_ERROR": 0x0, "PROTOCOL_ERROR": 0x1, "INTERNAL_ERROR": 0x2, "FLOW_CONTROL_ERROR": 0x3,
+        "SETTINGS_TIMEOUT": 0x4, "STREAM_CLOSED": 0x5, "FRAME_SIZE_ERROR": 0x6, "REFUSED_STREAM": 0x7,
+        "CANCEL": 0x8, "COMPRESSION_ERROR": 0x9, "CONNECT_ERROR": 0xa, "ENHANCE_YOUR_CALM": 0xb,
+        "INADEQUATE_SECURITY": 0xc, "HTTP_1_1_REQUIRED": 0xd,
+    ]
+}
+
+extension Response {
+    /// This answer with `action` attached; a deferred answer gets it when its promise completes.
+    public func with(connectionAction action: ConnectionAction?, faultID: String?) -> Response {
+        guard let inner = deferred else {
+            var r = self
+            r.connectionAction = action
+            r.faultID = faultID
+            return r
+        }
+        // The server arms the deadline of the promise it is given: the outer one carries the inner's, completes
+        // the inner on expiry (so its cleanup runs), and hands its own end (a hang-up's 499) back to it.
+        let outer: ResponsePromise
+        if let t = inner.timeout {
+            outer = ResponsePromise(timeoutMilliseconds: t.milliseconds) {
+                let r = t.onTimeout()
+                inner.complete(r)
+                return r
+            }
+        } else {
+            outer = ResponsePromise()
+        }
+        inner.whenComplete { final in
+            var r = final
+            r.connectionAction = action
+            r.faultID = faultID
+            outer.complete(r)
+        }
+        outer.whenComplete { inner.complete($0) }
+        var r = Response.later(outer)
+        r.faultID = faultID
+        return r
     }
 }
 

@@ -47,7 +47,18 @@ extension Connection {
     private func dispatchHTTP1(_ request: Request, keepAlive: Bool) {
         let isHEAD = request.method == .HEAD
         let version = request.version
+        var request = request
+        request.localAddress = localAddress
         let response = loop.core.respond(to: request)
+        if response.deferred == nil, response.connectionAction != nil {
+            // A fault: it takes a slot, so that it acts in pipeline order, after the answers ahead of it.
+            let serial = nextSerial
+            nextSerial += 1
+            slots.append(Slot(serial: serial, bytes: nil, closeAfter: !keepAlive))
+            if !keepAlive { lifecycle.closeAfterFlush() }
+            fillSlot(serial, response: response, version: version, keepAlive: keepAlive, isHEAD: isHEAD)
+            return
+        }
         if let promise = response.deferred {
             armDeadline(of: promise)
             let serial = nextSerial
@@ -119,15 +130,103 @@ extension Connection {
 
     /// A deferred response arrived (on the loop thread): fill its slot and release what is now in order.
     func completeSlot(_ serial: UInt64, response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
-        guard let i = slots.firstIndex(where: { $0.serial == serial }) else { return }
-        // A server draining for shutdown tells the client this connection ends (RFC 9112 §9.6).
-        let keepAlive = keepAlive && !(loop.isShuttingDown && i == slots.count - 1)
-        var bytes: [UInt8] = []
-        serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &bytes)
-        slots[i].bytes = bytes
-        releaseReadySlots()
+        fillSlot(serial, response: response, version: version, keepAlive: keepAlive, isHEAD: isHEAD)
         lifecycle.activity(now: loop.now)
         if slots.isEmpty && !lifecycle.closeRequested { driveHTTP1() }  // resume a pipeline held at the limit
+        flush()
+    }
+
+    /// Puts a finished response into its slot and releases what is now in order (without flushing).
+    private func fillSlot(_ serial: UInt64, response: Response, version: HTTPVersion, keepAlive: Bool, isHEAD: Bool) {
+        guard let i = slots.firstIndex(where: { $0.serial == serial }) else { return }
+        switch response.connectionAction {
+        case .close, .goaway, .reset, .rstStream:
+            slots[i].bytes = []  // nothing of this answer is sent
+            slots[i].action = response.connectionAction
+        case nil, .slowBody:
+            // A server draining for shutdown tells the client this connection ends (RFC 9112 §9.6).
+            let keepAlive = keepAlive && !(loop.isShuttingDown && i == slots.count - 1)
+            var bytes: [UInt8] = []
+            serialize(response, version: version, keepAlive: keepAlive, isHEAD: isHEAD, into: &bytes)
+            slots[i].bytes = bytes
+            slots[i].action = response.connectionAction
+        }
+        releaseSlots()
+    }
+
+    /// Moves the answers at the head of the pipeline that are ready into the output, carrying out the fault of
+    /// a slot when its turn comes: a drop or reset ends the pipeline there (later requests stay unanswered),
+    /// a paced body holds the pipeline until its last byte is queued.
+    /// A streamed answer's slot (`Response.stream`) stays first while its stream is open: later answers wait.
+    func releaseSlots() {
+        while pacedBody == nil, let first = slots.first, let ready = first.bytes {
+            switch first.action {
+            case nil:
+                plainOut.append(contentsOf: ready)
+                if let streamed = first.stream, !streamed.ended {
+                    slots[0].bytes = nil
+                    streamed.headSent = true
+                    pumpHTTP1(streamed)  // what was written before the head went out; may end it
+                    continue
+                }
+                slots.removeFirst()
+            case .close, .goaway:
+                slots.removeAll()
+                lifecycle.closeAfterFlush()
+                return
+            case .reset, .rstStream:
+                slots.removeAll()
+                abortRequested = true
+                lifecycle.closeAfterFlush()
+                return
+            case .slowBody(let rate):
+                let head = Self.headLength(ready)
+                plainOut.append(contentsOf: ready[..<head])
+                guard head < ready.count else {
+                    slots.removeFirst()
+                    continue
+                }
+                pacedBody = PacedBody(bytes: Array(ready[head...]), bytesPerSecond: max(1, rate))
+                schedulePacing()
+                return
+            }
+        }
+    }
+
+    /// Where the head of serialized response bytes ends (after the blank line).
+    private static func headLength(_ bytes: [UInt8]) -> Int {
+        var i = 3
+        while i < bytes.count {
+            if bytes[i] == 10 && bytes[i - 1] == 13 && bytes[i - 2] == 10 && bytes[i - 3] == 13 { return i + 1 }
+            i += 1
+        }
+        return bytes.count
+    }
+
+    /// A tenth of a second's worth of bytes per tick (one byte per tick below 10 bytes/s).
+    private func schedulePacing() {
+        guard let paced = pacedBody else { return }
+        hasArmedTimers = true
+        let interval = paced.bytesPerSecond >= 10 ? 0.1 : 1.0 / Double(paced.bytesPerSecond)
+        loop.schedule(after: interval, owner: id) { [weak self] in self?.paceTick() }
+    }
+
+    private func paceTick() {
+        guard var paced = pacedBody, !lifecycle.isClosed else { return }
+        let chunk = paced.bytesPerSecond >= 10 ? paced.bytesPerSecond / 10 : 1
+        let end = min(paced.bytes.count, paced.offset + chunk)
+        plainOut.append(contentsOf: paced.bytes[paced.offset..<end])
+        paced.offset = end
+        lifecycle.activity(now: loop.now)
+        if end < paced.bytes.count {
+            pacedBody = paced
+            schedulePacing()
+        } else {
+            pacedBody = nil
+            if !slots.isEmpty { slots.removeFirst() }
+            releaseSlots()
+            if slots.isEmpty && !lifecycle.closeRequested { driveHTTP1() }
+        }
         flush()
     }
 

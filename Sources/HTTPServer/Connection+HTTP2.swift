@@ -39,6 +39,8 @@ extension Connection {
 
     private func dispatchHTTP2(_ session: HTTP2ServerSession, streamID: Int32, request: Request) {
         let isHEAD = request.method == .HEAD
+        var request = request
+        request.localAddress = localAddress
         let response = loop.core.respond(to: request)
         if let promise = response.deferred {
             armDeadline(of: promise)
@@ -53,7 +55,7 @@ extension Connection {
                     final.stream?.cancel()  // streams are for direct answers only
                     var final = final
                     final.stream = nil
-                    s.respond(streamID: streamID, response: final, isHEAD: isHEAD, date: loop.dateString)
+                    c.answerHTTP2(s, streamID: streamID, response: final, isHEAD: isHEAD)
                     c.lifecycle.activity(now: loop.now)
                     c.flushHTTP2Output()
                     c.flush()
@@ -61,8 +63,55 @@ extension Connection {
             }
             return
         }
-        session.respond(streamID: streamID, response: response, isHEAD: isHEAD, date: loop.dateString)
+        answerHTTP2(session, streamID: streamID, response: response, isHEAD: isHEAD)
         if let stream = response.stream, session.isStreaming(streamID) { attachHTTP2(stream) }
+    }
+
+    /// Submits the answer on its stream, or carries out its fault: a drop closes the connection after what is
+    /// queued, `reset` is a TCP reset, `rstStream` resets only the stream, `goaway` names the stream before
+    /// this one as the last processed and closes, `slowBody` releases the body a tenth of a second at a time.
+    private func answerHTTP2(_ session: HTTP2ServerSession, streamID: Int32, response: Response, isHEAD: Bool) {
+        switch response.connectionAction {
+        case nil:
+            session.respond(streamID: streamID, response: response, isHEAD: isHEAD, date: loop.dateString)
+        case .close:
+            session.abandon(streamID: streamID)
+            lifecycle.closeAfterFlush()
+        case .reset:
+            session.abandon(streamID: streamID)
+            abortRequested = true
+            lifecycle.closeAfterFlush()
+        case .rstStream(let code):
+            session.resetStream(streamID: streamID, code: code)
+        case .goaway(let code):
+            session.abandon(streamID: streamID)
+            session.goAway(lastStreamID: max(0, streamID - 2), code: code)
+            lifecycle.closeAfterFlush()
+        case .slowBody(let rate):
+            session.respond(
+                streamID: streamID,
+                response: response,
+                isHEAD: isHEAD,
+                date: loop.dateString,
+                releasedBodyBytes: 0
+            )
+            paceHTTP2(streamID: streamID, released: 0, bytesPerSecond: max(1, rate))
+        }
+    }
+
+    /// Lets the next tenth of a second's worth of a paced body go (nghttp2 resumes the deferred DATA).
+    private func paceHTTP2(streamID: Int32, released: Int, bytesPerSecond: Int) {
+        hasArmedTimers = true
+        let interval = bytesPerSecond >= 10 ? 0.1 : 1.0 / Double(bytesPerSecond)
+        let chunk = bytesPerSecond >= 10 ? bytesPerSecond / 10 : 1
+        loop.schedule(after: interval, owner: id) { [weak self] in
+            guard let self, !self.lifecycle.isClosed, case .http2(let session) = self.codec else { return }
+            let more = session.releaseBody(streamID: streamID, upTo: released + chunk)
+            self.lifecycle.activity(now: self.loop.now)
+            self.flushHTTP2Output()
+            self.flush()
+            if more { self.paceHTTP2(streamID: streamID, released: released + chunk, bytesPerSecond: bytesPerSecond) }
+        }
     }
 
     /// Moves the frames nghttp2 wants to send into the connection's output (one write per wake-up).

@@ -46,6 +46,10 @@ extension Connection {
                 return
             }
         }
+        if abortRequested {
+            abortNow()
+            return
+        }
         if socketOutOffset == socketOut.count {
             // Keep small buffers for the next response; give big ones back (idle memory matters).
             socketOut.removeAll(keepingCapacity: socketOut.capacity <= 256 * 1024)
@@ -63,6 +67,13 @@ extension Connection {
         } else {
             updateInterest(write: true, pauseReading: socketOut.count - socketOutOffset > Connection.outputHighWater)
         }
+    }
+
+    /// A TCP reset (RFC 9293 §3.10.7.1 via `SO_LINGER {1, 0}`): whatever is still unsent is discarded.
+    func abortNow() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        closeNow()
     }
 
     /// Sets the epoll interest: EPOLLOUT while output is pending, EPOLLIN unless reading is paused.

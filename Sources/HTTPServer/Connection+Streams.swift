@@ -34,7 +34,7 @@ extension Connection {
         nextSerial += 1
         if !keep { lifecycle.closeAfterFlush() }
         attachWake(source)
-        releaseReadySlots()
+        releaseSlots()
     }
 
     /// HTTP/2: the session queued HEADERS and parks the DATA until bytes come.
@@ -43,23 +43,8 @@ extension Connection {
         if case .http2(let session) = codec { session.pumpStreams() }
     }
 
-    /// Moves every response that is ready, in order, into the output; a stream's head goes out when its turn
-    /// comes and its slot stays until the stream ends.
-    func releaseReadySlots() {
-        while let first = slots.first, let ready = first.bytes {
-            plainOut.append(contentsOf: ready)
-            if let streamed = first.stream, !streamed.ended {
-                slots[0].bytes = nil
-                streamed.headSent = true
-                pumpHTTP1(streamed)  // what was written before the head went out; may end it
-                continue
-            }
-            slots.removeFirst()
-        }
-    }
-
     /// HTTP/1.1: frames what the handler wrote into the output; on its end, the last chunk.
-    private func pumpHTTP1(_ streamed: StreamedResponse) {
+    func pumpHTTP1(_ streamed: StreamedResponse) {
         let (bytes, finished) = streamed.source.take()
         if streamed.chunked {
             HTTP1Serializer.writeChunk(bytes, into: &plainOut)
@@ -113,7 +98,7 @@ extension Connection {
                 return
             }
             pumpHTTP1(streamed)
-            releaseReadySlots()
+            releaseSlots()
             lifecycle.activity(now: loop.now)
             if slots.isEmpty && !lifecycle.closeRequested { driveHTTP1() }
         case .http2(let session):
@@ -145,7 +130,7 @@ extension Connection {
                 streamed.source.cancel()
                 end(slot: i)
             }
-            releaseReadySlots()
+            releaseSlots()
             return true
         case .http2(let session):
             guard session.streamingCount > 0 else { return false }

@@ -25,12 +25,24 @@ final class Connection {
         /// A streamed response (`Response.stream`): `bytes` is its head until sent, then nil while the stream
         /// is open, then its last chunk.
         var stream: StreamedResponse? = nil
+        /// A fault to carry out when this slot's turn comes (`Response.connectionAction`).
+        var action: ConnectionAction? = nil
+    }
+
+    /// An HTTP/1.1 body being written at a fixed rate (`ConnectionAction.slowBody`); its slot stays first in
+    /// `slots` until the last byte is queued, so later answers wait behind it.
+    struct PacedBody {
+        var bytes: [UInt8]
+        var offset = 0
+        var bytesPerSecond: Int
     }
 
     let fd: Int32
     let id: UInt64
     unowned let loop: EventLoop
     let remoteAddress: String
+    /// The address this connection was accepted on, copied into each request (fault rules match on it).
+    let localAddress: String
     let tls: TLSConnection?
     var codec: Codec = .detecting
     var lifecycle: ConnectionStateMachine
@@ -54,12 +66,16 @@ final class Connection {
     /// Deferred responses with a deadline still owed on this connection: completed with a 499 that is never
     /// sent when the connection closes first, so whoever parked them (a long-poll waiter) is freed.
     var armedPromises: [ResponsePromise] = []
+    /// A fault asked for a TCP reset: the next flush writes what it can, then closes with `SO_LINGER {1, 0}`.
+    var abortRequested = false
+    var pacedBody: PacedBody?
 
-    init(fd: Int32, id: UInt64, loop: EventLoop, isTLS: Bool, remoteAddress: String) {
+    init(fd: Int32, id: UInt64, loop: EventLoop, isTLS: Bool, remoteAddress: String, localAddress: String) {
         self.fd = fd
         self.id = id
         self.loop = loop
         self.remoteAddress = remoteAddress
+        self.localAddress = localAddress
         let c = loop.core.configuration
         lifecycle = ConnectionStateMachine(
             timeouts: .init(headerRead: c.headerReadTimeout, keepAlive: c.keepAliveTimeout),

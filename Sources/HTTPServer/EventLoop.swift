@@ -183,13 +183,19 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             acceptPause = EventLoop.minAcceptPause
+            let localAddress = SocketAddress.local(of: fd)
+            if let filter = core.configuration.acceptFilter, !filter(localAddress) {
+                close(fd)  // refused: closed before TLS or any byte ("this address is down")
+                continue
+            }
             setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
             let connection = Connection(
                 fd: fd,
                 id: nextConnectionID,
                 loop: self,
                 isTLS: listener.isTLS,
-                remoteAddress: SocketAddress.describe(&storage)
+                remoteAddress: SocketAddress.describe(&storage),
+                localAddress: localAddress
             )
             nextConnectionID += 1
             connections[fd] = connection

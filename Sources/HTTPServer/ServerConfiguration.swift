@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// 413, 417, 431, 501, 505), the header timeout (408) and the HTTP/2 session's rejections. The server keeps
     /// the context's status and adds `Connection: close` where it closes. Default: the generic JSON body.
     public var errorResponder: @Sendable (HTTPErrorContext) -> Response = HTTPErrorContext.generic
+    /// Asked on every accepted connection with the address it was accepted on (`127.0.0.2:8443`): false closes
+    /// it at once, before TLS or any byte (a fault rule's "this address is down"). Nil accepts everything.
+    public var acceptFilter: (@Sendable (_ localAddress: String) -> Bool)?
     /// Where the server reports connection-level problems (never request data).
     public var log: @Sendable (String) -> Void = { _ in }
 

@@ -56,6 +56,16 @@ struct SocketAddress {
         }
     }
 
+    /// The local address of a connected socket (`getsockname`), written like `describe`; empty on failure.
+    static func local(of fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return rc == 0 ? describe(&storage) : ""
+    }
+
     /// `1.2.3.4:80` or `[::1]:80` for a `sockaddr_storage` filled by `accept`/`getsockname`.
     static func describe(_ storage: inout sockaddr_storage) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)

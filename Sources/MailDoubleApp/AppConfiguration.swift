@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     public var journalSize: Int = 10_000
     /// When set, `/_emulator/` routes but health want `Authorization: Bearer <token>`.
     public var controlToken: String?
+    /// A JSON file of fault rules (an array, as `POST /_emulator/faults` takes) loaded at start (`--faults`).
+    public var faultsFile: String?
     /// Status for an unknown or deleted Postflare API key: 400 `validation_error` (what the live API was
     /// seen to return), 401, or the documented 403 `invalid_api_key`.
     public var postflareInvalidKeyStatus: Int = 400

@@ -17,6 +17,8 @@ struct ControlAPI: Sendable {
     /// The journals the server handler and the webhook sender write, read by `/_emulator/requests|deliveries`.
     var requests: RequestJournal?
     var deliveries: DeliveryJournal?
+    /// The scripted faults behind `/_emulator/faults`; a full reset clears them.
+    var faults: FaultPlan
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -27,6 +29,7 @@ struct ControlAPI: Sendable {
         if let token { router.use(ControlTokenMiddleware(token: token)) }
         let plane = ControlPlane(vendors: vendors, changes: changes, requests: requests, deliveries: deliveries)
         plane.addRoutes(to: &router)
+        FaultRoutes(plan: faults, clock: clock, vendors: vendors.map(\.name)).addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([
                 "status": "ok",
@@ -101,6 +104,8 @@ struct ControlAPI: Sendable {
                 return .json(["reset": .array([.string(chosen[0].name)]), "tenant": .string(tenant)])
             }
             for vendor in chosen { vendor.reset() }
+            // A reset of everything (no `vendor`) also removes every fault rule.
+            if wanted == nil { faults.removeAll() }
             return .json(["reset": .array(chosen.map { .string($0.name) })])
         }
         // Injected latency: answers after `ms` real milliseconds (≤ 30000) on the event loop's timers, while

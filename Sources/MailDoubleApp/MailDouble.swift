@@ -1,5 +1,5 @@
-import ControlPlane
 // SPDX-License-Identifier: Apache-2.0
+import ControlPlane
 public import EmulatorKit
 import FlowdockAPI
 import FlowmailerAPI
@@ -25,6 +25,11 @@ public final class MailDouble: Sendable {
     public let vendors: [any Vendor]
     /// What the vendors changed (messages stored, resets, deliveries attempted), in order.
     public let changes: ChangeFeed
+    /// How many change-feed observers the emulator itself keeps (the parked-wait registry's), so that a test
+    /// can tell that the observers of waits and streams are gone: `changes.observerCount` back to this.
+    public let permanentObservers: Int
+    /// The scripted faults (`/_emulator/faults`, `--faults`) the server's handler consults.
+    public let faults: FaultPlan
     let server: HTTPServer
     /// Publishes due events and delivers the vendors' webhooks while the server runs.
     let webhookSender: WebhookSender
@@ -124,6 +129,12 @@ public final class MailDouble: Sendable {
             },
             log: { Log.info($0) }
         )
+        // Router names in the dispatcher's order (the control router first), so rules compare vendors as indices.
+        let faults = FaultPlan(routerNames: ["emulator"] + vendors.map(\.name))
+        self.faults = faults
+        if let file = configuration.faultsFile {
+            faults.add(try MailDouble.loadFaults(file, vendors: vendors.map(\.name)), at: clock.now())
+        }
         let control = ControlAPI(
             clock: clock,
             startedAt: startedAt,
@@ -131,7 +142,8 @@ public final class MailDouble: Sendable {
             changes: changes,
             token: configuration.controlToken,
             requests: requestJournal,
-            deliveries: deliveryJournal
+            deliveries: deliveryJournal,
+            faults: faults
         )
         // The order does not matter: the dispatcher lets the most specific route template win.
         var controlRouter = control.makeRouter()
@@ -142,6 +154,7 @@ public final class MailDouble: Sendable {
             return router
         }
         dispatcher = Dispatcher(routers: [controlRouter] + vendorRouters)
+        permanentObservers = changes.observerCount
 
         var server = ServerConfiguration()
         server.hosts = configuration.hosts
@@ -156,6 +169,11 @@ public final class MailDouble: Sendable {
         server.drainTimeout = configuration.drainTimeout
         server.log = { message in Log.error(message) }
         let dispatcher = self.dispatcher
+        // `refuse` rules: a connection accepted on a refused address is closed before any byte.
+        server.acceptFilter = { localAddress in
+            !faults.hasListenerRules || faults.refusal(localAddress: localAddress) == nil
+        }
+        let injector = FaultInjector(plan: faults, dispatcher: dispatcher, vendors: vendors)
         // The server's own errors (parse errors, limits, timeouts) in the format of the vendor the request names.
         server.errorResponder = { context in
             dispatcher.errorResponse(for: context.partialRequest, status: context.status, message: context.message)
@@ -165,11 +183,15 @@ public final class MailDouble: Sendable {
         let journal = requestJournal.isEnabled ? requestJournal : nil
         let routerNames = dispatcher.routers.map { $0.name == "emulator" ? nil : $0.name }
         self.server = HTTPServer(configuration: server) { request in
-            guard let journal else { return Self.answer(request, dispatcher, logRequests) }
-            let started = RequestJournal.now()
+            let started = journal == nil ? 0 : RequestJournal.now()
             let resolution = dispatcher.resolve(request)
-            let response = dispatcher.respond(to: request, resolution: resolution)
+            // No rule set (the usual case): one atomic load, then straight to the dispatcher.
+            let response =
+                faults.isEmpty
+                ? dispatcher.respond(to: request, resolution: resolution)
+                : injector.respond(to: request, resolution: resolution)
             if logRequests { Self.log(request, response) }
+            guard let journal else { return response }
             // The control router's own routes are not journaled; a request no router answered is, vendor null.
             if let index = resolution.router, routerNames[index] == nil { return response }
             journal.record(
@@ -177,23 +199,38 @@ public final class MailDouble: Sendable {
                 vendor: resolution.router.flatMap { routerNames[$0] },
                 route: resolution.route,
                 response: response,
-                started: started
+                started: started,
+                fault: response.faultID
             )
             return response
         }
     }
 
-    /// The handler without a journal: answer, and log when `--log-requests` asks.
-    private static func answer(_ request: Request, _ dispatcher: Dispatcher, _ logRequests: Bool) -> Response {
-        let response = dispatcher.respond(to: request)
-        if logRequests { log(request, response) }
-        return response
-    }
-
     private static func log(_ request: Request, _ response: Response) {
         Log.info(
-            "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")"
+            "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")\(response.faultID.map { " (fault \($0))" } ?? "")"
         )
+    }
+
+    /// The rules of a `--faults` file (a JSON array of rules, or one rule); a file that is missing, not JSON
+    /// or holds a bad rule fails start-up with a message naming it.
+    static func loadFaults(_ path: String, vendors: [String]) throws -> [FaultRule] {
+        guard let f = fopen(path, "rb") else { throw AppError("--faults \(path): cannot read the file") }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        guard let json = try? JSON.parse(bytes) else { throw AppError("--faults \(path): the file is not JSON") }
+        do {
+            return try FaultRuleParser.parseBody(json, vendors: vendors).rules
+        } catch {
+            let message = (try? JSON.parse(error.response.body))?["message"]?.stringValue ?? "a rule is not valid"
+            throw AppError("--faults \(path): \(message)")
+        }
     }
 
     public func start() throws {

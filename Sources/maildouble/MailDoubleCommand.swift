@@ -102,6 +102,14 @@ struct MailDoubleCommand: ParsableCommand {
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var controlToken: String? { controlTokenFlag ?? Env.string("MAILDOUBLE_CONTROL_TOKEN") }
 
+    @Option(
+        name: .customLong("faults"),
+        help: "A JSON file of fault rules (as POST /_emulator/faults takes) loaded at start. [MAILDOUBLE_FAULTS]"
+    )
+    var faultsFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var faults: String? { faultsFlag ?? Env.string("MAILDOUBLE_FAULTS") }
+
     @Option(help: "Postflare requests per second per team; 0 = off. [MAILDOUBLE_POSTFLARE_RATE_LIMIT]")
     var postflareRateLimit: Int = Env.int("MAILDOUBLE_POSTFLARE_RATE_LIMIT") ?? 10
 
@@ -182,6 +190,7 @@ struct MailDoubleCommand: ParsableCommand {
         c.maxMessages = maxMessages
         c.journalSize = journalSize
         c.controlToken = controlToken
+        c.faultsFile = faults
         c.postflareInvalidKeyStatus = postflareInvalidKeyStatus
         c.postflareDailyQuota = postflareDailyQuota
         c.postflareMonthlyQuota = postflareMonthlyQuota

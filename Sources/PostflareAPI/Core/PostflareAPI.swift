@@ -120,15 +120,29 @@ public final class PostflareAPI: Sendable {
         // Errors the HTTP layer raises, named as Resend's SDKs expect; what Resend answers to an oversized body
         // or a malformed head is not recorded (spec §3.2) [I]: other 4xx are `validation_error`, 5xx
         // `application_error` (resend-python maps both, spec §3.5).
+        // A 429 (only a fault asks for one here) is `rate_limit_exceeded` with the `ratelimit-*` and
+        // `retry-after` headers the limiter sends (limit: the configured one, else Resend's documented 10); a 503
+        // is `service_unavailable`, the name on Resend's errors page since 2026-08 (spec §3.2).
+        let limit = rateLimiter.defaultLimiter.isEnabled ? rateLimiter.defaultLimiter.limit : 10
         r.errorResponse = { _, status, message in
             let name =
                 switch status.code {
                 case 404: "not_found"
                 case 405: "method_not_allowed"
+                case 429: "rate_limit_exceeded"
+                case 503: "service_unavailable"
                 case 500...: "application_error"
                 default: "validation_error"
                 }
-            return PostflareError(status.code, name, message).response  // `.json`: always application/json
+            var response = PostflareError(status.code, name, message).response  // `.json`: always application/json
+            if status.code == 429 {
+                response.headers.replaceOrAdd(name: "ratelimit-limit", value: String(limit))
+                response.headers.replaceOrAdd(name: "ratelimit-remaining", value: "0")
+                response.headers.replaceOrAdd(name: "ratelimit-reset", value: "1")
+                response.headers.replaceOrAdd(name: "ratelimit-policy", value: "\(limit);w=1")
+                response.headers.replaceOrAdd(name: "retry-after", value: "1")
+            }
+            return response
         }
         r.credentials = [.bearerPrefix("re_")]
         r.hosts = ["api.postflare.app", "api.resend.com"]
