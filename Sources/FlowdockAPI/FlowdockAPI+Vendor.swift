@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: organizations are the tenants, flow messages are what inspection shows. A message's
@@ -49,6 +49,41 @@ extension FlowdockAPI: Vendor {
             }) ?? false
         if known { store.changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "") }
         return known
+    }
+
+    /// The organization (parameterized name) a request acts in, first match wins: the one in the path
+    /// (`/flows/{org}/…`, `/organizations/{org}/…`, also under `/v1`) when it exists; the flow of the Push API
+    /// token in the path (the first of several); the first organization of the user the credentials name
+    /// (a post to `/messages` naming its flow in the body counts for that organization too: the body is not
+    /// read for users); the flow of a `flow_token` (query, else the parsed body, as `Access.principal`).
+    public func tenant(of request: Request) -> String? {
+        var path = request.pathSegments[...]
+        if path.first == "v1" { path = path.dropFirst() }
+        let segments = Array(path)
+        let parsedToken: () -> String? = {
+            guard request.query("flow_token") == nil, request.method != .GET, !request.body.isEmpty else {
+                return nil
+            }
+            return (try? Body.parse(request))?.string("flow_token")
+        }
+        return try? store.withState { s -> String? in
+            if segments.count >= 2, segments[0] == "flows" || segments[0] == "organizations" {
+                // `/flows/all`, `/flows/find`, `/organizations/find` are routes, not organizations.
+                let literal = segments.count == 2 && (segments[1] == "all" || segments[1] == "find")
+                if !literal, let org = s.organization(named: segments[1]) { return org.parameterizedName }
+            }
+            if segments.count >= 3, segments[0] == "messages", segments[1] == "chat" || segments[1] == "team_inbox" {
+                let token = segments[2].prefix { $0 != "," }
+                if let flow = s.flows.values.first(where: { $0.apiToken == token }) {
+                    return s.tenant(ofFlow: flow.id)
+                }
+            }
+            if let uid = s.userID(of: request) { return s.organizations(of: uid).first?.parameterizedName }
+            if let token = request.query("flow_token") ?? parsedToken(), let source = s.source(withToken: token) {
+                return s.tenant(ofFlow: source.flowID)
+            }
+            return nil
+        } ?? nil
     }
 
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: accounts are the tenants, submitted messages are what inspection shows.
@@ -18,6 +18,22 @@ extension FlowmailerAPI: Vendor {
         dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
+    }
+
+    /// The account of the bearer token (expired or not) when the request has one we issued, else the
+    /// account id in the path when that account exists; for `/oauth/token`, the account of the client id
+    /// (form, query or Basic; the secret is not checked, so a failed login counts for its account too).
+    public func tenant(of request: Request) -> String? {
+        if let token = Credentials.bearer(request.headers), let account = tokens.account(of: token) {
+            return account
+        }
+        guard let first = URLCoding.pathNames(request.rawPath, limit: 1).first, !first.isEmpty else { return nil }
+        if first == "oauth" {
+            guard let clientId = OAuthHandler.parameters(request).clientId else { return nil }
+            return store.credential(clientId: clientId)?.account
+        }
+        guard first.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), store.hasAccount(first) else { return nil }
+        return first
     }
 
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {

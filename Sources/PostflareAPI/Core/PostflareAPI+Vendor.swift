@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: teams are the tenants, sent e-mails are what inspection shows.
@@ -29,6 +29,13 @@ extension PostflareAPI: Vendor {
         dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
+    }
+
+    /// The team of the bearer API key (any permission), without recording its use; nil without a key we
+    /// know.
+    public func tenant(of request: Request) -> String? {
+        guard let token = Credentials.bearer(request.headers) else { return nil }
+        return store.team(ofToken: token)
     }
 
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
