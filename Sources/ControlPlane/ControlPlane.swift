@@ -10,6 +10,8 @@ public struct ControlPlane: Sendable {
     let changes: ChangeFeed
     let seqs: StoredSeqIndex
     let waiters: MessageWaiters
+    /// Makes checking a tenant name and provisioning it one step (`/_emulator/tenants`).
+    let tenantLock = Locked(0)
 
     public init(vendors: [any Vendor], changes: ChangeFeed) {
         self.vendors = vendors
@@ -35,6 +37,7 @@ public struct ControlPlane: Sendable {
                 body: ControlPlane.openAPIBytes
             )
         }
+        addTenantRoutes(to: &router)
     }
 
     static let openAPIBytes = Array(openAPIDocument.utf8)
@@ -114,6 +117,12 @@ public struct ControlPlane: Sendable {
         let seqs = self.seqs.all()
         var out: [(message: InspectedMessage, seq: UInt64)] = []
         for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
+            // `tenant` is a provisioned tenant's name or a native id: each vendor resolves it to its own id.
+            var query = query
+            if let name = query.tenant {
+                guard let native = vendor.resolveTenant(name) else { continue }
+                query.tenant = native
+            }
             for m in vendor.inspectMessages(tenant: query.tenant) {
                 let seq = seqs[Self.key(m.vendor, m.id)] ?? 0
                 if query.matches(m, seq: seq) { out.append((m, seq)) }

@@ -15,9 +15,10 @@ extension FlowdockAPI: Vendor {
     }
 
     /// Puts the organization's flows (with their messages, threads and sources) back as the fixtures made
-    /// them. Users and organization membership are shared across organizations and stay as they are.
+    /// them, or as `provisionTenant(_:)` made them for a provisioned organization. Users and organization
+    /// membership are shared across organizations and stay as they are.
     public func reset(tenant: String) -> Bool {
-        let seed = self.seed
+        let seed = provisioned.entry(tenant: tenant)?.seed ?? self.seed
         let known =
             (try? store.withState { s -> Bool in
                 let org = s.organizations.values.first { $0.parameterizedName == tenant }

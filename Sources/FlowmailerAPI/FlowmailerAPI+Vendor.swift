@@ -11,10 +11,17 @@ extension FlowmailerAPI: Vendor {
 
     public var evictedMessages: Int { store.evictedMessages() }
 
+    /// A provisioned account goes back to the state it was provisioned with and keeps its issued tokens
+    /// (its credentials stay valid, so a test's cached token survives a per-test reset); a fixture account
+    /// goes back to its fixtures and loses its tokens.
     public func reset(tenant: String) -> Bool {
-        let fresh = seed.first { $0.id == tenant }
-        guard store.replace(account: tenant, with: fresh) else { return false }
-        tokens.removeAll(account: tenant)
+        if let entry = provisioned.entry(tenant: tenant) {
+            guard store.replace(account: tenant, with: entry.seed) else { return false }
+        } else {
+            let fresh = seed.first { $0.id == tenant }
+            guard store.replace(account: tenant, with: fresh) else { return false }
+            tokens.removeAll(account: tenant)
+        }
         dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true

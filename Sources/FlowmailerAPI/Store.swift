@@ -205,6 +205,21 @@ final class Store: Sendable {
         }
     }
 
+    /// Adds an account made by `make` with a fresh numeric id: `preferred` when that is a free number (no
+    /// leading zero), else one above every numeric id in use. Returns the id.
+    func insertAccount(preferring preferred: String?, _ make: (String) -> AccountState) -> String {
+        accounts.withLock { map in
+            var id: String
+            if let preferred, let n = Int(preferred), n > 0, String(n) == preferred, map[preferred] == nil {
+                id = preferred
+            } else {
+                id = String((map.keys.compactMap { Int($0) }.max() ?? 0) + 1)
+            }
+            map[id] = AccountBox(make(id))
+            return id
+        }
+    }
+
     func createAccount(description: String, details: JSONObject) -> String {
         accounts.withLock { map in
             let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1

@@ -14,8 +14,9 @@ extension PostflareAPI: Vendor {
 
     public var tenants: [String] { (try? store.withState { $0.teams.keys.sorted() }) ?? [] }
 
+    /// A provisioned team goes back to the state it was provisioned with (its two keys and domains kept).
     public func reset(tenant: String) -> Bool {
-        let fresh = seed.teams[tenant]
+        let fresh = seed.teams[tenant] ?? provisioned.entry(tenant: tenant)?.seed
         let known =
             (try? store.withState { state throws(PostflareError) -> Bool in
                 guard let current = state.teams[tenant] ?? fresh else { return false }
