@@ -109,6 +109,9 @@ public final class ProvisionedTenants<Seed: Sendable>: Sendable {
     public func entry(name: String) -> Entry? { entries.withLock { $0.first { $0.name == name } } }
     public func entry(tenant: String) -> Entry? { entries.withLock { $0.first { $0.tenant == tenant } } }
     public func removeAll() { entries.withLock { $0.removeAll() } }
+    /// Keeps the entries whose native id passes `keep` (after a snapshot is restored: snapshots hold the
+    /// vendor's state, not this list).
+    public func retain(_ keep: (String) -> Bool) { entries.withLock { $0.removeAll { !keep($0.tenant) } } }
     public var all: [ProvisionedTenant] {
         entries.withLock { $0.map { ProvisionedTenant(name: $0.name, tenant: $0.tenant) } }
     }

@@ -30,9 +30,11 @@ extension FlowdockAPI {
             guard s.organization(named: name) == nil else { return nil }
             var mini = State()
             let uid = s.nextUserID
+            // Nicks are matched without case (mentions): a fixture user's nick stays that user's.
+            let nick = s.user(withNick: name) == nil ? name : "\(name)-\(uid)"
             let user = User(
                 id: uid,
-                nick: name,
+                nick: nick,
                 name: "MailDouble \(name)",
                 email: "\(name)@example.test",
                 avatar: nil,

@@ -116,7 +116,9 @@ extension FlowdockAPI: Vendor {
     }
 
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
-        store.replace(with: try snapshot.state(as: State.self, for: Self.vendorName))
+        let state = try snapshot.state(as: State.self, for: Self.vendorName)
+        store.replace(with: state)
+        provisioned.retain { state.organization(named: $0) != nil }
     }
 
     /// `acme/my-flow` and 5 → `acme:my-flow:5`.

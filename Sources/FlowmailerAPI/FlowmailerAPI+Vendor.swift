@@ -66,6 +66,7 @@ extension FlowmailerAPI: Vendor {
 
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
         store.replaceAll(with: try snapshot.state(as: [AccountState].self, for: Self.vendorName))
+        provisioned.retain { store.hasAccount($0) }
         tokens.removeAll()
         dueEvents.removeAll()
     }

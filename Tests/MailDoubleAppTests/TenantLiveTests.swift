@@ -223,3 +223,18 @@ import Testing
         #expect(try Self.json(try Self.call(app, "GET", "/_emulator/tenants"))["data"]?.arrayValue?.count == 6)
     }
 }
+
+/// Snapshots hold a vendor's state, not its list of provisioned tenants: restoring one from before a tenant
+/// was provisioned forgets the tenant in every vendor.
+@Suite struct TenantSnapshotTests {
+    @Test func restoringAnOlderSnapshotForgetsTenantsItLacks() throws {
+        let app = try VendorContractTests.start()
+        defer { MailDoubleTests.stop(app) }
+        let saved = app.vendors.map { $0.snapshot() }
+        _ = try TenantLiveTests.provision(app, #"{"name":"job-s"}"#)
+        #expect(app.vendors.filter { $0.resolveTenant("job-s") != nil }.count == 3)
+        for (vendor, snapshot) in zip(app.vendors, saved) { try vendor.restore(snapshot) }
+        #expect(app.vendors.allSatisfy { $0.resolveTenant("job-s") == nil && $0.provisionedTenants.isEmpty })
+        #expect(try TenantLiveTests.call(app, "DELETE", "/_emulator/tenants/job-s").status == 404)
+    }
+}

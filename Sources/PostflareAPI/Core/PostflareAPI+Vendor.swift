@@ -70,6 +70,7 @@ extension PostflareAPI: Vendor {
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
         let state = try snapshot.state(as: PostflareStore.State.self, for: Self.vendorName)
         try? store.withState { $0 = state }
+        provisioned.retain { state.teams[$0] != nil }
         store.idempotency.reset()
         webhookRetries.reset()
         dueEvents.removeAll()
