@@ -121,7 +121,20 @@ import Testing
         // B has sent nothing: a wait for B times out although A just sent.
         let none = try Self.call(app, "GET", "/_emulator/messages/wait?tenant=\(b.name)&timeout=0.05")
         #expect(try none.status == 408 && Self.json(none)["matched"] == 0)
+        // A wait parked for B's Flowmailer message (B's account id is not its name) is woken by B's submit.
+        let waiter = try TLSTestClient(port: app.httpsPort!, caFile: app.caFile!)
+        waiter.send(
+            VendorsOverHTTPSTests.request(
+                "GET",
+                "/_emulator/messages/wait?tenant=\(b.name)&vendor=flowmailer&timeout=60",
+                host: "localhost"
+            )
+        )
         try Self.sendEverywhere(app, b, subject: "from-b")
+        let parked = try waiter.readResponse()
+        #expect(parked.status == 200)
+        let parkedData = try JSON.parse(Array(parked.body.utf8))["data"]?.arrayValue ?? []
+        #expect(parkedData.map { $0["tenant"] } == [.string(b.account)])
         let woken = try Self.call(app, "GET", "/_emulator/messages/wait?tenant=\(b.name)&count=3&timeout=5")
         #expect(woken.status == 200)
         for (t, subject) in [(a, "from-a"), (b, "from-b")] {
