@@ -16,6 +16,8 @@ public struct ControlPlane: Sendable {
     let deliveries: DeliveryJournal?
     /// Real seconds between the `: keep-alive` comments of `/_emulator/events`.
     public var eventsHeartbeatSeconds = 15.0
+    /// Makes checking a tenant name and provisioning it one step (`/_emulator/tenants`).
+    let tenantLock = Locked(0)
 
     public init(
         vendors: [any Vendor],
@@ -47,7 +49,8 @@ public struct ControlPlane: Sendable {
         let events = EventStreamRoute(
             changes: changes,
             vendors: vendors.map(\.name),
-            heartbeatSeconds: eventsHeartbeatSeconds
+            heartbeatSeconds: eventsHeartbeatSeconds,
+            nativeTenants: { [self] name in nativeTenants(name) }
         )
         router.get("/_emulator/events") { request in try events.open(request) }
         router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
@@ -59,6 +62,7 @@ public struct ControlPlane: Sendable {
                 body: ControlPlane.openAPIBytes
             )
         }
+        addTenantRoutes(to: &router)
     }
 
     static let openAPIBytes = Array(openAPIDocument.utf8)
@@ -68,7 +72,7 @@ public struct ControlPlane: Sendable {
     /// `GET /_emulator/messages`: `{"data":[…],"has_more":…,"next":…}` in arrival order (fixtures first, then
     /// by change-feed sequence); `next` is the `cursor` of the following page.
     func listMessages(_ request: Request) throws(HTTPError) -> Response {
-        let query = try MessageQuery(request, vendors: vendors.map(\.name))
+        let query = try messageQuery(request)
         var offset = 0
         if let cursor = request.query("cursor") {
             guard let n = Int(cursor), n >= 0 else {
@@ -109,7 +113,7 @@ public struct ControlPlane: Sendable {
     /// when `timeout` seconds pass. Parked as a deferred response in `MessageWaiters`, which the change feed
     /// wakes; the server's deadline (or the client hanging up) ends it, and the waiter goes with it.
     func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
-        let query = try MessageQuery(request, vendors: vendors.map(\.name))
+        let query = try messageQuery(request)
         let (count, timeout) = try Self.waitParameters(request)
         let plane = self
         let promise = waiters.park(query: query, wanted: count, timeoutMilliseconds: Int(timeout * 1000)) {
@@ -158,12 +162,32 @@ public struct ControlPlane: Sendable {
         let seqs = self.seqs.all()
         var out: [(message: InspectedMessage, seq: UInt64)] = []
         for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
-            for m in vendor.inspectMessages(tenant: query.tenant) {
+            var tenant = query.tenant
+            if tenant != nil {
+                guard let native = query.nativeTenants[vendor.name] else { continue }
+                tenant = native
+            }
+            for m in vendor.inspectMessages(tenant: tenant) {
                 let seq = seqs[Self.key(m.vendor, m.id)] ?? 0
                 if query.matches(m, seq: seq) { out.append((m, seq)) }
             }
         }
         out.sort { a, b in a.seq != b.seq ? a.seq < b.seq : a.message.created < b.message.created }
+        return out
+    }
+
+    /// The filters of a messages route, with `tenant` resolved in each vendor.
+    func messageQuery(_ request: Request) throws(HTTPError) -> MessageQuery {
+        var query = try MessageQuery(request, vendors: vendors.map(\.name))
+        if let name = query.tenant { query.nativeTenants = nativeTenants(name) }
+        return query
+    }
+
+    /// What a `tenant=` value means in each vendor that has it: a provisioned tenant's name or a native id
+    /// (vendor name → native id). Every control route that takes `tenant` resolves it through this.
+    public func nativeTenants(_ name: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for vendor in vendors { out[vendor.name] = vendor.resolveTenant(name) }
         return out
     }
 

@@ -93,10 +93,19 @@ struct DeliveryQuery: Sendable {
         page = try JournalPage(request)
     }
 
+    /// What `tenant` means in each vendor (a provisioned tenant's name, or a native id): set by the plane.
+    var nativeTenants: [String: String] = [:]
+
+    /// Whether a delivery of `vendor` for native tenant `id` passes the `tenant` filter.
+    func tenantMatches(vendor: String, _ id: String) -> Bool {
+        guard let tenant else { return true }
+        return id == tenant || nativeTenants[vendor] == id
+    }
+
     func matches(_ e: DeliveryJournal.Entry) -> Bool {
         let d = e.delivery
         if let vendor, d.vendor != vendor { return false }
-        if let tenant, d.tenant != tenant { return false }
+        if !tenantMatches(vendor: d.vendor, d.tenant) { return false }
         if let eventType, d.eventType != eventType { return false }
         if let endpointId, d.endpointId != endpointId { return false }
         if let status, !status.matches(e.status) { return false }
@@ -105,9 +114,16 @@ struct DeliveryQuery: Sendable {
 }
 
 extension ControlPlane {
+    /// The delivery filters of `request`, with `tenant` resolved per vendor.
+    func deliveryQuery(_ request: Request) throws(HTTPError) -> DeliveryQuery {
+        var query = try DeliveryQuery(request, vendors: vendors.map(\.name))
+        if let name = query.tenant { query.nativeTenants = nativeTenants(name) }
+        return query
+    }
+
     /// `GET /_emulator/deliveries`: every attempt, oldest first, filtered and paged.
     func listDeliveries(_ request: Request) throws(HTTPError) -> Response {
-        let query = try DeliveryQuery(request, vendors: vendors.map(\.name))
+        let query = try deliveryQuery(request)
         let matches = matchingDeliveries(query, atMost: query.page.limit + 1)
         return query.page.answer(matches, seq: \.seq, render: Self.render)
     }
@@ -117,7 +133,7 @@ extension ControlPlane {
     /// response, woken by `delivery.attempted` on the change feed; the observer goes when it completes
     /// (answered, timed out, or the client hung up). `data` holds at most `max(count, limit)` attempts.
     func waitForDeliveries(_ request: Request) throws(HTTPError) -> Response {
-        let query = try DeliveryQuery(request, vendors: vendors.map(\.name))
+        let query = try deliveryQuery(request)
         let (wanted, timeout) = try Self.waitParameters(request)
         let plane = self
         let shown = max(wanted, query.page.limit)
@@ -140,7 +156,7 @@ extension ControlPlane {
         let token = changes.observe { change in
             guard change.kind == .deliveryAttempted, !promise.isCompleted else { return }
             if let v = query.vendor, change.vendor != v { return }
-            if let t = query.tenant, change.tenant != t { return }
+            if !query.tenantMatches(vendor: change.vendor, change.tenant) { return }
             if let response = answer() { promise.complete(response) }
         }
         let changes = self.changes

@@ -18,6 +18,8 @@ struct EventStreamRoute: Sendable {
     let changes: ChangeFeed
     let vendors: [String]
     let heartbeatSeconds: Double
+    /// What a `tenant=` value means per vendor (`ControlPlane.nativeTenants`).
+    let nativeTenants: @Sendable (String) -> [String: String]
 
     func open(_ request: Request) throws(HTTPError) -> Response {
         let vendor = request.query("vendor")
@@ -28,6 +30,7 @@ struct EventStreamRoute: Sendable {
             )
         }
         let tenant = request.query("tenant")
+        let native = tenant.map(nativeTenants) ?? [:]
         var kinds: Set<String> = []
         for k in request.queryValues("kind") {
             guard Change.Kind(rawValue: k) != nil else {
@@ -62,7 +65,7 @@ struct EventStreamRoute: Sendable {
                 var out: [UInt8] = []
                 for change in fresh {
                     if let vendor, change.vendor != vendor { continue }
-                    if let tenant, change.tenant != tenant { continue }
+                    if let tenant, change.tenant != tenant, native[change.vendor] != change.tenant { continue }
                     if !kindFilter.isEmpty && !kindFilter.contains(change.kind.rawValue) { continue }
                     Self.frame(change, into: &out)
                 }

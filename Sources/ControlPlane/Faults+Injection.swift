@@ -39,7 +39,8 @@ public struct FaultInjector: Sendable {
                 request,
                 router: resolution.router,
                 route: resolution.route,
-                tenant: { request in resolution.router.flatMap { vendorOfRouter[$0] }?.tenant(of: request) }
+                tenant: { request in resolution.router.flatMap { vendorOfRouter[$0] }?.tenant(of: request) },
+                resolveTenant: { name in resolution.router.flatMap { vendorOfRouter[$0] }?.resolveTenant(name) }
             )
         else { return dispatcher.respond(to: request, resolution: resolution) }
         return apply(rule, to: request, resolution: resolution)

@@ -6,6 +6,9 @@ import HTTPCore
 struct MessageQuery: Sendable {
     var vendor: String?
     var tenant: String?
+    /// `tenant` as each vendor's native id (`Vendor.resolveTenant`: a provisioned tenant's numeric Flowmailer
+    /// account), filled by the control plane; a vendor missing here has no such tenant.
+    var nativeTenants: [String: String] = [:]
     var to: String?
     var from: String?
     var subject: String?
@@ -54,7 +57,7 @@ struct MessageQuery: Sendable {
     /// Whether a message (stored at change-feed sequence `seq`, 0 for fixtures) passes every filter.
     func matches(_ m: InspectedMessage, seq: UInt64) -> Bool {
         if let vendor, m.vendor != vendor { return false }
-        if let tenant, m.tenant != tenant { return false }
+        if let tenant, m.tenant != nativeTenants[m.vendor] ?? tenant { return false }
         if let to, !(m.to + m.cc + m.bcc).contains(where: { Self.address($0) == to }) { return false }
         if let from, Self.address(m.from ?? "") != from { return false }
         if let subject, m.subject != subject { return false }

@@ -208,7 +208,7 @@ extension ControlPlane {
                     "name": "tenant",
                     "in": "query",
                     "required": false,
-                    "description": "Only this tenant (needs `vendor` where it resets or forgets).",
+                    "description": "Only this tenant: a provisioned tenant's name or a vendor's own tenant id; without `vendor`, in every vendor that has it (404 when none has).",
                     "schema": {
                       "type": "string"
                     }

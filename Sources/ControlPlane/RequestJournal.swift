@@ -161,6 +161,8 @@ extension ControlPlane {
     func listRequests(_ request: Request) throws(HTTPError) -> Response {
         let query = try RequestQuery(request, vendors: vendors.map(\.name))
         let byName = Dictionary(vendors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // `tenant=T`: a provisioned tenant's name or a native id, per vendor.
+        let native = query.tenant.map { nativeTenants($0) } ?? [:]
         var matches: [(entry: RequestJournal.Entry, tenant: String?)] = []
         for e in requests?.entries(after: query.page.after) ?? [] {
             if let v = query.vendor, e.vendor != v { continue }
@@ -170,7 +172,9 @@ extension ControlPlane {
             if let p = query.path, !e.request.rawPath.contains(p) { continue }
             // The tenant last: it asks the vendor.
             let tenant = e.vendor.flatMap { byName[$0] }?.tenant(of: e.request)
-            if let t = query.tenant, tenant != t { continue }
+            if let t = query.tenant, tenant != t, tenant == nil || tenant != e.vendor.flatMap({ native[$0] }) {
+                continue
+            }
             matches.append((e, tenant))
             if matches.count > query.page.limit { break }
         }
@@ -197,6 +201,7 @@ extension ControlPlane {
             "latency_ms": .double((e.latencyMs * 1000).rounded() / 1000),
             "protocol": .string(r.version.rawValue),
             "remote_address": .string(r.remoteAddress),
+            "local_address": .string(r.localAddress),
             "request_headers": headersJSON(r.headers, redacting: true),
             "response_headers": headersJSON(e.responseHeaders, redacting: true),
             "request_bytes": .int(Int64(e.requestBytes)),

@@ -134,11 +134,14 @@ public final class FaultPlan: Sendable {
     ///   - router: the index (in `routerNames`) of the router it resolved to, or nil for the fallback.
     ///   - route: the matched route template, if any.
     ///   - tenant: the request's tenant, asked at most once and only when a rule matches on it.
+    ///   - resolveTenant: the native id a rule's `tenant` (a provisioned tenant's name) means in the vendor
+    ///     the request resolved to; a rule matches either.
     public func fire(
         _ request: Request,
         router: Int?,
         route: String?,
-        tenant: (Request) -> String?
+        tenant: (Request) -> String?,
+        resolveTenant: (String) -> String? = { _ in nil }
     ) -> FaultRule? {
         if isEmpty { return nil }
         let snapshot = state.withLock { $0.snapshot }
@@ -148,7 +151,15 @@ public final class FaultPlan: Sendable {
         // By index and through the element: no rule is copied (retained field by field) on the way.
         for i in 0..<rules.count {
             if rules[i].router != -1 && rules[i].router != routerIndex { continue }
-            guard rules[i].rule.match.matches(request, route: route, tenant: tenant, cache: &tenantValue) else {
+            guard
+                rules[i].rule.match.matches(
+                    request,
+                    route: route,
+                    tenant: tenant,
+                    resolveTenant: resolveTenant,
+                    cache: &tenantValue
+                )
+            else {
                 continue
             }
             if claim(rules[i].rule) { return rules[i].rule }

@@ -174,6 +174,7 @@ public struct FaultMatch: Sendable {
         _ request: Request,
         route: String?,
         tenant: (Request) -> String?,
+        resolveTenant: (String) -> String? = { _ in nil },
         cache: inout String??
     ) -> Bool {
         if let method, method != request.method.rawValue { return false }
@@ -194,7 +195,7 @@ public struct FaultMatch: Sendable {
         if let credential, !Self.credentialMatches(credential, request) { return false }
         if let wanted = self.tenant {
             if cache == nil { cache = .some(tenant(request)) }
-            if cache! != wanted { return false }
+            guard let actual = cache!, actual == wanted || actual == resolveTenant(wanted) else { return false }
         }
         return true
     }

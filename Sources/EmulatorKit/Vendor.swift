@@ -38,6 +38,34 @@ public protocol Vendor: AnyObject, Sendable {
     /// logs, comments, pending webhook events), leaving tenants, credentials, templates and webhooks as they
     /// are (`DELETE /_emulator/messages`). Returns how many messages went.
     func forgetMessages(tenant: String?) -> Int
+
+    // MARK: Provisioned tenants (`POST /_emulator/tenants`)
+
+    /// Whether `provisionTenant(_:)` works here (the control plane provisions in these vendors by default).
+    var provisionsTenants: Bool { get }
+    /// Makes a fresh, isolated tenant named `name` from the fixtures' first tenant and returns its
+    /// credentials as a JSON object whose `tenant` is its native id (what `tenants` lists). The caller has
+    /// checked that `name` is free in every vendor; this throws when the vendor cannot (no template tenant).
+    func provisionTenant(_ name: String) throws(VendorError) -> JSON
+    /// Removes the tenant provisioned as `name` with all its data; false when there is none.
+    func removeTenant(_ name: String) -> Bool
+    /// The tenants provisioned here, oldest first: their names and native ids.
+    var provisionedTenants: [ProvisionedTenant] { get }
+    /// The native tenant id a control-route `tenant=` value means here: the tenant provisioned under that
+    /// name, else the tenant with that native id; nil when the vendor has neither.
+    func resolveTenant(_ name: String) -> String?
+}
+
+/// A tenant `POST /_emulator/tenants` made: the name the control routes know it by, its native id in one
+/// vendor (equal to the name unless the vendor's ids cannot be: Flowmailer's are numeric).
+public struct ProvisionedTenant: Sendable, Equatable {
+    public var name: String
+    public var tenant: String
+
+    public init(name: String, tenant: String) {
+        self.name = name
+        self.tenant = tenant
+    }
 }
 
 extension Vendor {
@@ -46,6 +74,53 @@ extension Vendor {
     public func tenant(of request: Request) -> String? { nil }
     /// A vendor that stores no messages forgets none.
     public func forgetMessages(tenant: String?) -> Int { 0 }
+    public var provisionsTenants: Bool { false }
+    public func provisionTenant(_ name: String) throws(VendorError) -> JSON {
+        throw VendorError("\(self.name) cannot provision tenants")
+    }
+    public func removeTenant(_ name: String) -> Bool { false }
+    public var provisionedTenants: [ProvisionedTenant] { [] }
+    public func resolveTenant(_ name: String) -> String? { tenants.contains(name) ? name : nil }
+}
+
+/// The tenants provisioned in one vendor, by name, with the state each was provisioned with (what
+/// `reset(tenant:)` puts back). A vendor's `reset()` empties it with the tenants themselves.
+public final class ProvisionedTenants<Seed: Sendable>: Sendable {
+    public struct Entry: Sendable {
+        public var name: String
+        public var tenant: String
+        public var seed: Seed
+    }
+
+    private let entries = Locked<[Entry]>([])
+
+    public init() {}
+
+    /// Adds an entry; false when the name or the native id is taken.
+    public func add(name: String, tenant: String, seed: Seed) -> Bool {
+        entries.withLock { list in
+            guard !list.contains(where: { $0.name == name || $0.tenant == tenant }) else { return false }
+            list.append(Entry(name: name, tenant: tenant, seed: seed))
+            return true
+        }
+    }
+
+    public func remove(name: String) -> Entry? {
+        entries.withLock { list in
+            guard let i = list.firstIndex(where: { $0.name == name }) else { return nil }
+            return list.remove(at: i)
+        }
+    }
+
+    public func entry(name: String) -> Entry? { entries.withLock { $0.first { $0.name == name } } }
+    public func entry(tenant: String) -> Entry? { entries.withLock { $0.first { $0.tenant == tenant } } }
+    public func removeAll() { entries.withLock { $0.removeAll() } }
+    /// Keeps the entries whose native id passes `keep` (after a snapshot is restored: snapshots hold the
+    /// vendor's state, not this list).
+    public func retain(_ keep: (String) -> Bool) { entries.withLock { $0.removeAll { !keep($0.tenant) } } }
+    public var all: [ProvisionedTenant] {
+        entries.withLock { $0.map { ProvisionedTenant(name: $0.name, tenant: $0.tenant) } }
+    }
 }
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.

@@ -15,19 +15,19 @@ enum FixtureLoader {
             }
             var tokens = (u["api_tokens"]?.arrayValue ?? []).compactMap(\.stringValue)
             if let t = u["api_token"]?.stringValue { tokens.insert(t, at: 0) }
-            s.users[id] = User(
-                id: id,
-                nick: nick,
-                name: u["name"]?.stringValue ?? nick,
-                email: email,
-                avatar: u["avatar"]?.stringValue,
-                website: u["website"]?.stringValue,
-                apiTokens: tokens,
-                password: u["password"]?.stringValue,
-                status: u["status"]?.stringValue
+            s.insert(
+                User(
+                    id: id,
+                    nick: nick,
+                    name: u["name"]?.stringValue ?? nick,
+                    email: email,
+                    avatar: u["avatar"]?.stringValue,
+                    website: u["website"]?.stringValue,
+                    apiTokens: tokens,
+                    password: u["password"]?.stringValue,
+                    status: u["status"]?.stringValue
+                )
             )
-            s.userOrder.append(id)
-            s.nextUserID = max(s.nextUserID, id + 1)
         }
         for (n, o) in (root["organizations"]?.arrayValue ?? []).enumerated() {
             guard let id = o["id"]?.intValue, let name = o["parameterized_name"]?.stringValue else {

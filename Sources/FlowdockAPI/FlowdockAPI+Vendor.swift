@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: organizations are the tenants, flow messages are what inspection shows. A message's
@@ -15,9 +15,10 @@ extension FlowdockAPI: Vendor {
     }
 
     /// Puts the organization's flows (with their messages, threads and sources) back as the fixtures made
-    /// them. Users and organization membership are shared across organizations and stay as they are.
+    /// them, or as `provisionTenant(_:)` made them for a provisioned organization. Users and organization
+    /// membership are shared across organizations and stay as they are.
     public func reset(tenant: String) -> Bool {
-        let seed = self.seed
+        let seed = provisioned.entry(tenant: tenant)?.seed ?? self.seed
         let known =
             (try? store.withState { s -> Bool in
                 let org = s.organizations.values.first { $0.parameterizedName == tenant }
@@ -70,6 +71,41 @@ extension FlowdockAPI: Vendor {
         }) ?? 0
     }
 
+    /// The organization (parameterized name) a request acts in, first match wins: the one in the path
+    /// (`/flows/{org}/…`, `/organizations/{org}/…`, also under `/v1`) when it exists; the flow of the Push API
+    /// token in the path (the first of several); the first organization of the user the credentials name
+    /// (a post to `/messages` naming its flow in the body counts for that organization too: the body is not
+    /// read for users); the flow of a `flow_token` (query, else the parsed body, as `Access.principal`).
+    public func tenant(of request: Request) -> String? {
+        var path = request.pathSegments[...]
+        if path.first == "v1" { path = path.dropFirst() }
+        let segments = Array(path)
+        let parsedToken: () -> String? = {
+            guard request.query("flow_token") == nil, request.method != .GET, !request.body.isEmpty else {
+                return nil
+            }
+            return (try? Body.parse(request))?.string("flow_token")
+        }
+        return try? store.withState { s -> String? in
+            if segments.count >= 2, segments[0] == "flows" || segments[0] == "organizations" {
+                // `/flows/all`, `/flows/find`, `/organizations/find` are routes, not organizations.
+                let literal = segments.count == 2 && (segments[1] == "all" || segments[1] == "find")
+                if !literal, let org = s.organization(named: segments[1]) { return org.parameterizedName }
+            }
+            if segments.count >= 3, segments[0] == "messages", segments[1] == "chat" || segments[1] == "team_inbox" {
+                let token = segments[2].prefix { $0 != "," }
+                if let flow = s.flows.values.first(where: { $0.apiToken == token }) {
+                    return s.tenant(ofFlow: flow.id)
+                }
+            }
+            if let uid = s.userID(of: request) { return s.organizations(of: uid).first?.parameterizedName }
+            if let token = request.query("flow_token") ?? parsedToken(), let source = s.source(withToken: token) {
+                return s.tenant(ofFlow: source.flowID)
+            }
+            return nil
+        } ?? nil
+    }
+
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
         let all =
             (try? store.withState { s -> [InspectedMessage] in
@@ -99,7 +135,9 @@ extension FlowdockAPI: Vendor {
     }
 
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
-        store.replace(with: try snapshot.state(as: State.self, for: Self.vendorName))
+        let state = try snapshot.state(as: State.self, for: Self.vendorName)
+        store.replace(with: state)
+        provisioned.retain { state.organization(named: $0) != nil }
     }
 
     /// `acme/my-flow` and 5 → `acme:my-flow:5`.

@@ -22,6 +22,9 @@ public final class FlowdockAPI: Sendable {
     let options: Options
     /// The state as the fixtures made it: `reset()` assigns it back.
     let seed: State
+    /// Organizations `POST /_emulator/tenants` made; each seed holds just its organization, user, flow and
+    /// source, as they were made (what `reset(tenant:)` puts back).
+    let provisioned = ProvisionedTenants<State>()
 
     /// - Parameters:
     ///   - clock: the emulator's clock; message `sent`/`created_at` follow it.
@@ -41,6 +44,7 @@ public final class FlowdockAPI: Sendable {
     /// Forgets everything posted or changed and restores the fixtures (for the emulator's reset control).
     public func reset() {
         store.replace(with: seed)
+        provisioned.removeAll()
         store.changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 

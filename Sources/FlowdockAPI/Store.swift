@@ -55,6 +55,9 @@ struct ConversationKey: Hashable, Sendable {
 struct State: Sendable {
     var users: [Int: User] = [:]
     var userOrder: [Int] = []
+    /// API token → user id, for authentication and `tenant(of:)` (users and their tokens only come from the
+    /// fixtures and provisioned tenants: `insert(_:)` keeps it).
+    var userIDsByToken: [String: Int] = [:]
     var organizations: [Int: Organization] = [:]
     var organizationOrder: [Int] = []
     var flows: [String: Flow] = [:]
@@ -90,8 +93,37 @@ struct State: Sendable {
     // MARK: Lookups
 
     func user(withToken token: String) -> User? {
-        guard !token.isEmpty else { return nil }
-        return userOrder.lazy.compactMap { users[$0] }.first { $0.apiTokens.contains(token) }
+        guard !token.isEmpty, let id = userIDsByToken[token] else { return nil }
+        return users[id]
+    }
+
+    /// Adds a user with its tokens (a token another user holds already stays that user's).
+    mutating func insert(_ user: User) {
+        if users[user.id] == nil { userOrder.append(user.id) }
+        users[user.id] = user
+        for token in user.apiTokens where userIDsByToken[token] == nil { userIDsByToken[token] = user.id }
+        nextUserID = max(nextUserID, user.id + 1)
+    }
+
+    /// The user a request's credentials name (Basic token or email/password, raw or percent-decoded; Bearer;
+    /// `?access_token=`), as `FlowdockAuthMiddleware` finds them, without failing: nil for none or a bad one.
+    func userID(of request: Request) -> Int? {
+        if let (scheme, credentials) = Credentials.split(request.headers["Authorization"]) {
+            switch scheme.lowercased() {
+            case "basic":
+                guard case .userPassword(let name, let password) = Credentials.basic(encoded: credentials) else {
+                    return nil
+                }
+                if let user = user(withToken: name) ?? user(withEmail: name, password: password) { return user.id }
+                let decodedName = URLCoding.percentDecode(name)
+                let decodedPassword = URLCoding.percentDecode(password)
+                let found = user(withToken: decodedName) ?? user(withEmail: decodedName, password: decodedPassword)
+                return found?.id
+            case "bearer": return user(withToken: credentials)?.id
+            default: return nil
+            }
+        }
+        return request.query("access_token").flatMap { user(withToken: $0)?.id }
     }
 
     func user(withEmail email: String, password: String) -> User? {

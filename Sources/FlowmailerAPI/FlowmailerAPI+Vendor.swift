@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: accounts are the tenants, submitted messages are what inspection shows.
@@ -11,10 +11,17 @@ extension FlowmailerAPI: Vendor {
 
     public var evictedMessages: Int { store.evictedMessages() }
 
+    /// A provisioned account goes back to the state it was provisioned with and keeps its issued tokens
+    /// (its credentials stay valid, so a test's cached token survives a per-test reset); a fixture account
+    /// goes back to its fixtures and loses its tokens.
     public func reset(tenant: String) -> Bool {
-        let fresh = seed.first { $0.id == tenant }
-        guard store.replace(account: tenant, with: fresh) else { return false }
-        tokens.removeAll(account: tenant)
+        if let entry = provisioned.entry(tenant: tenant) {
+            guard store.replace(account: tenant, with: entry.seed) else { return false }
+        } else {
+            let fresh = seed.first { $0.id == tenant }
+            guard store.replace(account: tenant, with: fresh) else { return false }
+            tokens.removeAll(account: tenant)
+        }
         dueEvents.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
@@ -36,6 +43,22 @@ extension FlowmailerAPI: Vendor {
             dueEvents.removeAll(tenant: account)
         }
         return deleted
+    }
+
+    /// The account of the bearer token (expired or not) when the request has one we issued, else the
+    /// account id in the path when that account exists; for `/oauth/token`, the account of the client id
+    /// (form, query or Basic; the secret is not checked, so a failed login counts for its account too).
+    public func tenant(of request: Request) -> String? {
+        if let token = Credentials.bearer(request.headers), let account = tokens.account(of: token) {
+            return account
+        }
+        guard let first = URLCoding.pathNames(request.rawPath, limit: 1).first, !first.isEmpty else { return nil }
+        if first == "oauth" {
+            guard let clientId = OAuthHandler.parameters(request).clientId else { return nil }
+            return store.credential(clientId: clientId)?.account
+        }
+        guard first.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), store.hasAccount(first) else { return nil }
+        return first
     }
 
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
@@ -61,6 +84,7 @@ extension FlowmailerAPI: Vendor {
 
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
         store.replaceAll(with: try snapshot.state(as: [AccountState].self, for: Self.vendorName))
+        provisioned.retain { store.hasAccount($0) }
         tokens.removeAll()
         dueEvents.removeAll()
     }

@@ -40,6 +40,8 @@ public final class FlowmailerAPI: Sendable {
     let changes: ChangeFeed
     /// Lifecycle events of submitted messages not yet announced on the feed.
     let dueEvents = DueEventQueue()
+    /// Accounts `POST /_emulator/tenants` made, with the state each was made with.
+    let provisioned = ProvisionedTenants<AccountState>()
 
     /// - Parameters:
     ///   - clock: the emulator clock (token expiry, message life).
@@ -62,6 +64,7 @@ public final class FlowmailerAPI: Sendable {
     /// rate-limit windows are dropped. Other vendors are untouched.
     public func reset() {
         store.replaceAll(with: seed)
+        provisioned.removeAll()
         tokens.removeAll()
         limiter.reset()
         dueEvents.removeAll()

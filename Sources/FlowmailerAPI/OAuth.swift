@@ -43,6 +43,9 @@ final class TokenStore: Sendable {
 
     func removeAll() { tokens.withLock { $0.removeAll() } }
 
+    /// The account a token was issued for, expired or not; nil for a token never issued (or forgotten).
+    func account(of token: String) -> String? { tokens.withLock { $0[token]?.account } }
+
     /// Forgets the tokens issued for one account (its reset).
     func removeAll(account: String) { tokens.withLock { $0 = $0.filter { $0.value.account != account } } }
 
@@ -63,22 +66,7 @@ struct OAuthHandler: Sendable {
     let lifetimeSeconds: Int
 
     func token(_ request: Request) throws -> Response {
-        // Spring reads OAuth parameters from the form body and the query string alike.
-        var params: [String: String] = [:]
-        for item in request.queryItems { params[item.name] = item.value }
-        if request.headers.mediaType != "application/json" {
-            for item in request.formBody() { params[item.name] = item.value }
-        }
-        var clientId = params["client_id"]
-        var clientSecret = params["client_secret"]
-        // HTTP Basic client authentication (RFC 6749 §2.3.1) is accepted too, although every known client uses the form.
-        if let auth = request.headers["Authorization"], auth.lowercased().hasPrefix("basic "),
-            let decoded = Self.base64Decode(auth.dropFirst(6).trimmingSpaces()),
-            let colon = decoded.firstIndex(of: ":")
-        {
-            clientId = URLCoding.percentDecode(decoded[..<colon])
-            clientSecret = URLCoding.percentDecode(decoded[decoded.index(after: colon)...])
-        }
+        let (params, clientId, clientSecret) = Self.parameters(request)
         // Spring authenticates the client before looking at the grant (401 wins over 400), spec §1.3 (inferred).
         guard let clientId, let clientSecret, let (account, credential) = store.credential(clientId: clientId),
             credential["clientSecret"]?.stringValue == clientSecret
@@ -129,6 +117,29 @@ struct OAuthHandler: Sendable {
             headers: ["Cache-Control": "no-store", "Pragma": "no-cache"],
             contentType: FlowmailerError.oauthContentType
         )
+    }
+
+    /// The token request's parameters and its client credentials. Spring reads OAuth parameters from the
+    /// form body and the query string alike; HTTP Basic client authentication (RFC 6749 §2.3.1) is accepted
+    /// too and wins, although every known client uses the form.
+    static func parameters(
+        _ request: Request
+    ) -> (params: [String: String], clientId: String?, clientSecret: String?) {
+        var params: [String: String] = [:]
+        for item in request.queryItems { params[item.name] = item.value }
+        if request.headers.mediaType != "application/json" {
+            for item in request.formBody() { params[item.name] = item.value }
+        }
+        var clientId = params["client_id"]
+        var clientSecret = params["client_secret"]
+        if let auth = request.headers["Authorization"], auth.lowercased().hasPrefix("basic "),
+            let decoded = Self.base64Decode(auth.dropFirst(6).trimmingSpaces()),
+            let colon = decoded.firstIndex(of: ":")
+        {
+            clientId = URLCoding.percentDecode(decoded[..<colon])
+            clientSecret = URLCoding.percentDecode(decoded[decoded.index(after: colon)...])
+        }
+        return (params, clientId, clientSecret)
     }
 
     static func base64Decode(_ text: String) -> String? {

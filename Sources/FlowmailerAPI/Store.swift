@@ -116,6 +116,15 @@ struct AccountState: Sendable {
     }
 
     func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
+
+    /// The account's credential with this client id (an account holds a handful).
+    func credential(clientId: String) -> JSONObject? {
+        guard let table = tables["api_credentials"] else { return nil }
+        for id in table.ids {
+            if let c = table[id], c["clientId"]?.stringValue == clientId { return c }
+        }
+        return nil
+    }
 }
 
 /// The Flowmailer emulator's state: one `AccountState` per account behind a single lock. Handlers hold the
@@ -130,6 +139,9 @@ final class Store: Sendable {
     }
 
     private let accounts: Locked<[String: AccountBox]>
+    /// Client id → the account its credential was last found in; only a hint (checked on every use), taken
+    /// while `accounts` is locked.
+    private let clientHints = Locked<[String: String]>([:])
     /// Messages kept per account (`--max-messages`); `write` drops the oldest beyond it.
     let maxMessages: Int
 
@@ -193,6 +205,21 @@ final class Store: Sendable {
         }
     }
 
+    /// Adds an account made by `make` with a fresh numeric id: `preferred` when that is a free number (no
+    /// leading zero), else one above every numeric id in use. Returns the id.
+    func insertAccount(preferring preferred: String?, _ make: (String) -> AccountState) -> String {
+        accounts.withLock { map in
+            var id: String
+            if let preferred, let n = Int(preferred), n > 0, String(n) == preferred, map[preferred] == nil {
+                id = preferred
+            } else {
+                id = String((map.keys.compactMap { Int($0) }.max() ?? 0) + 1)
+            }
+            map[id] = AccountBox(make(id))
+            return id
+        }
+    }
+
     func createAccount(description: String, details: JSONObject) -> String {
         accounts.withLock { map in
             let next = (map.keys.compactMap { Int($0) }.max() ?? 0) + 1
@@ -203,15 +230,26 @@ final class Store: Sendable {
         }
     }
 
-    /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint).
+    /// The credential `clientId`/`clientSecret` names, with its account (for the token endpoint and
+    /// `tenant(of:)`). The account a client id was last found in is tried first (a few hash lookups); only a
+    /// miss (an unknown client, or one whose credential moved or went) scans every account.
     func credential(clientId: String) -> (account: String, object: JSONObject)? {
         accounts.withLock { map in
+            if let hinted = clientHints.withLock({ $0[clientId] }), let box = map[hinted],
+                let c = box.state.credential(clientId: clientId)
+            {
+                return (hinted, c)
+            }
             for (id, box) in map {
-                for c in box.state.table("api_credentials").all where c["clientId"]?.stringValue == clientId {
+                if let c = box.state.credential(clientId: clientId) {
+                    clientHints.withLock { $0[clientId] = id }
                     return (id, c)
                 }
             }
             return nil
         }
     }
+
+    /// Whether the account exists.
+    func hasAccount(_ id: String) -> Bool { accounts.withLock { $0[id] != nil } }
 }

@@ -96,12 +96,16 @@ struct ControlAPI: Sendable {
                     message: "Unknown vendor; use one of \(vendors.map(\.name).joined(separator: ", "))."
                 )
             }
+            // `tenant` is a provisioned tenant's name or a native id, resolved per vendor; without `vendor`, every
+            // vendor that has it is reset (404 when none has).
             if let tenant = request.query("tenant") {
-                guard wanted != nil else { throw HTTPError(.badRequest, message: "Give 'vendor' with 'tenant'.") }
-                guard chosen[0].reset(tenant: tenant) else {
-                    throw HTTPError(.notFound, message: "\(chosen[0].name) has no tenant '\(tenant)'.")
+                let found = chosen.compactMap { v in v.resolveTenant(tenant).map { (vendor: v, native: $0) } }
+                let done = found.filter { $0.vendor.reset(tenant: $0.native) }.map(\.vendor.name)
+                guard !done.isEmpty else {
+                    let who = wanted ?? "No vendor"
+                    throw HTTPError(.notFound, message: "\(who) has no tenant '\(tenant)'.")
                 }
-                return .json(["reset": .array([.string(chosen[0].name)]), "tenant": .string(tenant)])
+                return .json(["reset": .array(done.map { .string($0) }), "tenant": .string(tenant)])
             }
             for vendor in chosen { vendor.reset() }
             // A reset of everything (no `vendor`) also removes every fault rule.

@@ -7,16 +7,19 @@ import HTTPCore
 /// "contacts":[…],"topics":[…],"contact_properties":[…],"templates":[…],"webhooks":[…]}]}`.
 /// Ids in the file are kept as given, so that documentation examples stay valid across restarts.
 enum PostflareFixtures {
-    /// Loads every team; returns the teams that have their own rate limit.
-    static func load(_ json: JSON, into store: PostflareStore) throws -> [String: Int] {
+    /// Loads every team; returns the teams that have their own rate limit, and the first team's id (the
+    /// template of provisioned tenants).
+    static func load(_ json: JSON, into store: PostflareStore) throws -> (limits: [String: Int], first: String?) {
         guard let teams = json["teams"]?.arrayValue else {
             throw FixtureError(vendor: "postflare", "no `teams` array")
         }
         let now = store.now
         var limits: [String: Int] = [:]
+        var first: String?
         try store.withState { state throws(PostflareError) in
             for t in teams {
                 let teamId = t["id"]?.stringValue ?? IDs.uuid()
+                if first == nil { first = teamId }
                 var team = Team(
                     id: teamId,
                     ownerEmail: t["owner_email"]?.stringValue ?? "owner@example.org",
@@ -151,7 +154,7 @@ enum PostflareFixtures {
                 state.teams[teamId] = team
             }
         }
-        return limits
+        return (limits, first)
     }
 
     /// The built-in team used when no fixture file is given (the same content as `fixtures/postflare.json`).

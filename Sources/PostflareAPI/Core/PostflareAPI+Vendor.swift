@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import EmulatorKit
-import HTTPCore
+public import HTTPCore
 import Routing
 
 /// The vendor contract: teams are the tenants, sent e-mails are what inspection shows.
@@ -14,8 +14,9 @@ extension PostflareAPI: Vendor {
 
     public var tenants: [String] { (try? store.withState { $0.teams.keys.sorted() }) ?? [] }
 
+    /// A provisioned team goes back to the state it was provisioned with (its two keys and domains kept).
     public func reset(tenant: String) -> Bool {
-        let fresh = seed.teams[tenant]
+        let fresh = seed.teams[tenant] ?? provisioned.entry(tenant: tenant)?.seed
         let known =
             (try? store.withState { state throws(PostflareError) -> Bool in
                 guard let current = state.teams[tenant] ?? fresh else { return false }
@@ -56,6 +57,13 @@ extension PostflareAPI: Vendor {
         return teams.reduce(0) { $0 + $1.1 }
     }
 
+    /// The team of the bearer API key (any permission), without recording its use; nil without a key we
+    /// know.
+    public func tenant(of request: Request) -> String? {
+        guard let token = Credentials.bearer(request.headers) else { return nil }
+        return store.team(ofToken: token)
+    }
+
     public func inspectMessages(tenant: String?) -> [InspectedMessage] {
         let now = store.now
         let emails =
@@ -87,6 +95,7 @@ extension PostflareAPI: Vendor {
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {
         let state = try snapshot.state(as: PostflareStore.State.self, for: Self.vendorName)
         try? store.withState { $0 = state }
+        provisioned.retain { state.teams[$0] != nil }
         store.idempotency.reset()
         webhookRetries.reset()
         dueEvents.removeAll()

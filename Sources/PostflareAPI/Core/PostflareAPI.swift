@@ -59,6 +59,10 @@ public final class PostflareAPI: Sendable {
     let changes: ChangeFeed
     /// `last_event` changes of sent e-mails not yet announced on the feed.
     let dueEvents = DueEventQueue()
+    /// The fixtures' first team, which provisioned tenants copy.
+    let templateTeam: String?
+    /// Teams `POST /_emulator/tenants` made, with the state each was made with.
+    let provisioned = ProvisionedTenants<Team>()
 
     /// - Parameters:
     ///   - clock: the emulator clock every timestamp, schedule and e-mail life follows.
@@ -68,7 +72,8 @@ public final class PostflareAPI: Sendable {
     public init(clock: EmulatorClock, fixtures: JSON?, options: Options = Options(), changes: ChangeFeed? = nil) throws
     {
         let store = PostflareStore(clock: clock)
-        let teams = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
+        let (teams, first) = try PostflareFixtures.load(fixtures ?? PostflareFixtures.defaultFixtures, into: store)
+        self.templateTeam = first
         if let filter = options.webhookEndpointFilter { Self.mute(store, webhooksNotMatching: filter) }
         try? store.withState { state throws(PostflareError) in
             for i in state.teams.values.indices { state.teams.values[i].emailLimit = max(1, options.maxEmailsPerTeam) }
@@ -85,6 +90,7 @@ public final class PostflareAPI: Sendable {
     public func reset() {
         let seed = self.seed
         try? store.withState { $0 = seed }
+        provisioned.removeAll()
         store.idempotency.reset()
         webhookRetries.reset()
         rateLimiter.reset()
