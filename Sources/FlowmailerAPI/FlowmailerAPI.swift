@@ -116,7 +116,17 @@ public final class FlowmailerAPI: Sendable {
         }
         // Errors the HTTP layer raises (400, 408, 413, 431…) in `allErrors`, coded after the reason phrase; a 429
         // (a fault's) is coded like the optional rate limiter's own.
-        router.errorResponse = { _, status, message in
+        router.errorResponse = { request, status, message in
+            // The token endpoint is Spring Security OAuth2's: its own failures (a scripted 5xx or 429 among
+            // them) are OAuth-shaped, `{"error","error_description"}` (RFC 6749 §5.2 shape; `server_error` is
+            // what spring-security-oauth2's exception translator writes for a 5xx; `temporarily_unavailable`,
+            // RFC 6749 §4.1.2.1, for an overloaded service: inferred). The HTTP layer's 4xx keep `allErrors`.
+            if status.code == 429 || status.code >= 500,
+                URLCoding.pathNames(request.rawPath, limit: 1).first == "oauth"
+            {
+                let error = status.code == 429 || status.code == 503 ? "temporarily_unavailable" : "server_error"
+                return FlowmailerError.oauth(status, error: error, description: message).response
+            }
             let code = status.code == 429 ? "ratelimit.exceeded" : status.reason.lowercased().filter { $0 != " " }
             return FlowmailerError.response(status, [FieldError(code: code, defaultMessage: message)])
         }

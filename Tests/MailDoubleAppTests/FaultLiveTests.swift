@@ -105,6 +105,21 @@ import Testing
         #expect(try Self.fault(app, "flt_3")["remaining"] == 0)
     }
 
+    @Test func aStatusFaultOnTheFlowmailerTokenEndpointIsOAuthShaped() throws {
+        let app = try Self.start()
+        defer { MailDoubleTests.stop(app) }
+        try Self.addFault(app, #"{"match":{"route":"/oauth/token"},"action":{"status":503},"times":2}"#)
+        let form = "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials"
+        let headers = ["Content-Type: application/x-www-form-urlencoded"]
+        let refused = try #require(try Self.call(app, "POST", "/oauth/token", headers: headers, body: form))
+        #expect(refused.status == 503 && refused.headers["Retry-After"] == "1")
+        #expect(refused.json["error"] == "temporarily_unavailable")
+        #expect(refused.json["error_description"]?.stringValue?.isEmpty == false)
+        #expect(refused.json["allErrors"] == nil)
+        _ = try Self.call(app, "POST", "/oauth/token", headers: headers, body: form)
+        #expect(try Self.flowmailerToken(app).isEmpty == false)  // the third attempt gets its token
+    }
+
     @Test func aPostflare429CarriesTheRateLimitHeadersAndOverridesApply() throws {
         let app = try Self.start()
         defer { MailDoubleTests.stop(app) }
