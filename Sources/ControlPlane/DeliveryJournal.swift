@@ -74,22 +74,11 @@ struct DeliveryQuery: Sendable {
     var page: JournalPage
 
     init(_ request: Request, vendors: [String]) throws(HTTPError) {
-        vendor = request.query("vendor")
-        if let v = vendor, !vendors.contains(v) {
-            throw HTTPError(
-                .badRequest,
-                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
-            )
-        }
+        vendor = try QueryParsing.vendor(request, among: vendors)
         tenant = request.query("tenant")
         eventType = request.query("event_type")
         endpointId = request.query("endpoint_id")
-        if let s = request.query("status") {
-            guard let filter = StatusFilter(s) else {
-                throw HTTPError(.badRequest, message: "'status' is an HTTP status (200) or a class (5xx).")
-            }
-            status = filter
-        }
+        status = try QueryParsing.status(request)
         page = try JournalPage(request)
     }
 

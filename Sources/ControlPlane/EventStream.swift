@@ -22,13 +22,7 @@ struct EventStreamRoute: Sendable {
     let nativeTenants: @Sendable (String) -> [String: String]
 
     func open(_ request: Request) throws(HTTPError) -> Response {
-        let vendor = request.query("vendor")
-        if let v = vendor, !vendors.contains(v) {
-            throw HTTPError(
-                .badRequest,
-                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
-            )
-        }
+        let vendor = try QueryParsing.vendor(request, among: vendors)
         let tenant = request.query("tenant")
         let native = tenant.map(nativeTenants) ?? [:]
         var kinds: Set<String> = []

@@ -24,13 +24,7 @@ struct MessageQuery: Sendable {
 
     /// Parses the query; every bad value is a 400 that says what is wrong.
     init(_ request: Request, vendors: [String]) throws(HTTPError) {
-        vendor = request.query("vendor")
-        if let v = vendor, !vendors.contains(v) {
-            throw HTTPError(
-                .badRequest,
-                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
-            )
-        }
+        vendor = try QueryParsing.vendor(request, among: vendors)
         tenant = request.query("tenant")
         to = request.query("to")?.lowercased()
         from = request.query("from")?.lowercased()

@@ -135,23 +135,12 @@ struct RequestQuery: Sendable {
     var page: JournalPage
 
     init(_ request: Request, vendors: [String]) throws(HTTPError) {
-        vendor = request.query("vendor")
-        if let v = vendor, !vendors.contains(v) {
-            throw HTTPError(
-                .badRequest,
-                message: "Unknown vendor '\(v)'; use one of \(vendors.joined(separator: ", "))."
-            )
-        }
+        vendor = try QueryParsing.vendor(request, among: vendors)
         tenant = request.query("tenant")
         method = request.query("method")?.uppercased()
         route = request.query("route")
         path = request.query("path")
-        if let s = request.query("status") {
-            guard let filter = StatusFilter(s) else {
-                throw HTTPError(.badRequest, message: "'status' is an HTTP status (201) or a class (5xx).")
-            }
-            status = filter
-        }
+        status = try QueryParsing.status(request)
         page = try JournalPage(request)
     }
 }
