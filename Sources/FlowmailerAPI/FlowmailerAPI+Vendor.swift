@@ -82,9 +82,7 @@ extension FlowmailerAPI: Vendor {
 
     /// The submitted attachment's base64 `content`, decoded; an attachment submitted without `content` is an
     /// empty file (its inspected size is 0).
-    public func attachmentContent(messageID: String, index: Int) -> (
-        name: String, contentType: String, bytes: [UInt8]
-    )? {
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
         for account in store.allAccounts() {
             guard let message = account.message(messageID) else { continue }
             guard message.attachments.indices.contains(index) else { return nil }

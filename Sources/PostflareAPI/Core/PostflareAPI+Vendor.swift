@@ -89,9 +89,7 @@ extension PostflareAPI: Vendor {
     }
 
     /// The bytes sent as the attachment's `content`; nil for one given only by `path` (never fetched).
-    public func attachmentContent(messageID: String, index: Int) -> (
-        name: String, contentType: String, bytes: [UInt8]
-    )? {
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
         let found = try? store.withState { state throws(PostflareError) -> AttachmentRecord? in
             for team in state.teams.values {
                 guard let email = team.emails[HashedKey(messageID)] else { continue }
