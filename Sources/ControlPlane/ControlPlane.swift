@@ -55,6 +55,7 @@ public struct ControlPlane: Sendable {
         router.get("/_emulator/events") { request in try events.open(request) }
         router.get("/_emulator/messages/wait") { request in try waitForMessages(request) }
         router.get("/_emulator/messages/{vendor}/{id}") { request in try showMessage(request) }
+        router.get("/_emulator/messages/{vendor}/{id}/attachments/{index}") { request in try showAttachment(request) }
         router.get("/_emulator/openapi.json") { _ in
             Response(
                 status: .ok,
@@ -99,7 +100,7 @@ public struct ControlPlane: Sendable {
         guard let message = vendor.inspectMessage(id: request.parameter("id")) else {
             throw HTTPError(.notFound, message: "\(name) has no message '\(request.parameter("id"))'.")
         }
-        var o = message.json.objectValue ?? JSONObject()
+        var o = Self.json(message)
         o["seq"] = .int(Int64(seqs.seq(of: Self.key(message.vendor, message.id))))
         let bodies = [message.text ?? "", message.html ?? ""]
         o["links"] = .array(Extract.links(in: bodies).map { .string($0) })
@@ -195,7 +196,7 @@ public struct ControlPlane: Sendable {
 
     /// A list item: the neutral message without its bodies, plus `seq`.
     static func summary(_ m: InspectedMessage, seq: UInt64) -> JSON {
-        var o = m.json.objectValue ?? JSONObject()
+        var o = Self.json(m)
         o["seq"] = .int(Int64(seq))
         return .object(o)
     }

@@ -753,6 +753,75 @@ extension ControlPlane {
                 }
               }
             },
+            "/_emulator/messages/{vendor}/{id}/attachments/{index}": {
+              "get": {
+                "summary": "Download one attachment of a message: its bytes with its media type, as `Content-Disposition: attachment` (RFC 6266; `filename*` for a non-ASCII name). Each attachment's `url` in a message points here.",
+                "description": "An attachment whose content the vendor does not hold (a Postflare attachment given only by `path` URL, which is never fetched) is a 404. A media type that cannot be a header value is served as `application/octet-stream`; every answer carries `X-Content-Type-Options: nosniff`.",
+                "operationId": "getAttachment",
+                "parameters": [
+                  {
+                    "name": "vendor",
+                    "in": "path",
+                    "required": true,
+                    "description": "The vendor.",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "flowmailer",
+                        "postflare",
+                        "flowdock"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The vendor's own message id.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  },
+                  {
+                    "name": "index",
+                    "in": "path",
+                    "required": true,
+                    "description": "0-based position in the message's `attachments` list; digits only (anything else is a 400).",
+                    "schema": {
+                      "type": "integer",
+                      "minimum": 0
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The attachment's bytes, with its own `Content-Type` and a `Content-Disposition: attachment; filename=\"…\"`.",
+                    "headers": {
+                      "Content-Disposition": {
+                        "description": "`attachment; filename=\"…\"`, plus `filename*=UTF-8''…` when the name is not plain ASCII.",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "application/octet-stream": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
             "/_emulator/requests": {
               "get": {
                 "summary": "The request journal: the last `--journal-size` vendor requests, credentials redacted.",
@@ -1641,6 +1710,10 @@ extension ControlPlane {
                         },
                         "size": {
                           "type": "integer"
+                        },
+                        "url": {
+                          "type": "string",
+                          "description": "Where the attachment's bytes are served: `/_emulator/messages/{vendor}/{id}/attachments/{index}` (the id percent-encoded)."
                         }
                       }
                     }

@@ -38,6 +38,12 @@ public protocol Vendor: AnyObject, Sendable {
     /// logs, comments, pending webhook events), leaving tenants, credentials, templates and webhooks as they
     /// are (`DELETE /_emulator/messages`). Returns how many messages went.
     func forgetMessages(tenant: String?) -> Int
+    /// The file of attachment `index` (0-based, in the order of `inspectMessage(id:)`'s `attachments`) of the
+    /// message with the vendor's id `messageID`: its name, media type and bytes. Nil when there is no such
+    /// message or attachment, or when the vendor does not hold the attachment's content (a Postflare
+    /// attachment given by `path` URL, which the emulator never fetches). Served by
+    /// `GET /_emulator/messages/{vendor}/{id}/attachments/{index}`.
+    func attachmentContent(messageID: String, index: Int) -> AttachmentContent?
 
     // MARK: Provisioned tenants (`POST /_emulator/tenants`)
 
@@ -55,6 +61,10 @@ public protocol Vendor: AnyObject, Sendable {
     /// name, else the tenant with that native id; nil when the vendor has neither.
     func resolveTenant(_ name: String) -> String?
 }
+
+/// An attachment's file as `Vendor.attachmentContent(messageID:index:)` gives it: its name, media type and
+/// bytes.
+public typealias AttachmentContent = (name: String, contentType: String, bytes: [UInt8])
 
 /// A tenant `POST /_emulator/tenants` made: the name the control routes know it by, its native id in one
 /// vendor (equal to the name unless the vendor's ids cannot be: Flowmailer's are numeric).
@@ -74,6 +84,8 @@ extension Vendor {
     public func tenant(of request: Request) -> String? { nil }
     /// A vendor that stores no messages forgets none.
     public func forgetMessages(tenant: String?) -> Int { 0 }
+    /// A vendor that keeps no attachment content serves none.
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? { nil }
     public var provisionsTenants: Bool { false }
     public func provisionTenant(_ name: String) throws(VendorError) -> JSON {
         throw VendorError("\(self.name) cannot provision tenants")

@@ -80,6 +80,19 @@ extension FlowmailerAPI: Vendor {
         return nil
     }
 
+    /// The submitted attachment's base64 `content`, decoded; an attachment submitted without `content` is an
+    /// empty file (its inspected size is 0).
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
+        for account in store.allAccounts() {
+            guard let message = account.message(messageID) else { continue }
+            guard message.attachments.indices.contains(index) else { return nil }
+            let a = message.attachments[index]
+            guard let bytes = Base64.decode(a["content"]?.stringValue ?? "") else { return nil }
+            return (a["filename"]?.stringValue ?? "", a["contentType"]?.stringValue ?? "", bytes)
+        }
+        return nil
+    }
+
     public func snapshot() -> VendorSnapshot { VendorSnapshot(vendor: Self.vendorName, state: store.allAccounts()) }
 
     public func restore(_ snapshot: VendorSnapshot) throws(VendorError) {

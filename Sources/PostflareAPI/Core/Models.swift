@@ -46,6 +46,9 @@ struct AttachmentRecord: Sendable {
     var contentType: String
     var contentId: String?
     var size: Int
+    /// The decoded bytes sent as `content` (base64 text or a byte array), for the control plane's download
+    /// route; nil for an attachment given only by `path`: the emulator never fetches that URL.
+    var content: [UInt8]? = nil
 }
 
 struct DomainRecord: Sendable {

@@ -88,6 +88,19 @@ extension PostflareAPI: Vendor {
         return (found ?? nil).map { Self.inspected($0.1, team: $0.0, now: now) }
     }
 
+    /// The bytes sent as the attachment's `content`; nil for one given only by `path` (never fetched).
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
+        let found = try? store.withState { state throws(PostflareError) -> AttachmentRecord? in
+            for team in state.teams.values {
+                guard let email = team.emails[HashedKey(messageID)] else { continue }
+                return email.attachments.indices.contains(index) ? email.attachments[index] : nil
+            }
+            return nil
+        }
+        guard let a = found ?? nil, let bytes = a.content else { return nil }
+        return (a.filename, a.contentType, bytes)
+    }
+
     public func snapshot() -> VendorSnapshot {
         VendorSnapshot(vendor: Self.vendorName, state: (try? store.withState { $0 }) ?? PostflareStore.State())
     }

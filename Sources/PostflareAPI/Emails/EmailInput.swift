@@ -214,12 +214,20 @@ struct EmailInput {
             let bytes = byteArray?.count ?? 0
             let encodedSize = text?.utf8.count ?? (bytes + 2) / 3 * 4
             var decodedSize = bytes
+            var content: [UInt8]?
             if let text, !text.isEmpty {
                 guard let n = Base64.decodedCount(text) else { throw Self.invalidAttachmentContent }
                 decodedSize = n
+                content = Base64.decode(text)
             }
-            if let byteArray, !byteArray.allSatisfy({ $0.intValue.map { (0...255).contains($0) } ?? false }) {
-                throw Self.invalidAttachmentContent
+            if let byteArray {
+                var decoded: [UInt8] = []
+                decoded.reserveCapacity(byteArray.count)
+                for item in byteArray {
+                    guard let n = item.intValue, (0...255).contains(n) else { throw Self.invalidAttachmentContent }
+                    decoded.append(UInt8(n))
+                }
+                if !decoded.isEmpty { content = decoded }
             }
             let path = obj["path"]?.stringValue ?? ""
             guard encodedSize > 0 || !path.isEmpty else { throw .invalidAttachment }
@@ -237,7 +245,8 @@ struct EmailInput {
                     filename: filename,
                     contentType: obj["content_type"]?.stringValue ?? Self.mimeType(filename),
                     contentId: obj["content_id"]?.stringValue,
-                    size: decodedSize
+                    size: decodedSize,
+                    content: content
                 )
             )
         }
