@@ -795,7 +795,7 @@ extension ControlPlane {
                 ],
                 "responses": {
                   "200": {
-                    "description": "The attachment's bytes, with its own `Content-Type` and a `Content-Disposition: attachment; filename=\"…\"`.",
+                    "description": "The attachment's bytes, with its own `Content-Type` (any media type: the attachment's) and a `Content-Disposition: attachment; filename=\"…\"`.",
                     "headers": {
                       "Content-Disposition": {
                         "description": "`attachment; filename=\"…\"`, plus `filename*=UTF-8''…` when the name is not plain ASCII.",
@@ -805,7 +805,7 @@ extension ControlPlane {
                       }
                     },
                     "content": {
-                      "application/octet-stream": {
+                      "*/*": {
                         "schema": {
                           "type": "string",
                           "format": "binary"

@@ -27,6 +27,12 @@ public final class FaultPlan: Sendable {
         }
         let requestRules: [Compiled]
         let listenerRules: [FaultRule]
+        /// Indexes into `requestRules` of the rules without a `route` condition, ascending: asked for every
+        /// request.
+        let anyRoute: [Int]
+        /// Route template → indexes of the rules for that route, ascending: asked only for requests that
+        /// matched it, so rules for other routes cost a request nothing (one dictionary lookup in all).
+        let byRoute: [String: [Int]]
 
         init(_ entries: [Entry], routerNames: [String]) {
             var request: [Compiled] = []
@@ -41,6 +47,17 @@ public final class FaultPlan: Sendable {
             }
             requestRules = request
             listenerRules = listener
+            var anyRoute: [Int] = []
+            var byRoute: [String: [Int]] = [:]
+            for (i, compiled) in request.enumerated() where compiled.router != -2 {
+                if let route = compiled.rule.match.route {
+                    byRoute[route, default: []].append(i)
+                } else {
+                    anyRoute.append(i)
+                }
+            }
+            self.anyRoute = anyRoute
+            self.byRoute = byRoute
         }
     }
 
@@ -148,8 +165,21 @@ public final class FaultPlan: Sendable {
         let rules = snapshot.requestRules
         let routerIndex = router ?? -3
         var tenantValue: String??
-        // By index and through the element: no rule is copied (retained field by field) on the way.
-        for i in 0..<rules.count {
+        let general = snapshot.anyRoute
+        let routed = route.flatMap { snapshot.byRoute[$0] } ?? []
+        // The two candidate lists merged in creation order (both ascending): the first rule that fires wins.
+        var a = 0
+        var b = 0
+        while a < general.count || b < routed.count {
+            let i: Int
+            if b == routed.count || (a < general.count && general[a] < routed[b]) {
+                i = general[a]
+                a += 1
+            } else {
+                i = routed[b]
+                b += 1
+            }
+            // By index and through the element: no rule is copied (retained field by field) on the way.
             if rules[i].router != -1 && rules[i].router != routerIndex { continue }
             guard
                 rules[i].rule.match.matches(

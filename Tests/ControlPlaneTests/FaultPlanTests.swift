@@ -46,6 +46,23 @@ import Testing
         }?.id
     }
 
+    @Test func rulesForARouteAndRulesForAnyRouteFireInCreationOrder() throws {
+        // Rules with a `route` are indexed by it; the merge with the route-less ones keeps creation order.
+        let plan = try Self.plan(
+            #"{"match":{},"action":{"status":500}}"#,
+            #"{"match":{"route":"/emails"},"action":{"status":501}}"#,
+            #"{"match":{"route":"/domains"},"action":{"status":502}}"#,
+            #"{"match":{"method":"POST"},"action":{"status":503}}"#,
+            #"{"match":{"route":"/emails","vendor":"flowdock"},"action":{"status":504}}"#
+        )
+        #expect(Self.fire(plan, Self.request()) == "flt_1")
+        #expect(Self.fire(plan, Self.request()) == "flt_2")
+        #expect(Self.fire(plan, Self.request()) == "flt_4")  // flt_3 is for /domains, flt_5 for another vendor
+        #expect(Self.fire(plan, Self.request()) == nil)
+        #expect(Self.fire(plan, Self.request(.GET, "/domains"), route: "/domains") == "flt_3")
+        #expect(Self.fire(plan, Self.request(), router: 3) == "flt_5")
+    }
+
     @Test func globStarStaysInASegmentAndDoubleStarCrossesThem() {
         let one = FaultGlob("/*/messages/submit")
         #expect(one.matches("/545/messages/submit"))
