@@ -115,7 +115,7 @@ public struct ControlPlane: Sendable {
     /// wakes; the server's deadline (or the client hanging up) ends it, and the waiter goes with it.
     func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
         let query = try messageQuery(request)
-        let (count, timeout) = try Self.waitParameters(request)
+        let (count, timeout) = try QueryParsing.wait(request)
         let plane = self
         let promise = waiters.park(query: query, wanted: count, timeoutMilliseconds: Int(timeout * 1000)) {
             plane.matching(query)
@@ -130,20 +130,16 @@ public struct ControlPlane: Sendable {
     /// some appends one `messages.deleted` change (tenant "" when all tenants; `detail` the count), so waiters
     /// and the event stream see it. `tenant` needs `vendor`; an unknown vendor is a 400, an unknown tenant a 404.
     func forgetMessages(_ request: Request) throws(HTTPError) -> Response {
-        let wanted = request.query("vendor")
+        let wanted = try QueryParsing.vendor(request, among: vendors.map(\.name))
         let chosen = vendors.filter { wanted == nil || $0.name == wanted }
-        guard !chosen.isEmpty else {
-            throw HTTPError(
-                .badRequest,
-                message: "Unknown vendor '\(wanted ?? "")'; use one of \(vendors.map(\.name).joined(separator: ", "))."
-            )
-        }
-        let tenant = request.query("tenant")
-        if let tenant {
+        // `tenant=T`: a provisioned tenant's name or a native id, resolved like every control route's.
+        var tenant: String?
+        if let name = request.query("tenant") {
             guard wanted != nil else { throw HTTPError(.badRequest, message: "Give 'vendor' with 'tenant'.") }
-            guard chosen[0].tenants.contains(tenant) else {
-                throw HTTPError(.notFound, message: "\(chosen[0].name) has no tenant '\(tenant)'.")
+            guard let native = chosen[0].resolveTenant(name) else {
+                throw HTTPError(.notFound, message: "\(chosen[0].name) has no tenant '\(name)'.")
             }
+            tenant = native
         }
         var deleted = 0
         for vendor in chosen {

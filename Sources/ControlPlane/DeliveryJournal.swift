@@ -123,7 +123,7 @@ extension ControlPlane {
     /// (answered, timed out, or the client hung up). `data` holds at most `max(count, limit)` attempts.
     func waitForDeliveries(_ request: Request) throws(HTTPError) -> Response {
         let query = try deliveryQuery(request)
-        let (wanted, timeout) = try Self.waitParameters(request)
+        let (wanted, timeout) = try QueryParsing.wait(request)
         let plane = self
         let shown = max(wanted, query.page.limit)
         let answer: @Sendable () -> Response? = {
@@ -152,25 +152,6 @@ extension ControlPlane {
         promise.whenComplete { _ in changes.removeObserver(token) }
         if let response = answer() { promise.complete(response) }
         return .later(promise)
-    }
-
-    /// `count` (1…1000, default 1) and `timeout` (0…300 s, default 30) of the wait routes.
-    static func waitParameters(_ request: Request) throws(HTTPError) -> (count: Int, timeout: Double) {
-        var count = 1
-        if let c = request.query("count") {
-            guard let n = Int(c), (1...MessageQuery.maxLimit).contains(n) else {
-                throw HTTPError(.badRequest, message: "'count' is a number from 1 to \(MessageQuery.maxLimit).")
-            }
-            count = n
-        }
-        var timeout = 30.0
-        if let t = request.query("timeout") {
-            guard let s = Double(t), s.isFinite, s >= 0, s <= 300 else {
-                throw HTTPError(.badRequest, message: "'timeout' is a number of seconds from 0 to 300.")
-            }
-            timeout = s
-        }
-        return (count, timeout)
     }
 
     func matchingDeliveries(_ query: DeliveryQuery, atMost: Int) -> [DeliveryJournal.Entry] {

@@ -24,4 +24,23 @@ enum QueryParsing {
         }
         return filter
     }
+
+    /// `count` (1…1000, default 1) and `timeout` (0…300 s, default 30) of the wait routes.
+    static func wait(_ request: Request) throws(HTTPError) -> (count: Int, timeout: Double) {
+        var count = 1
+        if let c = request.query("count") {
+            guard let n = Int(c), (1...MessageQuery.maxLimit).contains(n) else {
+                throw HTTPError(.badRequest, message: "'count' is a number from 1 to \(MessageQuery.maxLimit).")
+            }
+            count = n
+        }
+        var timeout = 30.0
+        if let t = request.query("timeout") {
+            guard let s = Double(t), s.isFinite, s >= 0, s <= 300 else {
+                throw HTTPError(.badRequest, message: "'timeout' is a number of seconds from 0 to 300.")
+            }
+            timeout = s
+        }
+        return (count, timeout)
+    }
 }

@@ -106,3 +106,27 @@ import Testing
         #expect(body["matched"] == 1)
     }
 }
+
+/// `DELETE /_emulator/messages?tenant=T` takes a provisioned tenant's name like every control route.
+@Suite struct ForgetMessagesTenantTests {
+    @Test func aProvisionedTenantsNameIsResolvedPerVendor() throws {
+        let app = try MessageWaitersTests.app()
+        let made = app.dispatcher.respond(
+            to: Request(method: .POST, target: "/_emulator/tenants", body: Array(#"{"name":"ci-forget"}"#.utf8))
+        )
+        #expect(made.status == .created)
+        let account = try #require(try JSON.parse(made.body)["flowmailer"]?["account_id"]?.stringValue)
+        #expect(account != "ci-forget")  // Flowmailer account ids are numeric
+        for tenant in ["ci-forget", account] {
+            let r = app.dispatcher.respond(
+                to: Request(method: .DELETE, target: "/_emulator/messages?vendor=flowmailer&tenant=\(tenant)")
+            )
+            #expect(r.status == .ok)
+            #expect(try JSON.parse(r.body)["deleted"] == 0)
+        }
+        let unknown = app.dispatcher.respond(
+            to: Request(method: .DELETE, target: "/_emulator/messages?vendor=flowmailer&tenant=nobody")
+        )
+        #expect(unknown.status == .notFound)
+    }
+}
