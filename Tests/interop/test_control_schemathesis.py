@@ -34,7 +34,9 @@ def test_control_plane_conforms_to_its_openapi_document(tmp_path):
                         "response_schema_conformance",
             "--phases", "examples,coverage,fuzzing",
             "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
-            "--no-shrink", "--workers", "2", "--request-timeout", "10", "--no-color",
+            # One worker: with two, hypothesis once died inside CPython 3.11's `compile` while describing a
+            # strategy ("SystemError: AST constructor recursion depth mismatch"), a tool error, not a finding.
+            "--no-shrink", "--workers", "1", "--request-timeout", "10", "--no-color",
         ]
         for operation in SLOW_OR_ENDLESS:
             args += ["--exclude-operation-id", operation]
