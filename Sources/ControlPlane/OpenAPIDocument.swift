@@ -9,7 +9,7 @@ extension ControlPlane {
           "info": {
             "title": "MailDouble control plane",
             "version": "0.1.0",
-            "description": "The emulator's own routes under /_emulator/ (on both ports): inspect what was sent, wait for it, journals, scripted vendor-correct faults, tenants, clock and reset. With --control-token every route but health wants `Authorization: Bearer <token>`."
+            "description": "The emulator's own routes under /_emulator/ (on both ports): inspect what was sent, wait for it, journals, scripted vendor-correct faults, tenants, clock and reset. With --control-token every route but health, livez and readyz wants `Authorization: Bearer <token>`."
           },
           "paths": {
             "/_emulator/health": {
@@ -74,6 +74,74 @@ extension ControlPlane {
                         "schema": {
                           "type": "object"
                         }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/livez": {
+              "get": {
+                "summary": "Liveness probe: the event loops answer (never needs the control token).",
+                "operationId": "livez",
+                "responses": {
+                  "200": {
+                    "description": "Alive.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "const": "ok" } }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/readyz": {
+              "get": {
+                "summary": "Readiness probe: listening with fixtures and state loaded, not draining (never needs the control token).",
+                "operationId": "readyz",
+                "responses": {
+                  "200": {
+                    "description": "Ready.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "const": "ready" } }
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Starting, or draining after SIGTERM/SIGINT.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "enum": ["starting", "draining"] } }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/metrics": {
+              "get": {
+                "summary": "Prometheus metrics (text exposition format 0.0.4): requests by vendor, method, route and status, latency histograms, open connections, TLS handshakes, stored messages, webhook deliveries, faults fired, parked waiters.",
+                "operationId": "metrics",
+                "responses": {
+                  "200": {
+                    "description": "The exposition, computed at the request.",
+                    "content": {
+                      "text/plain": {
+                        "schema": { "type": "string" }
                       }
                     }
                   }

@@ -60,6 +60,9 @@ public protocol Vendor: AnyObject, Sendable {
     /// The native tenant id a control-route `tenant=` value means here: the tenant provisioned under that
     /// name, else the tenant with that native id; nil when the vendor has neither.
     func resolveTenant(_ name: String) -> String?
+    /// How many messages each tenant holds now, by native tenant id (`maildouble_stored_messages` in
+    /// `/_emulator/metrics`, read at scrape time). The default counts `inspectMessages`; vendors count cheaper.
+    func storedMessageCounts() -> [String: Int]
 }
 
 /// An attachment's file as `Vendor.attachmentContent(messageID:index:)` gives it: its name, media type and
@@ -79,6 +82,11 @@ public struct ProvisionedTenant: Sendable, Equatable {
 }
 
 extension Vendor {
+    public func storedMessageCounts() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for tenant in tenants { counts[tenant] = inspectMessages(tenant: tenant).count }
+        return counts
+    }
     public func publishDueEvents() {}
     public var evictedMessages: Int { 0 }
     public func tenant(of request: Request) -> String? { nil }
