@@ -54,8 +54,13 @@ struct MailDoubleCommand: ParsableCommand {
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var tlsKey: String? { tlsKeyFlag ?? Env.string("MAILDOUBLE_TLS_KEY") }
 
-    @Option(help: "Fixtures directory (flowmailer.json, postflare.json, flowdock.json). [MAILDOUBLE_FIXTURES]")
-    var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? "fixtures"
+    @Option(
+        help: ArgumentHelp(
+            "Fixtures directory (flowmailer.json, postflare.json, flowdock.json); 'none' starts empty. [MAILDOUBLE_FIXTURES]",
+            discussion: "Default: the installed ../share/maildouble/fixtures beside the binary, else ./fixtures."
+        )
+    )
+    var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? InstalledPaths.defaultFixtures()
 
     @Option(
         name: .customLong("ready-file"),
@@ -148,6 +153,12 @@ struct MailDoubleCommand: ParsableCommand {
     )
     var logLevel: String = Env.string("MAILDOUBLE_LOG_LEVEL") ?? "notice"
 
+    @Flag(
+        help:
+            "Do not serve: ask the emulator these flags describe for /_emulator/readyz; exit 0 when ready, else 1 (the image's HEALTHCHECK)."
+    )
+    var healthcheck = false
+
     func validate() throws {
         for (name, port) in [("--https-port", httpsPort), ("--http-port", httpPort)] where !(0...65535).contains(port) {
             throw ValidationError("\(name) must be between 0 and 65535")
@@ -217,6 +228,11 @@ struct MailDoubleCommand: ParsableCommand {
         c.logFormat = LogFormat(rawValue: logFormat.lowercased()) ?? .text
         c.logLevel = Logger.Level(rawValue: logLevel.lowercased()) ?? .notice
         let logger = Logger.mailDouble(format: c.logFormat, level: c.logLevel)
+        if healthcheck {
+            guard let problem = MailDouble.probeReadiness(c) else { return }
+            logger.error("not ready: \(problem)", metadata: ["event": "healthcheck.failed"])
+            throw ExitCode(1)
+        }
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask
         // and only this thread receives them, in sigwait below.
