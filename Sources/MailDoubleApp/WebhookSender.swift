@@ -155,6 +155,9 @@ final class WebhookSender: Sendable {
         // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
         let failed = status.map { !(200...299).contains($0) } ?? true
         let next = failed ? source.scheduleRetry(delivery) : nil
+        // Counted before the change feed hears of it, so a test woken by the attempt sees it in the metrics.
+        let kind: DeliveryOutcome.Kind = status == nil ? .failed : failed ? .rejected : .delivered
+        outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
         journal?.record(
             delivery,
             status: status,
@@ -170,8 +173,6 @@ final class WebhookSender: Sendable {
             id: delivery.deliveryId,
             detail: "\(type) attempt \(delivery.attempt): \(status.map(String.init) ?? "failed: " + (error ?? ""))"
         )
-        let kind: DeliveryOutcome.Kind = status == nil ? .failed : failed ? .rejected : .delivered
-        outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
         let outcome = status.map { " \($0)" } ?? " failed: \(error ?? "")"
         let retry = failed ? "; \(next != nil ? "retry scheduled" : "giving up")" : ""
         var metadata: Logger.Metadata = [
