@@ -210,14 +210,14 @@ public final class MailDouble: Sendable {
         self.server = HTTPServer(configuration: server) { request in
             let started = RequestJournal.now()
             let shard = metrics.shard()
-            let requestID = RequestID.of(request, random: &shard.random)
+            let requestID = RequestID.of(request, random: &shard.owner.pointee.random)
             let resolution = dispatcher.resolve(request)
             // No rule set (the usual case): one atomic load, then straight to the dispatcher.
             var response =
                 faults.isEmpty
                 ? dispatcher.respond(to: request, resolution: resolution)
                 : injector.respond(to: request, resolution: resolution)
-            let slot = metrics.slot(router: resolution.router, route: resolution.route)
+            let slot = metrics.slot(router: resolution.router, route: resolution.route, in: shard)
             let method = RequestMetrics.methodIndex(request.method)
             if let fault = response.faultID {
                 metrics.recordFault(router: resolution.router, rule: fault)

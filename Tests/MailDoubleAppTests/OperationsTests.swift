@@ -95,7 +95,7 @@ import Testing
         #expect(id(String(repeating: "a", count: 128)) == String(repeating: "a", count: 128))
         for bad in [nil, "", "has space", "tab\there", String(repeating: "a", count: 129), "é"] {
             let made = id(bad)
-            #expect(made.utf8.count == 16 && made.utf8.allSatisfy { FastRandom.hexDigits.contains($0) })
+            #expect(made.utf8.count == RequestID.length && made.utf8.allSatisfy { FastRandom.hexDigits.contains($0) })
         }
         #expect(id(nil) != id(nil))
     }
@@ -271,7 +271,7 @@ import Testing
         #expect(Self.header("x-request-id", in: echoed.head) == "ci-job-42.step-1")
         let made = try Self.call(app, "GET", "/_emulator/ping", headers: ["X-Request-Id: two words"])
         let id = try #require(Self.header("x-request-id", in: made.head))
-        #expect(id.utf8.count == 16 && id != "two words")
+        #expect(id.utf8.count == RequestID.length && id != "two words")
         // A deferred answer gets it too, when it comes.
         let later = try Self.call(app, "GET", "/_emulator/delay?ms=1", headers: ["X-Request-Id: deferred-1"])
         #expect(later.status == 200 && Self.header("x-request-id", in: later.head) == "deferred-1")

@@ -35,12 +35,13 @@ final class RequestMetrics: @unchecked Sendable {
     private var noneSlot: Int { routes.count - 1 }
     let routerNames: [String]
 
-    private var key = pthread_key_t()
+    /// A `let`: a `var` would cost an exclusivity check on every request's read.
+    private let key: pthread_key_t
     private let hasKey: Bool
     /// Every shard, for scrapes; the shards also keep themselves alive (the thread-specific value is unretained).
     private let shards = Locked<[Shard]>([])
     /// Used when no thread-specific key could be made (the process ran out of them): one shard for all.
-    private let fallback = Shard()
+    private let fallback: Shard
 
     /// - Parameter routers: each router's name and the templates it serves, in the dispatcher's order.
     init(routers: [(name: String, templates: [String])]) {
@@ -62,7 +63,10 @@ final class RequestMetrics: @unchecked Sendable {
         self.slotsByRouter = slotsByRouter
         unmatchedSlot = unmatched
         routerNames = routers.map(\.name)
+        var key = pthread_key_t()
         hasKey = pthread_key_create(&key, nil) == 0
+        self.key = key
+        fallback = Shard(slots: routes.count)
         shards.withLock { $0.append(fallback) }
     }
 
@@ -75,7 +79,7 @@ final class RequestMetrics: @unchecked Sendable {
     func shard() -> Shard {
         guard hasKey else { return fallback }
         if let p = pthread_getspecific(key) { return Unmanaged<Shard>.fromOpaque(p).takeUnretainedValue() }
-        let made = Shard()
+        let made = Shard(slots: routes.count)
         shards.withLock { $0.append(made) }
         pthread_setspecific(key, Unmanaged.passUnretained(made).toOpaque())
         return made
@@ -101,6 +105,19 @@ final class RequestMetrics: @unchecked Sendable {
         case "OPTIONS": 6
         default: 7
         }
+    }
+
+    /// `slot(router:route:)` through the calling thread's shard's cache: a route's template is the same string
+    /// (the same storage) on every request, so a hit costs one identity comparison instead of hashing it.
+    @inline(__always)
+    func slot(router: Int?, route: String?, in shard: Shard) -> Int {
+        guard let router, let route else { return slot(router: router, route: route) }
+        let i = (route.utf8.count &+ router) & (Shard.cacheSize - 1)
+        let cached = shard.owner.pointee.slotCache[i]
+        if cached.router == router, cached.route == route { return cached.slot }
+        let found = slot(router: router, route: route)
+        shard.owner.pointee.slotCache[i] = (router, route, found)
+        return found
     }
 
     /// Counts one answered request.
@@ -150,19 +167,18 @@ final class RequestMetrics: @unchecked Sendable {
 
     func totals() -> Totals {
         var requests: [Int: Int] = [:]
-        var buckets: [Int: [Int]] = [:]
-        var sums: [Int: Double] = [:]
-        var counts: [Int: Int] = [:]
+        let width = Self.bucketBounds.count + 1
+        var buckets = [Int](repeating: 0, count: routes.count * width)
+        var sums = [Double](repeating: 0, count: routes.count)
+        var counts = [Int](repeating: 0, count: routes.count)
         var faults: [FaultKey: Int] = [:]
         for shard in shards.withLock({ $0 }) {
             shard.counts.withLock { c in
                 for (key, index) in c.index { requests[key, default: 0] += c.requestCounts[index] }
-                for (slot, h) in c.histograms {
-                    var b = buckets[slot] ?? [Int](repeating: 0, count: h.buckets.count)
-                    for i in b.indices { b[i] += h.buckets[i] }
-                    buckets[slot] = b
-                    sums[slot, default: 0] += h.sum
-                    counts[slot, default: 0] += h.count
+                for i in buckets.indices { buckets[i] += c.buckets[i] }
+                for slot in counts.indices {
+                    sums[slot] += c.sums[slot]
+                    counts[slot] += c.observed[slot]
                 }
                 faults.merge(c.faults, uniquingKeysWith: +)
             }
@@ -171,43 +187,79 @@ final class RequestMetrics: @unchecked Sendable {
             RequestCount(slot: key >> 16, method: (key >> 12) & 0xF, status: key & 0xFFF, count: count)
         }
         .sorted { ($0.slot, $0.method, $0.status) < ($1.slot, $1.method, $1.status) }
-        let latency = buckets.keys.sorted().map {
-            Latency(slot: $0, buckets: buckets[$0]!, sum: sums[$0] ?? 0, count: counts[$0] ?? 0)
+        let latency = counts.indices.filter { counts[$0] > 0 }.map { slot in
+            Latency(
+                slot: slot,
+                buckets: Array(buckets[(slot * width)..<((slot + 1) * width)]),
+                sum: sums[slot],
+                count: counts[slot]
+            )
         }
         return Totals(requests: requestList, latency: latency, faults: faults)
     }
 
     /// One thread's counters.
     final class Shard: @unchecked Sendable {
-        // @unchecked: `counts` is locked; `random` is only touched by the thread that owns the shard.
-        struct Histogram {
-            var buckets = [Int](repeating: 0, count: RequestMetrics.bucketBounds.count + 1)
-            var sum = 0.0
-            var count = 0
-        }
+        // @unchecked: `counts` is locked; `random` and `slotCache` are only touched by the thread that owns it.
         struct Counts {
-            /// `slot << 16 | method << 12 | status` → index in `requestCounts`.
+            /// `slot << 16 | method << 12 | status` → index in `requestCounts` (statuses are sparse).
             var index: [Int: Int] = [:]
             var requestCounts: [Int] = []
-            var histograms: [Int: Histogram] = [:]
+            var lastKey = -1
+            var lastIndex = 0
+            /// Latency, dense by slot: `buckets[slot * (bounds + 1) + bucket]` (not cumulative), sum, count.
+            var buckets: [Int]
+            var sums: [Double]
+            var observed: [Int]
             var faults: [FaultKey: Int] = [:]
         }
-        let counts = Locked(Counts())
-        /// Request ids made on this thread (`RequestID.make`), without a lock.
-        var random = FastRandom()
+        let counts: Locked<Counts>
+        /// What only the owning thread touches, without a lock: the generator of request ids (`RequestID.make`)
+        /// and recently resolved (router, template) → slot (`slot(…in:)`). Behind a pointer, not in `var`s of this
+        /// class, whose every access would cost a dynamic exclusivity check.
+        struct OwnerState {
+            var random = FastRandom()
+            var slotCache = [(router: Int, route: String, slot: Int)](repeating: (-1, "", 0), count: cacheSize)
+        }
+        static let cacheSize = 16
+        let owner: UnsafeMutablePointer<OwnerState>
+
+        deinit {
+            owner.deinitialize(count: 1)
+            owner.deallocate()
+        }
+
+        init(slots: Int) {
+            owner = UnsafeMutablePointer<OwnerState>.allocate(capacity: 1)
+            owner.initialize(to: OwnerState())
+            counts = Locked(
+                Counts(
+                    buckets: [Int](repeating: 0, count: slots * (RequestMetrics.bucketBounds.count + 1)),
+                    sums: [Double](repeating: 0, count: slots),
+                    observed: [Int](repeating: 0, count: slots)
+                )
+            )
+        }
 
         @inline(__always)
         func record(slot: Int, method: Int, status: Int, seconds: Double) {
             let key = slot << 16 | method << 12 | (status & 0xFFF)
             let bucket = RequestMetrics.bucket(for: seconds)
             counts.withLock { c in
-                if let i = c.index[key] {
+                // The same route and status as the last request (a client's loop, a benchmark): no hashing.
+                if key == c.lastKey {
+                    c.requestCounts[c.lastIndex] += 1
+                } else if let i = c.index[key] {
                     c.requestCounts[i] += 1
+                    (c.lastKey, c.lastIndex) = (key, i)
                 } else {
                     c.index[key] = c.requestCounts.count
+                    (c.lastKey, c.lastIndex) = (key, c.requestCounts.count)
                     c.requestCounts.append(1)
                 }
-                c.histograms[slot, default: Histogram()].observe(bucket: bucket, seconds: seconds)
+                c.buckets[slot &* (RequestMetrics.bucketBounds.count + 1) &+ bucket] += 1
+                c.sums[slot] += seconds
+                c.observed[slot] += 1
             }
         }
     }
@@ -218,14 +270,5 @@ final class RequestMetrics: @unchecked Sendable {
         var i = 0
         while i < bucketBounds.count && seconds > bucketBounds[i] { i += 1 }
         return i
-    }
-}
-
-extension RequestMetrics.Shard.Histogram {
-    @inline(__always)
-    mutating func observe(bucket: Int, seconds: Double) {
-        buckets[bucket] += 1
-        sum += seconds
-        count += 1
     }
 }
