@@ -121,9 +121,10 @@ extension FlowdockAPI: Vendor {
     }
 
     public func inspectMessage(id: String) -> InspectedMessage? {
-        let parts = id.split(separator: ":")
-        guard parts.count == 3, let number = Int(parts[2]) else { return nil }
-        let flowID = parts[0] + "/" + parts[1]
+        // `org:flow:n` for a flow's message; `conversation:n` for a private one (its flow id has no slash).
+        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, let number = Int(parts[parts.count - 1]) else { return nil }
+        let flowID = parts.count == 3 ? parts[0] + "/" + parts[1] : parts[0]
         return try? store.withState { s -> InspectedMessage? in
             guard let m = s.messages[String(flowID)]?[number] else { return nil }
             return m.removed ? nil : Self.inspected(m, s)
@@ -140,7 +141,7 @@ extension FlowdockAPI: Vendor {
         provisioned.retain { state.organization(named: $0) != nil }
     }
 
-    /// `acme/my-flow` and 5 → `acme:my-flow:5`.
+    /// `acme/my-flow` and 5 → `acme:my-flow:5`; a private conversation's id and 5 → `id:5`.
     static func inspectionID(flow flowID: String, id: Int) -> String {
         String(flowID.map { $0 == "/" ? ":" : $0 }) + ":" + String(id)
     }
