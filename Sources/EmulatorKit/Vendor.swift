@@ -20,6 +20,10 @@ public protocol Vendor: AnyObject, Sendable {
     func inspectMessages(tenant: String?) -> [InspectedMessage]
     /// One message by the vendor's own id, or nil.
     func inspectMessage(id: String) -> InspectedMessage?
+    /// The `to`, `cc` and `bcc` mailboxes of one stored message, as `inspectMessage(id:)` would give them; nil
+    /// when there is none. The wait index asks this of every stored message while waiters are parked, so a
+    /// vendor whose records hold the lists answers without building the whole inspected message.
+    func messageRecipients(id: String) -> [String]?
     /// The vendor's whole state as a value, copied under its lock.
     func snapshot() -> VendorSnapshot
     /// Puts a snapshot of this vendor back; throws when it is another vendor's.
@@ -79,6 +83,9 @@ public struct ProvisionedTenant: Sendable, Equatable {
 }
 
 extension Vendor {
+    public func messageRecipients(id: String) -> [String]? {
+        inspectMessage(id: id).map { $0.to + $0.cc + $0.bcc }
+    }
     public func publishDueEvents() {}
     public var evictedMessages: Int { 0 }
     public func tenant(of request: Request) -> String? { nil }

@@ -80,6 +80,13 @@ extension FlowmailerAPI: Vendor {
         return nil
     }
 
+    public func messageRecipients(id: String) -> [String]? {
+        for account in store.allAccounts() {
+            if let message = account.message(id) { return [message.recipientAddress] }
+        }
+        return nil
+    }
+
     /// The submitted attachment's base64 `content`, decoded; an attachment submitted without `content` is an
     /// empty file (its inspected size is 0).
     public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
