@@ -49,6 +49,19 @@ public protocol Vendor: AnyObject, Sendable {
     /// `GET /_emulator/messages/{vendor}/{id}/attachments/{index}`.
     func attachmentContent(messageID: String, index: Int) -> AttachmentContent?
 
+    // MARK: Webhooks the emulator configures (`/_emulator/webhooks`)
+
+    /// Whether `addWebhook(tenant:_:)` works here: a vendor whose real service sets webhooks up outside its API
+    /// (SendPro, in its web UI). A vendor with a webhook API of its own (Postflare) keeps to that.
+    var configuresWebhooks: Bool { get }
+    /// Adds a webhook to `tenant` (a native id) from the control route's body; returns it as JSON with its
+    /// `id`. Throws a message for the caller on bad input.
+    func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON
+    /// The webhooks configured in one tenant (all when nil), each as JSON with its `id` and `tenant`.
+    func configuredWebhooks(tenant: String?) -> [JSON]
+    /// Removes the webhook `id`; false when there is none.
+    func removeWebhook(id: String) -> Bool
+
     // MARK: Provisioned tenants (`POST /_emulator/tenants`)
 
     /// Whether `provisionTenant(_:)` works here (the control plane provisions in these vendors by default).
@@ -93,6 +106,12 @@ extension Vendor {
     public func forgetMessages(tenant: String?) -> Int { 0 }
     /// A vendor that keeps no attachment content serves none.
     public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? { nil }
+    public var configuresWebhooks: Bool { false }
+    public func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON {
+        throw VendorError("\(self.name) webhooks are not configured through the emulator")
+    }
+    public func configuredWebhooks(tenant: String?) -> [JSON] { [] }
+    public func removeWebhook(id: String) -> Bool { false }
     public var provisionsTenants: Bool { false }
     public func provisionTenant(_ name: String) throws(VendorError) -> JSON {
         throw VendorError("\(self.name) cannot provision tenants")
