@@ -11,7 +11,7 @@ packages=(libssl-dev libnghttp2-dev pkg-config)
 case "$profile" in
   build) ;;
   test) packages+=(curl ca-certificates) ;;
-  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light) ;;
+  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light openjdk-17-jre-headless util-linux) ;;
   image) packages+=(ca-certificates podman) ;;
   *) echo "usage: $0 build|test|bench|image" >&2; exit 2 ;;
 esac
