@@ -11,9 +11,9 @@ packages=(libssl-dev libnghttp2-dev pkg-config)
 case "$profile" in
   build) ;;
   test) packages+=(curl ca-certificates) ;;
-  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light) ;;
+  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light openjdk-17-jre-headless util-linux) ;;
   # runc beside podman's default crun: where crun cannot set up a container (nested in another one, or
-  # without cgroup delegation), scripts/podman-setup.sh points podman at runc.
+  # without cgroup delegation), docker/podman-setup.sh points podman at runc.
   image) packages+=(ca-certificates podman runc) ;;
   *) echo "usage: $0 build|test|bench|image" >&2; exit 2 ;;
 esac

@@ -26,8 +26,9 @@ final class MessageWaiters: Sendable {
     struct State: Sendable {
         var next: UInt64 = 0
         var waiters: [UInt64: Waiter] = [:]
-        /// Waiters filtering by `to`, by vendor (nil key: any vendor), then by the bare address.
-        var byRecipient: [String: Set<UInt64>] = [:]
+        /// Waiters filtering by `to`: by vendor ("" for any vendor), then by the bare address. Nested rather
+        /// than one joined key, so that testing a message's recipients builds no strings.
+        var byRecipient: [String: [String: Set<UInt64>]] = [:]
         /// Waiters without a `to` filter.
         var unindexed: Set<UInt64> = []
         /// How many waiters filter by `status`: only they care about events (no other filter reads them).
@@ -41,16 +42,12 @@ final class MessageWaiters: Sendable {
             return perVendor[vendor] != nil || perVendor[""] != nil
         }
 
-        static func recipientKey(_ vendor: String?, _ address: String) -> String {
-            (vendor ?? "") + "\u{0}" + address
-        }
-
         mutating func insert(_ waiter: Waiter, id: UInt64) {
             waiters[id] = waiter
             if waiter.query.status != nil { statusWaiters += 1 }
             perVendor[waiter.query.vendor ?? "", default: 0] += 1
             if let to = waiter.query.to {
-                byRecipient[Self.recipientKey(waiter.query.vendor, to), default: []].insert(id)
+                byRecipient[waiter.query.vendor ?? "", default: [:]][to, default: []].insert(id)
             } else {
                 unindexed.insert(id)
             }
@@ -62,9 +59,9 @@ final class MessageWaiters: Sendable {
             let vendor = waiter.query.vendor ?? ""
             perVendor[vendor] = perVendor[vendor].map { $0 > 1 ? $0 - 1 : nil } ?? nil
             if let to = waiter.query.to {
-                let key = Self.recipientKey(waiter.query.vendor, to)
-                byRecipient[key]?.remove(id)
-                if byRecipient[key]?.isEmpty == true { byRecipient[key] = nil }
+                byRecipient[vendor]?[to]?.remove(id)
+                if byRecipient[vendor]?[to]?.isEmpty == true { byRecipient[vendor]?[to] = nil }
+                if byRecipient[vendor]?.isEmpty == true { byRecipient[vendor] = nil }
             } else {
                 unindexed.remove(id)
             }
@@ -72,10 +69,14 @@ final class MessageWaiters: Sendable {
 
         /// The waiters a message of `vendor` to `recipients` could satisfy.
         func candidates(vendor: String, recipients: [String]) -> [UInt64] {
-            var out = unindexed.filter { waiters[$0]?.query.vendor.map { $0 == vendor } ?? true }
-            for address in recipients {
-                for key in [Self.recipientKey(vendor, address), Self.recipientKey(nil, address)] {
-                    if let ids = byRecipient[key] { out.formUnion(ids) }
+            var out: Set<UInt64> = []
+            if !unindexed.isEmpty {
+                out = unindexed.filter { waiters[$0]?.query.vendor.map { $0 == vendor } ?? true }
+            }
+            for table in [byRecipient[vendor], byRecipient[""]] {
+                guard let table else { continue }
+                for address in recipients {
+                    if let ids = table[address] { out.formUnion(ids) }
                 }
             }
             return Array(out)
@@ -146,17 +147,22 @@ final class MessageWaiters: Sendable {
         // An event changes a message's status and nothing else a filter reads: without a waiter on `status`,
         // events (several per message, published in batches) cost one check here.
         let idle = state.withLock { !$0.wants(change.vendor, event: change.kind == .eventAdded) }
-        guard !idle, let vendor = vendors[change.vendor], let message = vendor.inspectMessage(id: change.id) else {
-            return
-        }
-        let recipients = (message.to + message.cc + message.bcc).map(MessageQuery.address)
+        guard !idle, let vendor = vendors[change.vendor], let mailboxes = vendor.messageRecipients(id: change.id)
+        else { return }
+        // Which waiters could want it, from the recipients alone: with 1,000 waiters parked for other
+        // addresses a send costs this lookup, not an inspected copy of the message.
+        let recipients = mailboxes.map(MessageQuery.address)
+        let candidates = state.withLock { $0.candidates(vendor: change.vendor, recipients: recipients) }
+        guard !candidates.isEmpty, let message = vendor.inspectMessage(id: change.id) else { return }
         let key = ControlPlane.key(message.vendor, message.id)
         // An event on a message stored earlier: its stored sequence number comes from the index (looked up
         // before taking the lock, so that no lock is taken inside another).
         let seq = change.kind == .messageStored ? change.seq : seqs.seq(of: key)
         let ready: [(ResponsePromise, Response)] = state.withLock { s in
             var out: [(ResponsePromise, Response)] = []
-            for id in s.candidates(vendor: message.vendor, recipients: recipients) {
+            // A candidate may have gone (answered, timed out, hung up) since; one parked since was registered
+            // before its own scan, which finds this message.
+            for id in candidates {
                 guard var waiter = s.waiters[id] else { continue }
                 if waiter.query.matches(message, seq: seq) {
                     waiter.found[key] = Found(message: message, seq: seq)

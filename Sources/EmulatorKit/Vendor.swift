@@ -20,6 +20,10 @@ public protocol Vendor: AnyObject, Sendable {
     func inspectMessages(tenant: String?) -> [InspectedMessage]
     /// One message by the vendor's own id, or nil.
     func inspectMessage(id: String) -> InspectedMessage?
+    /// The `to`, `cc` and `bcc` mailboxes of one stored message, as `inspectMessage(id:)` would give them; nil
+    /// when there is none. The wait index asks this of every stored message while waiters are parked, so a
+    /// vendor whose records hold the lists answers without building the whole inspected message.
+    func messageRecipients(id: String) -> [String]?
     /// The vendor's whole state as a value, copied under its lock.
     func snapshot() -> VendorSnapshot
     /// Puts a snapshot of this vendor back; throws when it is another vendor's.
@@ -44,6 +48,19 @@ public protocol Vendor: AnyObject, Sendable {
     /// attachment given by `path` URL, which the emulator never fetches). Served by
     /// `GET /_emulator/messages/{vendor}/{id}/attachments/{index}`.
     func attachmentContent(messageID: String, index: Int) -> AttachmentContent?
+
+    // MARK: Webhooks the emulator configures (`/_emulator/webhooks`)
+
+    /// Whether `addWebhook(tenant:_:)` works here: a vendor whose real service sets webhooks up outside its API
+    /// (SendPro, in its web UI). A vendor with a webhook API of its own (Postflare) keeps to that.
+    var configuresWebhooks: Bool { get }
+    /// Adds a webhook to `tenant` (a native id) from the control route's body; returns it as JSON with its
+    /// `id`. Throws a message for the caller on bad input.
+    func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON
+    /// The webhooks configured in one tenant (all when nil), each as JSON with its `id` and `tenant`.
+    func configuredWebhooks(tenant: String?) -> [JSON]
+    /// Removes the webhook `id`; false when there is none.
+    func removeWebhook(id: String) -> Bool
 
     // MARK: Provisioned tenants (`POST /_emulator/tenants`)
 
@@ -87,6 +104,9 @@ extension Vendor {
         for tenant in tenants { counts[tenant] = inspectMessages(tenant: tenant).count }
         return counts
     }
+    public func messageRecipients(id: String) -> [String]? {
+        inspectMessage(id: id).map { $0.to + $0.cc + $0.bcc }
+    }
     public func publishDueEvents() {}
     public var evictedMessages: Int { 0 }
     public func tenant(of request: Request) -> String? { nil }
@@ -94,6 +114,12 @@ extension Vendor {
     public func forgetMessages(tenant: String?) -> Int { 0 }
     /// A vendor that keeps no attachment content serves none.
     public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? { nil }
+    public var configuresWebhooks: Bool { false }
+    public func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON {
+        throw VendorError("\(self.name) webhooks are not configured through the emulator")
+    }
+    public func configuredWebhooks(tenant: String?) -> [JSON] { [] }
+    public func removeWebhook(id: String) -> Bool { false }
     public var provisionsTenants: Bool { false }
     public func provisionTenant(_ name: String) throws(VendorError) -> JSON {
         throw VendorError("\(self.name) cannot provision tenants")

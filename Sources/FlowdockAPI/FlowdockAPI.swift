@@ -12,6 +12,8 @@ public final class FlowdockAPI: Sendable {
         public var organizationUsers = true
         /// Messages kept per flow; beyond it the oldest are dropped (`--max-messages`).
         public var maxMessagesPerFlow = 100_000
+        /// Seconds between keep-alives on a Streaming API connection (§3.11).
+        public var streamHeartbeatSeconds = 30.0
 
         public init() {}
     }
@@ -78,9 +80,9 @@ public final class FlowdockAPI: Sendable {
         router.internalError = { _, _ in .json(["message": "Internal server error"], status: .internalServerError) }
         router.errorResponse = { _, status, message in .json(["message": .string(message)], status: status) }
         router.credentials = [.basic, .queryParameter("access_token")]
-        router.hosts = ["api.flowdock.com"]
+        router.hosts = ["api.flowdock.com", FlowdockAPI.streamHost]
         router.claims = { request in
-            if request.host == "api.flowdock.com" { return true }
+            if request.host == "api.flowdock.com" || request.host == FlowdockAPI.streamHost { return true }
             guard let first = request.pathSegments.first else { return false }
             return FlowdockAPI.segments.contains(first)
         }

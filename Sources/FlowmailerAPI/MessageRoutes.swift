@@ -232,8 +232,9 @@ extension FlowmailerAPI {
         if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
             return String(address[address.index(after: address.startIndex)..<end])
         }
-        // `host:port`; the host alone, without splitting the whole string into an array.
-        return String(address[..<(address.firstIndex(of: ":") ?? address.endIndex)])
+        // `host:port`; the host alone. Searched in the UTF-8 view (per submit): `String.firstIndex(of:)` walks
+        // grapheme clusters.
+        return String(address[..<(address.utf8.firstIndex(of: UInt8(ascii: ":")) ?? address.endIndex)])
     }
 }
 

@@ -130,7 +130,8 @@ public final class MailDouble: Sendable {
             capacity: configuration.journalSize > 0 ? configuration.journalSize : 10_000
         )
         webhookSender = WebhookSender(
-            sources: configuration.postflareWebhooks ? [postflare] : [],
+            // Flowmailer's only POST to webhooks configured in fixtures or `/_emulator/webhooks`.
+            sources: (configuration.postflareWebhooks ? [postflare] : []) + [flowmailer],
             vendors: vendors,
             changes: changes,
             journal: deliveryJournal,

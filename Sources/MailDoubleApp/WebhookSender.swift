@@ -63,6 +63,8 @@ final class WebhookSender: Sendable {
     /// Starts the delivery thread (once; later calls do nothing).
     /// Whether any vendor's webhooks go out through this worker.
     var deliversWebhooks: Bool { !sources.isEmpty }
+    /// Whether `source` (a vendor object) is one of the sources this worker delivers for.
+    func delivers(for source: AnyObject) -> Bool { sources.contains { ($0 as AnyObject) === source } }
 
     func start() {
         thread.withLock { thread in

@@ -114,6 +114,37 @@ import Testing
         #expect(stored.first?.id == emailId && stored.first?.tenant == email.tenant)
     }
 
+    /// The wait index reads recipients through `messageRecipients(id:)` (a vendor's shortcut) and matches
+    /// filters on the inspected message: both must name the same mailboxes, for every vendor's fixtures.
+    @Test func messageRecipientsAreTheInspectedMessagesRecipients() throws {
+        let app = try Self.start()
+        defer { MailDoubleTests.stop(app) }
+        let sent = try Self.call(
+            app,
+            "POST",
+            "/emails",
+            headers: ["Authorization: Bearer re_test_maildouble_full", "Content-Type: application/json"],
+            body:
+                #"{"from":"Acme <hello@example.org>","to":["Ann <ann@acme.io>"],"cc":["cc@acme.io"],"bcc":["bcc@acme.io"],"subject":"Hi","text":"Hi"}"#
+        )
+        #expect(sent.status == 200)
+        var checked = 0
+        for name in ["flowmailer", "postflare", "flowdock"] {
+            let vendor = try Self.vendor(app, name)
+            let messages = vendor.inspectMessages(tenant: nil)
+            #expect(!messages.isEmpty, "\(name) has fixture messages")
+            for m in messages {
+                #expect(vendor.messageRecipients(id: m.id) == m.to + m.cc + m.bcc, "\(name) \(m.id)")
+                checked += 1
+            }
+            #expect(vendor.messageRecipients(id: "no-such-message") == nil)
+        }
+        let postflare = try Self.vendor(app, "postflare")
+        let id = try #require(try JSON.parse(Array(sent.body.utf8))["id"]?.stringValue)
+        #expect(postflare.messageRecipients(id: id) == ["Ann <ann@acme.io>", "cc@acme.io", "bcc@acme.io"])
+        #expect(checked > 3)
+    }
+
     @Test func flowmailerSubmitsAreInspectedAndTenantResetsLeaveOthersAlone() throws {
         let app = try Self.start()
         defer { MailDoubleTests.stop(app) }

@@ -88,6 +88,16 @@ extension PostflareAPI: Vendor {
         return (found ?? nil).map { Self.inspected($0.1, team: $0.0, now: now) }
     }
 
+    public func messageRecipients(id: String) -> [String]? {
+        let found = try? store.withState { state throws(PostflareError) -> [String]? in
+            for team in state.teams.values {
+                if let e = team.emails[HashedKey(id)] { return e.to + e.cc + e.bcc }
+            }
+            return nil
+        }
+        return found ?? nil
+    }
+
     /// The bytes sent as the attachment's `content`; nil for one given only by `path` (never fetched).
     public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
         let found = try? store.withState { state throws(PostflareError) -> AttachmentRecord? in
