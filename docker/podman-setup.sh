@@ -32,7 +32,7 @@ $sudo mkdir -p "$dir"
 {
   echo "# Written by MailDouble's docker/podman-setup.sh (make image): see that script for why."
   echo "[containers]"
-  for l in "${lines[@]}"; do [[ $l == runtime* ]] || echo "$l"; done
-  for l in "${lines[@]}"; do [[ $l == runtime* ]] && { echo "[engine]"; echo "$l"; }; done
+  for l in "${lines[@]}"; do if [[ $l != runtime* ]]; then echo "$l"; fi; done
+  for l in "${lines[@]}"; do if [[ $l == runtime* ]]; then echo "[engine]"; echo "$l"; fi; done
 } | $sudo tee "$conf" >/dev/null
 echo "podman: wrote $conf (${lines[*]})"
