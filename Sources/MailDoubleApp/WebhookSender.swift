@@ -110,6 +110,11 @@ final class WebhookSender: Sendable {
                     deliver(delivery, from: source)
                 }
             }
+            // Replays asked for through `POST /_emulator/deliveries/{seq}/replay`, outside any retry schedule.
+            for replay in journal?.takeReplays() ?? [] {
+                if stopSignal.isStopped { return }
+                deliver(replay.delivery, from: nil, replayOf: replay.replayOf)
+            }
         }
     }
 
@@ -124,7 +129,8 @@ final class WebhookSender: Sendable {
 
     /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
     /// without its query (it may carry a token); signatures and secrets are never logged.
-    func deliver(_ delivery: OutboundDelivery, from source: any OutboundDeliverySource) {
+    /// A replay (`replayOf`, no `source`) is journaled like any attempt but never retried.
+    func deliver(_ delivery: OutboundDelivery, from source: (any OutboundDeliverySource)?, replayOf: UInt64? = nil) {
         let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
         let startedAt = changes.now()
         let started = RequestJournal.now()
@@ -137,7 +143,8 @@ final class WebhookSender: Sendable {
         )
         let durationMs = (RequestJournal.now() - started) * 1000
         let type = delivery.eventType
-        let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
+        let attempt =
+            replayOf.map { " (replay of \($0))" } ?? (delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : "")
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
         var status: Int?
         var error: String?
@@ -147,14 +154,15 @@ final class WebhookSender: Sendable {
         }
         // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
         let failed = status.map { !(200...299).contains($0) } ?? true
-        let next = failed ? source.scheduleRetry(delivery) : nil
+        let next = failed ? source?.scheduleRetry(delivery) : nil
         journal?.record(
             delivery,
             status: status,
             error: error,
             at: startedAt,
             durationMs: durationMs,
-            nextAttempt: next
+            nextAttempt: next,
+            replayOf: replayOf
         )
         changes.append(
             .deliveryAttempted,
@@ -165,7 +173,8 @@ final class WebhookSender: Sendable {
         )
         let outcome = status.map { " \($0)" } ?? " failed: \(error ?? "")"
         if failed {
-            log("\(line)\(outcome)\(attempt); \(next != nil ? "retry scheduled" : "giving up")")
+            let after = replayOf != nil ? "not retried" : next != nil ? "retry scheduled" : "giving up"
+            log("\(line)\(outcome)\(attempt); \(after)")
         } else {
             log("\(line)\(outcome)\(attempt)")
         }
