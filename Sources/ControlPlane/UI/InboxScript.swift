@@ -29,7 +29,7 @@ enum InboxScript {
             else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
             else e.setAttribute(k, v === true ? '' : String(v));
           }
-          for (const c of children.flat()) {
+          for (const c of children.flat(Infinity)) {
             if (c === null || c === undefined || c === false) continue;
             e.append(c instanceof Node ? c : document.createTextNode(String(c)));
           }
@@ -379,8 +379,11 @@ enum InboxScript {
           }
           return out.reverse();
         }
-        function headerTable(list) {
-          return el('table', {}, el('tbody', {}, (list || []).map((h) => el('tr', {}, el('th', {}, h.name), el('td', { class: 'mono' }, h.value)))));
+        /// The journals' headers: an object, name (lower-cased) → value.
+        function headerTable(headers) {
+          const rows = Object.entries(headers || {}).map(([name, value]) =>
+            el('tr', {}, el('th', {}, name), el('td', { class: 'mono' }, value)));
+          return el('table', {}, el('tbody', {}, rows));
         }
         async function renderWebhooks() {
           const list = await allPages('/_emulator/deliveries', {}, 200);
