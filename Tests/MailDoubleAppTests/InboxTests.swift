@@ -117,11 +117,24 @@ import Testing
         var router = Router()
         plane.addRoutes(to: &router)
         let delivery = OutboundDelivery(
-            vendor: "postflare", tenant: "team", endpointId: "hook", url: "http://127.0.0.1:9/h",
-            headers: ["svix-id": "msg_1", "svix-signature": "v1,abc"], body: Array("{}".utf8), attempt: 1,
-            deliveryId: "msg_1", eventType: "email.sent"
+            vendor: "postflare",
+            tenant: "team",
+            endpointId: "hook",
+            url: "http://127.0.0.1:9/h",
+            headers: ["svix-id": "msg_1", "svix-signature": "v1,abc"],
+            body: Array("{}".utf8),
+            attempt: 1,
+            deliveryId: "msg_1",
+            eventType: "email.sent"
         )
-        let seq = journal.record(delivery, status: 500, error: nil, at: Timestamp(millis: 0), durationMs: 1, nextAttempt: nil)
+        let seq = journal.record(
+            delivery,
+            status: 500,
+            error: nil,
+            at: Timestamp(millis: 0),
+            durationMs: 1,
+            nextAttempt: nil
+        )
         let queued = router.respond(to: Request(method: .POST, target: "/_emulator/deliveries/\(seq)/replay"))
         #expect(queued.status == .accepted)
         let body = try JSON.parse(queued.body)
@@ -171,8 +184,13 @@ import Testing
             to: Request(method: .GET, target: "/545/messages/\(id)?addonlinelink=true", headers: headers)
         )
         let message = try JSON.parse(got.body)
-        #expect(message["messageDetailsLink"]?.stringValue == "http://localhost:8443/_emulator/ui/#/message/flowmailer/\(id)")
-        #expect(message["onlineLink"]?.stringValue == "http://localhost:8443/_emulator/ui/#/message/flowmailer/\(id)/online")
+        #expect(
+            message["messageDetailsLink"]?.stringValue
+                == "http://localhost:8443/_emulator/ui/#/message/flowmailer/\(id)"
+        )
+        #expect(
+            message["onlineLink"]?.stringValue == "http://localhost:8443/_emulator/ui/#/message/flowmailer/\(id)/online"
+        )
         // The seed's message keeps the seed's links byte for byte.
         let fixture = app.dispatcher.respond(
             to: Request(
@@ -182,8 +200,15 @@ import Testing
             )
         )
         let seeded = try JSON.parse(fixture.body)
-        #expect(seeded["onlineLink"]?.stringValue?.hasPrefix("https://web.flowmailer.net/viewonline.html?id=VRbzZZWMpsc:yqB0A") == true)
-        #expect(seeded["messageDetailsLink"]?.stringValue?.hasSuffix("&code=462940c8b48fd88aff19b30863637cdee6c0bab2") == true)
+        #expect(
+            seeded["onlineLink"]?.stringValue?.hasPrefix(
+                "https://web.flowmailer.net/viewonline.html?id=VRbzZZWMpsc:yqB0A"
+            ) == true
+        )
+        #expect(
+            seeded["messageDetailsLink"]?.stringValue?.hasSuffix("&code=462940c8b48fd88aff19b30863637cdee6c0bab2")
+                == true
+        )
     }
 
     @Test func resendShareURLOpensTheInbox() throws {
@@ -201,6 +226,8 @@ import Testing
             )
         )
         #expect(r.status == .ok, "\(String(decoding: r.body, as: UTF8.self))")
-        #expect(try JSON.parse(r.body)["url"]?.stringValue == "http://127.0.0.1:8080/_emulator/ui/#/message/postflare/\(id)")
+        #expect(
+            try JSON.parse(r.body)["url"]?.stringValue == "http://127.0.0.1:8080/_emulator/ui/#/message/postflare/\(id)"
+        )
     }
 }
