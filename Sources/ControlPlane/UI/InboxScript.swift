@@ -44,6 +44,8 @@ enum InboxScript {
           return ok ? el('a', { href: url, rel: 'noopener noreferrer nofollow', target: '_blank' }, label || url)
             : el('span', { class: 'mono' }, label || url);
         }
+        /// A chat message has no subject: the start of its text stands in for it.
+        function snippet(text) { return text ? text.replace(/\s+/g, ' ').slice(0, 90) : ''; }
         function fmtTime(iso) {
           if (!iso) return '';
           const d = new Date(iso);
@@ -277,7 +279,7 @@ enum InboxScript {
               el('td', { class: 'muted' }, m.tenant),
               el('td', {}, m.from || ''),
               el('td', {}, to),
-              el('td', { class: 'subject' }, el('a', { href }, m.subject || '(no subject)')),
+              el('td', { class: 'subject' }, el('a', { href }, m.subject || snippet(m.text) || '(no subject)')),
               el('td', {}, el('span', { class: statusClass(m.status) + ' msg-status' }, m.status || '')));
           });
           clear(inboxShell.body).append(...rows);
