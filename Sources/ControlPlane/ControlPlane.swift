@@ -46,6 +46,7 @@ public struct ControlPlane: Sendable {
         router.delete("/_emulator/requests") { request in clearRequests(request) }
         router.get("/_emulator/deliveries") { request in try listDeliveries(request) }
         router.get("/_emulator/deliveries/wait") { request in try waitForDeliveries(request) }
+        router.post("/_emulator/deliveries/{seq}/replay") { request in try replayDelivery(request) }
         let events = EventStreamRoute(
             changes: changes,
             vendors: vendors.map(\.name),
@@ -64,6 +65,7 @@ public struct ControlPlane: Sendable {
             )
         }
         addTenantRoutes(to: &router)
+        addInboxRoutes(to: &router)
         addWebhookRoutes(to: &router)
     }
 
@@ -73,8 +75,14 @@ public struct ControlPlane: Sendable {
 
     /// `GET /_emulator/messages`: `{"data":[…],"has_more":…,"next":…}` in arrival order (fixtures first, then
     /// by change-feed sequence); `next` is the `cursor` of the following page.
+    /// `order=desc`: newest first (`listMessagesNewestFirst`, the web inbox's order).
     func listMessages(_ request: Request) throws(HTTPError) -> Response {
         let query = try messageQuery(request)
+        switch request.query("order") {
+        case nil, "asc": break
+        case "desc": return try listMessagesNewestFirst(request, query)
+        default: throw HTTPError(.badRequest, message: "'order' is asc (arrival order, the default) or desc.")
+        }
         var offset = 0
         if let cursor = request.query("cursor") {
             guard let n = Int(cursor), n >= 0 else {

@@ -14,10 +14,14 @@ public final class DeliveryJournal: Sendable {
         var at: Timestamp
         var durationMs: Double
         var nextAttempt: Timestamp?
+        /// The journal entry this attempt replays (`POST /_emulator/deliveries/{seq}/replay`), nil otherwise.
+        var replayOf: UInt64?
     }
 
     public let capacity: Int
     private let ring: Locked<JournalRing<Entry>>
+    /// Replays asked for and not yet taken by the delivery worker.
+    private let replays = Locked<[(delivery: OutboundDelivery, replayOf: UInt64)]>([])
 
     /// - Parameter capacity: how many attempts are kept (`--journal-size`, or 10,000 when that is 0: the
     ///   deliveries are few, and `deliveries/wait` needs them).
@@ -34,6 +38,7 @@ public final class DeliveryJournal: Sendable {
     ///   - at: emulator time the attempt started.
     ///   - durationMs: real milliseconds the attempt took.
     ///   - nextAttempt: when the vendor retries it (emulator time), nil when it does not.
+    ///   - replayOf: the entry this attempt replays, nil for the vendor's own attempts.
     /// - Returns: the attempt's sequence number in this journal.
     @discardableResult
     public func record(
@@ -42,7 +47,8 @@ public final class DeliveryJournal: Sendable {
         error: String?,
         at: Timestamp,
         durationMs: Double,
-        nextAttempt: Timestamp?
+        nextAttempt: Timestamp?,
+        replayOf: UInt64? = nil
     ) -> UInt64 {
         ring.withLock { ring in
             ring.append { seq in
@@ -53,13 +59,34 @@ public final class DeliveryJournal: Sendable {
                     error: error,
                     at: at,
                     durationMs: durationMs,
-                    nextAttempt: nextAttempt
+                    nextAttempt: nextAttempt,
+                    replayOf: replayOf
                 )
             }
         }
     }
 
     func entries(after seq: UInt64) -> [Entry] { ring.withLock { $0.entries(after: seq) } }
+
+    /// Queues the attempt `seq` to be POSTed again, byte for byte (same headers, so the same signature and
+    /// delivery id: what a receiver's duplicate handling sees when the vendor redelivers). False when the
+    /// journal no longer holds it.
+    func queueReplay(of seq: UInt64) -> OutboundDelivery? {
+        guard seq > 0, let entry = ring.withLock({ $0.entries(after: seq - 1).first }), entry.seq == seq else {
+            return nil
+        }
+        replays.withLock { $0.append((entry.delivery, seq)) }
+        return entry.delivery
+    }
+
+    /// The replays queued since the last call, oldest first, each handed out once (the delivery worker POSTs
+    /// them outside the vendor's retry schedule: a failed replay is journaled, never retried).
+    public func takeReplays() -> [(delivery: OutboundDelivery, replayOf: UInt64)] {
+        replays.withLock { queued in
+            defer { queued.removeAll() }
+            return queued
+        }
+    }
 
     public var count: Int { ring.withLock { $0.count } }
 }
@@ -154,6 +181,24 @@ extension ControlPlane {
         return .later(promise)
     }
 
+    /// `POST /_emulator/deliveries/{seq}/replay`: POSTs the journaled attempt `seq` again through the
+    /// delivery worker (within its poll interval), as it was sent: same URL, headers (signature included) and
+    /// body. 202 `{"replay_of":seq,"delivery_id":…,"queued":true}`; the attempt appears in the journal with
+    /// `replay_of` and on the change feed as `delivery.attempted`. A failed replay is not retried.
+    func replayDelivery(_ request: Request) throws(HTTPError) -> Response {
+        let text = request.parameter("seq")
+        guard let seq = UInt64(text), seq > 0 else {
+            throw HTTPError(.badRequest, message: "'\(text)' is not a delivery's seq (a positive number).")
+        }
+        guard let delivery = deliveries?.queueReplay(of: seq) else {
+            throw HTTPError(.notFound, message: "The delivery journal holds no attempt \(seq).")
+        }
+        return .json(
+            ["replay_of": .int(Int64(seq)), "delivery_id": .string(delivery.deliveryId), "queued": true],
+            status: .accepted
+        )
+    }
+
     func matchingDeliveries(_ query: DeliveryQuery, atMost: Int) -> [DeliveryJournal.Entry] {
         var out: [DeliveryJournal.Entry] = []
         for e in deliveries?.entries(after: query.page.after) ?? [] where query.matches(e) {
@@ -181,6 +226,7 @@ extension ControlPlane {
             "at": .string(e.at.iso8601()),
             "duration_ms": .double((e.durationMs * 1000).rounded() / 1000),
             "next_attempt": .string(e.nextAttempt?.iso8601()),
+            "replay_of": e.replayOf.map { .int(Int64($0)) } ?? .null,
         ])
     }
 }

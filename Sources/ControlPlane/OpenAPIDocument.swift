@@ -411,7 +411,7 @@ extension ControlPlane {
             },
             "/_emulator/messages": {
               "get": {
-                "summary": "Every vendor's stored messages, in arrival order.",
+                "summary": "Every vendor's stored messages, in arrival order (or newest first with `order=desc`).",
                 "operationId": "listMessages",
                 "parameters": [
                   {
@@ -500,6 +500,19 @@ extension ControlPlane {
                       "type": "integer",
                       "minimum": 1,
                       "maximum": 1000
+                    }
+                  },
+                  {
+                    "name": "order",
+                    "in": "query",
+                    "required": false,
+                    "description": "`asc` (arrival order, the default) or `desc` (newest first, as the web inbox shows them: walks the change feed backwards, so a page costs the same at 100,000 stored messages; its cursors are its own).",
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "asc",
+                        "desc"
+                      ]
                     }
                   },
                   {
@@ -1160,6 +1173,114 @@ extension ControlPlane {
                     }
                   },
                   "400": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
+            "/_emulator/ui": {
+              "get": {
+                "summary": "The web inbox: one page (HTML, CSS and JavaScript compiled into the binary) over these control routes. `/_emulator/ui` redirects to `/_emulator/ui/`. Never needs the control token: the page asks for it and sends it on its data calls.",
+                "operationId": "inbox",
+                "responses": {
+                  "200": {
+                    "description": "The page (at `/_emulator/ui/`), with Content-Security-Policy (script-src 'self', frame-ancestors 'none'), X-Content-Type-Options: nosniff and Cache-Control: no-cache.",
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "301": {
+                    "description": "`/_emulator/ui` without the slash: Location `/_emulator/ui/`."
+                  }
+                }
+              }
+            },
+            "/_emulator/ui/{asset}": {
+              "get": {
+                "summary": "A file of the web inbox (`app.js`, `app.css`), cached for a year: the page names each with its content hash.",
+                "operationId": "inboxAsset",
+                "parameters": [
+                  {
+                    "name": "asset",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The file.",
+                    "content": {
+                      "text/javascript": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/css": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
+            "/_emulator/deliveries/{seq}/replay": {
+              "post": {
+                "summary": "POSTs a journaled webhook attempt again, byte for byte (same URL, headers and signature, body), through the delivery worker within its poll interval. The attempt is journaled with `replay_of` and announced as `delivery.attempted`; a failed replay is not retried.",
+                "operationId": "replayDelivery",
+                "parameters": [
+                  {
+                    "name": "seq",
+                    "in": "path",
+                    "required": true,
+                    "description": "The attempt's `seq` in `/_emulator/deliveries`.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "202": {
+                    "description": "Queued.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "replay_of",
+                            "delivery_id",
+                            "queued"
+                          ],
+                          "properties": {
+                            "replay_of": {
+                              "type": "integer"
+                            },
+                            "delivery_id": {
+                              "type": "string"
+                            },
+                            "queued": {
+                              "const": true
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -2217,6 +2338,13 @@ extension ControlPlane {
                   "next_attempt": {
                     "type": [
                       "string",
+                      "null"
+                    ]
+                  },
+                  "replay_of": {
+                    "description": "The `seq` of the attempt this one replays (`POST /_emulator/deliveries/{seq}/replay`), null for the vendor's own attempts.",
+                    "type": [
+                      "integer",
                       "null"
                     ]
                   }

@@ -101,6 +101,9 @@ struct MessageRecord: Sendable {
     /// Where a submitted message's web links come from (`WebLink.online`/`details`): ~600 random bytes per
     /// message are derived when shown instead of being generated and kept for every submit.
     var webLinkSeed: UInt64? = nil
+    /// Where the submit reached the emulator (interned: one string per base); set, the web links open this
+    /// message in the web inbox (`WebLink.inbox`).
+    var webBase: String? = nil
 }
 
 extension MessageRecord {

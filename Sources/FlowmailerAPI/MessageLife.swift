@@ -16,6 +16,9 @@ enum MessageLife {
         var flow: ObjectRef
         var now: Timestamp
         var remoteIP: String
+        /// `scheme://host[:port]` the submit reached the emulator at; set, the message's web links point at the
+        /// web inbox there (`WebLink.inbox`) instead of an opaque web.flowmailer.net token.
+        var webBase: String? = nil
         /// The recipient is on the account's recipient filter: the message is rejected (help centre, spec §7.3).
         var filtered = false
     }
@@ -79,6 +82,7 @@ enum MessageLife {
             m.customHeaders = r.headers
             m.sentByAccount = c.account
             m.webLinkSeed = rng.next()
+            m.webBase = c.webBase.map(WebLink.intern)
         }
         m.events = events(outcome, m, at: at, rng: &rng)
         if outcome == .error {

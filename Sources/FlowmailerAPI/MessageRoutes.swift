@@ -87,6 +87,7 @@ extension FlowmailerAPI {
                 flow: flow,
                 now: now,
                 remoteIP: Self.remoteIP(request),
+                webBase: Self.webBase(request),
                 filtered: filtered
             )
         )
@@ -149,7 +150,8 @@ extension FlowmailerAPI {
                         source: original.source,
                         flow: original.flow,
                         now: clock.now(),
-                        remoteIP: Self.remoteIP(request)
+                        remoteIP: Self.remoteIP(request),
+                        webBase: Self.webBase(request)
                     )
                 )
             )
@@ -224,6 +226,13 @@ extension FlowmailerAPI {
             return ObjectRef(id: id, description: flow["description"]?.stringValue ?? "")
         }
         return ObjectRef(id: "0", description: "Default flow")
+    }
+
+    /// The base URL the web links of a message submitted by `request` use: where the client reached the
+    /// emulator (its `Host`), nil when the request names none (the links then keep web.flowmailer.net's shape).
+    static func webBase(_ request: Request) -> String? {
+        let base = request.externalBaseURL(default: "")
+        return base.isEmpty ? nil : base
     }
 
     static func remoteIP(_ request: Request) -> String {

@@ -143,12 +143,20 @@ struct StoredMessage: Sendable {
     }
 
     var onlineLink: String? {
-        get { storage.record.onlineLink ?? storage.record.webLinkSeed.map { WebLink.online(seed: $0) } }
+        get {
+            if let link = storage.record.onlineLink { return link }
+            if let base = storage.record.webBase { return WebLink.inbox(base: base, id: id, online: true) }
+            return storage.record.webLinkSeed.map { WebLink.online(seed: $0) }
+        }
         set { unique().record.onlineLink = newValue }
     }
 
     var messageDetailsLink: String? {
-        get { storage.record.messageDetailsLink ?? storage.record.webLinkSeed.map { WebLink.details(seed: $0) } }
+        get {
+            if let link = storage.record.messageDetailsLink { return link }
+            if let base = storage.record.webBase { return WebLink.inbox(base: base, id: id, online: false) }
+            return storage.record.webLinkSeed.map { WebLink.details(seed: $0) }
+        }
         set { unique().record.messageDetailsLink = newValue }
     }
 
@@ -170,6 +178,11 @@ struct StoredMessage: Sendable {
     var webLinkSeed: UInt64? {
         get { storage.record.webLinkSeed }
         set { unique().record.webLinkSeed = newValue }
+    }
+
+    var webBase: String? {
+        get { storage.record.webBase }
+        set { unique().record.webBase = newValue }
     }
 
     var events: [MessageEvent] {

@@ -119,6 +119,11 @@ final class WebhookSender: Sendable {
                     deliver(delivery, from: source)
                 }
             }
+            // Replays asked for through `POST /_emulator/deliveries/{seq}/replay`, outside any retry schedule.
+            for replay in journal?.takeReplays() ?? [] {
+                if stopSignal.isStopped { return }
+                deliver(replay.delivery, from: nil, replayOf: replay.replayOf)
+            }
         }
     }
 
@@ -133,7 +138,8 @@ final class WebhookSender: Sendable {
 
     /// POSTs one delivery and logs `webhook email.delivered → http://host/path 200`. The URL is shown
     /// without its query (it may carry a token); signatures and secrets are never logged.
-    func deliver(_ delivery: OutboundDelivery, from source: any OutboundDeliverySource) {
+    /// A replay (`replayOf`, no `source`) is journaled like any attempt but never retried.
+    func deliver(_ delivery: OutboundDelivery, from source: (any OutboundDeliverySource)?, replayOf: UInt64? = nil) {
         let context = delivery.url.lowercased().hasPrefix("https:") ? clientTLS() : nil
         let startedAt = changes.now()
         let started = RequestJournal.now()
@@ -146,7 +152,8 @@ final class WebhookSender: Sendable {
         )
         let durationMs = (RequestJournal.now() - started) * 1000
         let type = delivery.eventType
-        let attempt = delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : ""
+        let attempt =
+            replayOf.map { " (replay of \($0))" } ?? (delivery.attempt > 1 ? " (attempt \(delivery.attempt))" : "")
         let line = "webhook \(type) → \(OutboundHTTP.printable(url: delivery.url))"
         var status: Int?
         var error: String?
@@ -156,7 +163,7 @@ final class WebhookSender: Sendable {
         }
         // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
         let failed = status.map { !(200...299).contains($0) } ?? true
-        let next = failed ? source.scheduleRetry(delivery) : nil
+        let next = failed ? source?.scheduleRetry(delivery) : nil
         // Counted before the change feed hears of it, so a test woken by the attempt sees it in the metrics.
         let kind: DeliveryOutcome.Kind = status == nil ? .failed : failed ? .rejected : .delivered
         outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
@@ -166,7 +173,8 @@ final class WebhookSender: Sendable {
             error: error,
             at: startedAt,
             durationMs: durationMs,
-            nextAttempt: next
+            nextAttempt: next,
+            replayOf: replayOf
         )
         changes.append(
             .deliveryAttempted,
@@ -176,7 +184,9 @@ final class WebhookSender: Sendable {
             detail: "\(type) attempt \(delivery.attempt): \(status.map(String.init) ?? "failed: " + (error ?? ""))"
         )
         let outcome = status.map { " \($0)" } ?? " failed: \(error ?? "")"
-        let retry = failed ? "; \(next != nil ? "retry scheduled" : "giving up")" : ""
+        let retry =
+            failed
+            ? "; " + (replayOf != nil ? "not retried" : next != nil ? "retry scheduled" : "giving up") : ""
         var metadata: Logger.Metadata = [
             "event": "webhook.delivery", "vendor": "\(delivery.vendor)", "event_type": "\(type)",
             "url": "\(OutboundHTTP.printable(url: delivery.url))", "attempt": "\(delivery.attempt)",

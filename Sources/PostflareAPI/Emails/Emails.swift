@@ -141,9 +141,18 @@ extension PostflareAPI {
         }
         return ok([
             "object": "email", "id": .string(id),
-            "url": .string("https://api.postflare.app/shared?token=\(IDs.random(32))"),
+            "url": .string(Self.shareURL(req, id: id)),
             "expires_at": Time.iso(now + seconds * 1000),
         ])
+    }
+
+    /// Resend's share link is a public page of the e-mail (`https://resend.com/shared?token=…`, spec §2.1);
+    /// here it opens the e-mail in the web inbox where the client reached the emulator, so a test or a demo
+    /// can follow it. A request without a usable `Host` keeps the token-shaped link.
+    static func shareURL(_ req: Request, id: String) -> String {
+        let base = req.externalBaseURL(default: "")
+        guard !base.isEmpty else { return "https://api.postflare.app/shared?token=\(IDs.random(32))" }
+        return base + "/_emulator/ui/#/message/postflare/" + URLCoding.percentEncode(id)
     }
 
     func listAttachments(_ req: Request, _ p: Principal) throws -> Response {
