@@ -46,6 +46,10 @@ public struct AppConfiguration: Sendable {
     /// so sending costs nothing extra.
     public var postflareWebhooks = true
     public var logRequests = false
+    /// Where state is kept across restarts (`--data-dir`); nil = nothing is persisted (the default).
+    public var dataDirectory: String?
+    /// When state is written with a data directory (`--fsync interval|always`).
+    public var fsyncMode: FsyncMode = .interval
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?
 

@@ -135,6 +135,20 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "POST Postflare webhook deliveries to their endpoints: on or off. [MAILDOUBLE_POSTFLARE_WEBHOOKS]")
     var postflareWebhooks: String = Env.string("MAILDOUBLE_POSTFLARE_WEBHOOKS") ?? "on"
 
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Keep state across restarts in this directory; off when unset. [MAILDOUBLE_DATA_DIR]"
+    )
+    var dataDirFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var dataDir: String? { dataDirFlag ?? Env.string("MAILDOUBLE_DATA_DIR") }
+
+    @Option(
+        help:
+            "With --data-dir: 'interval' writes changes at most once a second (a crash loses at most the last second), 'always' answers a change only once it is on disk. [MAILDOUBLE_FSYNC]"
+    )
+    var fsync: String = Env.string("MAILDOUBLE_FSYNC") ?? "interval"
+
     @Flag(help: "Log one line per request to stderr. [MAILDOUBLE_LOG_REQUESTS=1]")
     var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
 
@@ -159,6 +173,9 @@ struct MailDoubleCommand: ParsableCommand {
         }
         if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
             throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
+        }
+        if FsyncMode(rawValue: fsync.lowercased()) == nil {
+            throw ValidationError("--fsync must be interval or always")
         }
         if !["on", "off"].contains(postflareWebhooks.lowercased()) {
             throw ValidationError("--postflare-webhooks must be on or off")
@@ -196,6 +213,8 @@ struct MailDoubleCommand: ParsableCommand {
         c.postflareMonthlyQuota = postflareMonthlyQuota
         c.postflareWebhooks = postflareWebhooks.lowercased() == "on"
         c.logRequests = logRequests
+        c.dataDirectory = dataDir
+        c.fsyncMode = FsyncMode(rawValue: fsync.lowercased()) ?? .interval
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask
         // and only this thread receives them, in sigwait below.
@@ -215,6 +234,11 @@ struct MailDoubleCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Log.info(emulator.banner())
+        if let dataDir {
+            Log.info(
+                "  data dir: \(dataDir) (\(emulator.restoredState ? "state restored" : "no state yet: started from the fixtures"), --fsync \(c.fsyncMode.rawValue))"
+            )
+        }
         if let readyFile { try emulator.writeReadyFile(readyFile) }
 
         var received: Int32 = 0
@@ -226,8 +250,14 @@ struct MailDoubleCommand: ParsableCommand {
         watchdog.arm()
         DrainWatchdog.exitOnNextSignal(signals)
         emulator.shutdown()
-        emulator.wait()
+        emulator.waitForServer()
         watchdog.disarm()
+        // After the drain, outside the watchdog: every answered request goes into this last commit.
+        emulator.finishPersistence()
+        if let failure = emulator.persistenceError {
+            Log.info("stopped: the last commit to --data-dir failed: \(failure)")
+            throw ExitCode(1)
+        }
         let cutOff = emulator.connectionsCutOff
         if cutOff > 0 {
             Log.info("stopped: the drain timeout closed \(cutOff) connection(s) with requests unfinished")
