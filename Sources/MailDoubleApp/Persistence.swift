@@ -124,10 +124,11 @@ final class Persistence: @unchecked Sendable {
     /// and returns its generation (what `afterCommit` waits for); nil when it changed nothing.
     func noteRequest(method: HTTPMethod, status: Int, vendor: String?) -> UInt64? {
         guard method != .GET && method != .HEAD, (200..<300).contains(status) else { return nil }
+        // No wake-up here: under `interval` the writer looks on its one-second tick (a wake-up per request
+        // would cost a context switch each); under `always` the held answer's `afterCommit` wakes it.
         return locked {
             generation += 1
             if let vendor { dirty.insert(vendor) } else { allDirty = true }
-            pthread_cond_broadcast(condition)
             return generation
         }
     }
