@@ -62,6 +62,92 @@ extension Dictionary: BinaryDictionary where Key: Codable, Value: Codable {
     }
 }
 
+/// A record with a hand-written layout, for the bulk of the state (stored messages): through `Codable`'s
+/// containers a field costs ~250 ns (boxes, dynamic dispatch, a key compare), written directly a few. Fields
+/// are written and read in one fixed order; the file's format version covers a change to it.
+public protocol BinaryRecord: Codable {
+    func write(to out: BinaryRecordWriter) throws
+    init(from input: BinaryRecordReader) throws
+}
+
+public struct BinaryRecordWriter {
+    let writer: BinaryWriter
+    let depth: Int
+
+    public func write(_ v: String) { writer.string(v) }
+    public func write(_ v: Int64) { writer.zigzag(v) }
+    public func write(_ v: Int) { writer.zigzag(Int64(v)) }
+    public func write(_ v: Bool) { writer.bytes.append(v ? 1 : 0) }
+    public func write(_ v: [String]) {
+        writer.varint(UInt64(v.count))
+        for s in v { writer.string(s) }
+    }
+    /// Any other value, through the generic path.
+    public func write<T: Encodable>(_ v: T) throws { try writer.encodeValue(v, depth: depth) }
+    /// A presence byte, then the value.
+    public func write(optional v: String?) {
+        writer.bytes.append(v == nil ? 0 : 1)
+        if let v { writer.string(v) }
+    }
+    public func write(optional v: Int64?) {
+        writer.bytes.append(v == nil ? 0 : 1)
+        if let v { writer.zigzag(v) }
+    }
+    public func write<T: Encodable>(optional v: T?) throws {
+        writer.bytes.append(v == nil ? 0 : 1)
+        if let v { try writer.encodeValue(v, depth: depth) }
+    }
+}
+
+public struct BinaryRecordReader {
+    let reader: BinaryReader
+    let end: Int
+
+    public func string() throws -> String { try reader.string(end: end) }
+    public func int64() throws -> Int64 { try reader.zigzag(end: end) }
+    public func int() throws -> Int { Int(truncatingIfNeeded: try reader.zigzag(end: end)) }
+    public func bool() throws -> Bool { try reader.byte(end: end) != 0 }
+    public func strings() throws -> [String] {
+        let n = try reader.count(end: end)
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try reader.string(end: end)) }
+        return out
+    }
+    public func value<T: Decodable>(_ type: T.Type) throws -> T { try reader.decodeNested(type, end: end) }
+    public func optionalString() throws -> String? { try reader.byte(end: end) == 0 ? nil : try string() }
+    public func optionalInt64() throws -> Int64? { try reader.byte(end: end) == 0 ? nil : try int64() }
+    public func optional<T: Decodable>(_ type: T.Type) throws -> T? {
+        try reader.byte(end: end) == 0 ? nil : try reader.decodeNested(type, end: end)
+    }
+}
+
+/// How the coder writes a type, remembered per type: a protocol-conformance cast costs a runtime lookup, and
+/// the coder would otherwise make two for every struct value it writes or reads.
+struct TypeKinds {
+    enum Kind {
+        case plain
+        case dictionary(any BinaryDictionary.Type)
+        case record(any BinaryRecord.Type)
+    }
+    private var known: [ObjectIdentifier: Kind] = [:]
+
+    mutating func kind(_ type: Any.Type) -> Kind {
+        let id = ObjectIdentifier(type)
+        if let hit = known[id] { return hit }
+        let found: Kind
+        if let d = type as? any BinaryDictionary.Type {
+            found = .dictionary(d)
+        } else if let r = type as? any BinaryRecord.Type {
+            found = .record(r)
+        } else {
+            found = .plain
+        }
+        known[id] = found
+        return found
+    }
+}
+
 // MARK: Writer
 
 final class BinaryWriter {
@@ -70,6 +156,7 @@ final class BinaryWriter {
     var keyNames: [String] = []
     /// Frames whose length is not patched yet: (offset of the length, depth of the container).
     var open: [(start: Int, depth: Int)] = []
+    var kinds = TypeKinds()
 
     init() { bytes.reserveCapacity(1 << 16) }
 
@@ -180,17 +267,25 @@ final class BinaryWriter {
             let v = value as! [UInt8]
             varint(UInt64(v.count))
             bytes.append(contentsOf: v)
-        } else if T.self is any (FixedWidthInteger & SignedInteger).Type {
-            let v: any BinaryInteger = value as! any BinaryInteger
-            signed(v)
-        } else if T.self is any (FixedWidthInteger & UnsignedInteger).Type {
+        } else if T.self == UInt64.self {
+            varint(value as! UInt64)
+        } else if T.self == UInt8.self || T.self == UInt16.self || T.self == UInt32.self || T.self == UInt.self {
             let v: any BinaryInteger = value as! any BinaryInteger
             unsigned(v)
-        } else if T.self is any BinaryDictionary.Type {
-            beginFrame(depth: depth + 1)
-            try (value as! any BinaryDictionary).encodeBinary(self, depth: depth + 1)
+        } else if T.self == Int8.self || T.self == Int16.self || T.self == Int32.self {
+            let v: any BinaryInteger = value as! any BinaryInteger
+            signed(v)
         } else {
-            try value.encode(to: BinaryEncoderImpl(writer: self, depth: depth + 1))
+            switch kinds.kind(T.self) {
+            case .dictionary:
+                beginFrame(depth: depth + 1)
+                try (value as! any BinaryDictionary).encodeBinary(self, depth: depth + 1)
+            case .record:
+                beginFrame(depth: depth + 1)
+                try (value as! any BinaryRecord).write(to: BinaryRecordWriter(writer: self, depth: depth + 1))
+            case .plain:
+                try value.encode(to: BinaryEncoderImpl(writer: self, depth: depth + 1))
+            }
         }
         close(above: depth)
     }
@@ -309,6 +404,7 @@ final class BinaryReader {
     var position = 0
     let payloadEnd: Int
     var keyNames: [String] = []
+    var kinds = TypeKinds()
 
     init(_ bytes: [UInt8]) throws {
         self.bytes = bytes
@@ -414,18 +510,28 @@ final class BinaryReader {
             defer { position += n }
             return Array(bytes[position..<position + n]) as! T
         }
-        if let t = T.self as? any (FixedWidthInteger & SignedInteger).Type {
-            return try Self.makeSigned(t, try zigzag(end: end)) as! T
-        }
-        if let t = T.self as? any (FixedWidthInteger & UnsignedInteger).Type {
+        if T.self == UInt64.self { return try varint(end: end) as! T }
+        if T.self == UInt8.self || T.self == UInt16.self || T.self == UInt32.self || T.self == UInt.self {
+            let t = T.self as! any (FixedWidthInteger & UnsignedInteger).Type
             return try Self.makeUnsigned(t, try varint(end: end)) as! T
         }
+        if T.self == Int8.self || T.self == Int16.self || T.self == Int32.self {
+            let t = T.self as! any (FixedWidthInteger & SignedInteger).Type
+            return try Self.makeSigned(t, try zigzag(end: end)) as! T
+        }
         if T.self == Float.self { return Float(bitPattern: UInt32(try fixed(4, end: end))) as! T }
-        if let d = T.self as? any BinaryDictionary.Type {
+        switch kinds.kind(T.self) {
+        case .dictionary(let d):
             let frameEnd = try frame(end: end)
             let value = try d.decodeBinary(self, end: frameEnd)
             position = frameEnd
             return value as! T
+        case .record(let r):
+            let frameEnd = try frame(end: end)
+            let value = try r.init(from: BinaryRecordReader(reader: self, end: frameEnd))
+            position = frameEnd
+            return value as! T
+        case .plain: break
         }
         let frame = FrameEnd()
         let value = try T(from: BinaryDecoderImpl(reader: self, end: end, frame: frame))

@@ -27,10 +27,20 @@ extension OrderedTable: Codable where Row: Codable {
     public init(from decoder: any Decoder) throws {
         self.init()
         var c = try decoder.unkeyedContainer()
-        while !c.isAtEnd {
-            let row = try c.decode(Row.self)
-            self[row.rowID] = row
+        var rows: [Row] = []
+        while !c.isAtEnd { rows.append(try c.decode(Row.self)) }
+        // Written in key order: taken as they are, the index built once at its final size (a million rows
+        // inserted one by one spent most of a start-up growing it). Anything else goes in row by row.
+        if zip(rows, rows.dropFirst()).allSatisfy({ !($1.orderKey < $0.orderKey) }) {
+            index.reserveCapacity(rows.count)
+            for (slot, row) in rows.enumerated() { index[row.rowID] = slot }
+            if index.count == rows.count {
+                storage = rows
+                return
+            }
+            index = [:]
         }
+        for row in rows { self[row.rowID] = row }
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.unkeyedContainer()

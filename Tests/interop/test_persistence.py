@@ -59,19 +59,21 @@ def postflare_ids(em):
 def test_a_restart_keeps_every_vendor_and_the_sdk_flows_work_on_it():
     data = tempfile.mkdtemp(prefix="maildouble-data-")
     em = start(data)
-    with resend_sdk_for(em, KEY) as resend:
-        sent = resend.Emails.send({"from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"],
-                                   "subject": "Survives a restart", "html": "<p>kept</p>"})
-    s = session(em)
-    submit = s.post(f"{em.https}/545/messages/submit", headers=flowmailer_token(s, em),
-                    json={"messageType": "EMAIL", "senderAddress": "shop@acme.io",
-                          "recipientAddress": "ada@acme.io", "subject": "Kept order", "text": "Thanks"})
-    assert submit.status_code == 201, submit.text
-    fm_id = submit.headers["Location"].rsplit("/", 1)[-1]
-    chat = s.post(f"{em.https}/flows/acme/my-flow/messages", headers=FLOWDOCK,
-                  json={"event": "message", "content": "kept in the flow"})
-    assert chat.status_code == 201, chat.text
-    assert em.stop() == 0
+    try:
+        with resend_sdk_for(em, KEY) as resend:
+            sent = resend.Emails.send({"from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"],
+                                       "subject": "Survives a restart", "html": "<p>kept</p>"})
+        s = session(em)
+        submit = s.post(f"{em.https}/545/messages/submit", headers=flowmailer_token(s, em),
+                        json={"messageType": "EMAIL", "senderAddress": "shop@acme.io",
+                              "recipientAddress": "ada@acme.io", "subject": "Kept order", "text": "Thanks"})
+        assert submit.status_code == 201, submit.text
+        fm_id = submit.headers["Location"].rsplit("/", 1)[-1]
+        chat = s.post(f"{em.https}/flows/acme/my-flow/messages", headers=FLOWDOCK,
+                      json={"event": "message", "content": "kept in the flow"})
+        assert chat.status_code == 201, chat.text
+    finally:
+        assert em.stop() == 0
 
     again = start(data)
     try:
@@ -91,31 +93,44 @@ def test_a_restart_keeps_every_vendor_and_the_sdk_flows_work_on_it():
         assert again.stop() == 0
 
 
-def send_until_stopped(em, acked, stop, errors):
-    """Sends Postflare e-mails until `stop` or the server goes away; records every id answered 2xx."""
+def send_until_stopped(em, acked, stop, errors, reached, target):
+    """Sends Postflare e-mails until `stop` or the server goes away; records every id answered 2xx and sets
+    `reached` once `target` are acknowledged (or when it ends), so that the test waits on an event."""
     s = session(em)
-    while not stop.is_set():
-        try:
-            r = s.post(f"{em.https}/emails", headers={"Authorization": f"Bearer {KEY}"}, timeout=10,
-                       json={"from": "hello@example.org", "to": ["delivered@resend.dev"], "subject": "load", "text": "t"})
-        except requests.RequestException:
-            return  # the server is draining or gone
-        if 200 <= r.status_code < 300:
-            acked.append(r.json()["id"])
-        elif r.status_code not in (503,):
-            errors.append(r.status_code)
+    try:
+        while not stop.is_set():
+            try:
+                r = s.post(f"{em.https}/emails", headers={"Authorization": f"Bearer {KEY}"}, timeout=10,
+                           json={"from": "hello@example.org", "to": ["delivered@resend.dev"], "subject": "load",
+                                 "text": "t"})
+            except requests.RequestException:
+                return  # the server is draining or gone
+            if 200 <= r.status_code < 300:
+                acked.append(r.json()["id"])
+                if len(acked) >= target:
+                    reached.set()
+            elif r.status_code != 503:  # 503: refused while draining
+                errors.append(r.status_code)
+    finally:
+        reached.set()
+
+
+def load(em, clients, target):
+    """Starts `clients` senders; returns (acked, errors, stop, workers) once `target` sends were acknowledged."""
+    acked, errors, stop, reached = [], [], threading.Event(), threading.Event()
+    workers = [threading.Thread(target=send_until_stopped, args=(em, acked, stop, errors, reached, target))
+               for _ in range(clients)]
+    for w in workers:
+        w.start()
+    reached.wait(timeout=300)
+    return acked, errors, stop, workers
 
 
 def test_sigterm_during_a_load_of_acknowledged_sends_loses_none():
     data = tempfile.mkdtemp(prefix="maildouble-data-")
     em = start(data)  # the default --fsync interval: the shutdown commit must catch up on everything
-    acked, errors, stop = [], [], threading.Event()
-    workers = [threading.Thread(target=send_until_stopped, args=(em, acked, stop, errors)) for _ in range(4)]
-    for w in workers:
-        w.start()
-    # SIGTERM once a few hundred sends were acknowledged (counted, not timed).
-    while len(acked) < 300:
-        assert all(w.is_alive() for w in workers), errors
+    # SIGTERM once a few hundred sends were acknowledged (counted, not timed), with the senders still going.
+    acked, errors, stop, workers = load(em, 4, 300)
     em.process.send_signal(signal.SIGTERM)
     assert em.process.wait(timeout=60) == 0
     stop.set()
@@ -141,13 +156,7 @@ def test_kill_9_at_random_moments_never_loses_an_acknowledged_write():
         stored = postflare_ids(em)
         missing = set(acked_all) - stored
         assert not missing, f"round {round_}: {len(missing)} of {len(acked_all)} acknowledged writes lost"
-        acked, errors, stop = [], [], threading.Event()
-        workers = [threading.Thread(target=send_until_stopped, args=(em, acked, stop, errors)) for _ in range(3)]
-        for w in workers:
-            w.start()
-        target = rng.randint(1, 120)
-        while len(acked) < target:
-            assert all(w.is_alive() for w in workers), errors
+        acked, errors, stop, workers = load(em, 3, rng.randint(1, 120))
         em.process.kill()  # SIGKILL: no drain, no last commit
         em.process.wait(timeout=30)
         stop.set()
