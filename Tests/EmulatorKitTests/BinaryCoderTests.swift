@@ -121,3 +121,61 @@ struct Box<T: Codable & Equatable>: Codable, Equatable {
         check(s.inner.tags, "tags")
     }
 }
+
+private struct TableRow: OrderedRow, Codable, Equatable {
+    var id: String
+    var key: Int
+    var rowID: String { id }
+    var orderKey: Int { key }
+}
+
+/// A record with its own layout (`BinaryRecord`), nested in `Codable` values.
+private struct Note: BinaryRecord, Equatable {
+    var id: String
+    var tags: [String]
+    var at: Int64?
+    var body: JSON
+
+    init(id: String, tags: [String], at: Int64?, body: JSON) {
+        self.id = id
+        self.tags = tags
+        self.at = at
+        self.body = body
+    }
+    func write(to out: BinaryRecordWriter) throws {
+        out.write(id)
+        out.write(tags)
+        out.write(optional: at)
+        try out.write(body)
+    }
+    init(from input: BinaryRecordReader) throws {
+        id = try input.string()
+        tags = try input.strings()
+        at = try input.optionalInt64()
+        body = try input.value(JSON.self)
+    }
+}
+
+@Suite struct BinaryCoderTableTests {
+    @Test func aTableComesBackWithItsOrderAndIndex() throws {
+        let rows = (0..<1000).map { TableRow(id: "r\($0)", key: $0 / 3) }
+        let table = OrderedTable(rows)
+        let back = try BinaryCoder.decode(OrderedTable<TableRow>.self, from: try BinaryCoder.encode(table))
+        #expect(Array(back.values) == Array(table.values))
+        #expect(back["r500"] == TableRow(id: "r500", key: 166) && back["nope"] == nil)
+    }
+
+    @Test func rowsOutOfOrderOrRepeatedAreInsertedOneByOne() throws {
+        let written = [TableRow(id: "b", key: 2), TableRow(id: "a", key: 1), TableRow(id: "b", key: 3)]
+        let back = try BinaryCoder.decode(OrderedTable<TableRow>.self, from: try BinaryCoder.encode(written))
+        #expect(back.values.map(\.id) == ["a", "b"] && back["b"]?.key == 3)
+    }
+
+    @Test func recordsWithTheirOwnLayoutRoundTripInsideCodableValues() throws {
+        let notes: [String: [Note]] = [
+            "x": [Note(id: "n1", tags: ["a", ""], at: nil, body: ["k": [1, "v"]])],
+            "y": [Note(id: "n2", tags: [], at: -7, body: .null), Note(id: "n3", tags: ["z"], at: 9, body: 2.5)],
+        ]
+        #expect(try BinaryCoder.decode([String: [Note]].self, from: try BinaryCoder.encode(notes)) == notes)
+    }
+}
