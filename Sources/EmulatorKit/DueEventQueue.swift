@@ -11,7 +11,7 @@ import HTTPCore
 /// O(1) in and out, no moves); only an entry that fits no run (a message scheduled for later) goes into the
 /// min-heap. A heap alone cost the benchmarks a tenth of a core in sift swaps, each retaining two strings.
 public final class DueEventQueue: Sendable {
-    public struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable, Codable {
         public var at: Int64
         public var tenant: String
         public var id: String
@@ -180,4 +180,9 @@ public final class DueEventQueue: Sendable {
     public func removeAll(tenant: String) { pending.withLock { $0.removeAll { $0.tenant == tenant } } }
 
     public var count: Int { pending.withLock { $0.count } }
+
+    /// The pending entries, earliest first (what persistence saves; `schedule` puts them back).
+    public var pendingEntries: [Entry] {
+        pending.withLock { p in (p.runs.flatMap { $0.items[$0.head...] } + p.heap.items).sorted { $0.at < $1.at } }
+    }
 }

@@ -28,6 +28,13 @@ public protocol Vendor: AnyObject, Sendable {
     func snapshot() -> VendorSnapshot
     /// Puts a snapshot of this vendor back; throws when it is another vendor's.
     func restore(_ snapshot: VendorSnapshot) throws(VendorError)
+    /// The vendor's state as bytes for `--data-dir`: its snapshot plus what a restart would otherwise lose
+    /// (pending due events, idempotency keys, webhook retries, provisioned tenants' names). Nil for a vendor
+    /// that is not persisted.
+    func persistedState() throws -> [UInt8]?
+    /// Puts `persistedState()` bytes back (at start-up, replacing the fixtures' state); throws on bytes that do
+    /// not decode.
+    func restorePersisted(_ bytes: [UInt8]) throws
     /// Appends `.eventAdded` to the change feed for every event whose emulator time has come since the last
     /// call. The app calls it from its worker and right after the clock is advanced.
     func publishDueEvents()
@@ -104,6 +111,10 @@ extension Vendor {
         for tenant in tenants { counts[tenant] = inspectMessages(tenant: tenant).count }
         return counts
     }
+    public func persistedState() throws -> [UInt8]? { nil }
+    public func restorePersisted(_ bytes: [UInt8]) throws {
+        throw VendorError("\(name) does not persist its state")
+    }
     public func messageRecipients(id: String) -> [String]? {
         inspectMessage(id: id).map { $0.to + $0.cc + $0.bcc }
     }
@@ -164,10 +175,16 @@ public final class ProvisionedTenants<Seed: Sendable>: Sendable {
     /// Keeps the entries whose native id passes `keep` (after a snapshot is restored: snapshots hold the
     /// vendor's state, not this list).
     public func retain(_ keep: (String) -> Bool) { entries.withLock { $0.removeAll { !keep($0.tenant) } } }
+    /// Every entry, oldest first, with its seed (what persistence saves).
+    public var allEntries: [Entry] { entries.withLock { $0 } }
+    /// Replaces every entry (a restart putting saved ones back).
+    public func replaceAll(_ list: [Entry]) { entries.withLock { $0 = list } }
     public var all: [ProvisionedTenant] {
         entries.withLock { $0.map { ProvisionedTenant(name: $0.name, tenant: $0.tenant) } }
     }
 }
+
+extension ProvisionedTenants.Entry: Codable where Seed: Codable {}
 
 /// A vendor's state as data. `state` is the vendor's own value type; only that vendor reads it back.
 public struct VendorSnapshot: Sendable {

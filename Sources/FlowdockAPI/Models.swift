@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// A Flowdock user (§4.3). `apiTokens` authenticate as Basic username, Bearer or `?access_token=` (§1.1).
-struct User: Sendable {
+struct User: Sendable, Codable {
     var id: Int
     var nick: String
     var name: String
@@ -16,7 +16,7 @@ struct User: Sendable {
 }
 
 /// An organization (§4.4); `members` maps user id → admin flag.
-struct Organization: Sendable {
+struct Organization: Sendable, Codable {
     var id: Int
     var parameterizedName: String
     var name: String
@@ -27,7 +27,7 @@ struct Organization: Sendable {
 }
 
 /// A flow (§4.1). `members` are the users who joined it; `blocked` are disabled flow users (§3.2).
-struct Flow: Sendable {
+struct Flow: Sendable, Codable {
     var id: String
     var organizationID: Int
     var parameterizedName: String
@@ -45,7 +45,7 @@ struct Flow: Sendable {
 }
 
 /// One stored flow message (§4.5). `id` is unique only within the flow.
-struct Message: Sendable {
+struct Message: Sendable, Codable {
     var id: Int
     var flowID: String
     var event: String
@@ -64,7 +64,7 @@ struct Message: Sendable {
 }
 
 /// A thread (§4.6). Every top-level message starts one; its state is updated by posting `thread` (§3.4).
-struct FlowThread: Sendable {
+struct FlowThread: Sendable, Codable {
     var id: String
     var flowID: String
     var title: String
@@ -85,7 +85,7 @@ struct FlowThread: Sendable {
 }
 
 /// An integration source (§4.7). A removed source keeps its token so that posts get 410 (§6.11).
-struct Source: Sendable {
+struct Source: Sendable, Codable {
     var id: Int
     var flowID: String
     var name: String
@@ -101,7 +101,7 @@ struct Source: Sendable {
 }
 
 /// A flow invitation (§4.8).
-struct Invitation: Sendable {
+struct Invitation: Sendable, Codable {
     var id: Int
     var flowID: String
     var email: String
@@ -110,7 +110,7 @@ struct Invitation: Sendable {
 }
 
 /// A private message (§3.5); ids are per conversation.
-struct PrivateMessage: Sendable {
+struct PrivateMessage: Sendable, Codable {
     var id: Int
     var from: Int
     var to: Int
@@ -120,7 +120,7 @@ struct PrivateMessage: Sendable {
 }
 
 /// An uploaded file, served from `/files/<id>/<hash>/<name>` (§3.9).
-struct StoredFile: Sendable {
+struct StoredFile: Sendable, Codable {
     var id: Int
     var hash: String
     var fileName: String

@@ -40,19 +40,19 @@ final class FlowdockStore: Sendable {
 }
 
 /// Two users' private conversation key, order-independent (private message ids are per conversation).
-struct PairKey: Hashable, Sendable {
+struct PairKey: Hashable, Sendable, Codable {
     let low: Int
     let high: Int
     init(_ a: Int, _ b: Int) { (low, high) = a < b ? (a, b) : (b, a) }
 }
 
 /// One side of a private conversation (each user has their own `open` flag, §4.9).
-struct ConversationKey: Hashable, Sendable {
+struct ConversationKey: Hashable, Sendable, Codable {
     let owner: Int
     let other: Int
 }
 
-struct State: Sendable {
+struct State: Sendable, Codable {
     var users: [Int: User] = [:]
     var userOrder: [Int] = []
     /// API token → user id, for authentication and `tenant(of:)` (users and their tokens only come from the
@@ -83,7 +83,7 @@ struct State: Sendable {
     var nextUserID = 1
     var nextOrganizationID = 1
     /// Messages posted since the store last announced them on the change feed (flow id, message id).
-    var posted: [(flowID: String, id: Int)] = []
+    @CodedPosted var posted: [(flowID: String, id: Int)] = []
 
     /// The organization (its parameterized name) a flow belongs to: Flowdock's tenant.
     func tenant(ofFlow flowID: String) -> String {

@@ -3,14 +3,14 @@ import EmulatorKit
 import HTTPCore
 
 /// A `{"id","description"}` reference (ObjectDescription, spec §6).
-struct ObjectRef: Sendable, Equatable {
+struct ObjectRef: Sendable, Equatable, Codable {
     var id: String
     var description: String
     var json: JSON { ["id": .string(id), "description": .string(description)] }
 }
 
 /// An email `Address` (`{"name","address"}`).
-struct Address: Sendable, Equatable {
+struct Address: Sendable, Equatable, Codable {
     var name: String?
     var address: String
     var json: JSON { ["name": .string(name), "address": .string(address)] }
@@ -18,7 +18,7 @@ struct Address: Sendable, Equatable {
 
 /// One message event. It becomes visible once emulator time reaches `inserted` (its database insert date),
 /// which is how a submitted message lives its life without timers.
-struct MessageEvent: Sendable {
+struct MessageEvent: Sendable, Codable {
     var id: String?
     var type: String
     var received: Timestamp
@@ -50,7 +50,7 @@ struct MessageEvent: Sendable {
 /// The fields of a stored message (`StoredMessage` shares them copy-on-write). Fixture messages carry their
 /// whole history; submitted ones carry a planned history whose parts appear as the emulator clock passes
 /// their times (`processedAt`, each event's `inserted`).
-struct MessageRecord: Sendable {
+struct MessageRecord: Sendable, Codable {
     var id: String
     var submitted: Timestamp
     /// Insert time: the keyset sort value for `sortfield=INSERTED` (spec §3.2). Strictly increasing per account.
@@ -65,7 +65,7 @@ struct MessageRecord: Sendable {
     var from: String?
     var fromAddress: Address?
     var toAddressList: [Address]
-    var headersIn: [(name: String, value: String)]
+    @CodedHeaders var headersIn: [(name: String, value: String)]
     var tags: [String]
 
     // Planned history.
@@ -74,7 +74,7 @@ struct MessageRecord: Sendable {
     /// When processing finished and `messageIdHeader`, `headersOut` and the links exist; nil if it never does.
     var processedAt: Timestamp?
     var messageIdHeader: String?
-    var headersOut: [(name: String, value: String)]?
+    @CodedOptionalHeaders var headersOut: [(name: String, value: String)]?
     /// Web links as given by fixtures; a submitted message has `webLinkSeed` instead.
     var onlineLink: String?
     var messageDetailsLink: String?
@@ -94,7 +94,7 @@ struct MessageRecord: Sendable {
     /// (`submittedHeaders`) instead of an array and a Received line, ~450 bytes, kept for every submit.
     var receivedFrom: String? = nil
     /// The submit's own `headers` (usually none), part of the rebuilt `headersIn`.
-    var customHeaders: [(name: String, value: String)] = []
+    @CodedHeaders var customHeaders: [(name: String, value: String)] = []
     /// The account of a submitted e-mail, whose sent headers (`headersOut`) are derived from the rest of the
     /// record when shown (`derivedHeadersOut(received:)`) instead of being built and kept, ~500 bytes, for every submit.
     var sentByAccount: String? = nil

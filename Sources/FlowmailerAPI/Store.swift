@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// An insertion-ordered table of JSON resources (flows, sources, templates, …) keyed by id.
-struct ResourceTable: Sendable {
+struct ResourceTable: Sendable, Codable {
     private(set) var ids: [String] = []
     private var items: [String: JSONObject] = [:]
 
@@ -42,7 +42,7 @@ extension StoredMessage: OrderedRow {
 }
 
 /// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).
-struct AccountState: Sendable {
+struct AccountState: Sendable, Codable {
     let id: String
     var description: String
     var defaultFlowId: String?

@@ -5,9 +5,9 @@ import HTTPCore
 /// A stored message: a `MessageRecord` behind one shared, copy-on-write reference, because listings copy
 /// messages constantly and a copy of ~25 refcounted fields should be one retain. A mutation copies the record
 /// first when another copy still shares it, so value semantics hold.
-struct StoredMessage: Sendable {
+struct StoredMessage: Sendable, Codable {
     /// The box the copies share.
-    private final class Storage: @unchecked Sendable {
+    private final class Storage: @unchecked Sendable, Codable {
         // @unchecked: `record` is only written through `unique()`, i.e. while this is the sole reference, so a
         // box that several threads can see is never mutated.
         var record: MessageRecord

@@ -56,6 +56,10 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .notice
     /// Where log lines go (tests capture them).
     public var logSink: LogSink = .standardError
+    /// Where state is kept across restarts (`--data-dir`); nil = nothing is persisted (the default).
+    public var dataDirectory: String?
+    /// When state is written with a data directory (`--fsync interval|always`).
+    public var fsyncMode: FsyncMode = .interval
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?
 

@@ -41,6 +41,11 @@ public final class MailDouble: Sendable {
     /// Applies queued vendor work (Postflare contact imports) in batches, woken by the requests that queue it.
     let backgroundWorker: BackgroundWorker
     private let backgroundWork: @Sendable () -> Bool
+    /// The `--data-dir` writer; nil when nothing is persisted.
+    let persistence: Persistence?
+    /// Whether start-up found stored state in the data directory (and loaded it over the fixtures).
+    public let restoredState: Bool
+    private let persistenceStopped = Locked<String??>(nil)
 
     /// - Parameters:
     ///   - configuration: ports, certificates, fixtures and vendor options.
@@ -145,6 +150,26 @@ public final class MailDouble: Sendable {
             },
             logger: logger
         )
+        // Fixtures first, then the data directory's state (when it holds any) replaces them: a restart shows
+        // what was there at shutdown, and an empty directory starts from the fixtures.
+        if let directory = configuration.dataDirectory {
+            let store: FileStateStore
+            do { store = try FileStateStore(directory: directory) } catch { throw AppError(error.description) }
+            let persistence = Persistence(
+                store: store,
+                mode: configuration.fsyncMode,
+                vendors: vendors,
+                clock: clock,
+                changes: changes,
+                log: { Log.info($0) }
+            )
+            restoredState = try persistence.restore()
+            self.persistence = persistence
+        } else {
+            persistence = nil
+            restoredState = false
+        }
+        let persistence = self.persistence
         // Router names in the dispatcher's order (the control router first), so rules compare vendors as indices.
         let faults = FaultPlan(routerNames: ["emulator"] + vendors.map(\.name))
         self.faults = faults
@@ -244,6 +269,14 @@ public final class MailDouble: Sendable {
                 response.headers.add(name: RequestID.header, value: requestID)
             }
             if let level = requestLines { Self.log(lineLogger, level, request, response, requestID, started) }
+            if let persistence {
+                response = Self.persisting(
+                    response,
+                    request,
+                    vendor: resolution.router.flatMap { routerNames[$0] },
+                    persistence
+                )
+            }
             guard let journal else { return response }
             // The control router's own routes are not journaled; a request no router answered is, vendor null.
             if let index = resolution.router, routerNames[index] == nil { return response }
@@ -267,6 +300,37 @@ public final class MailDouble: Sendable {
             )
         )
     }
+
+    /// Counts a request's change for the writer; under `--fsync always` holds a 2xx answer to a mutating
+    /// request until a commit that includes it is on disk (a deferred answer, no event-loop thread waits).
+    private static func persisting(
+        _ response: Response,
+        _ request: Request,
+        vendor: String?,
+        _ persistence: Persistence
+    ) -> Response {
+        guard
+            let generation = persistence.noteRequest(
+                method: request.method,
+                status: response.status.code,
+                vendor: vendor
+            )
+        else { return response }
+        guard persistence.mode == .always, response.deferred == nil, response.stream == nil,
+            response.connectionAction == nil
+        else { return response }
+        let promise = ResponsePromise()
+        persistence.afterCommit(generation) { committed in
+            promise.complete(committed ? response : Self.notPersisted)
+        }
+        return .later(promise)
+    }
+
+    /// The answer instead of a 2xx whose change could not be written (`--fsync always`, disk full).
+    static let notPersisted = Response.json(
+        ["message": "the change was made but could not be written to --data-dir; see the emulator's log"],
+        status: .serviceUnavailable
+    )
 
     /// Whether a fault's connection action means nothing was sent (a drop or reset, not a slow body).
     static func unanswered(_ action: ConnectionAction) -> Bool {
@@ -344,6 +408,7 @@ public final class MailDouble: Sendable {
 
     public func start() throws {
         try server.start()
+        persistence?.start()
         webhookSender.start()
         backgroundWorker.start(backgroundWork)
         // Fixtures (and any restored state) were loaded in init, and every listener is bound now.
@@ -363,7 +428,32 @@ public final class MailDouble: Sendable {
         backgroundWorker.stop()
     }
 
-    public func wait() { server.wait() }
+    /// Waits for the server to stop, then (with `--data-dir`) commits the state a last time: every request
+    /// that was answered is then on disk.
+    public func wait() {
+        server.wait()
+        finishPersistence()
+    }
+
+    /// `wait()` without the last commit (the executable disarms its drain watchdog in between).
+    public func waitForServer() { server.wait() }
+
+    /// The last commit (after the server stopped); once, later calls do nothing.
+    public func finishPersistence() {
+        guard let persistence else { return }
+        persistenceStopped.withLock { stopped in
+            guard stopped == nil else { return }
+            do {
+                try persistence.stop()
+                stopped = .some(nil)
+            } catch {
+                stopped = .some("\(error)")
+            }
+        }
+    }
+
+    /// After `wait()`: why the last commit failed, or nil when it worked (or nothing is persisted).
+    public var persistenceError: String? { persistenceStopped.withLock { $0 ?? nil } }
     /// After `wait()`: connections closed with requests unfinished because the drain timeout passed.
     public var connectionsCutOff: Int { server.connectionsCutOff }
     public var httpsPort: Int? { server.httpsPort }

@@ -141,6 +141,20 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "POST Postflare webhook deliveries to their endpoints: on or off. [MAILDOUBLE_POSTFLARE_WEBHOOKS]")
     var postflareWebhooks: String = Env.string("MAILDOUBLE_POSTFLARE_WEBHOOKS") ?? "on"
 
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Keep state across restarts in this directory; off when unset. [MAILDOUBLE_DATA_DIR]"
+    )
+    var dataDirFlag: String?
+    /// The flag, else its environment twin (an optional option cannot take a default value).
+    var dataDir: String? { dataDirFlag ?? Env.string("MAILDOUBLE_DATA_DIR") }
+
+    @Option(
+        help:
+            "With --data-dir: 'interval' writes changes at most once a second (a crash loses at most the last second), 'always' answers a change only once it is on disk. [MAILDOUBLE_FSYNC]"
+    )
+    var fsync: String = Env.string("MAILDOUBLE_FSYNC") ?? "interval"
+
     @Flag(help: "Log one line per request even above --log-level info. [MAILDOUBLE_LOG_REQUESTS=1]")
     var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
 
@@ -189,6 +203,9 @@ struct MailDoubleCommand: ParsableCommand {
                 "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
+        if FsyncMode(rawValue: fsync.lowercased()) == nil {
+            throw ValidationError("--fsync must be interval or always")
+        }
         if !["on", "off"].contains(postflareWebhooks.lowercased()) {
             throw ValidationError("--postflare-webhooks must be on or off")
         }
@@ -233,6 +250,8 @@ struct MailDoubleCommand: ParsableCommand {
             logger.error("not ready: \(problem)", metadata: ["event": "healthcheck.failed"])
             throw ExitCode(1)
         }
+        c.dataDirectory = dataDir
+        c.fsyncMode = FsyncMode(rawValue: fsync.lowercased()) ?? .interval
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask
         // and only this thread receives them, in sigwait below.
@@ -252,6 +271,11 @@ struct MailDoubleCommand: ParsableCommand {
             throw ExitCode(1)
         }
         emulator.announceStart()
+        if let dataDir {
+            Log.info(
+                "  data dir: \(dataDir) (\(emulator.restoredState ? "state restored" : "no state yet: started from the fixtures"), --fsync \(c.fsyncMode.rawValue))"
+            )
+        }
         if let readyFile { try emulator.writeReadyFile(readyFile) }
 
         var received: Int32 = 0
@@ -266,8 +290,14 @@ struct MailDoubleCommand: ParsableCommand {
         watchdog.arm()
         DrainWatchdog.exitOnNextSignal(signals)
         emulator.shutdown()
-        emulator.wait()
+        emulator.waitForServer()
         watchdog.disarm()
+        // After the drain, outside the watchdog: every answered request goes into this last commit.
+        emulator.finishPersistence()
+        if let failure = emulator.persistenceError {
+            Log.info("stopped: the last commit to --data-dir failed: \(failure)")
+            throw ExitCode(1)
+        }
         let cutOff = emulator.connectionsCutOff
         if cutOff > 0 {
             logger.notice(

@@ -14,7 +14,8 @@ import tempfile
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "release" / "maildouble"
+# MAILDOUBLE_BINARY runs the tests against another build (a debug one while iterating).
+BINARY = pathlib.Path(os.environ.get("MAILDOUBLE_BINARY", ROOT / ".build" / "release" / "maildouble"))
 
 
 class Emulator:

@@ -2,19 +2,19 @@
 import EmulatorKit
 import HTTPCore
 
-struct AutomationStep: Sendable {
+struct AutomationStep: Sendable, Codable {
     var key: String
     var type: String
     var config: JSONObject
 }
 
-struct AutomationConnection: Sendable {
+struct AutomationConnection: Sendable, Codable {
     var from: String
     var to: String
     var type: String
 }
 
-struct AutomationRecord: Sendable, Listed {
+struct AutomationRecord: Sendable, Listed, Codable {
     var id: String
     var name: String
     var status: String  // enabled | disabled
@@ -32,7 +32,7 @@ struct AutomationRecord: Sendable, Listed {
     }
 }
 
-struct RunStep: Sendable {
+struct RunStep: Sendable, Codable {
     var key: String
     var type: String
     var status: String  // completed | waiting | failed
@@ -42,7 +42,7 @@ struct RunStep: Sendable {
     var error: JSON = .null
 }
 
-struct AutomationRun: Sendable, Listed {
+struct AutomationRun: Sendable, Listed, Codable {
     var id: String
     var automationId: String
     var contactId: String

@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 import Routing
 
-struct EventRecord: Sendable, Listed {
+struct EventRecord: Sendable, Listed, Codable {
     var id: String
     var name: String
     var schema: JSON

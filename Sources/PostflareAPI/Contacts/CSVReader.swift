@@ -3,7 +3,7 @@
 /// RFC 4180 CSV read one record at a time: quoted fields with `""` escapes, CRLF or LF line ends, a lone CR
 /// ignored, blank lines skipped. Byte-wise (every delimiter is ASCII) and resumable, so that an import can
 /// read its file in batches outside the store lock.
-struct CSVReader: Sendable {
+struct CSVReader: Sendable, Codable {
     let bytes: [UInt8]
     /// Where the next record starts.
     private(set) var offset = 0

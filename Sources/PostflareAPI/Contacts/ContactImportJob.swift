@@ -6,8 +6,8 @@ import HTTPCore
 /// lock, and how each row becomes a contact. Queued in `PostflareStore.State.importQueue`; whoever applies
 /// a batch takes the job out of the queue first, so batches of one import never run concurrently or out of
 /// order.
-struct ContactImportJob: Sendable {
-    struct Columns: Sendable {
+struct ContactImportJob: Sendable, Codable {
+    struct Columns: Sendable, Codable {
         var email: Int
         var firstName: Int?
         var lastName: Int?

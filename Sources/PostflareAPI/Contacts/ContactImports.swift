@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 import Routing
 
-struct ContactImportRecord: Sendable, Listed {
+struct ContactImportRecord: Sendable, Listed, Codable {
     var id: String
     var createdAt: Int64
     /// Rows applied so far; `total` counts every row read.

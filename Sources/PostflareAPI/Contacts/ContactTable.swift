@@ -4,7 +4,7 @@ import EmulatorKit
 /// A team's contacts in creation order (an `OrderedTable`, for keyset paging), with an index by lower-cased
 /// e-mail kept in step on every write, so that a lookup by address (every `/contacts/{email}` call, every row
 /// of a CSV import) is a hash probe instead of a scan of the team.
-struct ContactTable: Sendable {
+struct ContactTable: Sendable, Codable {
     private(set) var table = OrderedTable<ContactRecord>()
     /// Lower-cased e-mail → the oldest contact with it. Addresses are unique per team except after a
     /// rename onto another contact's address, which the API allows: the younger ones wait in `sharedEmail`

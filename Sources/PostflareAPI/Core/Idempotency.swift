@@ -70,6 +70,43 @@ final class IdempotencyCache: Sendable {
 
     func reset() { entries.withLock { $0.removeAll() } }
 
+    /// A finished key as persistence saves it (`--data-dir`); in-flight ones are not: their request got no
+    /// answer, so a client retries it.
+    struct Saved: Codable, Sendable {
+        var slot: String
+        var fingerprint: [UInt8]
+        var status: Int
+        var body: [UInt8]
+        var expiresAt: Int64
+    }
+
+    /// The finished keys still within their 24 h at `now`.
+    func saved(now: Int64) -> [Saved] {
+        entries.withLock { entries in
+            entries.compactMap { slot, entry in
+                guard case .done(let fp, let status, let body, let expiresAt) = entry, expiresAt > now else {
+                    return nil
+                }
+                return Saved(slot: slot, fingerprint: fp, status: status, body: body, expiresAt: expiresAt)
+            }
+        }
+    }
+
+    /// Replaces every key with saved ones (a restart).
+    func restore(_ saved: [Saved]) {
+        entries.withLock { entries in
+            entries = [:]
+            for s in saved {
+                entries[s.slot] = .done(
+                    fingerprint: s.fingerprint,
+                    status: s.status,
+                    body: s.body,
+                    expiresAt: s.expiresAt
+                )
+            }
+        }
+    }
+
     /// Forgets one team's keys (its reset).
     func reset(team: String) {
         let prefix = team + "\u{0}"

@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// An API key of a team. `token` is the bearer secret, shown once at creation.
-struct APIKeyRecord: Sendable {
+struct APIKeyRecord: Sendable, Codable {
     var id: String
     var name: String
     var token: String
@@ -14,7 +14,7 @@ struct APIKeyRecord: Sendable {
 }
 
 /// A sent, scheduled or canceled e-mail. Its `last_event` is derived from the clock on read.
-struct EmailRecord: Sendable {
+struct EmailRecord: Sendable, Codable {
     var id: String
     var from: String
     var to: [String]
@@ -40,7 +40,7 @@ struct EmailRecord: Sendable {
     var suppressed = false
 }
 
-struct AttachmentRecord: Sendable {
+struct AttachmentRecord: Sendable, Codable {
     var id: String
     var filename: String
     var contentType: String
@@ -51,7 +51,7 @@ struct AttachmentRecord: Sendable {
     var content: [UInt8]? = nil
 }
 
-struct DomainRecord: Sendable {
+struct DomainRecord: Sendable, Codable {
     var id: String
     var name: String
     var region: String
@@ -69,7 +69,7 @@ struct DomainRecord: Sendable {
     var seq: Int
 }
 
-struct ContactRecord: Sendable {
+struct ContactRecord: Sendable, Codable {
     var id: String
     var email: String
     var firstName: String?
@@ -101,14 +101,14 @@ extension ContactRecord {
 }
 
 /// A segment; audiences are the same collection under their deprecated name (spec §2.5).
-struct SegmentRecord: Sendable {
+struct SegmentRecord: Sendable, Codable {
     var id: String
     var name: String
     var createdAt: Int64
     var seq: Int
 }
 
-struct TopicRecord: Sendable {
+struct TopicRecord: Sendable, Codable {
     var id: String
     var name: String
     var description: String?
@@ -118,7 +118,7 @@ struct TopicRecord: Sendable {
     var seq: Int
 }
 
-struct ContactPropertyRecord: Sendable {
+struct ContactPropertyRecord: Sendable, Codable {
     var id: String
     var key: String
     var type: String  // "string" | "number"
@@ -127,7 +127,7 @@ struct ContactPropertyRecord: Sendable {
     var seq: Int
 }
 
-struct TemplateVariable: Sendable {
+struct TemplateVariable: Sendable, Codable {
     var id: String
     var key: String
     var type: String
@@ -136,7 +136,7 @@ struct TemplateVariable: Sendable {
 }
 
 /// The editable fields of a template version.
-struct TemplateContent: Sendable {
+struct TemplateContent: Sendable, Codable {
     var name: String
     var alias: String?
     var from: String?
@@ -147,7 +147,7 @@ struct TemplateContent: Sendable {
     var variables: [TemplateVariable]
 }
 
-struct TemplateRecord: Sendable {
+struct TemplateRecord: Sendable, Codable {
     var id: String
     var draft: TemplateContent
     /// The content sends use; nil until the first publish.
@@ -160,7 +160,7 @@ struct TemplateRecord: Sendable {
     var seq: Int
 }
 
-struct BroadcastRecord: Sendable {
+struct BroadcastRecord: Sendable, Codable {
     var id: String
     var name: String?
     var segmentId: String
@@ -179,7 +179,7 @@ struct BroadcastRecord: Sendable {
     var seq: Int
 }
 
-struct WebhookRecord: Sendable {
+struct WebhookRecord: Sendable, Codable {
     var id: String
     var endpoint: String
     var events: [String]
@@ -195,7 +195,7 @@ struct WebhookRecord: Sendable {
 }
 
 /// One tenant: a family of API keys and everything they created (spec: "per team").
-struct Team: Sendable {
+struct Team: Sendable, Codable {
     var id: String
     /// The account owner's address: the sandbox sender `onboarding@resend.dev` may only write to it.
     var ownerEmail: String
@@ -228,7 +228,7 @@ struct Team: Sendable {
     var pendingEvents: [WebhookEvent] = []
     var trackedEmails: [String: Int] = [:]
     /// Sends counted for the daily/monthly quotas: (time, count).
-    var sendLog: [(at: Int64, count: Int)] = []
+    @CodedSendLog var sendLog: [(at: Int64, count: Int)] = []
 
     init(id: String, ownerEmail: String, rateLimit: Int? = nil) {
         self.id = id

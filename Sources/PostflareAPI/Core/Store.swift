@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// Who is calling: resolved from the bearer token by the auth middleware.
-struct Principal: RequestIdentity {
+struct Principal: RequestIdentity, Codable {
     var teamId: String
     var keyId: String
     var permission: String
@@ -15,7 +15,7 @@ struct Principal: RequestIdentity {
 /// Every team's state behind one lock. Handlers are short and synchronous, so one lock is enough: a
 /// request never holds it while doing I/O.
 final class PostflareStore: Sendable {
-    struct State: Sendable {
+    struct State: Sendable, Codable {
         var teams: [String: Team] = [:]
         /// Bearer token → principal, kept in step with `Team.keys` by the api-key handlers and fixtures.
         /// Authentication reads only this index: reading a `Team` out of `teams` would copy it.

@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 import Routing
 
-struct DomainClaimRecord: Sendable {
+struct DomainClaimRecord: Sendable, Codable {
     var id: String
     var name: String
     var domainId: String

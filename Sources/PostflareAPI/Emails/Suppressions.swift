@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 import Routing
 
-struct SuppressionRecord: Sendable, Listed {
+struct SuppressionRecord: Sendable, Listed, Codable {
     var id: String
     var email: String
     var origin: String  // bounce | complaint | manual

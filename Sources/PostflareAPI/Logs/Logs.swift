@@ -4,7 +4,7 @@ import HTTPCore
 import Routing
 
 /// One API request as `GET /logs` shows it. Bodies stay raw bytes and are parsed only when read.
-struct LogRecord: Sendable, Listed {
+struct LogRecord: Sendable, Listed, Codable {
     var id: String
     var createdAt: Int64
     var endpoint: String

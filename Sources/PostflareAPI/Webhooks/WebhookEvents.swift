@@ -16,7 +16,7 @@ extension OutboundDelivery {
 }
 
 /// An event waiting to be delivered.
-struct WebhookEvent: Sendable {
+struct WebhookEvent: Sendable, Codable {
     var type: String
     var at: Int64
     var data: JSON

@@ -4,7 +4,7 @@ import HTTPCore
 
 /// Failed webhook deliveries waiting for their next attempt on the emulator clock (spec §6.4).
 final class WebhookRetryQueue: Sendable {
-    struct Retry: Sendable {
+    struct Retry: Sendable, Codable {
         var teamId: String
         var webhookId: String
         var messageId: String
@@ -53,4 +53,8 @@ final class WebhookRetryQueue: Sendable {
     }
 
     func reset() { queue.withLock { $0.removeAll() } }
+
+    /// Every retry still to make (what persistence saves), and putting saved ones back.
+    var pending: [Retry] { queue.withLock { $0 } }
+    func replaceAll(_ retries: [Retry]) { queue.withLock { $0 = retries } }
 }

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+import Glibc
+
+/// Where `--data-dir` keeps the emulator's state: named parts (one per vendor, plus `emulator` for the clock),
+/// each the bytes a vendor's `persistedState()` gave. The app writes and reads only through this protocol, so
+/// another format (SQLite) could replace the file.
+public protocol StateStore: Sendable {
+    /// The parts of the last commit; empty when nothing was ever committed.
+    func load() throws(StateStoreError) -> [String: [UInt8]]
+    /// Replaces the stored state with `parts`, durably: when this returns, a crash or power loss leaves
+    /// exactly these parts; a crash before it returns leaves the previous commit.
+    func commit(_ parts: [String: [UInt8]]) throws(StateStoreError)
+}
+
+/// A state file that cannot be read or written, naming the file.
+public struct StateStoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One file, `state.mdstate`, rewritten whole at each commit: written to `state.mdstate.tmp`, fsynced,
+/// renamed over the old one, then the directory fsynced. rename(2) is atomic, so a reader (the next start)
+/// sees either the old file or the new one, never a mix. Layout (little-endian):
+///
+///     magic "MDSTATE\n" (8) · format version u32 · part count u32 · header CRC32 u32
+///     per part: name length u32 · name · payload length u64 · payload CRC32 u32 · payload
+///
+/// A file of another version, truncated, or whose checksums do not match is refused with a message naming
+/// it, never half-loaded.
+public final class FileStateStore: StateStore {
+    public static let magic = Array("MDSTATE\n".utf8)
+    public static let formatVersion: UInt32 = 1
+    public static let fileName = "state.mdstate"
+
+    public let directory: String
+    public var path: String { directory + "/" + Self.fileName }
+
+    /// Makes `directory` (one level) when it does not exist.
+    public init(directory: String) throws(StateStoreError) {
+        self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        var st = stat()
+        if stat(self.directory, &st) != 0 {
+            guard mkdir(self.directory, 0o755) == 0 else {
+                throw StateStoreError("--data-dir \(directory): cannot create the directory: \(Self.errnoText())")
+            }
+        } else if (st.st_mode & S_IFMT) != S_IFDIR {
+            throw StateStoreError("--data-dir \(directory): not a directory")
+        }
+    }
+
+    public func load() throws(StateStoreError) -> [String: [UInt8]] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return [:] }
+            throw StateStoreError("\(path): cannot read: \(Self.errnoText())")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var st = stat()
+        if fstat(fd, &st) == 0 { bytes.reserveCapacity(Int(st.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StateStoreError("\(path): cannot read: \(Self.errnoText())")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return try Self.decode(bytes, path: path)
+    }
+
+    /// The parts of a state file's bytes, or an error naming `path` and what is wrong.
+    public static func decode(_ bytes: [UInt8], path: String) throws(StateStoreError) -> [String: [UInt8]] {
+        func fail(_ what: String) -> StateStoreError {
+            StateStoreError("\(path): \(what); move the file away (or use another --data-dir) to start afresh")
+        }
+        guard bytes.count >= 20, Array(bytes[0..<8]) == magic else { throw fail("not a MailDouble state file") }
+        var r = ByteCursor(bytes: bytes, position: 8)
+        let version = r.u32()
+        guard version == formatVersion else {
+            throw fail("format version \(version) is not one this MailDouble reads (it reads \(formatVersion))")
+        }
+        let count = r.u32()
+        guard r.u32() == CRC32.checksum(bytes[8..<16]) else { throw fail("the header is damaged") }
+        var parts: [String: [UInt8]] = [:]
+        for _ in 0..<count {
+            guard let nameLength = r.u32IfAvailable(), let name = r.take(Int(nameLength)),
+                let length = r.u64IfAvailable(), let crc = r.u32IfAvailable(), length <= UInt64(Int.max),
+                let payload = r.take(Int(length))
+            else { throw fail("the file is truncated") }
+            guard CRC32.checksum(payload) == crc else {
+                throw fail("the checksum of part \(String(decoding: name, as: UTF8.self)) does not match")
+            }
+            parts[String(decoding: name, as: UTF8.self)] = Array(payload)
+        }
+        guard r.position == bytes.count else { throw fail("there are bytes after the last part") }
+        return parts
+    }
+
+    /// The file's bytes for `parts` (sorted by name, so equal state gives equal files).
+    public static func encode(_ parts: [String: [UInt8]]) -> [UInt8] {
+        var out = magic
+        out.reserveCapacity(parts.values.reduce(64) { $0 + $1.count + 64 })
+        append32(&out, formatVersion)
+        append32(&out, UInt32(parts.count))
+        append32(&out, CRC32.checksum(out[8..<16]))
+        for name in parts.keys.sorted() {
+            let payload = parts[name]!
+            append32(&out, UInt32(name.utf8.count))
+            out += name.utf8
+            withUnsafeBytes(of: UInt64(payload.count).littleEndian) { out.append(contentsOf: $0) }
+            append32(&out, CRC32.checksum(payload))
+            out += payload
+        }
+        return out
+    }
+
+    public func commit(_ parts: [String: [UInt8]]) throws(StateStoreError) {
+        let bytes = Self.encode(parts)
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StateStoreError("\(temporary): cannot write: \(Self.errnoText())") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let text = Self.errnoText()
+                close(fd)
+                throw StateStoreError("\(temporary): cannot write: \(text)")
+            }
+            written += n
+        }
+        // The data must be on disk before the rename makes it the state, or a power loss could leave the
+        // new name pointing at unwritten blocks.
+        guard fsync(fd) == 0 else {
+            let text = Self.errnoText()
+            close(fd)
+            throw StateStoreError("\(temporary): fsync failed: \(text)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            throw StateStoreError("\(path): cannot rename the new state into place: \(Self.errnoText())")
+        }
+        // The rename itself is durable only once the directory is.
+        let dir = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 {
+            fsync(dir)
+            close(dir)
+        }
+    }
+
+    private static func append32(_ out: inout [UInt8], _ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// Reads little-endian fields from a byte array without trapping past its end.
+struct ByteCursor {
+    let bytes: [UInt8]
+    var position: Int
+
+    mutating func u32() -> UInt32 { u32IfAvailable() ?? 0 }
+    mutating func u32IfAvailable() -> UInt32? { fixed(4).map { UInt32(truncatingIfNeeded: $0) } }
+    mutating func u64IfAvailable() -> UInt64? { fixed(8) }
+    mutating func fixed(_ n: Int) -> UInt64? {
+        guard bytes.count - position >= n else { return nil }
+        var v: UInt64 = 0
+        for i in 0..<n { v |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
+        position += n
+        return v
+    }
+    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+        guard n >= 0, bytes.count - position >= n else { return nil }
+        defer { position += n }
+        return bytes[position..<position + n]
+    }
+}
+
+/// CRC-32 (IEEE 802.3, the zlib/PNG polynomial), table-driven.
+public enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { i -> UInt32 in
+        var c = UInt32(i)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+        let table = Self.table
+        var crc: UInt32 = 0xFFFF_FFFF
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            table.withUnsafeBufferPointer { t in
+                for b in buffer { crc = t[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+            }
+        }
+        if done == nil {
+            for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+}
