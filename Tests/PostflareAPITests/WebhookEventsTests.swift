@@ -128,12 +128,42 @@ import Testing
         let second = try #require(due.first { $0.attempt == 2 })
         #expect(second.headers["svix-id"] == first.headers["svix-id"])
         #expect(second.body == first.body)
-        #expect(second.headers["svix-timestamp"] != first.headers["svix-timestamp"])
+        // Signed with real time (the harness's frozen instant), not the emulator clock, which moved 6 s.
+        #expect(second.headers["svix-timestamp"] == first.headers["svix-timestamp"])
+        #expect(second.headers["svix-timestamp"] == String(h.clock.realNowMillis() / 1000))
         h.api.webhookDeliveryFailed(second)
         h.clock.advance(bySeconds: 299)
         #expect(h.api.takeDueWebhookDeliveries().isEmpty)
         h.clock.advance(bySeconds: 1)
         #expect(h.api.takeDueWebhookDeliveries().map(\.attempt) == [3])
+    }
+
+    @Test func signaturesUseRealTimeAfterTheClockMoved() throws {
+        let h = try Harness()
+        let sentAt = h.clock.nowMillis()
+        _ = h.call(.POST, "/emails", Harness.email())
+        h.clock.advance(bySeconds: 36_000)  // Resend's last retry step, 10 h
+        let due = h.api.takeDueWebhookDeliveries()
+        #expect(due.count == 2)
+        for d in due {
+            let ts = try #require(d.headers["svix-timestamp"].flatMap { Int64($0) })
+            #expect(ts == h.clock.realNowMillis() / 1000)
+            #expect(ts < h.clock.nowMillis() / 1000 - 35_000)
+            #expect(d.headers["webhook-timestamp"] == d.headers["svix-timestamp"])
+            let id = try #require(d.headers["svix-id"])
+            #expect(
+                d.headers["svix-signature"]
+                    == Svix.signature(
+                        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                        id: id,
+                        timestamp: ts,
+                        body: d.body
+                    )
+            )
+            // The payload stays on the emulator clock: the event happened 1–2 s after the send.
+            let body = try JSON.parse(d.body)
+            #expect([Time.iso(sentAt + 1000), Time.iso(sentAt + 2000)].contains(body["created_at"] ?? .null))
+        }
     }
 
     @Test func theEighthFailedAttemptIsTheLast() throws {

@@ -6,6 +6,7 @@ is checked with the SDK's own `resend.Webhooks.verify`. A 500 answer is retried 
 import http.server
 import json
 import threading
+import time
 
 import pytest
 import requests
@@ -113,6 +114,50 @@ def test_deliveries_verify_with_the_sdk_and_a_500_is_retried(resend, fresh_emula
     retry = everything[2]
     assert retry["headers"]["svix-id"] == first[0]["headers"]["svix-id"]
     assert retry["body"] == first[0]["body"]
-    assert int(retry["headers"]["svix-timestamp"]) >= int(first[0]["headers"]["svix-timestamp"]) + 5
+    # Signed with real time, not the emulator clock (now 8 s ahead): receivers compare it with their own clock.
+    assert abs(int(retry["headers"]["svix-timestamp"]) - time.time()) < 60
     assert verify(resend, retry, secret)["type"] == "email.sent"
     assert json.loads(retry["body"])["data"]["email_id"] == email["id"]
+
+
+def test_deliveries_still_verify_after_the_clock_moved_ten_hours(resend, fresh_emulator):
+    """Every real verifier refuses a timestamp more than 5 minutes off its own clock. After the emulator clock
+    moved 10 h (Resend's last retry step) the deliveries are still signed with real time, so `resend`, `svix`
+    and `standardwebhooks` accept them, while the payload's `created_at` stays on the emulator clock and a
+    failed attempt still waits for the emulator clock to reach its retry time."""
+    svix_webhooks = pytest.importorskip("svix.webhooks")
+    standardwebhooks = pytest.importorskip("standardwebhooks")
+    receiver = Receiver(statuses=[500, 500])
+    try:
+        advance(fresh_emulator, 36_000)
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.delivered"]})
+        secret = hook["signing_secret"]
+        email = resend.Emails.send({
+            "from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"], "subject": "Later",
+            "text": "x",
+        })
+        created = resend.Emails.get(email["id"])["created_at"]
+        assert created.startswith(time.strftime("%Y-%m-%d", time.gmtime(time.time() + 36_000)))
+
+        advance(fresh_emulator, 3)
+        assert len(receiver.wait(1)) == 1  # the first attempt: answered 500
+        advance(fresh_emulator, 5)
+        assert len(receiver.wait(2)) == 2  # the 5 s retry: 500 again
+        advance(fresh_emulator, 36_000)  # far past the 5 min step: one more attempt, not several
+        deliveries = receiver.wait(3)
+        assert len(deliveries) == 3
+        for d in deliveries:
+            body = d["body"].decode()
+            event = verify(resend, d, secret)
+            assert event["type"] == "email.delivered"
+            assert event["data"]["email_id"] == email["id"]
+            svix_headers = {k: d["headers"][k] for k in ("svix-id", "svix-timestamp", "svix-signature")}
+            svix_webhooks.Webhook(secret).verify(body, svix_headers)  # raises WebhookVerificationError if refused
+            std_headers = {k: d["headers"][k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+            assert standardwebhooks.Webhook(secret).verify(body, std_headers)["type"] == "email.delivered"
+            # The payload's time is the emulator's: about 10 h ahead of the signature's.
+            created_at = time.mktime(time.strptime(event["created_at"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+            assert created_at - int(d["headers"]["svix-timestamp"]) > 35_000
+        assert len({d["headers"]["svix-id"] for d in deliveries}) == 1
+    finally:
+        receiver.close()

@@ -30,6 +30,7 @@ extension PostflareAPI {
     /// their handlers.
     public func takeDueWebhookDeliveries() -> [PostflareWebhookDelivery] {
         let now = store.now
+        let signedAt = store.realNow / 1000
         let retries = webhookRetries.takeDue(now: now)
         typealias Due = (
             fresh: [(String, WebhookRecord, WebhookEvent)], retried: [(WebhookRecord, WebhookRetryQueue.Retry)]
@@ -67,7 +68,7 @@ extension PostflareAPI {
                 eventType: event.type,
                 body: body,
                 attempt: 1,
-                now: now
+                signedAt: signedAt
             )
         }
         for (hook, r) in retried {
@@ -79,7 +80,7 @@ extension PostflareAPI {
                     eventType: r.eventType,
                     body: r.body,
                     attempt: r.attempt,
-                    now: now
+                    signedAt: signedAt
                 )
             )
         }
@@ -95,6 +96,11 @@ extension PostflareAPI {
         webhookRetries.schedule(delivery, now: store.now)
     }
 
+    /// A signed delivery. `signedAt` (the `svix-timestamp`, Unix seconds) is real time, not the emulator
+    /// clock: Svix, `resend.Webhooks.verify` and `standardwebhooks` refuse a timestamp more than five minutes
+    /// from the receiver's own clock, so a test that had advanced the emulator clock (Resend's retries reach
+    /// 10 h) would otherwise see every later delivery rejected. The emulator clock still decides when an event
+    /// or a retry is due, and the payload's `created_at` stays on it.
     static func delivery(
         _ hook: WebhookRecord,
         teamId: String,
@@ -102,9 +108,8 @@ extension PostflareAPI {
         eventType: String,
         body: [UInt8],
         attempt: Int,
-        now: Int64
+        signedAt timestamp: Int64
     ) -> PostflareWebhookDelivery {
-        let timestamp = now / 1000
         let signature = Svix.signature(secret: hook.signingSecret, id: messageId, timestamp: timestamp, body: body)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
