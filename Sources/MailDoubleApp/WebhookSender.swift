@@ -146,6 +146,9 @@ final class WebhookSender: Sendable {
         // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
         let failed = status.map { !(200...299).contains($0) } ?? true
         let next = failed ? source.scheduleRetry(delivery) : nil
+        // The vendor's own log hears of it before the journal and the change feed, so a waiter woken by
+        // `delivery.attempted` finds it there too.
+        source.deliveryAttempted(delivery, status: status, error: error, nextAttempt: next)
         journal?.record(
             delivery,
             status: status,

@@ -161,3 +161,48 @@ def test_deliveries_still_verify_after_the_clock_moved_ten_hours(resend, fresh_e
         assert len({d["headers"]["svix-id"] for d in deliveries}) == 1
     finally:
         receiver.close()
+
+
+def test_webhook_event_log_and_replay_with_the_sdk(resend, fresh_emulator):
+    """resend 2.52's `Webhooks.list_events`, `get_event`, `list_event_attempts` and `replay_event` over the
+    deliveries the emulator really made: a 500 then the 5 s retry's 200, then a manual replay."""
+    receiver = Receiver(statuses=[500])
+    try:
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.sent"]})
+        resend.Emails.send({"from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"],
+                            "subject": "Log", "text": "x"})
+        advance(fresh_emulator, 2)
+        first = receiver.wait(1)[0]
+        advance(fresh_emulator, 5)
+        assert len(receiver.wait(2)) == 2
+        event_id = first["headers"]["svix-id"]
+
+        events = resend.Webhooks.list_events(hook["id"])
+        assert events["object"] == "list" and events["has_more"] is False
+        assert [(e["id"], e["type"], e["status"]) for e in events["data"]] == [(event_id, "email.sent", "success")]
+        event = resend.Webhooks.get_event(hook["id"], event_id)
+        assert event["object"] == "webhook_event"
+        assert event["payload"] == json.loads(first["body"])
+        assert event["next_attempt_at"] is None
+        attempts = resend.Webhooks.list_event_attempts(hook["id"], event_id)
+        assert [a["http_status_code"] for a in attempts["data"]] == [200, 500]
+
+        replayed = resend.Webhooks.replay_event(hook["id"], event_id)
+        assert replayed["object"] == "webhook_event" and replayed["id"] == event_id
+        third = receiver.wait(3)
+        assert len(third) == 3
+        assert third[2]["headers"]["svix-id"] == event_id and third[2]["body"] == first["body"]
+        assert verify(resend, third[2], hook["signing_secret"])["type"] == "email.sent"
+        assert len(resend.Webhooks.list_event_attempts(hook["id"], event_id)["data"]) == 3
+
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.get(f"{fresh_emulator.https}/webhooks/{hook['id']}/events", params={"before": event_id},
+                      headers={"Authorization": f"Bearer {FULL_KEY}"}, verify=fresh_emulator.ca_file)
+        assert r.status_code == 422
+        assert r.json()["message"] == "The `before` parameter is not supported for this endpoint."
+        resend.Webhooks.update({"webhook_id": hook["id"], "status": "disabled"})
+        with pytest.raises(resend.exceptions.ResendError):
+            resend.Webhooks.replay_event(hook["id"], event_id)
+    finally:
+        receiver.close()

@@ -214,6 +214,8 @@ struct Team: Sendable {
     var templates = OrderedTable<TemplateRecord>()
     var broadcasts = OrderedTable<BroadcastRecord>()
     var webhooks = OrderedTable<WebhookRecord>()
+    /// Every event handed to the delivery worker, with its attempts (`GET /webhooks/{id}/events`).
+    var webhookEvents = OrderedTable<WebhookEventRecord>()
     var suppressions = OrderedTable<SuppressionRecord>()
     var logs = OrderedTable<LogRecord>()
     var events = OrderedTable<EventRecord>()
