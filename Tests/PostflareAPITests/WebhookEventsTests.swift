@@ -334,3 +334,31 @@ import Testing
         expectError(h.call(.DELETE, "/webhooks/\(hookId)/events"), 405, "method_not_allowed")
     }
 }
+
+@Suite struct SuppressionEventTests {
+    @Test func addingAndRemovingASuppressionEmitsItsEvents() throws {
+        let h = try Harness()
+        let hook = h.call(
+            .POST,
+            "/webhooks",
+            ["endpoint": "https://hooks.acme.io/s", "events": ["suppression.added", "suppression.removed"]]
+        )
+        #expect(hook.status == 201)
+        let id = try #require(h.call(.POST, "/suppressions", ["email": "Ada@acme.io"]).id)
+        _ = h.call(.POST, "/suppressions/batch/add", ["emails": ["bob@acme.io"]])
+        _ = h.call(.POST, "/suppressions/batch/remove", ["emails": ["bob@acme.io"]])
+        #expect(h.call(.DELETE, "/suppressions/\(id)").json["deleted"] == true)
+        let bodies = try h.api.takeDueWebhookDeliveries().map { try JSON.parse($0.body) }
+        #expect(
+            bodies.compactMap { $0["type"]?.stringValue }
+                == ["suppression.added", "suppression.added", "suppression.removed", "suppression.removed"]
+        )
+        let data = try #require(bodies.last?["data"])
+        #expect(data["id"]?.stringValue == id)
+        #expect(data["email"] == "ada@acme.io")
+        #expect(data["origin"] == "manual")
+        #expect(data["source_id"] == .null)
+        #expect(data.objectValue?.keys.sorted() == ["created_at", "email", "id", "origin", "source_id"])
+        expectError(h.call(.DELETE, "/suppressions/\(id)"), 404, "not_found")
+    }
+}

@@ -105,8 +105,12 @@ struct EmailInput {
         let tags = try parseTags(body)
         let attachments = try parseAttachments(body)
         var scheduledAt: Int64?
+        // Batch items may be scheduled too: Resend's changelog "Tags for batch and scheduled emails"
+        // (resend.com/changelog/tags-for-batch-and-scheduled-emails), resend-node PR #1022 (Node SDK 6.18 sends
+        // `scheduled_at` and `tags` per item), resend/n8n-nodes-resend PR #121 citing both, and a Resend
+        // maintainer on resend-mcp PR #193 ("we actually do support scheduling batch email sending"). The
+        // batch reference page's older "not supported" line is outdated.
         if let s = body["scheduled_at"] {
-            if inBatch { throw .validation("The `scheduled_at` field is not supported in batch emails.") }
             guard let text = s.stringValue else { throw .validation("The `scheduled_at` field must be a string.") }
             scheduledAt = try Scheduling.validate(text, now: now)
         }
