@@ -38,6 +38,8 @@ struct EmailRecord: Sendable {
     var seq: Int
     /// A recipient was on the team's suppression list when it was sent.
     var suppressed = false
+    /// Events the control plane simulated (`POST /_emulator/messages/postflare/{id}/events`), oldest first.
+    var simulated: [(type: String, at: Int64)] = []
 }
 
 struct AttachmentRecord: Sendable {
