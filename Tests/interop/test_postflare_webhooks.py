@@ -206,3 +206,39 @@ def test_webhook_event_log_and_replay_with_the_sdk(resend, fresh_emulator):
             resend.Webhooks.replay_event(hook["id"], event_id)
     finally:
         receiver.close()
+
+
+def test_simulated_click_and_injected_inbound_mail_reach_the_sdk(resend, fresh_emulator):
+    """The control plane's simulated `email.clicked` and injected inbound e-mail, as a Resend user sees them:
+    verified webhooks, `Emails.get` showing `clicked`, and `Emails.Receiving` listing the received e-mail."""
+    receiver = Receiver()
+    try:
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.clicked", "email.received"]})
+        sent = resend.Emails.send({"from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"],
+                                   "subject": "Confirm", "html": '<a href="https://app.acme.io/c?t=1">go</a>'})
+        advance(fresh_emulator, 3)
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.post(f"{fresh_emulator.https}/_emulator/messages/postflare/{sent['id']}/events",
+                       json={"type": "clicked"}, verify=fresh_emulator.ca_file)
+            assert r.status_code == 201, r.text
+            r = s.post(f"{fresh_emulator.https}/_emulator/postflare/inbound", verify=fresh_emulator.ca_file,
+                       json={"from": "Ada <ada@acme.io>", "to": "support@example.org", "subject": "Help",
+                             "text": "hello", "attachments": [{"filename": "a.txt", "content": "aGk="}]})
+            assert r.status_code == 201, r.text
+            inbound_id = r.json()["id"]
+        deliveries = receiver.wait(2)
+        events = [verify(resend, d, hook["signing_secret"]) for d in deliveries]
+        assert [e["type"] for e in events] == ["email.clicked", "email.received"]
+        assert events[0]["data"]["click"]["link"] == "https://app.acme.io/c?t=1"
+        assert events[1]["data"]["email_id"] == inbound_id
+        assert resend.Emails.get(sent["id"])["last_event"] == "clicked"
+
+        listed = resend.Emails.Receiving.list()
+        assert [e["id"] for e in listed["data"]] == [inbound_id]
+        got = resend.Emails.Receiving.get(inbound_id)
+        assert got["text"] == "hello" and got["subject"] == "Help"
+        attachments = resend.Emails.Receiving.Attachments.list(inbound_id)
+        assert [a["filename"] for a in attachments["data"]] == ["a.txt"]
+    finally:
+        receiver.close()

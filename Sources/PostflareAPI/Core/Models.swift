@@ -205,6 +205,8 @@ struct Team: Sendable {
     var keys = OrderedTable<APIKeyRecord>()
     /// Indexed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
     var emails = OrderedTable<EmailRecord>()
+    /// Inbound e-mails the control plane injected (`GET /emails/receiving`), as many kept as `emailLimit`.
+    var receivedEmails = OrderedTable<ReceivedEmailRecord>()
     /// E-mails kept (`Options.maxEmailsPerTeam`, set on every team at start-up) and dropped, oldest first.
     var emailLimit = 100_000
     var evictedEmails = 0

@@ -20,6 +20,7 @@ extension PostflareAPI {
         router.post("/_emulator/messages/postflare/{id}/events") { [self] request in
             try simulateEvent(request)
         }
+        router.post("/_emulator/postflare/inbound") { [self] request in try injectReceived(request) }
     }
 
     func simulateEvent(_ request: Request) throws(HTTPError) -> Response {
