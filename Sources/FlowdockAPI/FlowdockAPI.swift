@@ -80,9 +80,9 @@ public final class FlowdockAPI: Sendable {
         router.credentials = [.basic, .queryParameter("access_token")]
         // `Authorization: Bearer <user token>` (OAuth 2.0 bearer use of the API token) names Flowdock anywhere.
         router.issuedBearer = { [store] token in (try? store.withState { $0.user(withToken: token) != nil }) == true }
-        router.hosts = ["api.flowdock.com"]
+        router.hosts = ["api.flowdock.com", FlowdockAPI.streamHost]
         router.claims = { request in
-            if request.host == "api.flowdock.com" { return true }
+            if request.host == "api.flowdock.com" || request.host == FlowdockAPI.streamHost { return true }
             guard let first = request.pathSegments.first else { return false }
             return FlowdockAPI.segments.contains(first)
         }

@@ -7,7 +7,9 @@ extension FlowdockAPI {
     static let accessModes: Set<String> = ["invitation", "link", "organization"]
 
     func registerFlowRoutes(_ routes: inout Routes) {
-        routes.get("/flows") { [self] r in try flowList(r, all: false) }
+        routes.get("/flows") { [self] r in
+            Self.isStreamRequest(r) ? try openStream(r, flowPath: nil) : try flowList(r, all: false)
+        }
         routes.get("/flows/all") { [self] r in try flowList(r, all: true) }
         routes.get("/flows/find") { [self] r in
             try withUser(r) { s, input, uid, base in
@@ -32,7 +34,8 @@ extension FlowdockAPI {
             }
         }
         routes.get("/flows/{org}/{flow}") { [self] r in
-            try withUser(r) { s, _, uid, base in
+            if Self.isStreamRequest(r) { return try openStream(r, flowPath: (r.parameter("org"), r.parameter("flow"))) }
+            return try withUser(r) { s, _, uid, base in
                 let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 return .json(s.flowJSON(flow, base: base, viewer: .user(uid), includeUsers: true))
             }

@@ -19,6 +19,7 @@ final class FlowdockStore: Sendable {
     /// released (an observer may read the store).
     func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {
         var posted: [(tenant: String, id: String)] = []
+        var edited: [(tenant: String, id: String)] = []
         let result = try state.withLock { (s: inout State) throws -> R in
             let result = try body(&s)
             if !s.posted.isEmpty {
@@ -27,9 +28,24 @@ final class FlowdockStore: Sendable {
                 }
                 s.posted.removeAll()
             }
+            if !s.edited.isEmpty {
+                edited = s.edited.map {
+                    (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id))
+                }
+                s.edited.removeAll()
+            }
             return result
         }
         for p in posted { changes.append(.messageStored, vendor: FlowdockAPI.vendorName, tenant: p.tenant, id: p.id) }
+        for e in edited {
+            changes.append(
+                .eventAdded,
+                vendor: FlowdockAPI.vendorName,
+                tenant: e.tenant,
+                id: e.id,
+                detail: "message-edit"
+            )
+        }
         return result
     }
 
@@ -84,6 +100,9 @@ struct State: Sendable {
     var nextOrganizationID = 1
     /// Messages posted since the store last announced them on the change feed (flow id, message id).
     var posted: [(flowID: String, id: Int)] = []
+    /// Messages edited since the store last announced them (`event.added` on the change feed: a stream or a
+    /// waiter learns of the `message-edit` / `tag-change` event the edit stored).
+    var edited: [(flowID: String, id: Int)] = []
 
     /// The organization (its parameterized name) a flow belongs to: Flowdock's tenant.
     func tenant(ofFlow flowID: String) -> String {

@@ -41,7 +41,7 @@ public enum DevCertificates {
     /// Hostnames of the vendor APIs we emulate (point them at 127.0.0.1 in /etc/hosts), plus localhost.
     public static let defaultDNSNames: [String] = [
         "localhost", "api.flowmailer.net", "login.flowmailer.net", "api.postflare.app", "api.resend.com",
-        "api.flowdock.com",
+        "api.flowdock.com", "stream.flowdock.com",
     ]
     /// Loopback in both address families.
     public static let defaultIPAddresses: [String] = ["127.0.0.1", "::1"]
