@@ -10,8 +10,8 @@ import HTTPCore
 ///   reconnect's `Last-Event-ID` resumes that flow after that message (the other flows from now on);
 /// - otherwise (`application/json`, the default): each message as JSON followed by `\r\n` (objects separated
 ///   by `\r`, as documented; the newline and the keep-alives are white space a JSON reader skips).
-/// A newline (`: keep-alive` in SSE) every `streamHeartbeatSeconds` keeps idle connections open. `user=1`
-/// (private messages) is accepted but private messages are not streamed [not emulated].
+/// A newline (`: keep-alive` in SSE) every `streamHeartbeatSeconds` keeps idle connections open. `user=1` adds
+/// the user's private messages (sent and received; SSE id `private:<other user id>:<message id>`).
 extension FlowdockAPI {
     static let streamHost = "stream.flowdock.com"
     static let streamHeartbeatSeconds = 15.0
@@ -61,6 +61,45 @@ extension FlowdockAPI {
             )
         )
         let store = self.store
+        let withPrivate = r.query("user") == "1"
+        // Private conversations: the other user's id with the last message id sent, from now on.
+        let privateStart: [Int: Int] =
+            withPrivate
+            ? try store.withState { s in
+                var out: [Int: Int] = [:]
+                for (key, table) in s.privateMessages where key.low == uid || key.high == uid {
+                    out[key.low == uid ? key.high : key.low] = table.values.last?.id ?? 0
+                }
+                return out
+            } : [:]
+        let privateSent = Locked(privateStart)
+        let privatePump: @Sendable () -> Void = {
+            privateSent.withLock { last in
+                let fresh: [(Int, Int, JSON)] =
+                    (try? store.withState { s in
+                        var out: [(Int, Int, JSON)] = []
+                        for (key, table) in s.privateMessages where key.low == uid || key.high == uid {
+                            let other = key.low == uid ? key.high : key.low
+                            for m in table.values where m.id > last[other] ?? 0 {
+                                out.append((other, m.id, s.privateMessageJSON(m)))
+                            }
+                        }
+                        return out
+                    }) ?? []
+                guard !fresh.isEmpty else { return }
+                var bytes: [UInt8] = []
+                for (other, id, json) in fresh {
+                    last[other] = max(last[other] ?? 0, id)
+                    if eventStream {
+                        bytes +=
+                            Array("id: private:\(other):\(id)\ndata: ".utf8) + json.serialized() + Array("\n\n".utf8)
+                    } else {
+                        bytes += json.serialized() + [0x0D, 0x0A]
+                    }
+                }
+                stream.write(bytes)
+            }
+        }
         let sent = Locked(Dictionary(uniqueKeysWithValues: cursors.map { ($0.flowID, $0.last) }))
         let pump: @Sendable () -> Void = {
             // Under the stream's lock, so two pumps neither reorder nor repeat messages.
@@ -94,6 +133,10 @@ extension FlowdockAPI {
             if change.vendor == FlowdockAPI.vendorName { pump() }
         }
         stream.onClose { store.changes.removeObserver(token) }
+        if withPrivate {
+            let privateToken = store.observePrivateMessages { privatePump() }
+            stream.onClose { store.removePrivateObserver(privateToken) }
+        }
         if eventStream { stream.write(Array(": stream open\n\n".utf8)) } else { stream.write([0x0A]) }
         pump()
         let headers: HTTPHeaders = [

@@ -59,6 +59,32 @@ import Testing
         )
     }
 
+    @Test func userOneAddsPrivateMessages() throws {
+        let c = try Client()
+        let r = Self.open(c, "/flows?user=1", accept: "text/event-stream")
+        #expect(r.status == .ok)
+        _ = Self.text(r.stream)
+        // Marty (2) writes to Otto (1); Otto answers; a flow message is not this stream's (no filter).
+        let sent = c.send(
+            .POST,
+            "/private/1/messages",
+            token: Token.marty,
+            json: ["event": "message", "content": "psst"]
+        )
+        #expect(sent.status == 201)
+        _ = c.send(.POST, "/private/2/messages", json: ["event": "message", "content": "yes?"])
+        _ = c.send(.POST, "/flows/acme/my-flow/messages", json: ["event": "message", "content": "public"])
+        let text = Self.text(r.stream)
+        #expect(text.contains("id: private:2:1\n"))
+        #expect(text.contains("id: private:2:2\n"))
+        #expect(text.contains("psst") && text.contains("yes?"))
+        #expect(!text.contains("public"))
+        r.stream?.cancel()
+        // A closed stream's observer is gone: a later message writes nowhere (and nothing crashes).
+        _ = c.send(.POST, "/private/2/messages", json: ["event": "message", "content": "later"])
+        #expect(r.stream?.isOpen == false)
+    }
+
     @Test func badStreamsGetFlowdockErrors() throws {
         let c = try Client()
         #expect(Self.open(c, "/flows").status.code == 400)
