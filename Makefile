@@ -3,6 +3,8 @@
 #   make run    installs what is missing, builds release, serves with the bundled fixtures
 #   make test   installs what the tests need, runs every test suite (Swift, sanitizer, fuzz, interop)
 #   make fuzz   fuzzes every parser for FUZZ_SECONDS each (FUZZ_TARGETS="json url" for some)
+#   make install  the release binary to $(PREFIX)/bin, its fixtures to $(PREFIX)/share/maildouble/fixtures
+#   make image  the container image maildouble:latest (podman; installs podman and runc if missing)
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
@@ -16,10 +18,14 @@ FUZZ_TEST_SECONDS ?= 4
 # Known, fixed elsewhere: the Postflare multipart slice crash (issue 12 #1, being replaced by one parser in
 # HTTPCore/MultipartFormData.swift). `make fuzz` still runs it; drop it from here once that fix is merged.
 FUZZ_TEST_SKIP ?=
+# `make install`: PREFIX as usual; DESTDIR for staged installs (packaging).
+PREFIX ?= /usr/local
+DESTDIR ?=
 # Static Swift runtime: the process maps only what it uses (idle RSS 17 MB instead of 20 MB) and starts faster.
 RELEASE := $(SWIFT) build -c release --product maildouble --static-swift-stdlib
 
-.PHONY: run build deps test lint format test-swift test-tsan test-asan test-fuzz test-interop fuzz venv bench image clean
+.PHONY: run build deps install uninstall test lint format test-swift test-tsan test-asan test-fuzz test-interop fuzz venv \
+	bench image clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -29,6 +35,19 @@ build: deps
 
 run: build
 	.build/release/maildouble --fixtures fixtures $(ARGS)
+
+# The binary finds the fixtures from its own path (../share/maildouble/fixtures), so `maildouble` works from
+# any directory. The fixtures are replaced whole: a file removed from fixtures/ does not linger.
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/maildouble"
+	install -m 0755 .build/release/maildouble "$(DESTDIR)$(PREFIX)/bin/maildouble"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/maildouble/fixtures"
+	cp -R fixtures "$(DESTDIR)$(PREFIX)/share/maildouble/fixtures"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/maildouble (fixtures: $(DESTDIR)$(PREFIX)/share/maildouble/fixtures)"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/maildouble"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/maildouble"
 
 test: deps
 	@scripts/install-deps.sh test
@@ -99,8 +118,10 @@ bench:
 	MAILDOUBLE_BINARY=.build-bench/release/maildouble bench/run.sh
 
 # A container image FROM scratch built from this machine's release binary (podman; no registry needed).
+# docker/podman-setup.sh makes `podman run` work where podman's defaults do not (see the README).
 image: build
 	@scripts/install-deps.sh image
+	docker/podman-setup.sh
 	docker/build-image.sh
 
 clean:

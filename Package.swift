@@ -29,7 +29,9 @@ let package = Package(
         .executable(name: "maildouble-fuzz", targets: ["MailDoubleFuzz"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Structured logging (README, Dependencies): the Logger API; the text/JSON handler is ours.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // System libraries. `make` installs the -dev packages; SwiftPM's providers only print a hint.
@@ -84,13 +86,16 @@ let package = Package(
             name: "MailDoubleApp",
             dependencies: [
                 "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "ControlPlane", "FlowmailerAPI", "PostflareAPI",
-                "FlowdockAPI", "TLS",
+                "FlowdockAPI", "TLS", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "maildouble",
-            dependencies: ["MailDoubleApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MailDoubleApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -154,6 +159,7 @@ let package = Package(
             name: "MailDoubleAppTests",
             dependencies: [
                 "MailDoubleApp", "ControlPlane", "HTTPServer", "HTTPCore", "Routing", "EmulatorKit", "TLS", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

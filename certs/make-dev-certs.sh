@@ -12,7 +12,7 @@
 set -euo pipefail
 
 state_dir=${1:-./.maildouble}
-dns_names=${DNS_NAMES:-localhost api.flowmailer.net login.flowmailer.net api.postflare.app api.resend.com api.flowdock.com}
+dns_names=${DNS_NAMES:-localhost api.flowmailer.net login.flowmailer.net api.postflare.app api.resend.com api.flowdock.com stream.flowdock.com}
 ip_addresses=${IP_ADDRESSES:-127.0.0.1 ::1}
 
 command -v openssl >/dev/null || { echo "openssl not found (apt-get install openssl)" >&2; exit 1; }

@@ -24,5 +24,6 @@ done
 cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
 chmod 1777 "$rootfs/tmp"
 
-podman build --quiet -t "$tag" -f docker/Containerfile docker
+# Docker's image format: the OCI format has no HEALTHCHECK, and podman drops it with a warning.
+podman build --quiet --format docker -t "$tag" -f docker/Containerfile docker
 echo "built $tag ($(du -sh "$rootfs" | cut -f1) root file system)"

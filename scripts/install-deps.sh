@@ -4,15 +4,17 @@
 #   scripts/install-deps.sh build   # C libraries to build and run (libssl-dev, libnghttp2-dev, pkg-config)
 #   scripts/install-deps.sh test    # + curl for the interop tests
 #   scripts/install-deps.sh bench   # + wrk, h2load (nghttp2-client), nginx-light for the benchmarks
-#   scripts/install-deps.sh image   # + podman and ca-certificates for the container image
+#   scripts/install-deps.sh image   # + podman, runc, and ca-certificates for the container image
 set -euo pipefail
 profile=${1:-build}
 packages=(libssl-dev libnghttp2-dev pkg-config)
 case "$profile" in
   build) ;;
   test) packages+=(curl ca-certificates) ;;
-  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light) ;;
-  image) packages+=(ca-certificates podman) ;;
+  bench) packages+=(curl ca-certificates wrk nghttp2-client nginx-light openjdk-17-jre-headless util-linux) ;;
+  # runc beside podman's default crun: where crun cannot set up a container (nested in another one, or
+  # without cgroup delegation), docker/podman-setup.sh points podman at runc.
+  image) packages+=(ca-certificates podman runc) ;;
   *) echo "usage: $0 build|test|bench|image" >&2; exit 2 ;;
 esac
 missing=()

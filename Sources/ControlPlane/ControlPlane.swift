@@ -64,6 +64,7 @@ public struct ControlPlane: Sendable {
             )
         }
         addTenantRoutes(to: &router)
+        addWebhookRoutes(to: &router)
     }
 
     static let openAPIBytes = Array(openAPIDocument.utf8)

@@ -9,7 +9,7 @@ extension ControlPlane {
           "info": {
             "title": "MailDouble control plane",
             "version": "0.1.0",
-            "description": "The emulator's own routes under /_emulator/ (on both ports): inspect what was sent, wait for it, journals, scripted vendor-correct faults, tenants, clock and reset. With --control-token every route but health wants `Authorization: Bearer <token>`."
+            "description": "The emulator's own routes under /_emulator/ (on both ports): inspect what was sent, wait for it, journals, scripted vendor-correct faults, tenants, clock and reset. With --control-token every route but health, livez and readyz wants `Authorization: Bearer <token>`."
           },
           "paths": {
             "/_emulator/health": {
@@ -74,6 +74,74 @@ extension ControlPlane {
                         "schema": {
                           "type": "object"
                         }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/livez": {
+              "get": {
+                "summary": "Liveness probe: the event loops answer (never needs the control token).",
+                "operationId": "livez",
+                "responses": {
+                  "200": {
+                    "description": "Alive.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "const": "ok" } }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/readyz": {
+              "get": {
+                "summary": "Readiness probe: listening with fixtures and state loaded, not draining (never needs the control token).",
+                "operationId": "readyz",
+                "responses": {
+                  "200": {
+                    "description": "Ready.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "const": "ready" } }
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "Starting, or draining after SIGTERM/SIGINT.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": { "status": { "enum": ["starting", "draining"] } }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/_emulator/metrics": {
+              "get": {
+                "summary": "Prometheus metrics (text exposition format 0.0.4): requests by vendor, method, route and status, latency histograms, open connections, TLS handshakes, stored messages, webhook deliveries, faults fired, parked waiters.",
+                "operationId": "metrics",
+                "responses": {
+                  "200": {
+                    "description": "The exposition, computed at the request.",
+                    "content": {
+                      "text/plain": {
+                        "schema": { "type": "string" }
                       }
                     }
                   }
@@ -1740,6 +1808,180 @@ extension ControlPlane {
                 }
               }
             },
+            "/_emulator/webhooks": {
+              "post": {
+                "summary": "Adds a webhook to a vendor whose real service configures webhooks outside its API (SendPro/Flowmailer, in its web UI). Each lifecycle event of the tenant's messages is POSTed to `url` as a JSON array of {message?, messageEvent, messageTags} as the emulator clock passes it.",
+                "operationId": "createWebhook",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "tenant",
+                          "url"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "vendor": {
+                            "type": "string",
+                            "enum": [
+                              "flowmailer"
+                            ],
+                            "description": "Optional while Flowmailer is the only vendor configured here."
+                          },
+                          "tenant": {
+                            "type": "string",
+                            "description": "A Flowmailer account id or a provisioned tenant's name."
+                          },
+                          "url": {
+                            "type": "string",
+                            "description": "Absolute http or https URL."
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "add_message_tags": {
+                            "type": "boolean",
+                            "description": "Fill `messageTags` with the message's tags (else `[]`)."
+                          },
+                          "sources": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            },
+                            "description": "Source ids; empty or absent: every source."
+                          },
+                          "event_types": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            },
+                            "description": "Event types (SUBMITTED, PROCESSED, DELIVERED, SOFTBOUNCE, HARDBOUNCE, …); empty or absent: every type."
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "The webhook with its `id`, `vendor` and `tenant`.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Webhook"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              },
+              "get": {
+                "summary": "The configured webhooks.",
+                "operationId": "listWebhooks",
+                "parameters": [
+                  {
+                    "name": "vendor",
+                    "in": "query",
+                    "required": false,
+                    "schema": {
+                      "type": "string",
+                      "enum": [
+                        "flowmailer",
+                        "postflare",
+                        "flowdock"
+                      ]
+                    }
+                  },
+                  {
+                    "name": "tenant",
+                    "in": "query",
+                    "required": false,
+                    "description": "Only this tenant's.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The webhooks.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "data"
+                          ],
+                          "properties": {
+                            "data": {
+                              "type": "array",
+                              "items": {
+                                "$ref": "#/components/schemas/Webhook"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
+            "/_emulator/webhooks/{id}": {
+              "delete": {
+                "summary": "Removes a webhook.",
+                "operationId": "deleteWebhook",
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Removed.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "id",
+                            "deleted"
+                          ],
+                          "properties": {
+                            "id": {
+                              "type": "string"
+                            },
+                            "deleted": {
+                              "type": "boolean"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
             "/_emulator/tenants": {
               "post": {
                 "summary": "Provisions an isolated tenant in every vendor (from the fixtures' first tenant) and returns its credentials.",
@@ -1856,6 +2098,51 @@ extension ControlPlane {
           },
           "components": {
             "schemas": {
+              "Webhook": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "vendor",
+                  "tenant",
+                  "url",
+                  "description",
+                  "add_message_tags",
+                  "sources",
+                  "event_types"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "vendor": {
+                    "type": "string"
+                  },
+                  "tenant": {
+                    "type": "string"
+                  },
+                  "url": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "add_message_tags": {
+                    "type": "boolean"
+                  },
+                  "sources": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  },
+                  "event_types": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
               "Message": {
                 "type": "object",
                 "required": [

@@ -52,6 +52,19 @@ public protocol Vendor: AnyObject, Sendable {
     /// `GET /_emulator/messages/{vendor}/{id}/attachments/{index}`.
     func attachmentContent(messageID: String, index: Int) -> AttachmentContent?
 
+    // MARK: Webhooks the emulator configures (`/_emulator/webhooks`)
+
+    /// Whether `addWebhook(tenant:_:)` works here: a vendor whose real service sets webhooks up outside its API
+    /// (SendPro, in its web UI). A vendor with a webhook API of its own (Postflare) keeps to that.
+    var configuresWebhooks: Bool { get }
+    /// Adds a webhook to `tenant` (a native id) from the control route's body; returns it as JSON with its
+    /// `id`. Throws a message for the caller on bad input.
+    func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON
+    /// The webhooks configured in one tenant (all when nil), each as JSON with its `id` and `tenant`.
+    func configuredWebhooks(tenant: String?) -> [JSON]
+    /// Removes the webhook `id`; false when there is none.
+    func removeWebhook(id: String) -> Bool
+
     // MARK: Provisioned tenants (`POST /_emulator/tenants`)
 
     /// Whether `provisionTenant(_:)` works here (the control plane provisions in these vendors by default).
@@ -67,6 +80,9 @@ public protocol Vendor: AnyObject, Sendable {
     /// The native tenant id a control-route `tenant=` value means here: the tenant provisioned under that
     /// name, else the tenant with that native id; nil when the vendor has neither.
     func resolveTenant(_ name: String) -> String?
+    /// How many messages each tenant holds now, by native tenant id (`maildouble_stored_messages` in
+    /// `/_emulator/metrics`, read at scrape time). The default counts `inspectMessages`; vendors count cheaper.
+    func storedMessageCounts() -> [String: Int]
 }
 
 /// An attachment's file as `Vendor.attachmentContent(messageID:index:)` gives it: its name, media type and
@@ -86,6 +102,11 @@ public struct ProvisionedTenant: Sendable, Equatable {
 }
 
 extension Vendor {
+    public func storedMessageCounts() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for tenant in tenants { counts[tenant] = inspectMessages(tenant: tenant).count }
+        return counts
+    }
     public func messageRecipients(id: String) -> [String]? {
         inspectMessage(id: id).map { $0.to + $0.cc + $0.bcc }
     }
@@ -97,6 +118,12 @@ extension Vendor {
     public func forgetMessages(tenant: String?) -> Int { 0 }
     /// A vendor that keeps no attachment content serves none.
     public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? { nil }
+    public var configuresWebhooks: Bool { false }
+    public func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON {
+        throw VendorError("\(self.name) webhooks are not configured through the emulator")
+    }
+    public func configuredWebhooks(tenant: String?) -> [JSON] { [] }
+    public func removeWebhook(id: String) -> Bool { false }
     public var provisionsTenants: Bool { false }
     public func provisionTenant(_ name: String) throws(VendorError) -> JSON {
         throw VendorError("\(self.name) cannot provision tenants")

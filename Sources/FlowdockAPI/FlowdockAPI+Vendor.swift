@@ -123,12 +123,9 @@ extension FlowdockAPI: Vendor {
     }
 
     public func inspectMessage(id: String) -> InspectedMessage? {
-        // `org:flow:n` for a flow's message; `conversation:n` for a private one (its flow id has no slash).
-        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, let number = Int(parts[parts.count - 1]) else { return nil }
-        let flowID = parts.count == 3 ? parts[0] + "/" + parts[1] : parts[0]
+        guard let (flowID, number) = Self.parseInspectionID(id) else { return nil }
         return try? store.withState { s -> InspectedMessage? in
-            guard let m = s.messages[String(flowID)]?[number] else { return nil }
+            guard let m = s.messages[flowID]?[number] else { return nil }
             return m.removed || m.isEditEvent ? nil : Self.inspected(m, s)
         }
     }
@@ -141,6 +138,35 @@ extension FlowdockAPI: Vendor {
         let state = try snapshot.state(as: State.self, for: Self.vendorName)
         store.replace(with: state)
         provisioned.retain { state.organization(named: $0) != nil }
+    }
+
+    /// `inspectionID(flow:id:)` read back: `org:flow:n` for a flow whose id is `org/flow`, `flow-id:n` for one
+    /// whose id has no slash (the fixtures' UUID flows).
+    static func parseInspectionID(_ id: String) -> (flowID: String, number: Int)? {
+        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, let number = Int(parts[parts.count - 1]) else { return nil }
+        return (parts.count == 3 ? parts[0] + "/" + parts[1] : String(parts[0]), number)
+    }
+
+    /// A message's files, in order: its `attachments` (a `file` message's upload is its one attachment; an
+    /// activity or discussion may have several). Each is the object the API shows (`file_name`,
+    /// `content_type`, `file_size`, `path` = `/files/<id>/<hash>/<name>` for what the emulator stored).
+    static func fileAttachments(_ m: Message) -> [JSONObject] { m.attachments.compactMap(\.objectValue) }
+
+    /// The bytes of a file the emulator stored (an upload or an attachment with a `/files/<id>/…` path); nil
+    /// for an attachment given as JSON by reference, whose bytes the emulator never had.
+    public func attachmentContent(messageID: String, index: Int) -> AttachmentContent? {
+        guard let (flowID, number) = Self.parseInspectionID(messageID) else { return nil }
+        return try? store.withState { s -> AttachmentContent? in
+            guard let m = s.messages[flowID]?[number], !m.removed else { return nil }
+            let files = Self.fileAttachments(m)
+            guard files.indices.contains(index), let path = files[index]["path"]?.stringValue else { return nil }
+            let parts = path.split(separator: "/")
+            guard parts.count >= 2, parts[0] == "files", let id = Int(parts[1]), let file = s.files[id] else {
+                return nil
+            }
+            return (file.fileName, file.contentType, file.data)
+        }
     }
 
     /// `acme/my-flow` and 5 → `acme:my-flow:5`; a private conversation's id and 5 → `id:5`.
@@ -161,6 +187,13 @@ extension FlowdockAPI: Vendor {
         out.subject = m.extra["title"]?.stringValue
         out.text = m.content.stringValue ?? m.extra["body"]?.stringValue
         out.status = m.event
+        out.attachments = fileAttachments(m).map { a in
+            InspectedMessage.Attachment(
+                name: a["file_name"]?.stringValue ?? "",
+                contentType: a["content_type"]?.stringValue ?? "",
+                size: Int(a["file_size"]?.intValue ?? 0)
+            )
+        }
         out.events = [InspectedMessage.Event(type: m.event, at: Timestamp(millis: m.sent))]
         if let edited = m.edited {
             out.events.append(InspectedMessage.Event(type: "message-edit", at: Timestamp(millis: edited)))

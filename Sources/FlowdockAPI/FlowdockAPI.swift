@@ -12,6 +12,8 @@ public final class FlowdockAPI: Sendable {
         public var organizationUsers = true
         /// Messages kept per flow; beyond it the oldest are dropped (`--max-messages`).
         public var maxMessagesPerFlow = 100_000
+        /// Seconds between keep-alives on a Streaming API connection (§3.11).
+        public var streamHeartbeatSeconds = 30.0
 
         public init() {}
     }

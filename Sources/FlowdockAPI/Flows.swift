@@ -8,7 +8,7 @@ extension FlowdockAPI {
 
     func registerFlowRoutes(_ routes: inout Routes) {
         routes.get("/flows") { [self] r in
-            Self.isStreamRequest(r) ? try openStream(r, flowPath: nil) : try flowList(r, all: false)
+            Self.isStreamRequest(r) ? try openStream(r) : try flowList(r, all: false)
         }
         routes.get("/flows/all") { [self] r in try flowList(r, all: true) }
         routes.get("/flows/find") { [self] r in
@@ -34,7 +34,7 @@ extension FlowdockAPI {
             }
         }
         routes.get("/flows/{org}/{flow}") { [self] r in
-            if Self.isStreamRequest(r) { return try openStream(r, flowPath: (r.parameter("org"), r.parameter("flow"))) }
+            if Self.isStreamRequest(r) { return try openStream(r, org: r.parameter("org"), flow: r.parameter("flow")) }
             return try withUser(r) { s, _, uid, base in
                 let flow = try s.flow(r.parameter("org"), r.parameter("flow"), for: .user(uid))
                 return .json(s.flowJSON(flow, base: base, viewer: .user(uid), includeUsers: true))

@@ -140,8 +140,8 @@ extension State {
     /// (`event=message-edit,tag-change`) like any message: `message-edit` with `{"message": id,
     /// "updated_content": text}` (a delete's truncation too, with `""`), `tag-change` with `{"message": id,
     /// "add": […], "remove": […]}` (the real 2019 events in jellyfish's stubs). By the editing user, in no thread
-    /// [I: the recorded events show no thread]; announced as `event.added` of the edited message, not as stored
-    /// messages: nobody sent them.
+    /// [I: the recorded events show no thread]; announced on the change feed like a stored message, so open
+    /// streams (Streaming.swift) carry them at once, but kept out of inspection: nobody sent them.
     mutating func recordEditEvent(_ event: String, _ content: JSON, in flowID: String, by uid: Int, now: Int64) {
         let id = (messages[flowID]?.values.last?.id ?? 0) + 1
         let m = Message(
@@ -161,7 +161,7 @@ extension State {
         )
         messages[flowID, default: OrderedTable()].upsert(m)
         dropOldestMessages(in: flowID)
-        if case .object(let o) = content, let about = o["message"]?.intValue { edited.append((flowID, about)) }
+        posted.append((flowID, id))
     }
 
     /// Drops the flow's oldest messages beyond `maxMessagesPerFlow` (their retry uuids with them).

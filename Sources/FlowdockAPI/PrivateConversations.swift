@@ -60,7 +60,6 @@ extension FlowdockAPI {
                     sent: now
                 )
                 s.privateMessages[key, default: OrderedTable()].upsert(message)
-                s.privatePosted = true
                 s.ensureConversation(owner: uid, other: other.id, open: true)
                 s.ensureConversation(owner: other.id, other: uid, open: true)
                 // "The open flag automatically changes back to true when new unread messages are added".

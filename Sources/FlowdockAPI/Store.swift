@@ -8,19 +8,6 @@ final class FlowdockStore: Sendable {
     let clock: EmulatorClock
     let changes: ChangeFeed
     private let state: Locked<State>
-    /// Called (outside the lock) after a private message was stored: open streams with `user=1` read it.
-    /// Private messages are not on the change feed, whose messages are the flows' (inspection ids).
-    private let privateObservers = Locked<(next: Int, all: [Int: @Sendable () -> Void])>((0, [:]))
-
-    func observePrivateMessages(_ observer: @escaping @Sendable () -> Void) -> Int {
-        privateObservers.withLock { o in
-            o.next += 1
-            o.all[o.next] = observer
-            return o.next
-        }
-    }
-
-    func removePrivateObserver(_ token: Int) { privateObservers.withLock { _ = $0.all.removeValue(forKey: token) } }
 
     init(clock: EmulatorClock, state: State, changes: ChangeFeed) {
         self.clock = clock
@@ -32,37 +19,17 @@ final class FlowdockStore: Sendable {
     /// released (an observer may read the store).
     func withState<R: Sendable>(_ body: (inout State) throws -> R) throws -> R {
         var posted: [(tenant: String, id: String)] = []
-        var edited: [(tenant: String, id: String)] = []
-        var privatePosted = false
         let result = try state.withLock { (s: inout State) throws -> R in
             let result = try body(&s)
-            privatePosted = s.privatePosted
-            s.privatePosted = false
             if !s.posted.isEmpty {
                 posted = s.posted.map {
                     (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id))
                 }
                 s.posted.removeAll()
             }
-            if !s.edited.isEmpty {
-                edited = s.edited.map {
-                    (s.tenant(ofFlow: $0.flowID), FlowdockAPI.inspectionID(flow: $0.flowID, id: $0.id))
-                }
-                s.edited.removeAll()
-            }
             return result
         }
         for p in posted { changes.append(.messageStored, vendor: FlowdockAPI.vendorName, tenant: p.tenant, id: p.id) }
-        if privatePosted { for observer in privateObservers.withLock({ Array($0.all.values) }) { observer() } }
-        for e in edited {
-            changes.append(
-                .eventAdded,
-                vendor: FlowdockAPI.vendorName,
-                tenant: e.tenant,
-                id: e.id,
-                detail: "message-edit"
-            )
-        }
         return result
     }
 
@@ -117,11 +84,6 @@ struct State: Sendable {
     var nextOrganizationID = 1
     /// Messages posted since the store last announced them on the change feed (flow id, message id).
     var posted: [(flowID: String, id: Int)] = []
-    /// Messages edited since the store last announced them (`event.added` on the change feed: a stream or a
-    /// waiter learns of the `message-edit` / `tag-change` event the edit stored).
-    var edited: [(flowID: String, id: Int)] = []
-    /// A private message was stored since the store last told its private observers.
-    var privatePosted = false
 
     /// The organization (its parameterized name) a flow belongs to: Flowdock's tenant.
     func tenant(ofFlow flowID: String) -> String {

@@ -51,6 +51,19 @@ enum FixtureLoader {
             }
             a.tables[tableName] = table
         }
+        // Webhooks (SendPro configures them in its web UI): checked like `POST /_emulator/webhooks` bodies.
+        var hooks = ResourceTable()
+        for (n, item) in (json["webhooks"]?.arrayValue ?? []).enumerated() {
+            guard let object = item.objectValue else {
+                throw fail("\(path).webhooks[\(n)]", "webhook is not an object")
+            }
+            let hookId = object["id"]?.stringValue ?? "\(id)-webhook-\(n + 1)"
+            switch FlowmailerAPI.webhook(from: object, id: hookId) {
+            case .success(let hook): hooks.put(hook, id: hookId)
+            case .failure(let error): throw fail("\(path).webhooks[\(n)]", error.description)
+            }
+        }
+        if !hooks.ids.isEmpty { a.tables[FlowmailerAPI.webhookTable] = hooks }
         // Stored order must be insert order (keyset paging relies on it), whatever the file's order.
         let messages = try (json["messages"]?.arrayValue ?? []).enumerated().map { n, m in
             do throws(FixtureError) {

@@ -25,6 +25,8 @@ extension FlowmailerAPI {
             var a = AccountState(id: id, description: "MailDouble tenant \(name)")
             a.defaultFlowId = template.defaultFlowId
             a.tables = template.tables
+            // A CI job's tenant must not POST its events to the template's receivers.
+            a.tables[Self.webhookTable] = nil
             a.nextId = template.nextId
             let credentials = template.table("api_credentials").all
             let submitOnly: (JSONObject) -> Bool = { c in
@@ -63,6 +65,7 @@ extension FlowmailerAPI {
         store.replace(account: entry.tenant, with: nil)
         tokens.removeAll(account: entry.tenant)
         dueEvents.removeAll(tenant: entry.tenant)
+        webhookOutbox.removeAll(tenant: entry.tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: entry.tenant, id: "")
         return true
     }

@@ -23,6 +23,7 @@ extension FlowmailerAPI: Vendor {
             tokens.removeAll(account: tenant)
         }
         dueEvents.removeAll(tenant: tenant)
+        webhookOutbox.removeAll(tenant: tenant)
         changes.append(.reset, vendor: Self.vendorName, tenant: tenant, id: "")
         return true
     }
@@ -111,6 +112,7 @@ extension FlowmailerAPI: Vendor {
 
     public func publishDueEvents() {
         let due = dueEvents.takeDue(now: clock.nowMillis())
+        queueWebhooks(due)
         changes.append(.eventAdded, vendor: Self.vendorName, items: due.map { ($0.tenant, $0.id, $0.type) })
     }
 
@@ -142,5 +144,52 @@ extension FlowmailerAPI: Vendor {
             InspectedMessage.Event(type: $0.type, at: $0.inserted, detail: $0.subType ?? $0.snippet)
         }
         return out
+    }
+}
+
+/// SendPro webhooks are set up outside the API (its web UI): here through `/_emulator/webhooks`.
+extension FlowmailerAPI {
+    public var configuresWebhooks: Bool { true }
+
+    public func addWebhook(tenant: String, _ config: JSONObject) throws(VendorError) -> JSON {
+        let id = IDs.uuid()
+        let hook = try Self.webhook(from: config, id: id).get()
+        do {
+            try store.write(tenant) { a throws(HTTPError) in
+                var table = a.table(Self.webhookTable)
+                table.put(hook, id: id)
+                a.tables[Self.webhookTable] = table
+            }
+        } catch {
+            throw VendorError("flowmailer has no account '\(tenant)'")
+        }
+        return Self.shown(hook, account: tenant)
+    }
+
+    public func configuredWebhooks(tenant: String?) -> [JSON] {
+        store.allAccounts().filter { tenant == nil || $0.id == tenant }.flatMap { a in
+            a.table(Self.webhookTable).all.map { Self.shown($0, account: a.id) }
+        }
+    }
+
+    public func removeWebhook(id: String) -> Bool {
+        for account in tenants {
+            let removed =
+                (try? store.write(account) { a throws(HTTPError) -> Bool in
+                    var table = a.table(Self.webhookTable)
+                    guard table.remove(id) else { return false }
+                    a.tables[Self.webhookTable] = table
+                    return true
+                }) ?? false
+            if removed { return true }
+        }
+        return false
+    }
+
+    /// A webhook as the control routes show it: its settings with `vendor` and `tenant`.
+    static func shown(_ hook: JSONObject, account: String) -> JSON {
+        var o: JSONObject = ["id": hook["id"] ?? .null, "vendor": .string(vendorName), "tenant": .string(account)]
+        for key in ["url", "description", "add_message_tags", "sources", "event_types"] { o[key] = hook[key] ?? .null }
+        return .object(o)
     }
 }

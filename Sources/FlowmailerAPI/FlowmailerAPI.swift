@@ -40,6 +40,8 @@ public final class FlowmailerAPI: Sendable {
     let changes: ChangeFeed
     /// Lifecycle events of submitted messages not yet announced on the feed.
     let dueEvents = DueEventQueue()
+    /// Webhook POSTs waiting for the app's delivery worker (`Webhooks.swift`).
+    let webhookOutbox = WebhookOutbox()
     /// Accounts `POST /_emulator/tenants` made, with the state each was made with.
     let provisioned = ProvisionedTenants<AccountState>()
 
@@ -68,6 +70,7 @@ public final class FlowmailerAPI: Sendable {
         tokens.removeAll()
         limiter.reset()
         dueEvents.removeAll()
+        webhookOutbox.removeAll()
         changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
     }
 

@@ -11,6 +11,7 @@ struct HTTP2HeaderBlock {
         var nameLength: Int
         var value: Int
         var valueLength: Int
+        var flags: UInt8
     }
 
     private var bytes: [UInt8] = []
@@ -22,18 +23,32 @@ struct HTTP2HeaderBlock {
         spans.removeAll(keepingCapacity: true)
     }
 
+    /// Fields whose value differs in every response: HPACK-indexing them (RFC 7541 §6.2.1) would only churn the
+    /// dynamic table, an insertion and an eviction per response, so they go as literals never indexed.
+    private static let uniquePerResponse: [UInt8] = Array("x-request-id".utf8)
+
     /// Appends one field. Names are lower-cased: RFC 9113 §8.2 makes uppercase names malformed.
     mutating func append(name: String, value: String) {
         let nameStart = bytes.count
-        for byte in name.utf8 { bytes.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
+        bytes.append(contentsOf: name.utf8)
         let valueStart = bytes.count
+        // Lower-cased in place over contiguous bytes (a per-byte append costs a capacity check each).
+        var unique = valueStart - nameStart == Self.uniquePerResponse.count
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for i in nameStart..<valueStart {
+                let byte = buffer[i]
+                if byte >= 65 && byte <= 90 { buffer[i] = byte | 0x20 }
+                if unique && buffer[i] != Self.uniquePerResponse[i - nameStart] { unique = false }
+            }
+        }
         bytes.append(contentsOf: value.utf8)
         spans.append(
             Span(
                 name: nameStart,
                 nameLength: valueStart - nameStart,
                 value: valueStart,
-                valueLength: bytes.count - valueStart
+                valueLength: bytes.count - valueStart,
+                flags: UInt8(unique ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)
             )
         )
     }
@@ -55,7 +70,7 @@ struct HTTP2HeaderBlock {
                         value: base + span.value,
                         namelen: span.nameLength,
                         valuelen: span.valueLength,
-                        flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)
+                        flags: span.flags
                     )
                 )
             }

@@ -54,6 +54,7 @@ extension Connection {
     func closeNow() {
         if lifecycle.isClosed { return }
         lifecycle.closed()
+        loop.connectionCounters.closed(countedAs)
         loop.unregister(fd)
         close(fd)
         if hasArmedTimers { loop.cancelTimers(owner: id) }

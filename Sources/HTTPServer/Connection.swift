@@ -69,6 +69,8 @@ final class Connection {
     /// A fault asked for a TCP reset: the next flush writes what it can, then closes with `SO_LINGER {1, 0}`.
     var abortRequested = false
     var pacedBody: PacedBody?
+    /// Where this connection is counted among the loop's open connections (transport × protocol).
+    var countedAs: LoopConnectionCounters.Slot
 
     init(fd: Int32, id: UInt64, loop: EventLoop, isTLS: Bool, remoteAddress: String, localAddress: String) {
         self.fd = fd
@@ -81,6 +83,9 @@ final class Connection {
             timeouts: .init(headerRead: c.headerReadTimeout, keepAlive: c.keepAliveTimeout),
             now: loop.now
         )
+        let counted = LoopConnectionCounters.Slot.pending(tls: isTLS)
+        countedAs = counted
+        loop.connectionCounters.opened(counted)
         if isTLS, let context = c.tls {
             tls = try? TLSConnection(context: context)
         } else {
@@ -146,13 +151,16 @@ final class Connection {
             case .wantRead:
                 return
             case .failed(let error):
+                loop.connectionCounters.handshake(succeeded: false)
                 loop.core.log("TLS handshake with \(remoteAddress) failed: \(error)")
                 tls.drainEncrypted(into: &socketOut)  // the alert, if any
                 lifecycle.closeAfterFlush()
                 return
             case .complete:
+                loop.connectionCounters.handshake(succeeded: true)
                 codec = tls.negotiatedProtocol == "h2" ? makeHTTP2() : .http1(makeHTTP1Parser())
                 lifecycle.protocolChosen()
+                countProtocol()
                 if case .http2 = codec { flushHTTP2Output() }
             }
         }
@@ -190,12 +198,24 @@ final class Connection {
             plainIn = []
             codec = isH2 ? makeHTTP2() : .http1(makeHTTP1Parser())
             lifecycle.protocolChosen()
+            countProtocol()
             buffered.withUnsafeBytes { receivedPlaintext($0) }
         case .http1:
             receiveHTTP1(bytes)
         case .http2:
             receiveHTTP2(bytes)
         }
+    }
+}
+
+extension Connection {
+    /// Moves this connection from `pending` to the protocol just chosen in the loop's open-connection counts.
+    func countProtocol() {
+        var isH2 = false
+        if case .http2 = codec { isH2 = true }
+        let now = LoopConnectionCounters.Slot.chosen(tls: tls != nil, h2: isH2)
+        loop.connectionCounters.moved(from: countedAs, to: now)
+        countedAs = now
     }
 }
 

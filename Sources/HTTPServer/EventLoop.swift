@@ -18,6 +18,8 @@ final class EventLoop: @unchecked Sendable {
     let core: ServerCore
     let epollFD: Int32
     let wakeFD: Int32
+    /// Open connections, accepts and TLS handshakes of this loop (`HTTPServer.connectionStats`).
+    let connectionCounters = LoopConnectionCounters()
     private let tasks = Locked<[@Sendable () -> Void]>([])
 
     var listeners: [ListenerSocket]

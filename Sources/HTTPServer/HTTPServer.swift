@@ -139,6 +139,14 @@ public final class HTTPServer: Sendable {
     /// (read it after `wait()`); 0 means the drain finished cleanly.
     public var connectionsCutOff: Int { core.connectionsCutOff.withLock { $0 } }
 
+    /// Open connections by transport and protocol, accepts and TLS handshakes, added up over the loops.
+    public var connectionStats: ConnectionStats {
+        var stats = ConnectionStats()
+        for key in ConnectionStats.keys { stats.open[key] = 0 }
+        for loop in state.withLock({ $0.loops }) { loop.connectionCounters.add(to: &stats) }
+        return stats
+    }
+
     /// Blocks until every loop thread has exited (after `shutdown`).
     public func wait() {
         let threads: [pthread_t] = state.withLock { s in

@@ -57,13 +57,25 @@ public enum OutboundHTTP {
         timeoutSeconds: Double,
         tls: TLSContext? = nil
     ) -> Result<Int, OutboundError> {
+        send(method: "POST", url: url, headers: headers, body: body, timeoutSeconds: timeoutSeconds, tls: tls)
+    }
+
+    /// `post` with another method (`maildouble --healthcheck` GETs `/_emulator/readyz`).
+    public static func send(
+        method: String,
+        url: String,
+        headers: HTTPHeaders,
+        body: [UInt8],
+        timeoutSeconds: Double,
+        tls: TLSContext? = nil
+    ) -> Result<Int, OutboundError> {
         let target: OutboundURL
         switch OutboundURL.parse(url) {
         case .success(let parsed): target = parsed
         case .failure(let error): return .failure(error)
         }
         let head: [UInt8]
-        switch requestHead(target, headers: headers, contentLength: body.count) {
+        switch requestHead(method, target, headers: headers, contentLength: body.count) {
         case .success(let bytes): head = bytes
         case .failure(let error): return .failure(error)
         }
@@ -110,13 +122,14 @@ public enum OutboundHTTP {
 
     /// `POST target HTTP/1.1` and the fields (RFC 9112 §3, §6.2 Content-Length, §9.6 Connection: close).
     static func requestHead(
+        _ method: String,
         _ url: OutboundURL,
         headers: HTTPHeaders,
         contentLength: Int
     )
         -> Result<[UInt8], OutboundError>
     {
-        var text = "POST \(url.target) HTTP/1.1\r\nHost: \(url.hostField)\r\n"
+        var text = "\(method) \(url.target) HTTP/1.1\r\nHost: \(url.hostField)\r\n"
         var hasUserAgent = false
         for field in headers {
             // Framing and routing are ours to set; a caller's copy could contradict them (request smuggling).

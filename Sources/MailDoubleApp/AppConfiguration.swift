@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Logging
 
 /// Everything the `maildouble` command line configures. Every field has a flag and an environment twin
 /// (see the executable); the defaults here are the documented defaults.
@@ -45,7 +46,16 @@ public struct AppConfiguration: Sendable {
     /// sender thread runs and no events are generated at all (webhooks are still created, listed and edited),
     /// so sending costs nothing extra.
     public var postflareWebhooks = true
+    /// `--log-requests`: request lines even when `logLevel` is above `info` (they are logged at `notice` then).
     public var logRequests = false
+    /// `--log-format text|json`.
+    public var logFormat: LogFormat = .text
+    /// `--log-level`: `notice` by default, which keeps start-up, shutdown, webhook deliveries and faults and
+    /// leaves out the per-request lines (`info`), so a default run prints what it printed before and the request
+    /// path builds no log line.
+    public var logLevel: Logger.Level = .notice
+    /// Where log lines go (tests capture them).
+    public var logSink: LogSink = .standardError
     /// Start with the emulator clock frozen at this many ms since the epoch (reproducible tests).
     public var frozenClockMillis: Int64?
 

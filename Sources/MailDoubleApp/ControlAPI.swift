@@ -3,6 +3,7 @@ import ControlPlane
 import EmulatorKit
 import Glibc
 import HTTPCore
+import Logging
 import Routing
 
 /// The emulator's own routes under `/_emulator/`: health, the virtual clock, injected latency, and a
@@ -19,6 +20,10 @@ struct ControlAPI: Sendable {
     var deliveries: DeliveryJournal?
     /// The scripted faults behind `/_emulator/faults`; a full reset clears them.
     var faults: FaultPlan
+    /// Readiness and the counters behind `/_emulator/metrics`.
+    var operations = Operations()
+    /// Where `/_emulator/stall` says that it holds a loop thread.
+    var logger = Logger.mailDouble(format: .text, level: .notice)
     static let version = "0.1.0"
     /// The fixed bytes the benchmark compares with nginx serving the same file statically.
     static let pingBody: [UInt8] = Array(#"{"object":"ping","status":"ok","emulator":"maildouble"}"#.utf8)
@@ -43,6 +48,21 @@ struct ControlAPI: Sendable {
                 // `GET /_emulator/messages/wait` requests parked now (a test can wait for its waiter to park).
                 "parked_waiters": .int(plane.parkedWaiters),
             ])
+        }
+        // Probes (exempt from --control-token, like health). Live: the loops answer. Ready: listening with
+        // fixtures and state loaded, and not draining.
+        router.get("/_emulator/livez") { _ in .json(["status": "ok"]) }
+        let operations = self.operations
+        router.get("/_emulator/readyz") { _ in
+            let phase = operations.phase
+            return .json(["status": .string(phase.rawValue)], status: phase == .ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/_emulator/metrics") { _ in
+            Response(
+                status: .ok,
+                headers: ["Content-Type": PrometheusText.contentType, "Cache-Control": "no-store"],
+                body: operations.metricsText(vendors: vendors, parkedWaiters: plane.parkedWaiters)
+            )
         }
         router.get("/_emulator/ping") { _ in
             Response(status: .ok, headers: ["Content-Type": "application/json"], body: ControlAPI.pingBody)
@@ -128,7 +148,10 @@ struct ControlAPI: Sendable {
             guard let ms = Int(request.query("ms") ?? ""), (0...30_000).contains(ms) else {
                 throw HTTPError(.badRequest, message: "Give 'ms' between 0 and 30000.")
             }
-            Log.info("/_emulator/stall: holding an event-loop thread for \(ms) ms")
+            logger.notice(
+                "/_emulator/stall: holding an event-loop thread for \(ms) ms",
+                metadata: ["event": "stall", "ms": .stringConvertible(ms)]
+            )
             var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
             var remaining = timespec()
             while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
@@ -143,12 +166,13 @@ struct ControlAPI: Sendable {
 }
 
 /// `--control-token`: a shared CI instance's control routes (reset, clock, faults to come) are not for
-/// whoever can reach the port. Health stays open for readiness probes.
+/// whoever can reach the port. Health and the probes (`livez`, `readyz`) stay open for orchestrators, which
+/// send no token; `/_emulator/metrics` wants it (Prometheus scrape configs can send a bearer token).
 struct ControlTokenMiddleware: Middleware {
     let token: String
 
     func handle(_ request: Request, next: (Request) -> Response) throws -> Response {
-        if request.route == "/_emulator/health" { return next(request) }
+        if let route = request.route, Self.open.contains(route) { return next(request) }
         guard let given = Credentials.bearer(request.headers), Self.equal(given, token) else {
             var r = Response.json(
                 [
@@ -162,6 +186,8 @@ struct ControlTokenMiddleware: Middleware {
         }
         return next(request)
     }
+
+    static let open: Set<String> = ["/_emulator/health", "/_emulator/livez", "/_emulator/readyz"]
 
     /// Compares without stopping at the first difference, so timing does not reveal a prefix.
     static func equal(_ a: String, _ b: String) -> Bool {

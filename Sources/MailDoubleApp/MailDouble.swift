@@ -8,6 +8,7 @@ import HTTP1
 import HTTP2
 public import HTTPCore
 import HTTPServer
+public import Logging
 import PostflareAPI
 public import Routing
 import TLS
@@ -30,6 +31,10 @@ public final class MailDouble: Sendable {
     public let permanentObservers: Int
     /// The scripted faults (`/_emulator/faults`, `--faults`) the server's handler consults.
     public let faults: FaultPlan
+    /// Text or JSON records at `--log-level` (README, Logs).
+    public let logger: Logger
+    /// Readiness and the metrics' sources (`/_emulator/readyz`, `/_emulator/metrics`).
+    let operations = Operations()
     let server: HTTPServer
     /// Publishes due events and delivers the vendors' webhooks while the server runs.
     let webhookSender: WebhookSender
@@ -46,6 +51,12 @@ public final class MailDouble: Sendable {
         extraVendors: (EmulatorClock, ChangeFeed) throws -> [any Vendor] = { _, _ in [] }
     ) throws {
         self.configuration = configuration
+        let logger = Logger.mailDouble(
+            format: configuration.logFormat,
+            level: configuration.logLevel,
+            sink: configuration.logSink
+        )
+        self.logger = logger
         clock = configuration.frozenClockMillis.map { EmulatorClock(frozenAtMillis: $0) } ?? EmulatorClock()
         let startedAt = clock.now()
 
@@ -72,14 +83,16 @@ public final class MailDouble: Sendable {
         self.caFile = caFile
         certificatesCreated = created
 
-        let seed = try MailDouble.loadSeedData(configuration.fixturesDirectory) { Log.info($0) }
+        let seed = try MailDouble.loadSeedData(configuration.fixturesDirectory) {
+            logger.warning("\($0)", metadata: ["event": "fixtures.missing"])
+        }
         let changes = ChangeFeed(clock: clock)
         self.changes = changes
         var flowmailerOptions = FlowmailerAPI.Options()
         MailDouble.configure(&flowmailerOptions, configuration)
         var postflareOptions = PostflareAPI.Options()
         MailDouble.configure(&postflareOptions, configuration)
-        let worker = BackgroundWorker(log: { Log.error($0) })
+        let worker = BackgroundWorker(log: { logger.error("\($0)") })
         backgroundWorker = worker
         // Weak: the worker's work closure keeps Postflare, whose options keep this closure (a cycle).
         postflareOptions.onPendingWork = { [weak worker] in worker?.wake() }
@@ -117,17 +130,20 @@ public final class MailDouble: Sendable {
             capacity: configuration.journalSize > 0 ? configuration.journalSize : 10_000
         )
         webhookSender = WebhookSender(
-            sources: configuration.postflareWebhooks ? [postflare] : [],
+            // Flowmailer's only POST to webhooks configured in fixtures or `/_emulator/webhooks`.
+            sources: (configuration.postflareWebhooks ? [postflare] : []) + [flowmailer],
             vendors: vendors,
             changes: changes,
             journal: deliveryJournal,
             tls: {
                 do { return try TLSContext.makeClient(extraCAFiles: extraCAFiles) } catch {
-                    Log.error("webhook TLS client: \(error); https endpoints are checked against the system store only")
+                    logger.error(
+                        "webhook TLS client: \(error); https endpoints are checked against the system store only"
+                    )
                     return try? TLSContext.makeClient()
                 }
             },
-            log: { Log.info($0) }
+            logger: logger
         )
         // Router names in the dispatcher's order (the control router first), so rules compare vendors as indices.
         let faults = FaultPlan(routerNames: ["emulator"] + vendors.map(\.name))
@@ -143,7 +159,9 @@ public final class MailDouble: Sendable {
             token: configuration.controlToken,
             requests: requestJournal,
             deliveries: deliveryJournal,
-            faults: faults
+            faults: faults,
+            operations: operations,
+            logger: logger
         )
         // The order does not matter: the dispatcher lets the most specific route template win.
         var controlRouter = control.makeRouter()
@@ -167,7 +185,7 @@ public final class MailDouble: Sendable {
         server.keepAliveTimeout = configuration.keepAliveTimeout
         server.headerReadTimeout = configuration.headerReadTimeout
         server.drainTimeout = configuration.drainTimeout
-        server.log = { message in Log.error(message) }
+        server.log = { message in logger.warning("\(message)") }
         let dispatcher = self.dispatcher
         // `refuse` rules: a connection accepted on a refused address is closed before any byte.
         server.acceptFilter = { localAddress in
@@ -178,19 +196,54 @@ public final class MailDouble: Sendable {
         server.errorResponder = { context in
             dispatcher.errorResponse(for: context.partialRequest, status: context.status, message: context.message)
         }
-        let logRequests = configuration.logRequests
         // The request journal: every vendor request (not the control routes), by the router that answered.
         let journal = requestJournal.isEnabled ? requestJournal : nil
         let routerNames = dispatcher.routers.map { $0.name == "emulator" ? nil : $0.name }
+        let metrics = RequestMetrics(
+            routers: dispatcher.routers.map { ($0.name, $0.registeredRoutes.map(\.template)) }
+        )
+        // Decided once: with request lines off (the default `notice`), the request path builds none.
+        let requestLines: Logger.Level? =
+            logger.logLevel <= .info ? .info : configuration.logRequests ? .notice : nil
+        var requestLogger = logger
+        if configuration.logRequests, logger.logLevel > .info { requestLogger.logLevel = .notice }
+        let lineLogger = requestLogger
         self.server = HTTPServer(configuration: server) { request in
-            let started = journal == nil ? 0 : RequestJournal.now()
+            let started = RequestJournal.now()
+            let shard = metrics.shard()
+            let requestID = RequestID.of(request, random: &shard.owner.pointee.random)
             let resolution = dispatcher.resolve(request)
             // No rule set (the usual case): one atomic load, then straight to the dispatcher.
-            let response =
+            var response =
                 faults.isEmpty
                 ? dispatcher.respond(to: request, resolution: resolution)
                 : injector.respond(to: request, resolution: resolution)
-            if logRequests { Self.log(request, response) }
+            let slot = metrics.slot(router: resolution.router, route: resolution.route, in: shard)
+            let method = RequestMetrics.methodIndex(request.method)
+            if let fault = response.faultID {
+                metrics.recordFault(router: resolution.router, rule: fault)
+                Self.logFault(
+                    logger,
+                    fault,
+                    request,
+                    resolution,
+                    routerNames: dispatcher.routers.map(\.name),
+                    requestID
+                )
+            }
+            if let deferred = response.deferred {
+                deferred.whenComplete { final in
+                    // 499: the server's own completion when the client hung up (never sent).
+                    let status = final.connectionAction.map(Self.unanswered) == true ? 0 : final.status.code
+                    metrics.record(slot: slot, method: method, status: status, seconds: RequestJournal.now() - started)
+                }
+                response = response.adding(header: RequestID.header, value: requestID)
+            } else {
+                let status = response.connectionAction.map(Self.unanswered) == true ? 0 : response.status.code
+                shard.record(slot: slot, method: method, status: status, seconds: RequestJournal.now() - started)
+                response.headers.add(name: RequestID.header, value: requestID)
+            }
+            if let level = requestLines { Self.log(lineLogger, level, request, response, requestID, started) }
             guard let journal else { return response }
             // The control router's own routes are not journaled; a request no router answered is, vendor null.
             if let index = resolution.router, routerNames[index] == nil { return response }
@@ -204,11 +257,67 @@ public final class MailDouble: Sendable {
             )
             return response
         }
+        let sender = webhookSender
+        let httpServer = self.server
+        operations.attach(
+            Operations.Sources(
+                requests: metrics,
+                connections: { httpServer.connectionStats },
+                deliveries: { sender.outcomes.withLock { $0 } }
+            )
+        )
     }
 
-    private static func log(_ request: Request, _ response: Response) {
-        Log.info(
-            "\(request.remoteAddress) \(request.version.rawValue) \(request.method) \(request.target) → \(response.deferred == nil ? String(response.status.code) : "deferred")\(response.faultID.map { " (fault \($0))" } ?? "")"
+    /// Whether a fault's connection action means nothing was sent (a drop or reset, not a slow body).
+    static func unanswered(_ action: ConnectionAction) -> Bool {
+        switch action {
+        case .close, .reset, .rstStream, .goaway: true
+        case .slowBody: false
+        }
+    }
+
+    /// The request line: `GET /path → 200` with the id, the peer, the protocol and the latency as metadata.
+    private static func log(
+        _ logger: Logger,
+        _ level: Logger.Level,
+        _ request: Request,
+        _ response: Response,
+        _ id: String,
+        _ started: Double
+    ) {
+        let status = response.deferred == nil ? String(response.status.code) : "deferred"
+        var metadata: Logger.Metadata = [
+            "event": "request", "id": "\(id)", "remote": "\(request.remoteAddress)",
+            "protocol": "\(request.version.rawValue)",
+        ]
+        if response.deferred == nil {
+            metadata["status"] = .stringConvertible(response.status.code)
+            metadata["latency_ms"] = .stringConvertible(((RequestJournal.now() - started) * 1_000_000).rounded() / 1000)
+        }
+        if let fault = response.faultID { metadata["fault"] = "\(fault)" }
+        logger.log(
+            level: level,
+            "\(request.method) \(request.target) → \(status)\(response.faultID.map { " (fault \($0))" } ?? "")",
+            metadata: metadata
+        )
+    }
+
+    /// A fault rule acted on a request: one structured record (notice), whatever the request-line level.
+    private static func logFault(
+        _ logger: Logger,
+        _ fault: String,
+        _ request: Request,
+        _ resolution: Dispatcher.Resolution,
+        routerNames: [String],
+        _ id: String
+    ) {
+        logger.notice(
+            "fault \(fault) acted on \(request.method) \(request.target)",
+            metadata: [
+                "event": "fault.fired", "rule": "\(fault)", "id": "\(id)",
+                "vendor": "\(resolution.router.map { routerNames[$0] } ?? "none")",
+                "route": "\(resolution.route ?? "unmatched")",
+            ]
         )
     }
 
@@ -237,12 +346,18 @@ public final class MailDouble: Sendable {
         try server.start()
         webhookSender.start()
         backgroundWorker.start(backgroundWork)
+        // Fixtures (and any restored state) were loaded in init, and every listener is bound now.
+        operations.phase = .ready
     }
+
+    /// `/_emulator/readyz` answers 200 only while this is true (after `start`, before `shutdown`).
+    public var isReady: Bool { operations.phase == .ready }
 
     /// Starts the server's drain (stop accepting, finish in-flight requests), then stops the webhook sender
     /// (joining its thread, after at most one delivery in flight) and the background worker (after at most one
     /// batch). The drain starts first so that a slow delivery does not eat into the drain timeout.
     public func shutdown(drainTimeout: Double? = nil) {
+        operations.phase = .draining
         server.shutdown(drainTimeout: drainTimeout)
         webhookSender.stop()
         backgroundWorker.stop()
@@ -292,11 +407,49 @@ public final class MailDouble: Sendable {
         lines.append("  listening on \(configuration.hosts.joined(separator: ", "))")
         if let ca = caFile {
             lines.append("  CA certificate: \(ca)\(certificatesCreated ? " (created now)" : "")")
-            lines.append("    curl --cacert \(ca) https://localhost:\(httpsPort ?? 8443)/_emulator/health")
+            if let container = ContainerHost.detect(), let onHost = container.hostPath(of: ca) {
+                // The path above is the container's; the host reads the same file through the mounted volume.
+                lines.append("  on the host (the mounted volume): \(onHost)")
+                lines.append("    curl --cacert \(onHost) https://localhost:\(httpsPort ?? 8443)/_emulator/health")
+            } else if ContainerHost.detect() != nil {
+                lines.append(
+                    "  in a container: mount a host directory at \(MailDouble.parentDirectory(ca)) "
+                        + "(-v \"$PWD/.maildouble:\(MailDouble.parentDirectory(ca))\") to read ca.pem on the host"
+                )
+            } else {
+                lines.append("    curl --cacert \(ca) https://localhost:\(httpsPort ?? 8443)/_emulator/health")
+            }
         }
         let fixtures = configuration.fixturesDirectory
         lines.append("  fixtures: \(fixtures == Fixtures.none ? "none (every vendor starts empty)" : fixtures)")
         return lines.joined(separator: "\n")
+    }
+
+    /// Logs that the emulator serves: in text the banner as it always was (at notice), in JSON one `started`
+    /// record with the same facts as fields.
+    public func announceStart() {
+        guard logger.logLevel <= .notice else { return }
+        if configuration.logFormat == .text {
+            configuration.logSink.write(Array((banner() + "\n").utf8))
+            return
+        }
+        var metadata: Logger.Metadata = [
+            "event": "started", "version": "\(ControlAPI.version)",
+            "hosts": .array(configuration.hosts.map { .string($0) }), "fixtures": "\(configuration.fixturesDirectory)",
+            "pid": .stringConvertible(Int(getpid())),
+        ]
+        if let p = httpsPort { metadata["https_port"] = .stringConvertible(p) }
+        if let p = httpPort { metadata["http_port"] = .stringConvertible(p) }
+        if let ca = caFile {
+            metadata["ca_file"] = "\(ca)"
+            if let onHost = ContainerHost.detect()?.hostPath(of: ca) { metadata["ca_file_on_host"] = "\(onHost)" }
+        }
+        logger.notice("MailDouble \(ControlAPI.version) started", metadata: metadata)
+    }
+
+    static func parentDirectory(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
     }
 
     static func absolutePath(_ path: String) -> String {

@@ -4,6 +4,7 @@ import EmulatorKit
 import Glibc
 import HTTPCore
 import HTTPServer
+import Logging
 import TLS
 
 /// The one delivery worker for every vendor that sends webhooks (today Postflare, spec §6): one thread that,
@@ -25,7 +26,9 @@ final class WebhookSender: Sendable {
     private let tls = Locked<TLSContext??>(nil)
     private let pollInterval: Double
     private let timeout: Double
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
+    /// Attempts by vendor and outcome since start (`maildouble_webhook_deliveries_total`).
+    let outcomes = Locked<[DeliveryOutcome: Int]>([:])
     private let stopSignal = StopSignal()
     private let thread = Locked<pthread_t?>(nil)
 
@@ -36,7 +39,7 @@ final class WebhookSender: Sendable {
     ///     https delivery; returning nil means the system trust store only.
     ///   - pollInterval: real seconds between collections.
     ///   - timeout: real seconds one delivery may take, connect to status line.
-    ///   - log: receives one line per delivery.
+    ///   - logger: gets one record per delivery (notice), and the eviction and start-up problems.
     init(
         sources: [any OutboundDeliverySource],
         vendors: [any Vendor] = [],
@@ -45,7 +48,7 @@ final class WebhookSender: Sendable {
         tls: @escaping @Sendable () -> TLSContext?,
         pollInterval: Double = 0.2,
         timeout: Double = 10,
-        log: @escaping @Sendable (String) -> Void
+        logger: Logger
     ) {
         self.sources = sources
         self.vendors = vendors
@@ -54,12 +57,14 @@ final class WebhookSender: Sendable {
         self.makeTLS = tls
         self.pollInterval = pollInterval
         self.timeout = timeout
-        self.log = log
+        self.logger = logger
     }
 
     /// Starts the delivery thread (once; later calls do nothing).
     /// Whether any vendor's webhooks go out through this worker.
     var deliversWebhooks: Bool { !sources.isEmpty }
+    /// Whether `source` (a vendor object) is one of the sources this worker delivers for.
+    func delivers(for source: AnyObject) -> Bool { sources.contains { ($0 as AnyObject) === source } }
 
     func start() {
         thread.withLock { thread in
@@ -68,7 +73,7 @@ final class WebhookSender: Sendable {
             let box = Unmanaged.passRetained(self).toOpaque()
             guard pthread_create(&t, nil, webhookSenderThreadMain, box) == 0 else {
                 Unmanaged<WebhookSender>.fromOpaque(box).release()
-                log("error: cannot start the webhook sender thread; webhooks will not be delivered")
+                logger.error("cannot start the webhook sender thread; webhooks will not be delivered")
                 return
             }
             thread = t
@@ -98,7 +103,13 @@ final class WebhookSender: Sendable {
             if ticks % max(1, Int(10 / pollInterval)) == 0 {
                 for (i, vendor) in vendors.enumerated() where vendor.evictedMessages > reportedEvictions[i] {
                     reportedEvictions[i] = vendor.evictedMessages
-                    log("\(vendor.name): \(reportedEvictions[i]) oldest message(s) dropped so far (--max-messages)")
+                    logger.warning(
+                        "\(vendor.name): \(reportedEvictions[i]) oldest message(s) dropped so far (--max-messages)",
+                        metadata: [
+                            "event": "messages.evicted", "vendor": "\(vendor.name)",
+                            "evicted": "\(reportedEvictions[i])",
+                        ]
+                    )
                 }
             }
             for source in sources {
@@ -146,6 +157,9 @@ final class WebhookSender: Sendable {
         // The retry is scheduled before the attempt is journaled and announced, so both show `next_attempt`.
         let failed = status.map { !(200...299).contains($0) } ?? true
         let next = failed ? source.scheduleRetry(delivery) : nil
+        // Counted before the change feed hears of it, so a test woken by the attempt sees it in the metrics.
+        let kind: DeliveryOutcome.Kind = status == nil ? .failed : failed ? .rejected : .delivered
+        outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
         // The vendor's own log hears of it before the journal and the change feed, so a waiter woken by
         // `delivery.attempted` finds it there too.
         source.deliveryAttempted(delivery, status: status, error: error, nextAttempt: next)
@@ -165,12 +179,32 @@ final class WebhookSender: Sendable {
             detail: "\(type) attempt \(delivery.attempt): \(status.map(String.init) ?? "failed: " + (error ?? ""))"
         )
         let outcome = status.map { " \($0)" } ?? " failed: \(error ?? "")"
-        if failed {
-            log("\(line)\(outcome)\(attempt); \(next != nil ? "retry scheduled" : "giving up")")
-        } else {
-            log("\(line)\(outcome)\(attempt)")
-        }
+        let retry = failed ? "; \(next != nil ? "retry scheduled" : "giving up")" : ""
+        var metadata: Logger.Metadata = [
+            "event": "webhook.delivery", "vendor": "\(delivery.vendor)", "event_type": "\(type)",
+            "url": "\(OutboundHTTP.printable(url: delivery.url))", "attempt": "\(delivery.attempt)",
+            "outcome": "\(kind.rawValue)", "delivery_id": "\(delivery.deliveryId)",
+            "duration_ms": .stringConvertible((durationMs * 1000).rounded() / 1000),
+        ]
+        if let status { metadata["status"] = .stringConvertible(status) }
+        if let error { metadata["error"] = "\(error)" }
+        metadata["tenant"] = "\(delivery.tenant)"
+        logger.notice("\(line)\(outcome)\(attempt)\(retry)", metadata: metadata)
     }
+}
+
+/// One series of `maildouble_webhook_deliveries_total`: a vendor and what came of an attempt.
+struct DeliveryOutcome: Hashable, Sendable {
+    enum Kind: String, Sendable, CaseIterable {
+        /// The endpoint answered 2xx.
+        case delivered
+        /// It answered with another status (the vendor retries).
+        case rejected
+        /// No HTTP answer: refused, reset, timed out, TLS failed.
+        case failed
+    }
+    var vendor: String
+    var outcome: Kind
 }
 
 extension WebhookSender {

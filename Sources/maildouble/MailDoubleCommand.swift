@@ -2,6 +2,7 @@
 import ArgumentParser
 import CLinux
 import Glibc
+import Logging
 import MailDoubleApp
 
 /// `maildouble`: serves the emulator until SIGINT/SIGTERM, then drains and exits: 0 when every in-flight
@@ -53,8 +54,13 @@ struct MailDoubleCommand: ParsableCommand {
     /// The flag, else its environment twin (an optional option cannot take a default value).
     var tlsKey: String? { tlsKeyFlag ?? Env.string("MAILDOUBLE_TLS_KEY") }
 
-    @Option(help: "Fixtures directory (flowmailer.json, postflare.json, flowdock.json). [MAILDOUBLE_FIXTURES]")
-    var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? "fixtures"
+    @Option(
+        help: ArgumentHelp(
+            "Fixtures directory (flowmailer.json, postflare.json, flowdock.json); 'none' starts empty. [MAILDOUBLE_FIXTURES]",
+            discussion: "Default: the installed ../share/maildouble/fixtures beside the binary, else ./fixtures."
+        )
+    )
+    var fixtures: String = Env.string("MAILDOUBLE_FIXTURES") ?? InstalledPaths.defaultFixtures()
 
     @Option(
         name: .customLong("ready-file"),
@@ -135,8 +141,23 @@ struct MailDoubleCommand: ParsableCommand {
     @Option(help: "POST Postflare webhook deliveries to their endpoints: on or off. [MAILDOUBLE_POSTFLARE_WEBHOOKS]")
     var postflareWebhooks: String = Env.string("MAILDOUBLE_POSTFLARE_WEBHOOKS") ?? "on"
 
-    @Flag(help: "Log one line per request to stderr. [MAILDOUBLE_LOG_REQUESTS=1]")
+    @Flag(help: "Log one line per request even above --log-level info. [MAILDOUBLE_LOG_REQUESTS=1]")
     var logRequests: Bool = Env.bool("MAILDOUBLE_LOG_REQUESTS") ?? false
+
+    @Option(help: "Log records as text or json, one per line on stderr. [MAILDOUBLE_LOG_FORMAT]")
+    var logFormat: String = Env.string("MAILDOUBLE_LOG_FORMAT") ?? "text"
+
+    @Option(
+        help:
+            "trace, debug, info (adds a line per request), notice, warning, error or critical. [MAILDOUBLE_LOG_LEVEL]"
+    )
+    var logLevel: String = Env.string("MAILDOUBLE_LOG_LEVEL") ?? "notice"
+
+    @Flag(
+        help:
+            "Do not serve: ask the emulator these flags describe for /_emulator/readyz; exit 0 when ready, else 1 (the image's HEALTHCHECK)."
+    )
+    var healthcheck = false
 
     func validate() throws {
         for (name, port) in [("--https-port", httpsPort), ("--http-port", httpPort)] where !(0...65535).contains(port) {
@@ -159,6 +180,14 @@ struct MailDoubleCommand: ParsableCommand {
         }
         if ![400, 401, 403].contains(postflareInvalidKeyStatus) {
             throw ValidationError("--postflare-invalid-key-status must be 400, 401 or 403")
+        }
+        if LogFormat(rawValue: logFormat.lowercased()) == nil {
+            throw ValidationError("--log-format must be text or json")
+        }
+        if Logger.Level(rawValue: logLevel.lowercased()) == nil {
+            throw ValidationError(
+                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if !["on", "off"].contains(postflareWebhooks.lowercased()) {
             throw ValidationError("--postflare-webhooks must be on or off")
@@ -196,6 +225,14 @@ struct MailDoubleCommand: ParsableCommand {
         c.postflareMonthlyQuota = postflareMonthlyQuota
         c.postflareWebhooks = postflareWebhooks.lowercased() == "on"
         c.logRequests = logRequests
+        c.logFormat = LogFormat(rawValue: logFormat.lowercased()) ?? .text
+        c.logLevel = Logger.Level(rawValue: logLevel.lowercased()) ?? .notice
+        let logger = Logger.mailDouble(format: c.logFormat, level: c.logLevel)
+        if healthcheck {
+            guard let problem = MailDouble.probeReadiness(c) else { return }
+            logger.error("not ready: \(problem)", metadata: ["event": "healthcheck.failed"])
+            throw ExitCode(1)
+        }
 
         // Block the shutdown signals before any thread starts so that every loop thread inherits the mask
         // and only this thread receives them, in sigwait below.
@@ -211,15 +248,18 @@ struct MailDoubleCommand: ParsableCommand {
             emulator = try MailDouble(configuration: c)
             try emulator.start()
         } catch {
-            Log.info("maildouble: \(error)")
+            logger.critical("maildouble: \(error)", metadata: ["event": "start.failed"])
             throw ExitCode(1)
         }
-        Log.info(emulator.banner())
+        emulator.announceStart()
         if let readyFile { try emulator.writeReadyFile(readyFile) }
 
         var received: Int32 = 0
         sigwait(&signals, &received)
-        Log.info("received signal \(received): draining in-flight requests (up to \(drainTimeout) s)")
+        logger.notice(
+            "received signal \(received): draining in-flight requests (up to \(drainTimeout) s)",
+            metadata: ["event": "stop.begin", "signal": .stringConvertible(Int(received))]
+        )
         // The loops close what is unfinished at the drain deadline; the watchdog, half a second later, ends
         // the process even when a handler never returns to its loop. Either way: exit by deadline + 1 s.
         let watchdog = DrainWatchdog(timeout: drainTimeout + 0.5)
@@ -230,10 +270,13 @@ struct MailDoubleCommand: ParsableCommand {
         watchdog.disarm()
         let cutOff = emulator.connectionsCutOff
         if cutOff > 0 {
-            Log.info("stopped: the drain timeout closed \(cutOff) connection(s) with requests unfinished")
+            logger.notice(
+                "stopped: the drain timeout closed \(cutOff) connection(s) with requests unfinished",
+                metadata: ["event": "stopped", "cut_off": .stringConvertible(cutOff)]
+            )
             throw ExitCode(DrainWatchdog.cutOffExitStatus)
         }
-        Log.info("stopped")
+        logger.notice("stopped", metadata: ["event": "stopped", "cut_off": .stringConvertible(0)])
     }
 }
 

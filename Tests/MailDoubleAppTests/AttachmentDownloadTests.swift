@@ -132,6 +132,45 @@ import Testing
         #expect(file.headers["Content-Disposition"] == #"attachment; filename="invoice 7.pdf""#)
     }
 
+    /// Flowdock: a `file` message's upload (JSON base64) and a discussion's attachments, one of them given by
+    /// reference (no bytes the emulator could serve).
+    @Test func flowdockFilesAreServedFromTheirURLs() throws {
+        let app = try MessageWaitersTests.app()
+        let auth = ["Authorization": "Bearer maildouble-flowdock-token", "Content-Type": "application/json"]
+        func post(_ body: String) -> Response {
+            app.dispatcher.respond(
+                to: Request(
+                    method: .POST,
+                    target: "/flows/acme/my-flow/messages",
+                    headers: HTTPHeaders(auth.map { ($0.key, $0.value) }),
+                    body: Array(body.utf8)
+                )
+            )
+        }
+        let file = post(
+            #"{"event":"file","content":{"data":"\#(Base64.encode(Self.pdf))","content_type":"application/pdf","file_name":"r.pdf"}}"#
+        )
+        #expect(file.status == .created, "\(String(decoding: file.body, as: UTF8.self))")
+        let fileID = try #require(try Self.json(file)["id"]?.intValue)
+        let detail = try Self.json(Self.get(app, "/_emulator/messages/flowdock/acme:my-flow:\(fileID)"))
+        let items = try #require(detail["attachments"]?.arrayValue)
+        #expect(items.count == 1 && items[0]["name"]?.stringValue == "r.pdf")
+        #expect(items[0]["size"]?.intValue == Self.pdf.count)
+        let url = try #require(items[0]["url"]?.stringValue)
+        let bytes = Self.get(app, url)
+        #expect(bytes.status == .ok && bytes.body == Self.pdf && bytes.headers["Content-Type"] == "application/pdf")
+
+        let discussion = post(
+            #"{"event":"discussion","title":"Build","author":{"name":"CI"},"thread":{"title":"Build"},"attachments":[{"file_name":"far.png","content_type":"image/png","file_size":10,"path":"https://elsewhere.example/far.png"}]}"#
+        )
+        #expect(discussion.status == .created)
+        let discussionID = try #require(try Self.json(discussion)["id"]?.intValue)
+        let shown = try Self.json(Self.get(app, "/_emulator/messages/flowdock/acme:my-flow:\(discussionID)"))
+        #expect(shown["attachments"]?[0]?["name"]?.stringValue == "far.png")
+        let missing = Self.get(app, "/_emulator/messages/flowdock/acme:my-flow:\(discussionID)/attachments/0")
+        #expect(missing.status == .notFound)
+    }
+
     @Test func unknownVendorMessageOrIndexIsA404AndABadIndexA400() throws {
         let app = try MessageWaitersTests.app()
         let id = try Self.sendPostflare(app)

@@ -146,13 +146,16 @@ import Testing
         )
     }
 
-    /// The worker thread also publishes due events, so it always runs; with webhooks off it delivers nothing.
-    @Test func offMeansNoWebhookSources() throws {
+    /// The worker thread also publishes due events, so it always runs; with Postflare's webhooks off it delivers
+    /// none of Postflare's (Flowmailer's, configured per account, still go out).
+    @Test func offMeansPostflareIsNoWebhookSource() throws {
         let app = try MailDoubleTests.start { $0.postflareWebhooks = false }
         defer { MailDoubleTests.stop(app) }
-        #expect(!app.webhookSender.deliversWebhooks)
+        #expect(!app.webhookSender.delivers(for: try VendorContractTests.vendor(app, "postflare")))
+        #expect(app.webhookSender.delivers(for: try VendorContractTests.vendor(app, "flowmailer")))
         let on = try MailDoubleTests.start()
         defer { MailDoubleTests.stop(on) }
+        #expect(on.webhookSender.delivers(for: try VendorContractTests.vendor(on, "postflare")))
         #expect(on.webhookSender.deliversWebhooks)
     }
 

@@ -82,3 +82,48 @@ def test_requests_json_list_and_edit(emulator):
     listed = s.get(f"{emulator.https}/flows/acme/my-flow/messages", params={"limit": 100}).json()
     assert posted["id"] in [m["id"] for m in listed]
     assert s.get(f"{emulator.https}/v1/user").json()["id"] == 1
+
+
+def _stream_session():
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def test_streaming_api_delivers_a_rest_post_within_a_second(emulator):
+    """The Streaming API as the official node client reads it: `GET /flows?filter=` on stream.flowdock.com with
+    `Accept: application/json`, objects split on CR LF (the emulator's certificate also names
+    stream.flowdock.com; here the Host header picks the host on a localhost connection)."""
+    import time
+    session = _stream_session()
+    with session.get(f"{emulator.https}/flows?filter=acme/my-flow", auth=(TOKEN, ""), stream=True,
+                     headers={"Host": "stream.flowdock.com", "Accept": "application/json"},
+                     verify=emulator.ca_file, timeout=10) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("application/json")
+        lines = stream.iter_lines(chunk_size=1, delimiter=b"\r\n")
+        posted = _stream_session().post(f"{emulator.https}/flows/acme/my-flow/messages", auth=(TOKEN, ""),
+                                        json={"event": "message", "content": "Streamed!"}, verify=emulator.ca_file)
+        sent = time.monotonic()
+        assert posted.status_code == 201
+        for line in lines:
+            if not line.strip():
+                continue  # a keep-alive newline
+            message = json.loads(line)
+            if message.get("content") == "Streamed!":
+                break
+        assert time.monotonic() - sent < 1.0
+        assert message["id"] == posted.json()["id"] and message["flow"] == "acme/my-flow"
+        assert message["event"] == "message"
+
+
+def test_streaming_api_errors_are_flowdock_errors(emulator):
+    session = _stream_session()
+    host = {"Host": "stream.flowdock.com"}
+    r = session.get(f"{emulator.https}/flows", auth=(TOKEN, ""), headers=host, verify=emulator.ca_file)
+    assert r.status_code == 400 and "message" in r.json()
+    r = session.get(f"{emulator.https}/flows?filter=acme/nope", auth=(TOKEN, ""), headers=host,
+                    verify=emulator.ca_file)
+    assert r.status_code == 404 and r.json()["message"] == "Flow not found"
+    r = session.get(f"{emulator.https}/flows?filter=acme/my-flow", headers=host, verify=emulator.ca_file)
+    assert r.status_code == 401
