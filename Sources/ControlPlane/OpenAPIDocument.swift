@@ -903,6 +903,252 @@ extension ControlPlane {
                 }
               }
             },
+            "/_emulator/messages/postflare/{id}/events": {
+              "post": {
+                "summary": "Simulate a Postflare e-mail event no test address produces: `opened`, `clicked` (a link of the e-mail, or `link`), `delivery_delayed` or `failed` (with `reason`).",
+                "description": "The e-mail's `last_event` becomes the type and the webhooks subscribed to `email.<type>` get the event (a click carries `click: {ipAddress, link, timestamp, userAgent}`, a failure `failed: {reason}`). Opens and clicks need a delivered e-mail (409 before that, or once it failed); a click without `link` uses the first `http(s)://` link of the e-mail (400 when it has none).",
+                "operationId": "simulatePostflareEvent",
+                "parameters": [
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The Postflare e-mail id.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "type"
+                        ],
+                        "properties": {
+                          "type": {
+                            "type": "string",
+                            "enum": [
+                              "opened",
+                              "clicked",
+                              "delivery_delayed",
+                              "failed",
+                              "email.opened",
+                              "email.clicked",
+                              "email.delivery_delayed",
+                              "email.failed"
+                            ]
+                          },
+                          "link": {
+                            "type": "string"
+                          },
+                          "reason": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "The event as simulated.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "vendor",
+                            "tenant",
+                            "id",
+                            "type",
+                            "at",
+                            "last_event"
+                          ],
+                          "properties": {
+                            "vendor": {
+                              "type": "string"
+                            },
+                            "tenant": {
+                              "type": "string"
+                            },
+                            "id": {
+                              "type": "string"
+                            },
+                            "type": {
+                              "type": "string"
+                            },
+                            "at": {
+                              "type": "string"
+                            },
+                            "last_event": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "409": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
+            "/_emulator/postflare/inbound": {
+              "post": {
+                "summary": "Inject a received (inbound) e-mail for a Postflare team: served by `GET /emails/receiving…` and announced as `email.received`.",
+                "operationId": "injectPostflareInbound",
+                "parameters": [
+                  {
+                    "name": "tenant",
+                    "in": "query",
+                    "required": false,
+                    "description": "The team: a provisioned tenant's name or a team id (default: the fixtures' only team; 400 when they have several).",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {
+                        "type": "object",
+                        "required": [
+                          "from",
+                          "to"
+                        ],
+                        "properties": {
+                          "from": {
+                            "type": "string"
+                          },
+                          "to": {
+                            "oneOf": [
+                              {
+                                "type": "string"
+                              },
+                              {
+                                "type": "array",
+                                "items": {
+                                  "type": "string"
+                                }
+                              }
+                            ]
+                          },
+                          "cc": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          },
+                          "bcc": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          },
+                          "reply_to": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          },
+                          "subject": {
+                            "type": "string"
+                          },
+                          "text": {
+                            "type": "string"
+                          },
+                          "html": {
+                            "type": "string"
+                          },
+                          "headers": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          },
+                          "attachments": {
+                            "type": "array",
+                            "items": {
+                              "type": "object",
+                              "required": [
+                                "filename",
+                                "content"
+                              ],
+                              "properties": {
+                                "filename": {
+                                  "type": "string"
+                                },
+                                "content": {
+                                  "type": "string",
+                                  "description": "Base64."
+                                },
+                                "content_type": {
+                                  "type": "string"
+                                },
+                                "content_id": {
+                                  "type": "string"
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "201": {
+                    "description": "Stored.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "vendor",
+                            "tenant",
+                            "id",
+                            "message_id"
+                          ],
+                          "properties": {
+                            "vendor": {
+                              "type": "string"
+                            },
+                            "tenant": {
+                              "type": "string"
+                            },
+                            "id": {
+                              "type": "string"
+                            },
+                            "message_id": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
             "/_emulator/requests": {
               "get": {
                 "summary": "The request journal: the last `--journal-size` vendor requests, credentials redacted.",

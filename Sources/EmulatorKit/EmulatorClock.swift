@@ -30,6 +30,13 @@ public final class EmulatorClock: Sendable {
 
     public func now() -> Timestamp { Timestamp(millis: nowMillis()) }
 
+    /// Real time, without the offset, in milliseconds since the Unix epoch (a frozen clock: the instant it was
+    /// frozen at). For what a party outside the emulator checks against its own clock, such as a webhook
+    /// signature's timestamp, which receivers refuse once it is more than five minutes off theirs.
+    public func realNowMillis() -> Int64 {
+        state.withLock { s in s.frozenAt ?? EmulatorClock.wallMillis() }
+    }
+
     /// Moves emulator time forward (or back, with a negative value).
     public func advance(byMillis millis: Int64) { state.withLock { $0.offsetMillis += millis } }
     public func advance(bySeconds seconds: Double) { advance(byMillis: Int64(seconds * 1000)) }

@@ -53,10 +53,16 @@ public protocol OutboundDeliverySource: Sendable {
     func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp?
     /// Background work the vendor does between deliveries (bounded batches; never long).
     func performBackgroundWork()
+    /// An attempt was made, after `scheduleRetry` for a failure: the endpoint's status (nil when no answer
+    /// came), the transport error, and when the retry is due (nil when none). For a vendor's own delivery log
+    /// (Postflare's `GET /webhooks/{id}/events`); the default does nothing.
+    func deliveryAttempted(_ delivery: OutboundDelivery, status: Int?, error: String?, nextAttempt: Timestamp?)
 }
 
 extension OutboundDeliverySource {
     public func performBackgroundWork() {}
+    public func deliveryAttempted(_ delivery: OutboundDelivery, status: Int?, error: String?, nextAttempt: Timestamp?) {
+    }
     public func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp? {
         _ = deliveryFailed(delivery)
         return nil

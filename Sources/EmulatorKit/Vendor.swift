@@ -8,6 +8,9 @@ public import Routing
 public protocol Vendor: AnyObject, Sendable {
     /// The vendor's name in URLs, flags and inspection (`flowmailer`, `postflare`, `flowdock`).
     var name: String { get }
+    /// Control routes of the vendor's own under `/_emulator/` (simulated events, injected mail), added to the
+    /// control router; errors are the control plane's `HTTPError`s. The default adds none.
+    func addControlRoutes(to router: inout Router)
     /// The vendor's routes with its middleware and error answers; built once at start-up.
     func makeRouter() -> Router
     /// Everything back to the fixtures (tenants, messages, tokens, rate-limit windows).
@@ -119,6 +122,7 @@ extension Vendor {
         inspectMessage(id: id).map { $0.to + $0.cc + $0.bcc }
     }
     public func publishDueEvents() {}
+    public func addControlRoutes(to router: inout Router) {}
     public var evictedMessages: Int { 0 }
     public func tenant(of request: Request) -> String? { nil }
     /// A vendor that stores no messages forgets none.

@@ -60,7 +60,7 @@ extension FlowdockAPI: Vendor {
             var deleted = 0
             var flows = Set<String>()
             for flowID in s.flowOrder where tenant == nil || s.tenant(ofFlow: flowID) == tenant {
-                deleted += s.messages[flowID]?.values.filter { !$0.removed }.count ?? 0
+                deleted += s.messages[flowID]?.values.filter { !$0.removed && !$0.isEditEvent }.count ?? 0
                 s.messages[flowID] = nil
                 s.messageIDsByUUID[flowID] = nil
                 flows.insert(flowID)
@@ -113,7 +113,9 @@ extension FlowdockAPI: Vendor {
                 for flowID in s.flowOrder {
                     let org = s.tenant(ofFlow: flowID)
                     guard tenant == nil || org == tenant else { continue }
-                    for m in s.messages[flowID]?.values ?? [] where !m.removed { out.append(Self.inspected(m, s)) }
+                    for m in s.messages[flowID]?.values ?? [] where !m.removed && !m.isEditEvent {
+                        out.append(Self.inspected(m, s))
+                    }
                 }
                 return out
             }) ?? []
@@ -124,7 +126,7 @@ extension FlowdockAPI: Vendor {
         guard let (flowID, number) = Self.parseInspectionID(id) else { return nil }
         return try? store.withState { s -> InspectedMessage? in
             guard let m = s.messages[flowID]?[number] else { return nil }
-            return m.removed ? nil : Self.inspected(m, s)
+            return m.removed || m.isEditEvent ? nil : Self.inspected(m, s)
         }
     }
 

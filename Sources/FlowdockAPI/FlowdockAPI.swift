@@ -80,6 +80,8 @@ public final class FlowdockAPI: Sendable {
         router.internalError = { _, _ in .json(["message": "Internal server error"], status: .internalServerError) }
         router.errorResponse = { _, status, message in .json(["message": .string(message)], status: status) }
         router.credentials = [.basic, .queryParameter("access_token")]
+        // `Authorization: Bearer <user token>` (OAuth 2.0 bearer use of the API token) names Flowdock anywhere.
+        router.issuedBearer = { [store] token in (try? store.withState { $0.user(withToken: token) != nil }) == true }
         router.hosts = ["api.flowdock.com", FlowdockAPI.streamHost]
         router.claims = { request in
             if request.host == "api.flowdock.com" || request.host == FlowdockAPI.streamHost { return true }

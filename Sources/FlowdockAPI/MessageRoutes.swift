@@ -119,12 +119,36 @@ extension FlowdockAPI {
                 if m.event == "comment" { m.content["text"] = .string(text) } else { m.content = .string(text) }
                 m.edited = now
             }
+            let before = m.tags
             if let tags = try input.tags() {
                 m.tags = Tags.build(given: tags, text: nil, state: s)
             } else if let newText {
                 m.tags = Tags.unique(m.tags + Tags.parse(newText, state: s, author: uid))
             }
             s.messages[flow.id]?[m.id] = m
+            if let newText {
+                s.recordEditEvent(
+                    "message-edit",
+                    ["message": .int(Int64(m.id)), "updated_content": .string(newText)],
+                    in: flow.id,
+                    by: uid,
+                    now: now
+                )
+            }
+            let added = m.tags.filter { !before.contains($0) }
+            let removed = before.filter { !m.tags.contains($0) }
+            if !added.isEmpty || !removed.isEmpty {
+                s.recordEditEvent(
+                    "tag-change",
+                    [
+                        "message": .int(Int64(m.id)), "add": .array(added.map { .string($0) }),
+                        "remove": .array(removed.map { .string($0) }),
+                    ],
+                    in: flow.id,
+                    by: uid,
+                    now: now
+                )
+            }
             return .emptyObject
         }
     }
@@ -148,6 +172,14 @@ extension FlowdockAPI {
             if m.event == "comment" { m.content["text"] = "" } else { m.content = "" }
             m.edited = now
             s.messages[flow.id]?[m.id] = m
+            // "Deleting your own chat message emits `message-edit` with `updated_content: ""`" (§3.3).
+            s.recordEditEvent(
+                "message-edit",
+                ["message": .int(Int64(m.id)), "updated_content": ""],
+                in: flow.id,
+                by: uid,
+                now: now
+            )
             return .emptyObject
         }
     }

@@ -136,6 +136,34 @@ extension State {
         return message
     }
 
+    /// Stores the system event an edit leaves in the flow (§3.3 side effects, §4.10), listed and filtered
+    /// (`event=message-edit,tag-change`) like any message: `message-edit` with `{"message": id,
+    /// "updated_content": text}` (a delete's truncation too, with `""`), `tag-change` with `{"message": id,
+    /// "add": […], "remove": […]}` (the real 2019 events in jellyfish's stubs). By the editing user, in no thread
+    /// [I: the recorded events show no thread]; announced on the change feed like a stored message, so open
+    /// streams (Streaming.swift) carry them at once, but kept out of inspection: nobody sent them.
+    mutating func recordEditEvent(_ event: String, _ content: JSON, in flowID: String, by uid: Int, now: Int64) {
+        let id = (messages[flowID]?.values.last?.id ?? 0) + 1
+        let m = Message(
+            id: id,
+            flowID: flowID,
+            event: event,
+            content: content,
+            tags: [],
+            uuid: IDs.random(16),
+            user: String(uid),
+            sent: now,
+            app: "chat",
+            attachments: [],
+            threadID: nil,
+            edited: nil,
+            extra: [:]
+        )
+        messages[flowID, default: OrderedTable()].upsert(m)
+        dropOldestMessages(in: flowID)
+        posted.append((flowID, id))
+    }
+
     /// Drops the flow's oldest messages beyond `maxMessagesPerFlow` (their retry uuids with them).
     mutating func dropOldestMessages(in flowID: String) {
         guard let count = messages[flowID]?.count, count > maxMessagesPerFlow else { return }

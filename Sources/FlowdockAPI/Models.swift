@@ -61,6 +61,9 @@ struct Message: Sendable, Codable {
     /// Event-specific fields kept verbatim (`title`, `body`, `author`, `external_user_name`, `_application`…).
     var extra: JSONObject
     var removed: Bool = false
+
+    /// A `message-edit` or `tag-change` event an edit stored: listed by the API, not inspected as a message.
+    var isEditEvent: Bool { event == "message-edit" || event == "tag-change" }
 }
 
 /// A thread (§4.6). Every top-level message starts one; its state is updated by posting `thread` (§3.4).

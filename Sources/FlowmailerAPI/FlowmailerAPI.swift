@@ -134,6 +134,8 @@ public final class FlowmailerAPI: Sendable {
             return FlowmailerError.response(status, [FieldError(code: code, defaultMessage: message)])
         }
         router.credentials = [.bearerOnOwnRequests, .basicOnOwnRequests]
+        // A token this emulator issued names Flowmailer even on a path that says nothing (expired ones too).
+        router.issuedBearer = { [tokens] token in tokens.account(of: token) != nil }
         router.mediaTypes = ["application/vnd.flowmailer."]
         // Tomcat, Spring Boot's default container, rejects `%2F` in a path with a 400 before the application
         // (`encodedSolidusHandling="reject"` is its default: tomcat.apache.org/tomcat-10.0-doc/config/http.html),

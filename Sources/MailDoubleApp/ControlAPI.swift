@@ -34,6 +34,7 @@ struct ControlAPI: Sendable {
         if let token { router.use(ControlTokenMiddleware(token: token)) }
         let plane = ControlPlane(vendors: vendors, changes: changes, requests: requests, deliveries: deliveries)
         plane.addRoutes(to: &router)
+        for vendor in vendors { vendor.addControlRoutes(to: &router) }
         FaultRoutes(plan: faults, clock: clock, vendors: vendors.map(\.name)).addRoutes(to: &router)
         router.get("/_emulator/health") { _ in
             .json([

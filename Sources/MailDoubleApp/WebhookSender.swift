@@ -167,6 +167,9 @@ final class WebhookSender: Sendable {
         // Counted before the change feed hears of it, so a test woken by the attempt sees it in the metrics.
         let kind: DeliveryOutcome.Kind = status == nil ? .failed : failed ? .rejected : .delivered
         outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
+        // The vendor's own log hears of it before the journal and the change feed, so a waiter woken by
+        // `delivery.attempted` finds it there too.
+        source.deliveryAttempted(delivery, status: status, error: error, nextAttempt: next)
         journal?.record(
             delivery,
             status: status,

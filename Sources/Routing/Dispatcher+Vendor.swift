@@ -14,9 +14,10 @@ extension Dispatcher {
     }
 
     /// The index in `routers` of the router `request` belongs to, or nil. In order:
-    /// 1. the credentials (`Router.credentials`): a bearer-token prefix (`re_…`), then credentials on a
-    ///    request the router claims or that carries its media type (a Flowmailer OAuth token), then Basic or a
-    ///    query-string token (`?access_token=`);
+    /// 1. the credentials (`Router.credentials`): a bearer-token prefix (`re_…`), then a bearer token a vendor
+    ///    issued (`Router.issuedBearer`: a live or expired Flowmailer OAuth token, a Flowdock user token), on any
+    ///    path, then credentials on a request the router claims or that carries its media type (an opaque
+    ///    bearer token we never issued), then Basic or a query-string token (`?access_token=`);
     /// 2. a media type of the router's in `Accept` or `Content-Type` (`application/vnd.flowmailer.`);
     /// 3. the host (`Router.hosts`);
     /// 4. the path (`Router.claims`), with encoded slashes (`%2F`) read as separators, so `/545%2fmessages`
@@ -41,6 +42,10 @@ extension Dispatcher {
                     return index
                 }
             }
+        }
+        if bearer {
+            let token = String(authorization.credentials)
+            if let index = routers.firstIndex(where: { $0.issuedBearer?(token) == true }) { return index }
         }
         for (index, router) in routers.enumerated() {
             // No prefix took a bearer token by now, so an opaque one may be this router's.

@@ -86,6 +86,9 @@ public struct Router: Sendable {
     }
     /// What this vendor's credentials look like, for naming the vendor of a request (see `CredentialPattern`).
     public var credentials: [CredentialPattern] = []
+    /// Whether a bearer token is one this vendor issued (a Flowmailer OAuth token, a Flowdock user token): such
+    /// a token names the vendor on any path, after the token prefixes and before everything else.
+    public var issuedBearer: (@Sendable (String) -> Bool)?
     /// Media-type prefixes (lower-case) that name this vendor in `Accept` or `Content-Type`
     /// (`application/vnd.flowmailer.`).
     public var mediaTypes: [String] = []

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
+import FlowdockAPI
 import HTTPCore
 import MailDoubleTesting
 import Testing
@@ -160,6 +161,52 @@ import Testing
         #expect(c.send(.DELETE, "/flows/acme/my-flow/messages/3").status == 204)  // activity (influx)
         #expect(c.send(.GET, "/flows/acme/my-flow/messages/3").status == 404)
         #expect(c.send(.DELETE, "/flows/acme/my-flow/messages/abc").status == 404)
+    }
+
+    /// Spec §3.3/§4.10 (the real 2019 events): an edit leaves `message-edit` (new content) and `tag-change`
+    /// (tags added and removed) events in the flow, listed and filterable; a delete's truncation leaves a
+    /// `message-edit` with `""`. The edited message carries `edited` (ms) and `edited_at` (ISO).
+    @Test func editsAndDeletesEmitTheirEvents() throws {
+        let c = try Client()
+        let before = c.send(.GET, "/flows/acme/my-flow/messages/1").json
+        let oldTags = try #require(before["tags"]?.arrayValue)
+        let inspected = c.api.inspectMessages(tenant: nil).count
+        c.clock.advance(byMillis: 5000)
+        let edit = c.send(.PUT, "/flows/acme/my-flow/messages/1", json: ["content": "Fixed typo", "tags": ["todo"]])
+        #expect(edit.status == 200)
+        let edited = c.send(.GET, "/flows/acme/my-flow/messages/1").json
+        #expect(edited["edited"] == .int(Client.now + 5000))
+        #expect(edited["edited_at"] == .string(Timestamp(millis: Client.now + 5000).iso8601()))
+
+        let events = c.send(.GET, "/flows/acme/my-flow/messages?event=message-edit,tag-change").json.arrayValue ?? []
+        #expect(events.compactMap { $0["event"]?.stringValue } == ["message-edit", "tag-change"])
+        #expect(events[0]["content"] == ["message": 1, "updated_content": "Fixed typo"])
+        #expect(events[0]["user"] == "1")
+        #expect(events[0]["sent"] == .int(Client.now + 5000))
+        #expect(events[1]["content"]?["message"] == 1)
+        #expect(events[1]["content"]?["add"] == ["todo"])
+        #expect(events[1]["content"]?["remove"] == .array(oldTags.filter { $0 != "todo" }))
+        // They are in the plain list too, after the message they are about.
+        let all = c.send(.GET, "/flows/acme/my-flow/messages").json.arrayValue ?? []
+        #expect(all.suffix(2).compactMap { $0["event"]?.stringValue } == ["message-edit", "tag-change"])
+        // Only the tags changed: only a tag-change.
+        _ = c.send(.PUT, "/flows/acme/my-flow/messages/1", json: ["tags": ["todo", "later"]])
+        let tagsOnly = c.send(.GET, "/flows/acme/my-flow/messages?event=message-edit,tag-change").json.arrayValue ?? []
+        #expect(tagsOnly.count == 3)
+        #expect(tagsOnly.last?["content"] == ["message": 1, "add": ["later"], "remove": []])
+        // The same tags again: nothing changed, no event.
+        _ = c.send(.PUT, "/flows/acme/my-flow/messages/1", json: ["tags": ["todo", "later"]])
+        #expect((c.send(.GET, "/flows/acme/my-flow/messages?event=tag-change").json.arrayValue ?? []).count == 2)
+
+        #expect(c.send(.DELETE, "/flows/acme/my-flow/messages/1").status == 200)
+        let afterDelete = c.send(.GET, "/flows/acme/my-flow/messages?event=message-edit").json.arrayValue ?? []
+        #expect(afterDelete.last?["content"] == ["message": 1, "updated_content": ""])
+        // A refused edit leaves nothing.
+        let count = (c.send(.GET, "/flows/acme/my-flow/messages?event=message-edit").json.arrayValue ?? []).count
+        _ = c.send(.PUT, "/flows/acme/my-flow/messages/2", json: ["content": "not mine"])
+        #expect((c.send(.GET, "/flows/acme/my-flow/messages?event=message-edit").json.arrayValue ?? []).count == count)
+        // The control plane's inspection shows messages, not these events.
+        #expect(c.api.inspectMessages(tenant: nil).count == inspected)
     }
 
     @Test func statusSetsTheUsersStatus() throws {

@@ -284,4 +284,56 @@ import Testing
             "404"
         )
     }
+
+    /// Tokens a vendor issued name it on any path (item 2 of issue 13): a Flowmailer OAuth token (live or
+    /// expired) and a Flowdock user token used as a bearer; an opaque token nobody issued names no one there.
+    @Test func issuedBearerTokensNameTheirVendorOnAnyPath() throws {
+        let app = try Self.start()
+        defer { MailDoubleTests.stop(app) }
+        let token = app.dispatcher.respond(
+            to: Request(
+                method: .POST,
+                target: "/oauth/token",
+                headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Array("client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials".utf8)
+            )
+        )
+        let access = try #require((try JSON.parse(token.body))["access_token"]?.stringValue)
+        func unknown(_ bearer: String, host: String = "localhost") -> Response {
+            app.dispatcher.respond(
+                to: Request(
+                    method: .DELETE,
+                    target: "/nowhere/at/all",
+                    headers: ["Authorization": "Bearer \(bearer)", "Host": host]
+                )
+            )
+        }
+        // The Flowmailer token wins over another vendor's host.
+        let flowmailer = unknown(access, host: "api.flowdock.com")
+        // (Flowmailer's router reads the first segment as an account, which the token is not for: its 403.)
+        #expect([403, 404].contains(flowmailer.status.code))
+        Self.expectFormat(
+            .flowmailer,
+            status: flowmailer.status.code,
+            contentType: flowmailer.headers["Content-Type"],
+            body: flowmailer.body,
+            "Flowmailer token"
+        )
+        let flowdock = unknown("maildouble-flowdock-token")  // the fixtures' user token
+        Self.expectFormat(
+            .flowdock,
+            status: 404,
+            contentType: flowdock.headers["Content-Type"],
+            body: flowdock.body,
+            "Flowdock token"
+        )
+        let nobody = unknown("never-issued")
+        Self.expectFormat(
+            .generic,
+            status: 404,
+            contentType: nobody.headers["Content-Type"],
+            body: nobody.body,
+            "opaque token"
+        )
+    }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import EmulatorKit
 import HTTPCore
 import Testing
 
@@ -37,12 +38,47 @@ import Testing
         expectError(h.call(.POST, "/emails/batch", tooMany), 422, "validation_error")
         expectError(h.call(.POST, "/emails/batch", Harness.email()), 422, "validation_error")
         expectError(
-            h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "in 1 min"])]),
+            h.call(.POST, "/emails/batch", [Harness.email(["scheduled_at": "yesterday-ish"])]),
+            422,
+            "validation_error"
+        )
+        expectError(
+            h.call(.POST, "/emails/batch", [Harness.email(["attachments": [["filename": "a", "content": "aGk="]]])]),
             422,
             "validation_error"
         )
         expectError(
             h.call(.POST, "/emails/batch", [Harness.email()], headers: [("x-batch-validation", "lax")]),
+            422,
+            "validation_error"
+        )
+    }
+
+    /// As Node SDK 6.18 (resend-node PR #1022) sends them: `scheduled_at` and `tags` per item.
+    @Test func itemsMayBeScheduledAndTagged() throws {
+        let h = try Harness()
+        let r = h.call(
+            .POST,
+            "/emails/batch",
+            [
+                Harness.email([
+                    "scheduled_at": "in 1 hour", "tags": [["name": "category", "value": "welcome"]],
+                ]),
+                Harness.email(["tags": [["name": "k", "value": "v"]]]),
+            ]
+        )
+        #expect(r.status == 200, "\(r.json.text)")
+        let ids = try #require(r.json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        #expect(ids.count == 2)
+        let scheduled = h.call(.GET, "/emails/\(ids[0])")
+        #expect(scheduled.json["last_event"] == "scheduled")
+        #expect(scheduled.json["scheduled_at"] != .null)
+        #expect(scheduled.json["tags"] == [["name": "category", "value": "welcome"]])
+        #expect(h.call(.GET, "/emails/\(ids[1])").json["scheduled_at"] == .null)
+        h.clock.advance(bySeconds: 3600 + 3)
+        #expect(h.call(.GET, "/emails/\(ids[0])").json["last_event"] == "delivered")
+        expectError(
+            h.call(.POST, "/emails/batch", [Harness.email(["tags": [["name": "bad tag"]]])]),
             422,
             "validation_error"
         )

@@ -201,10 +201,52 @@ import Testing
         var r = h.call(.POST, "/emails", Harness.email(["from": "me@unverified.org"]))
         expectError(r, 403, "validation_error")
         #expect(r.json["message"]?.stringValue?.hasPrefix("The unverified.org domain is not verified") == true)
-        r = h.call(.POST, "/emails", Harness.email(["from": "onboarding@resend.dev"]))
+        r = h.call(.POST, "/emails", Harness.email(to: "ada@acme.io", ["from": "onboarding@resend.dev"]))
+        expectError(r, 403, "validation_error")
+        #expect(r.json["message"]?.stringValue?.contains("own email address (owner@example.org)") == true)
+        // One foreign address among test addresses is still refused, in cc and bcc too.
+        r = h.call(.POST, "/emails", Harness.email(["from": "onboarding@resend.dev", "cc": ["ada@acme.io"]]))
+        expectError(r, 403, "validation_error")
+        r = h.call(.POST, "/emails", Harness.email(["from": "onboarding@resend.dev", "bcc": "ada@acme.io"]))
         expectError(r, 403, "validation_error")
         r = h.call(.POST, "/emails", Harness.email(to: "owner@example.org", ["from": "onboarding@resend.dev"]))
         #expect(r.status == 200)
+        // The quick starts: the sandbox sender to Resend's test addresses, labels included, with a foreign
+        // reply_to (not a recipient).
+        for to: JSON in [
+            "delivered@resend.dev", "Delivered+Label1@Resend.dev", "bounced+x@resend.dev", "complained@resend.dev",
+            "suppressed@resend.dev", ["delivered@resend.dev", "owner@example.org"],
+        ] {
+            r = h.call(
+                .POST,
+                "/emails",
+                Harness.email(to: to, ["from": "Acme <onboarding@resend.dev>", "reply_to": "to@gmail.com"])
+            )
+            #expect(r.status == 200, "\(to.text) → \(r.json.text)")
+        }
+    }
+
+    @Test func sandboxSenderTestAddressesLiveTheirLife() throws {
+        let h = try Harness()
+        var ids: [String: String] = [:]
+        for local in ["delivered", "bounced+a", "complained", "suppressed"] {
+            let r = h.call(
+                .POST,
+                "/emails",
+                Harness.email(to: .string("\(local)@resend.dev"), ["from": "Acme <onboarding@resend.dev>"])
+            )
+            #expect(r.status == 200, "\(local): \(r.json.text)")
+            ids[local] = r.id
+        }
+        #expect(ids.count == 4)
+        h.clock.advance(bySeconds: 6)
+        let expected = [
+            "delivered": "delivered", "bounced+a": "bounced", "complained": "complained",
+            "suppressed": "suppressed",
+        ]
+        for (local, id) in ids {
+            #expect(h.call(.GET, "/emails/\(id)").json["last_event"]?.stringValue == expected[local], "\(local)")
+        }
     }
 
     @Test func attachmentsAreListed() throws {

@@ -6,6 +6,7 @@ is checked with the SDK's own `resend.Webhooks.verify`. A 500 answer is retried 
 import http.server
 import json
 import threading
+import time
 
 import pytest
 import requests
@@ -113,6 +114,131 @@ def test_deliveries_verify_with_the_sdk_and_a_500_is_retried(resend, fresh_emula
     retry = everything[2]
     assert retry["headers"]["svix-id"] == first[0]["headers"]["svix-id"]
     assert retry["body"] == first[0]["body"]
-    assert int(retry["headers"]["svix-timestamp"]) >= int(first[0]["headers"]["svix-timestamp"]) + 5
+    # Signed with real time, not the emulator clock (now 8 s ahead): receivers compare it with their own clock.
+    assert abs(int(retry["headers"]["svix-timestamp"]) - time.time()) < 60
     assert verify(resend, retry, secret)["type"] == "email.sent"
     assert json.loads(retry["body"])["data"]["email_id"] == email["id"]
+
+
+def test_deliveries_still_verify_after_the_clock_moved_ten_hours(resend, fresh_emulator):
+    """Every real verifier refuses a timestamp more than 5 minutes off its own clock. After the emulator clock
+    moved 10 h (Resend's last retry step) the deliveries are still signed with real time, so `resend`, `svix`
+    and `standardwebhooks` accept them, while the payload's `created_at` stays on the emulator clock and a
+    failed attempt still waits for the emulator clock to reach its retry time."""
+    svix_webhooks = pytest.importorskip("svix.webhooks")
+    standardwebhooks = pytest.importorskip("standardwebhooks")
+    receiver = Receiver(statuses=[500, 500])
+    try:
+        advance(fresh_emulator, 36_000)
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.delivered"]})
+        secret = hook["signing_secret"]
+        email = resend.Emails.send({
+            "from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"], "subject": "Later",
+            "text": "x",
+        })
+        created = resend.Emails.get(email["id"])["created_at"]
+        assert created.startswith(time.strftime("%Y-%m-%d", time.gmtime(time.time() + 36_000)))
+
+        advance(fresh_emulator, 3)
+        assert len(receiver.wait(1)) == 1  # the first attempt: answered 500
+        advance(fresh_emulator, 5)
+        assert len(receiver.wait(2)) == 2  # the 5 s retry: 500 again
+        advance(fresh_emulator, 36_000)  # far past the 5 min step: one more attempt, not several
+        deliveries = receiver.wait(3)
+        assert len(deliveries) == 3
+        for d in deliveries:
+            body = d["body"].decode()
+            event = verify(resend, d, secret)
+            assert event["type"] == "email.delivered"
+            assert event["data"]["email_id"] == email["id"]
+            svix_headers = {k: d["headers"][k] for k in ("svix-id", "svix-timestamp", "svix-signature")}
+            svix_webhooks.Webhook(secret).verify(body, svix_headers)  # raises WebhookVerificationError if refused
+            std_headers = {k: d["headers"][k] for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+            assert standardwebhooks.Webhook(secret).verify(body, std_headers)["type"] == "email.delivered"
+            # The payload's time is the emulator's: about 10 h ahead of the signature's.
+            created_at = time.mktime(time.strptime(event["created_at"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+            assert created_at - int(d["headers"]["svix-timestamp"]) > 35_000
+        assert len({d["headers"]["svix-id"] for d in deliveries}) == 1
+    finally:
+        receiver.close()
+
+
+def test_webhook_event_log_and_replay_with_the_sdk(resend, fresh_emulator):
+    """resend 2.52's `Webhooks.list_events`, `get_event`, `list_event_attempts` and `replay_event` over the
+    deliveries the emulator really made: a 500 then the 5 s retry's 200, then a manual replay."""
+    receiver = Receiver(statuses=[500])
+    try:
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.sent"]})
+        resend.Emails.send({"from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"],
+                            "subject": "Log", "text": "x"})
+        advance(fresh_emulator, 2)
+        first = receiver.wait(1)[0]
+        advance(fresh_emulator, 5)
+        assert len(receiver.wait(2)) == 2
+        event_id = first["headers"]["svix-id"]
+
+        events = resend.Webhooks.list_events(hook["id"])
+        assert events["object"] == "list" and events["has_more"] is False
+        assert [(e["id"], e["type"], e["status"]) for e in events["data"]] == [(event_id, "email.sent", "success")]
+        event = resend.Webhooks.get_event(hook["id"], event_id)
+        assert event["object"] == "webhook_event"
+        assert event["payload"] == json.loads(first["body"])
+        assert event["next_attempt_at"] is None
+        attempts = resend.Webhooks.list_event_attempts(hook["id"], event_id)
+        assert [a["http_status_code"] for a in attempts["data"]] == [200, 500]
+
+        replayed = resend.Webhooks.replay_event(hook["id"], event_id)
+        assert replayed["object"] == "webhook_event" and replayed["id"] == event_id
+        third = receiver.wait(3)
+        assert len(third) == 3
+        assert third[2]["headers"]["svix-id"] == event_id and third[2]["body"] == first["body"]
+        assert verify(resend, third[2], hook["signing_secret"])["type"] == "email.sent"
+        assert len(resend.Webhooks.list_event_attempts(hook["id"], event_id)["data"]) == 3
+
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.get(f"{fresh_emulator.https}/webhooks/{hook['id']}/events", params={"before": event_id},
+                      headers={"Authorization": f"Bearer {FULL_KEY}"}, verify=fresh_emulator.ca_file)
+        assert r.status_code == 422
+        assert r.json()["message"] == "The `before` parameter is not supported for this endpoint."
+        resend.Webhooks.update({"webhook_id": hook["id"], "status": "disabled"})
+        with pytest.raises(resend.exceptions.ResendError):
+            resend.Webhooks.replay_event(hook["id"], event_id)
+    finally:
+        receiver.close()
+
+
+def test_simulated_click_and_injected_inbound_mail_reach_the_sdk(resend, fresh_emulator):
+    """The control plane's simulated `email.clicked` and injected inbound e-mail, as a Resend user sees them:
+    verified webhooks, `Emails.get` showing `clicked`, and `Emails.Receiving` listing the received e-mail."""
+    receiver = Receiver()
+    try:
+        hook = resend.Webhooks.create({"endpoint": receiver.url, "events": ["email.clicked", "email.received"]})
+        sent = resend.Emails.send({"from": "Acme <onboarding@resend.dev>", "to": ["delivered@resend.dev"],
+                                   "subject": "Confirm", "html": '<a href="https://app.acme.io/c?t=1">go</a>'})
+        advance(fresh_emulator, 3)
+        with requests.Session() as s:
+            s.trust_env = False
+            r = s.post(f"{fresh_emulator.https}/_emulator/messages/postflare/{sent['id']}/events",
+                       json={"type": "clicked"}, verify=fresh_emulator.ca_file)
+            assert r.status_code == 201, r.text
+            r = s.post(f"{fresh_emulator.https}/_emulator/postflare/inbound", verify=fresh_emulator.ca_file,
+                       json={"from": "Ada <ada@acme.io>", "to": "support@example.org", "subject": "Help",
+                             "text": "hello", "attachments": [{"filename": "a.txt", "content": "aGk="}]})
+            assert r.status_code == 201, r.text
+            inbound_id = r.json()["id"]
+        deliveries = receiver.wait(2)
+        events = [verify(resend, d, hook["signing_secret"]) for d in deliveries]
+        assert [e["type"] for e in events] == ["email.clicked", "email.received"]
+        assert events[0]["data"]["click"]["link"] == "https://app.acme.io/c?t=1"
+        assert events[1]["data"]["email_id"] == inbound_id
+        assert resend.Emails.get(sent["id"])["last_event"] == "clicked"
+
+        listed = resend.Emails.Receiving.list()
+        assert [e["id"] for e in listed["data"]] == [inbound_id]
+        got = resend.Emails.Receiving.get(inbound_id)
+        assert got["text"] == "hello" and got["subject"] == "Help"
+        attachments = resend.Emails.Receiving.Attachments.list(inbound_id)
+        assert [a["filename"] for a in attachments["data"]] == ["a.txt"]
+    finally:
+        receiver.close()

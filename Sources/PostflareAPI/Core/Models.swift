@@ -38,6 +38,8 @@ struct EmailRecord: Sendable, Codable {
     var seq: Int
     /// A recipient was on the team's suppression list when it was sent.
     var suppressed = false
+    /// Events the control plane simulated (`POST /_emulator/messages/postflare/{id}/events`), oldest first.
+    var simulated: [(type: String, at: Int64)] = []
 }
 
 struct AttachmentRecord: Sendable, Codable {
@@ -203,6 +205,8 @@ struct Team: Sendable, Codable {
     var keys = OrderedTable<APIKeyRecord>()
     /// Indexed by id with a cached hash (`HashedKey`): growing a `[String: …]` of 100,000 UUIDs rehashed them all.
     var emails = OrderedTable<EmailRecord>()
+    /// Inbound e-mails the control plane injected (`GET /emails/receiving`), as many kept as `emailLimit`.
+    var receivedEmails = OrderedTable<ReceivedEmailRecord>()
     /// E-mails kept (`Options.maxEmailsPerTeam`, set on every team at start-up) and dropped, oldest first.
     var emailLimit = 100_000
     var evictedEmails = 0
@@ -214,6 +218,8 @@ struct Team: Sendable, Codable {
     var templates = OrderedTable<TemplateRecord>()
     var broadcasts = OrderedTable<BroadcastRecord>()
     var webhooks = OrderedTable<WebhookRecord>()
+    /// Every event handed to the delivery worker, with its attempts (`GET /webhooks/{id}/events`).
+    var webhookEvents = OrderedTable<WebhookEventRecord>()
     var suppressions = OrderedTable<SuppressionRecord>()
     var logs = OrderedTable<LogRecord>()
     var events = OrderedTable<EventRecord>()

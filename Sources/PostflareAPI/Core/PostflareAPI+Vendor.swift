@@ -121,6 +121,7 @@ extension PostflareAPI: Vendor {
         provisioned.retain { state.teams[$0] != nil }
         store.idempotency.reset()
         webhookRetries.reset()
+        webhookReplays.reset()
         dueEvents.removeAll()
     }
 
@@ -243,5 +244,8 @@ extension PostflareAPI: OutboundDeliverySource {
     public func deliveryFailed(_ delivery: OutboundDelivery) -> Bool { webhookDeliveryFailed(delivery) }
     public func scheduleRetry(_ delivery: OutboundDelivery) -> Timestamp? {
         webhookRetries.scheduled(delivery, now: store.now).map { Timestamp(millis: $0) }
+    }
+    public func deliveryAttempted(_ delivery: OutboundDelivery, status: Int?, error: String?, nextAttempt: Timestamp?) {
+        recordWebhookAttempt(delivery, status: status, error: error, nextAttempt: nextAttempt)
     }
 }

@@ -55,6 +55,7 @@ public final class PostflareAPI: Sendable {
     /// The state as the fixtures made it: `reset()` assigns it back.
     let seed: PostflareStore.State
     let webhookRetries = WebhookRetryQueue()
+    let webhookReplays = WebhookReplayQueue()
     /// Where sent e-mails are announced (shared by every vendor of one emulator).
     let changes: ChangeFeed
     /// `last_event` changes of sent e-mails not yet announced on the feed.
@@ -93,6 +94,7 @@ public final class PostflareAPI: Sendable {
         provisioned.removeAll()
         store.idempotency.reset()
         webhookRetries.reset()
+        webhookReplays.reset()
         rateLimiter.reset()
         dueEvents.removeAll()
         changes.append(.reset, vendor: Self.vendorName, tenant: "", id: "")
@@ -174,6 +176,7 @@ public final class PostflareAPI: Sendable {
     /// The resources whose routes are all data (see `PostflareRoute`).
     static let routeTables = [
         topicRoutes, contactPropertyRoutes, templateRoutes, broadcastRoutes, broadcastStatsRoutes, webhookRoutes,
+        webhookEventRoutes,
         suppressionRoutes, logRoutes, eventRoutes, automationRoutes,
     ]
 

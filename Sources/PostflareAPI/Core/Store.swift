@@ -54,6 +54,8 @@ final class PostflareStore: Sendable {
     init(clock: EmulatorClock) { self.clock = clock }
 
     var now: Int64 { clock.nowMillis() }
+    /// Real time, for webhook signatures (`EmulatorClock.realNowMillis()`).
+    var realNow: Int64 { clock.realNowMillis() }
 
     /// Runs `body` on the whole state under the lock.
     func withState<R: Sendable>(_ body: (inout State) throws(PostflareError) -> R) throws(PostflareError) -> R {

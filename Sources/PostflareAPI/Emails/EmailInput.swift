@@ -105,8 +105,12 @@ struct EmailInput {
         let tags = try parseTags(body)
         let attachments = try parseAttachments(body)
         var scheduledAt: Int64?
+        // Batch items may be scheduled too: Resend's changelog "Tags for batch and scheduled emails"
+        // (resend.com/changelog/tags-for-batch-and-scheduled-emails), resend-node PR #1022 (Node SDK 6.18 sends
+        // `scheduled_at` and `tags` per item), resend/n8n-nodes-resend PR #121 citing both, and a Resend
+        // maintainer on resend-mcp PR #193 ("we actually do support scheduling batch email sending"). The
+        // batch reference page's older "not supported" line is outdated.
         if let s = body["scheduled_at"] {
-            if inBatch { throw .validation("The `scheduled_at` field is not supported in batch emails.") }
             guard let text = s.stringValue else { throw .validation("The `scheduled_at` field must be a string.") }
             scheduledAt = try Scheduling.validate(text, now: now)
         }
@@ -148,12 +152,29 @@ struct EmailInput {
     }
 
     /// The sender's domain must be verified for the team (or be the key's own domain); the shared sandbox
-    /// sender may only write to the account owner (spec §3.2, §5, §7).
+    /// sender may only write to the account owner and to Resend's own test addresses (spec §3.2, §5, §7).
+    ///
+    /// The sandbox rules and where they come from:
+    /// - `Acme <onboarding@resend.dev>` → `delivered@resend.dev` is every Resend quick start
+    ///   (https://resend.com/docs/send-with-python and the other "send with …" pages), sent without a verified
+    ///   domain, so a `@resend.dev` test recipient is accepted from the sandbox sender; the resend-python README
+    ///   example sends the same with `cc@resend.dev` / `bcc@resend.dev`, so any `@resend.dev` address is (it
+    ///   lives the "delivered" life unless its local part names another outcome, EmailLife).
+    /// - The test addresses and their `+label` forms (`suppressed` takes none): "What email addresses to use for
+    ///   testing?" (https://resend.com/docs/knowledge-base/what-email-addresses-to-use-for-testing) and
+    ///   https://resend.com/docs/dashboard/emails/send-test-emails.
+    /// - Any other recipient but the account owner: 403 `validation_error` "You can only send testing emails to
+    ///   your own email address (…)" (resend.com error reference, `validation_error` 403; spec §3.2).
+    /// - `reply_to` is not a recipient and is not checked (the resend-python example replies to `to@gmail.com`).
+    /// - `@example.com` / `@test.com` recipients stay a 422 before this check (knowledge base above).
     private func checkSender(_ from: String, recipients: [String], team: Team) throws(PostflareError) {
         let domain = EmailAddress.domain(of: from)
         if domain == "resend.dev" {
             let owner = team.ownerEmail.lowercased()
-            let foreign = recipients.contains { (EmailAddress.parse($0) ?? $0).lowercased() != owner }
+            let foreign = recipients.contains {
+                let bare = (EmailAddress.parse($0) ?? $0).lowercased()
+                return bare != owner && EmailAddress.domain(of: bare) != "resend.dev"
+            }
             if foreign {
                 throw .validation(
                     "You can only send testing emails to your own email address (\(team.ownerEmail)). To send emails to other recipients, please verify a domain at resend.com/domains, and change the `from` address to an email using this domain.",

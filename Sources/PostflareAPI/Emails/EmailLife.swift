@@ -85,6 +85,7 @@ enum EmailLife {
 
     static func lastEvent(_ email: EmailRecord, now: Int64) -> String {
         if email.canceledAt != nil { return "canceled" }
+        if let simulated = email.simulated.last(where: { $0.at <= now }) { return simulated.type }
         if now < email.sendAt { return email.scheduledAt != nil ? "scheduled" : "queued" }
         let age = now - email.sendAt
         let outcome = outcome(of: email)

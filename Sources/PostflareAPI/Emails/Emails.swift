@@ -3,8 +3,8 @@ import EmulatorKit
 import HTTPCore
 import Routing
 
-/// `/emails`: send, list, get, reschedule, cancel, share, attachments (spec §2.1), and the empty inbound
-/// mailbox of `/emails/receiving` (spec §2.2: the emulator receives no mail).
+/// `/emails`: send, list, get, reschedule, cancel, share, attachments (spec §2.1), and the inbound mailbox of
+/// `/emails/receiving` (spec §2.2; filled only through the control plane, Receiving.swift).
 extension PostflareAPI {
     func addEmailRoutes(_ r: inout Router) {
         route(&r, .POST, "/emails") { api, req, p in try api.sendEmail(req, p) }
@@ -17,22 +17,7 @@ extension PostflareAPI {
         route(&r, .POST, "/emails/{id}/share") { api, req, p in try api.shareEmail(req, p) }
         route(&r, .GET, "/emails/{id}/attachments") { api, req, p in try api.listAttachments(req, p) }
         route(&r, .GET, "/emails/{id}/attachments/{attachment_id}") { api, req, p in try api.getAttachment(req, p) }
-        route(&r, .GET, "/emails/receiving") { _, req, _ in
-            _ = try Pagination.page(OrderedTable<EmailRecord>(), req, defaultLimit: nil)
-            return ok(Pagination.list([], hasMore: false))
-        }
-        route(&r, .GET, "/emails/receiving/{id}") { _, req, _ in
-            _ = try uuidParameter(req, "id")
-            throw PostflareError.notFound("Email")
-        }
-        route(&r, .GET, "/emails/receiving/{id}/attachments") { _, req, _ in
-            _ = try uuidParameter(req, "id")
-            throw PostflareError.notFound("Email")
-        }
-        route(&r, .GET, "/emails/receiving/{id}/attachments/{attachment_id}") { _, req, _ in
-            _ = try uuidParameter(req, "id")
-            throw PostflareError.notFound("Email")
-        }
+        addReceivingRoutes(&r)
     }
 
     func sendEmail(_ req: Request, _ p: Principal) throws -> Response {

@@ -24,7 +24,8 @@ extension Team {
 /// `suppressed` instead of being delivered.
 extension PostflareAPI {
     static let suppressionRoutes: [PostflareRoute] =
-        suppressions.routes(.get, .delete) + [
+        suppressions.routes(.get) + [
+            (.DELETE, "/suppressions/{id}", PostflareAPI.deleteSuppression),
             (.POST, "/suppressions", PostflareAPI.createSuppression),
             (.GET, "/suppressions", PostflareAPI.listSuppressions),
             (.POST, "/suppressions/batch/add", PostflareAPI.addSuppressionBatch),
@@ -61,14 +62,23 @@ extension PostflareAPI {
             throw PostflareError.validation("Provide either `emails` or `ids`, but not both.")
         }
         let refs = try Self.emailList(body, body.has("ids") ? "ids" : "emails", required: true)
+        let now = store.now
         let removed = try store.withTeam(p.teamId) { team, _ throws(PostflareError) -> [String] in
             refs.compactMap { ref in
                 guard let s = team.suppression(idOrEmail: ref) else { return nil }
                 team.suppressions[s.id] = nil
+                team.emitSuppression("suppression.removed", s, now: now)
                 return s.id
             }
         }
         return ok(["data": .array(removed.map { ["object": "suppression", "id": .string($0), "deleted": true] })])
+    }
+
+    func deleteSuppression(_ req: Request, _ p: Principal) throws -> Response {
+        let removed = try remove(Self.suppressions, req, p) { s, team, now in
+            team.emitSuppression("suppression.removed", s, now: now)
+        }
+        return ok(Self.suppressions.deleted(removed))
     }
 
     /// Adds manual suppressions; an address already listed keeps its entry (and id).
@@ -86,6 +96,7 @@ extension PostflareAPI {
                     seq: state.nextSeq()
                 )
                 team.suppressions[s.id] = s
+                team.emitSuppression("suppression.added", s, now: now)
                 return s.id
             }
         }
@@ -111,5 +122,15 @@ extension PostflareAPI {
         o["source_id"] = .string(s.sourceId)
         o["created_at"] = Time.pg(s.createdAt)
         return .object(o)
+    }
+}
+
+extension Team {
+    /// `suppression.added` / `suppression.removed` (resend-node PR #1031; `SuppressionEventData` in
+    /// `src/webhooks/interfaces/webhook-event.interface.ts`): the list item's `id`, `email`, `origin`,
+    /// `source_id`, `created_at`.
+    mutating func emitSuppression(_ type: String, _ s: SuppressionRecord, now: Int64) {
+        guard subscribed(to: type) else { return }
+        emit(type, at: now, PostflareAPI.suppressionJSON(s, object: false))
     }
 }

@@ -30,14 +30,19 @@ extension PostflareAPI {
     /// their handlers.
     public func takeDueWebhookDeliveries() -> [PostflareWebhookDelivery] {
         let now = store.now
+        let signedAt = store.realNow / 1000
         let retries = webhookRetries.takeDue(now: now)
+        let replays = webhookReplays.take()
+        typealias Fresh = (teamId: String, hook: WebhookRecord, type: String, messageId: String, body: [UInt8])
         typealias Due = (
-            fresh: [(String, WebhookRecord, WebhookEvent)], retried: [(WebhookRecord, WebhookRetryQueue.Retry)]
+            fresh: [Fresh], retried: [(WebhookRecord, WebhookRetryQueue.Retry)],
+            replayed: [(WebhookRecord, WebhookReplayQueue.Replay)]
         )
-        let (fresh, retried) =
+        let (fresh, retried, replayed) =
             (try? store.withState { state throws(PostflareError) -> Due in
-                var fresh: [(String, WebhookRecord, WebhookEvent)] = []
+                var fresh: [Fresh] = []
                 var retried: [(WebhookRecord, WebhookRetryQueue.Retry)] = []
+                var replayed: [(WebhookRecord, WebhookReplayQueue.Replay)] = []
                 for teamId in Array(state.teams.keys) {
                     guard var team = state.teams.removeValue(forKey: teamId) else { continue }
                     team.advanceEmailEvents(now: now)
@@ -45,7 +50,26 @@ extension PostflareAPI {
                     team.pendingEvents.removeAll()
                     let hooks = team.webhooks.values.filter(\.receivesEvents)
                     for event in events {
-                        for hook in hooks where hook.events.contains(event.type) { fresh.append((teamId, hook, event)) }
+                        for hook in hooks where hook.events.contains(event.type) {
+                            let messageId = "msg_" + IDs.random(24)
+                            let body = JSON.object([
+                                "type": .string(event.type), "created_at": Time.iso(event.at), "data": event.data,
+                            ]).serialized()
+                            fresh.append((teamId, hook, event.type, messageId, body))
+                            // The event log (`GET /webhooks/{id}/events`): pending until the worker's attempt.
+                            team.logWebhookEvent(
+                                WebhookEventRecord(
+                                    id: messageId,
+                                    seq: state.nextSeq(),
+                                    webhookId: hook.id,
+                                    type: event.type,
+                                    createdAt: event.at,
+                                    body: body,
+                                    status: "pending",
+                                    nextAttemptAt: now
+                                )
+                            )
+                        }
                     }
                     state.teams[teamId] = team
                 }
@@ -55,19 +79,36 @@ extension PostflareAPI {
                         retried.append((hook, r))
                     }
                 }
-                return (fresh, retried)
-            }) ?? ([], [])
-        var out = fresh.map { teamId, hook, event in
-            let body = JSON.object(["type": .string(event.type), "created_at": Time.iso(event.at), "data": event.data])
-                .serialized()
-            return Self.delivery(
-                hook,
-                teamId: teamId,
-                messageId: "msg_" + IDs.random(24),
-                eventType: event.type,
-                body: body,
+                for r in replays {
+                    if let hook = state.teams[r.teamId]?.webhooks[r.webhookId], hook.receivesEvents {
+                        replayed.append((hook, r))
+                    }
+                }
+                return (fresh, retried, replayed)
+            }) ?? ([], [], [])
+        var out = fresh.map { f in
+            Self.delivery(
+                f.hook,
+                teamId: f.teamId,
+                messageId: f.messageId,
+                eventType: f.type,
+                body: f.body,
                 attempt: 1,
-                now: now
+                signedAt: signedAt
+            )
+        }
+        // Manual replays go out as attempt 0: no retry is scheduled after them (resend-node PR #1087).
+        for (hook, r) in replayed {
+            out.append(
+                Self.delivery(
+                    hook,
+                    teamId: r.teamId,
+                    messageId: r.messageId,
+                    eventType: r.eventType,
+                    body: r.body,
+                    attempt: 0,
+                    signedAt: signedAt
+                )
             )
         }
         for (hook, r) in retried {
@@ -79,7 +120,7 @@ extension PostflareAPI {
                     eventType: r.eventType,
                     body: r.body,
                     attempt: r.attempt,
-                    now: now
+                    signedAt: signedAt
                 )
             )
         }
@@ -95,6 +136,11 @@ extension PostflareAPI {
         webhookRetries.schedule(delivery, now: store.now)
     }
 
+    /// A signed delivery. `signedAt` (the `svix-timestamp`, Unix seconds) is real time, not the emulator
+    /// clock: Svix, `resend.Webhooks.verify` and `standardwebhooks` refuse a timestamp more than five minutes
+    /// from the receiver's own clock, so a test that had advanced the emulator clock (Resend's retries reach
+    /// 10 h) would otherwise see every later delivery rejected. The emulator clock still decides when an event
+    /// or a retry is due, and the payload's `created_at` stays on it.
     static func delivery(
         _ hook: WebhookRecord,
         teamId: String,
@@ -102,9 +148,8 @@ extension PostflareAPI {
         eventType: String,
         body: [UInt8],
         attempt: Int,
-        now: Int64
+        signedAt timestamp: Int64
     ) -> PostflareWebhookDelivery {
-        let timestamp = now / 1000
         let signature = Svix.signature(secret: hook.signingSecret, id: messageId, timestamp: timestamp, body: body)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")

@@ -66,11 +66,13 @@ extension PostflareAPI {
 }
 
 enum Webhooks {
-    /// The 17 event types of the spec's `webhooks:` section (spec §6.1).
+    /// The 17 event types of the spec's `webhooks:` section (spec §6.1), plus `suppression.added` and
+    /// `suppression.removed` (resend-node PR #1031, in resend-node's and resend-python 2.52's `WebhookEvent`).
     static let eventTypes: Set<String> = [
         "email.sent", "email.scheduled", "email.delivered", "email.delivery_delayed", "email.complained",
         "email.bounced", "email.opened", "email.clicked", "email.received", "email.failed", "email.suppressed",
         "contact.created", "contact.updated", "contact.deleted", "domain.created", "domain.updated", "domain.deleted",
+        "suppression.added", "suppression.removed",
     ]
 
     /// `whsec_` + base64 of 24 random bytes, the form Svix verifiers decode (spec §6.3).
