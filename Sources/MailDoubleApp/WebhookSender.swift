@@ -169,7 +169,7 @@ final class WebhookSender: Sendable {
         outcomes.withLock { $0[DeliveryOutcome(vendor: delivery.vendor, outcome: kind), default: 0] += 1 }
         // The vendor's own log hears of it before the journal and the change feed, so a waiter woken by
         // `delivery.attempted` finds it there too.
-        source.deliveryAttempted(delivery, status: status, error: error, nextAttempt: next)
+        source?.deliveryAttempted(delivery, status: status, error: error, nextAttempt: next)
         journal?.record(
             delivery,
             status: status,

@@ -132,6 +132,7 @@ extension EmailRecord: BinaryRecord {
         out.write(optional: broadcastId)
         out.write(seq)
         out.write(suppressed)
+        try out.write(simulated)
     }
 
     init(from input: BinaryRecordReader) throws {
@@ -156,5 +157,6 @@ extension EmailRecord: BinaryRecord {
         broadcastId = try input.optionalString()
         seq = try input.int()
         suppressed = try input.bool()
+        simulated = try input.value([SimulatedEvent].self)
     }
 }

@@ -39,7 +39,13 @@ struct EmailRecord: Sendable, Codable {
     /// A recipient was on the team's suppression list when it was sent.
     var suppressed = false
     /// Events the control plane simulated (`POST /_emulator/messages/postflare/{id}/events`), oldest first.
-    var simulated: [(type: String, at: Int64)] = []
+    var simulated: [SimulatedEvent] = []
+}
+
+/// One event the control plane simulated on an e-mail: its `email.*` name and emulator time.
+struct SimulatedEvent: Sendable, Codable, Equatable {
+    var type: String
+    var at: Int64
 }
 
 struct AttachmentRecord: Sendable, Codable {

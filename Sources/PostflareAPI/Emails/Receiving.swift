@@ -8,7 +8,7 @@ import Routing
 /// list items `{id, to, from, subject, message_id, bcc, cc, reply_to, created_at, attachments}`, the detail with
 /// `object: "email"`, `html`, `text`, `headers`; resend-python types add `received_for`) and announced as
 /// `email.received` (`ReceivedEmailEventData` of resend-node's `webhook-event.interface.ts`: no bodies).
-struct ReceivedEmailRecord: Sendable, Listed {
+struct ReceivedEmailRecord: Sendable, Listed, Codable {
     var id: String
     var seq: Int
     var from: String

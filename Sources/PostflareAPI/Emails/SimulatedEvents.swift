@@ -70,7 +70,7 @@ extension PostflareAPI {
                     ]
                 }
                 if name == "failed" { data["failed"] = ["reason": .string(body["reason"]?.stringValue ?? "unknown")] }
-                email.simulated.append((type: name, at: now))
+                email.simulated.append(SimulatedEvent(type: name, at: now))
                 state.teams[teamId]?.emails[HashedKey(id)] = email
                 state.teams[teamId]?.emit(type, at: now, data)
                 return .success((teamId, name))

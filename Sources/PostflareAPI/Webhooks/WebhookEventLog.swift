@@ -11,8 +11,8 @@ import Routing
 /// `success`, `failed`; attempts `{id, http_status_code, response, sent_at}`) and resend-node PR #1087 ("manual
 /// replays do not schedule automatic retries"). The event id is the Svix message id (`msg_…`), as the SDKs'
 /// examples show. The log is fed by the delivery worker's real attempts (`deliveryAttempted`).
-struct WebhookEventRecord: Sendable, Listed {
-    struct Attempt: Sendable, Listed {
+struct WebhookEventRecord: Sendable, Listed, Codable {
+    struct Attempt: Sendable, Listed, Codable {
         var id: String
         var seq: Int
         /// The endpoint's status; 0 when no answer came (Resend's type is a number, never null).
