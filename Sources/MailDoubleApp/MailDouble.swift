@@ -295,8 +295,9 @@ public final class MailDouble: Sendable {
         operations.attach(
             Operations.Sources(
                 requests: metrics,
-                connections: { httpServer.connectionStats },
-                deliveries: { sender.outcomes.withLock { $0 } }
+                // Weak: the server holds the handler, which reaches these sources through the control routes.
+                connections: { [weak httpServer] in httpServer?.connectionStats ?? ConnectionStats() },
+                deliveries: { [weak sender] in sender?.outcomes.withLock { $0 } ?? [:] }
             )
         )
     }
