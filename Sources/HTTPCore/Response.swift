@@ -100,10 +100,21 @@ public enum ConnectionAction: Sendable, Equatable {
 extension Response {
     /// This answer with `action` attached; a deferred answer gets it when its promise completes.
     public func with(connectionAction action: ConnectionAction?, faultID: String?) -> Response {
-        guard let inner = deferred else {
-            var r = self
+        transformed(shellFaultID: faultID) { r in
             r.connectionAction = action
             r.faultID = faultID
+        }
+    }
+
+    /// This answer changed by `change`; a deferred answer is changed when its promise completes, and the
+    /// deferred shell returned in its place carries `shellFaultID`.
+    public func transformed(
+        shellFaultID: String?,
+        _ change: @escaping @Sendable (inout Response) -> Void
+    ) -> Response {
+        guard let inner = deferred else {
+            var r = self
+            change(&r)
             return r
         }
         // The server arms the deadline of the promise it is given: the outer one carries the inner's, completes
@@ -120,13 +131,12 @@ extension Response {
         }
         inner.whenComplete { final in
             var r = final
-            r.connectionAction = action
-            r.faultID = faultID
+            change(&r)
             outer.complete(r)
         }
         outer.whenComplete { inner.complete($0) }
         var r = Response.later(outer)
-        r.faultID = faultID
+        r.faultID = shellFaultID
         return r
     }
 }

@@ -262,7 +262,9 @@ public final class MailDouble: Sendable {
                     let status = final.connectionAction.map(Self.unanswered) == true ? 0 : final.status.code
                     metrics.record(slot: slot, method: method, status: status, seconds: RequestJournal.now() - started)
                 }
-                response = response.adding(header: RequestID.header, value: requestID)
+                response = response.transformed(shellFaultID: response.faultID) {
+                    $0.headers.add(name: RequestID.header, value: requestID)
+                }
             } else {
                 let status = response.connectionAction.map(Self.unanswered) == true ? 0 : response.status.code
                 shard.record(slot: slot, method: method, status: status, seconds: RequestJournal.now() - started)
