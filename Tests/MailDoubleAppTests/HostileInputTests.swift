@@ -18,13 +18,15 @@ import Testing
 
     /// Under ThreadSanitizer (`make test-tsan`) everything runs several times slower.
     static let underSanitizer = dlsym(nil, "__tsan_init") != nil || dlsym(nil, "__asan_init") != nil
-    /// The bound is 1 s for the release build (bench's hostile-scale section times the heaviest cases
-    /// there: 100k JSON keys in tens of milliseconds). Tests run a debug build, where that case alone takes
-    /// half a second and twice that on a busy CI machine; sanitizers slow everything several times more.
+    /// The bound is 1 s for the release build, and the benchmark checks it (bench's hostile-scale
+    /// section times the heaviest cases there: 100k JSON keys in tens of milliseconds). Tests run a debug
+    /// build, where that case alone takes half a second, and 3.4 s on a CI machine busy with other builds
+    /// (seen 2026-12-03): here the bound only tells a hang from an answer, so it is generous, as under the
+    /// sanitizers, which slow everything several times more.
     static let latencyBound: Duration = {
         if underSanitizer { return .seconds(10) }
         #if DEBUG
-        return .seconds(3)
+        return .seconds(10)
         #else
         return .seconds(1)
         #endif
