@@ -93,11 +93,19 @@ extension FlowmailerAPI {
         )
         // Handed over, not shared, so that `insert` can adjust it without copying the record.
         let stored = try store.write(account) { a in a.insert(message.take()!) }
-        changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
-        dueEvents.schedule(
-            stored.events.map { .init(at: $0.inserted.millis, tenant: account, id: stored.id, type: $0.type) }
-        )
+        announce(stored, account: account)
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
+    }
+
+    /// A message was stored (submitted or resent): on the change feed, and its events queued for the
+    /// webhooks (and `eventAdded`) when the emulator clock reaches them.
+    private func announce(_ stored: StoredMessage, account: String) {
+        changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
+        schedule(stored.events, of: stored.id, account: account)
+    }
+
+    private func schedule(_ events: [MessageEvent], of id: String, account: String) {
+        dueEvents.schedule(events.map { .init(at: $0.inserted.millis, tenant: account, id: id, type: $0.type) })
     }
 
     func simulate(_ request: Request) throws(HTTPError) -> Response {
@@ -156,14 +164,17 @@ extension FlowmailerAPI {
                 )
             )
         }
+        // The copy is a new message: it lives the same life as a submitted one (feed, webhooks).
+        announce(stored, account: account)
         return Self.created(request, path: "/\(account)/messages/\(stored.id)")
     }
 
     /// Resume a held (ERROR) message: it is processed and delivered from now on (PowerShell `Resume-Message`).
     func resume(_ request: Request) throws(HTTPError) -> Response {
         let id = request.parameter("message_id")
+        let account = Self.account(request)
         let now = clock.now()
-        try store.write(Self.account(request)) { a throws(HTTPError) in
+        let added = try store.write(account) { a throws(HTTPError) -> [MessageEvent] in
             guard var m = a.messages[MessageKey(id)] else { throw FlowmailerError.notFound("Message") }
             guard m.status(at: now) == "ERROR", !a.resumed.contains(id) else {
                 throw FlowmailerError.badRequest(code: "message.notheld", "Message \(id) is not held")
@@ -172,28 +183,29 @@ extension FlowmailerAPI {
             m.cache = RenderCache()
             let done = now.adding(millis: MessageLife.processedDelay)
             let delivered = now.adding(millis: MessageLife.deliveredDelay)
-            m.events.insert(
-                contentsOf: [
-                    MessageEvent(
-                        id: IDs.uuid(),
-                        type: "DELIVERED",
-                        received: delivered,
-                        inserted: delivered,
-                        snippet: "smtp;250 Ok",
-                        mta: "[127.0.0.1] (127.0.0.1)",
-                        sourceMta: "mta.flowmailer.local"
-                    ),
-                    MessageEvent(id: nil, type: "PROCESSED", received: done, inserted: done),
-                    MessageEvent(id: IDs.uuid(), type: "RESUMED", received: now, inserted: now),
-                ],
-                at: 0
-            )
+            let added = [
+                MessageEvent(
+                    id: IDs.uuid(),
+                    type: "DELIVERED",
+                    received: delivered,
+                    inserted: delivered,
+                    snippet: "smtp;250 Ok",
+                    mta: "[127.0.0.1] (127.0.0.1)",
+                    sourceMta: "mta.flowmailer.local"
+                ),
+                MessageEvent(id: nil, type: "PROCESSED", received: done, inserted: done),
+                MessageEvent(id: IDs.uuid(), type: "RESUMED", received: now, inserted: now),
+            ]
+            m.events.insert(contentsOf: added, at: 0)
             m.backendDone = done
             m.processedAt = done
             if m.messageType == "EMAIL" { m.messageIdHeader = "<\(m.id)@return.flowmailer.local>" }
             a.messages[MessageKey(id)] = m
             a.resumed.insert(id)
+            return added
         }
+        // RESUMED, PROCESSED and DELIVERED reach the webhooks like a submitted message's events.
+        schedule(added, of: id, account: account)
         return Response(status: .ok)
     }
 

@@ -168,6 +168,72 @@ import Testing
         #expect(both.count == 2 && both[1].body == both[0].body)
     }
 
+    /// A resent copy is a new message with a life of its own, and a resumed held message goes on living:
+    /// both reach the webhooks (they did not: only `submit` queued events).
+    @Test func resentCopiesAndResumedMessagesReachTheWebhook() throws {
+        let receiver = try Receiver(statuses: [])
+        let app = try Self.start()
+        defer { MailDoubleTests.stop(app) }
+        #expect(
+            Self.control(
+                app,
+                .POST,
+                "/_emulator/webhooks",
+                #"{"tenant":"545","url":"\#(receiver.url)","event_types":["DELIVERED","ERROR","RESUMED"]}"#
+            ).status == .created
+        )
+        // "error@…" is held in ERROR (the emulator's recipient patterns); "ada@…" is delivered.
+        let held = try Self.submit(app, to: "error@acme.io")
+        let original = try Self.submit(app, to: "ada@acme.io")
+        #expect(Self.control(app, .POST, "/_emulator/clock/advance?seconds=5").status == .ok)
+        // One POST per account and publish: ERROR and DELIVERED may come together.
+        var deliveries = receiver.wait(for: 1)
+        let token = try #require(
+            try Self.json(
+                app.dispatcher.respond(
+                    to: Request(
+                        method: .POST,
+                        target: "/oauth/token",
+                        headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                        body: Array(
+                            "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials".utf8
+                        )
+                    )
+                )
+            )["access_token"]?.stringValue
+        )
+        func api(_ path: String, _ body: String = "") -> Response {
+            app.dispatcher.respond(
+                to: Request(
+                    method: .POST,
+                    target: path,
+                    headers: ["Authorization": "Bearer \(token)", "Content-Type": Self.media, "Accept": Self.media],
+                    body: Array(body.utf8)
+                )
+            )
+        }
+        let resent = api("/545/messages/\(original)/resend", #"{"recipientAddress":"grace@acme.io"}"#)
+        #expect(resent.status == .created)
+        let copy = String(try #require(resent.headers["Location"]).split(separator: "/").last ?? "")
+        #expect(api("/545/messages/\(held)/resume").status == .ok)
+        #expect(Self.control(app, .POST, "/_emulator/clock/advance?seconds=5").status == .ok)
+        // ERROR + DELIVERED before; then the copy's DELIVERED and the resumed one's RESUMED and DELIVERED,
+        // in as many POSTs as the worker batched them into.
+        func events(of id: String) throws -> [String] {
+            try deliveries.flatMap { try #require(try JSON.parse($0.body).arrayValue) }
+                .filter { $0["messageEvent"]?["messageId"]?.stringValue == id }
+                .compactMap { $0["messageEvent"]?["type"]?.stringValue }
+        }
+        while try events(of: copy).isEmpty || events(of: held).last != "DELIVERED" {
+            let more = receiver.wait(for: deliveries.count + 1)
+            if more.count == deliveries.count { break }  // the receiver's timeout: fail below
+            deliveries = more
+        }
+        #expect(try events(of: copy) == ["DELIVERED"])
+        #expect(try events(of: held) == ["ERROR", "RESUMED", "DELIVERED"])
+        #expect(try events(of: original) == ["DELIVERED"])
+    }
+
     @Test func controlRoutesListDeleteAndRejectBadInput() throws {
         let app = try Self.start()
         defer { MailDoubleTests.stop(app) }
