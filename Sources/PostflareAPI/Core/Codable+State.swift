@@ -133,6 +133,7 @@ extension EmailRecord: BinaryRecord {
         out.write(seq)
         out.write(suppressed)
         try out.write(simulated)
+        try out.write(optional: recorded)
     }
 
     init(from input: BinaryRecordReader) throws {
@@ -158,5 +159,6 @@ extension EmailRecord: BinaryRecord {
         seq = try input.int()
         suppressed = try input.bool()
         simulated = try input.value([SimulatedEvent].self)
+        recorded = try input.optional([SimulatedEvent].self)
     }
 }
