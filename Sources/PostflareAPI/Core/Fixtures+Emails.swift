@@ -159,9 +159,10 @@ enum FixtureEmails {
             guard item.objectValue != nil, let name = try type(item["type"], "events[\(i)].type") else {
                 throw fail("`events[\(i)]` needs a `type`")
             }
-            let previous = out.last?.at ?? email.sendAt
-            let at = try time(item["at"], "events[\(i)].at") ?? previous + 1_000
-            if at < previous { throw fail("`events` must be in time order (events[\(i)] is earlier)") }
+            let at = try time(item["at"], "events[\(i)].at") ?? (out.last?.at ?? email.sendAt) + 1_000
+            if let previous = out.last?.at, at < previous {
+                throw fail("`events` must be in time order (events[\(i)] is earlier)")
+            }
             out.append(SimulatedEvent(type: name, at: at))
         }
         if let last, last != out.last?.type ?? "queued" {
