@@ -69,9 +69,11 @@ import Testing
         #expect(news.status == "complained")
         #expect(news.events.map(\.type) == ["email.sent", "email.delivered", "email.complained"])
         // An event without `at` comes one second after the one before it.
-        #expect(news.events.map { $0.at.iso8601() } == [
-            "2025-12-31T10:00:01.000Z", "2025-12-31T10:00:02.000Z", "2025-12-31T14:00:00.000Z",
-        ])
+        #expect(
+            news.events.map { $0.at.iso8601() } == [
+                "2025-12-31T10:00:01.000Z", "2025-12-31T10:00:02.000Z", "2025-12-31T14:00:00.000Z",
+            ]
+        )
         #expect(news.headers.map(\.name) == ["List-Unsubscribe"])
         let bytes = try #require(h.api.attachmentContent(messageID: Self.newsId, index: 0))
         #expect(String(decoding: bytes.bytes, as: UTF8.self) == "Five tips")
@@ -115,8 +117,14 @@ import Testing
     @Test func undatedHistoryEndsAtTheLoadTime() throws {
         let emails: [JSON] = [
             ["from": "hello@example.org", "to": "bounced@resend.dev", "subject": "Trial", "text": "Ends soon"],
-            ["from": "hello@example.org", "to": "someone@acme.io", "subject": "Read", "text": "x", "last_event": "clicked"],
-            ["from": "hello@example.org", "to": "someone@acme.io", "subject": "Waiting", "text": "x", "last_event": "queued"],
+            [
+                "from": "hello@example.org", "to": "someone@acme.io", "subject": "Read", "text": "x",
+                "last_event": "clicked",
+            ],
+            [
+                "from": "hello@example.org", "to": "someone@acme.io", "subject": "Waiting", "text": "x",
+                "last_event": "queued",
+            ],
         ]
         let h = try Harness(fixtures: try Self.fixtures(emails: emails))
         let now = h.clock.nowMillis()
@@ -126,7 +134,9 @@ import Testing
         // Without `last_event` the recipients decide, as Resend's test addresses do for a send.
         #expect(byLast["Trial"]?.status == "bounced")
         #expect(byLast["Trial"]?.events.last?.at.millis == now)
-        #expect(byLast["Read"]?.events.map(\.type) == ["email.sent", "email.delivered", "email.opened", "email.clicked"])
+        #expect(
+            byLast["Read"]?.events.map(\.type) == ["email.sent", "email.delivered", "email.opened", "email.clicked"]
+        )
         #expect(byLast["Read"]?.events.last?.at.millis == now)
         #expect(byLast["Waiting"]?.status == "queued")
         #expect(byLast["Waiting"]?.created.millis == now)
@@ -134,48 +144,63 @@ import Testing
         for message in byLast.values { #expect(h.call(.GET, "/emails/\(message.id)").status == 200) }
     }
 
-    @Test(arguments: [
-        (JSON.string("not an e-mail"), "not an object"),
-        (["from": "hello@example.org", "subject": "x", "text": "x"], "Missing `to` field"),
-        (["from": "hello@unverified.dev", "to": "a@acme.io", "subject": "x", "text": "x"], "not verified"),
-        (["from": "hello@example.org", "to": "a@example.com", "subject": "x", "text": "x"], "testing email address"),
-        (["id": "msg-1", "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x"], "UUID"),
-        (
-            ["from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "created_at": "yesterday"],
-            "ISO 8601"
-        ),
-        (["from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "last_event": "read"], "one of"),
-        (
-            [
-                "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
-                "created_at": "2025-12-31T10:00:00Z",
-                "events": [["type": "sent", "at": "2025-12-31T10:05:00Z"], ["type": "delivered", "at": "2025-12-31T10:01:00Z"]],
-            ],
-            "time order"
-        ),
-        (
-            [
-                "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
-                "created_at": "2025-12-31T10:00:00Z", "events": [["type": "sent", "at": "2025-12-31T09:00:00Z"]],
-            ],
-            "before `created_at`"
-        ),
-        (
-            [
-                "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "last_event": "bounced",
-                "events": [["type": "sent"]],
-            ],
-            "the last of `events` is 'sent'"
-        ),
-        (["from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "events": "sent"], "array"),
-        (
-            [
-                "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
-                "attachments": [["filename": "a.txt", "content": "%%%"]],
-            ],
-            "base64"
-        ),
-    ] as [(JSON, String)])
+    @Test(
+        arguments: [
+            (JSON.string("not an e-mail"), "not an object"),
+            (["from": "hello@example.org", "subject": "x", "text": "x"], "Missing `to` field"),
+            (["from": "hello@unverified.dev", "to": "a@acme.io", "subject": "x", "text": "x"], "not verified"),
+            (
+                ["from": "hello@example.org", "to": "a@example.com", "subject": "x", "text": "x"],
+                "testing email address"
+            ),
+            (["id": "msg-1", "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x"], "UUID"),
+            (
+                [
+                    "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
+                    "created_at": "yesterday",
+                ],
+                "ISO 8601"
+            ),
+            (
+                ["from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "last_event": "read"],
+                "one of"
+            ),
+            (
+                [
+                    "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
+                    "created_at": "2025-12-31T10:00:00Z",
+                    "events": [
+                        ["type": "sent", "at": "2025-12-31T10:05:00Z"],
+                        ["type": "delivered", "at": "2025-12-31T10:01:00Z"],
+                    ],
+                ],
+                "time order"
+            ),
+            (
+                [
+                    "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
+                    "created_at": "2025-12-31T10:00:00Z", "events": [["type": "sent", "at": "2025-12-31T09:00:00Z"]],
+                ],
+                "before `created_at`"
+            ),
+            (
+                [
+                    "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
+                    "last_event": "bounced",
+                    "events": [["type": "sent"]],
+                ],
+                "the last of `events` is 'sent'"
+            ),
+            (["from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x", "events": "sent"], "array"),
+            (
+                [
+                    "from": "hello@example.org", "to": "a@acme.io", "subject": "x", "text": "x",
+                    "attachments": [["filename": "a.txt", "content": "%%%"]],
+                ],
+                "base64"
+            ),
+        ] as [(JSON, String)]
+    )
     func badEmailsNameTheTeamAndIndex(email: JSON, message: String) throws {
         let fixtures = try Self.fixtures(emails: [Self.welcome, email])
         let error = #expect(throws: FixtureError.self) {
