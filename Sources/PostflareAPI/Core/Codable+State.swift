@@ -159,6 +159,7 @@ extension EmailRecord: BinaryRecord {
         seq = try input.int()
         suppressed = try input.bool()
         simulated = try input.value([SimulatedEvent].self)
-        recorded = try input.optional([SimulatedEvent].self)
+        // Added after the layout shipped: a state file written before fixture e-mails existed ends here.
+        recorded = input.isAtEnd ? nil : try input.optional([SimulatedEvent].self)
     }
 }
