@@ -120,6 +120,9 @@ public struct BinaryRecordReader {
     public func optional<T: Decodable>(_ type: T.Type) throws -> T? {
         try reader.byte(end: end) == 0 ? nil : try reader.decodeNested(type, end: end)
     }
+    /// Whether the record's frame is used up: a field added at the end of a layout can then read as absent
+    /// from a file written before it, instead of refusing the file.
+    public var isAtEnd: Bool { reader.position >= end }
 }
 
 /// How the coder writes a type, remembered per type: a protocol-conformance cast costs a runtime lookup, and

@@ -156,6 +156,37 @@ private struct Note: BinaryRecord, Equatable {
     }
 }
 
+/// `Note` with a field added at the end of its layout, read as absent when the frame has no more bytes.
+private struct NoteWithTopic: BinaryRecord, Equatable {
+    var id: String
+    var tags: [String]
+    var at: Int64?
+    var body: JSON
+    var topic: String?
+
+    func write(to out: BinaryRecordWriter) throws {
+        out.write(id)
+        out.write(tags)
+        out.write(optional: at)
+        try out.write(body)
+        out.write(optional: topic)
+    }
+    init(id: String, tags: [String], at: Int64?, body: JSON, topic: String?) {
+        self.id = id
+        self.tags = tags
+        self.at = at
+        self.body = body
+        self.topic = topic
+    }
+    init(from input: BinaryRecordReader) throws {
+        id = try input.string()
+        tags = try input.strings()
+        at = try input.optionalInt64()
+        body = try input.value(JSON.self)
+        topic = input.isAtEnd ? nil : try input.optionalString()
+    }
+}
+
 @Suite struct BinaryCoderTableTests {
     @Test func aTableComesBackWithItsOrderAndIndex() throws {
         let rows = (0..<1000).map { TableRow(id: "r\($0)", key: $0 / 3) }
@@ -177,5 +208,14 @@ private struct Note: BinaryRecord, Equatable {
             "y": [Note(id: "n2", tags: [], at: -7, body: .null), Note(id: "n3", tags: ["z"], at: 9, body: 2.5)],
         ]
         #expect(try BinaryCoder.decode([String: [Note]].self, from: try BinaryCoder.encode(notes)) == notes)
+    }
+
+    @Test func aFieldAddedAtTheEndOfARecordReadsAsAbsentFromOlderBytes() throws {
+        let old = [Note(id: "n1", tags: ["a"], at: 3, body: "x"), Note(id: "n2", tags: [], at: nil, body: .null)]
+        let read = try BinaryCoder.decode([NoteWithTopic].self, from: try BinaryCoder.encode(old))
+        #expect(read.map(\.id) == ["n1", "n2"] && read.map(\.at) == [3, nil])
+        #expect(read.map(\.topic) == [nil, nil])
+        let new = [NoteWithTopic(id: "n3", tags: ["b"], at: nil, body: 1, topic: "t"), read[0]]
+        #expect(try BinaryCoder.decode([NoteWithTopic].self, from: try BinaryCoder.encode(new)) == new)
     }
 }

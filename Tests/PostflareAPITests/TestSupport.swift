@@ -14,13 +14,13 @@ let templateId = "34a080c9-b17d-4187-ad80-5af20266e535"
 let topicId = "b6d24b8e-af0b-4c3c-be0c-359bbd97381e"
 let domainId = "4dd369bc-aa82-4ff3-97de-514ae3000ee0"
 
-/// The repository's `fixtures/postflare.json`, found from this file's path.
-func loadFixtures() throws -> JSON? {
+/// The repository's `fixtures/postflare.json` (or `fixtures/<set>/postflare.json`), found from this file's path.
+func loadFixtures(set: String? = nil) throws -> JSON? {
     let testsDir = String(
         #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3)
             .joined(separator: "/")
     )
-    return try Fixtures.load(vendor: "postflare", directory: testsDir + "/fixtures")
+    return try Fixtures.load(vendor: "postflare", directory: testsDir + "/fixtures" + (set.map { "/" + $0 } ?? ""))
 }
 
 /// A router over a fresh emulator with a frozen clock (2026-01-01T00:00:00Z) and no rate limit unless asked,
@@ -33,8 +33,13 @@ struct Harness {
     var client: any TestClient
 
     init(options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0)) throws {
+        try self.init(fixtures: try loadFixtures(), options: options)
+    }
+
+    /// The same over other fixtures (`nil`: the built-in default team).
+    init(fixtures: JSON?, options: PostflareAPI.Options = PostflareAPI.Options(rateLimitPerSecond: 0)) throws {
         clock = EmulatorClock(frozenAtMillis: 1_767_225_600_000)
-        api = try PostflareAPI(clock: clock, fixtures: try loadFixtures(), options: options)
+        api = try PostflareAPI(clock: clock, fixtures: fixtures, options: options)
         router = api.makeRouter()
         client = RouterTestClient(responder: { [router] in router.respond(to: $0) }, isSecure: false)
     }

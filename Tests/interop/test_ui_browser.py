@@ -347,6 +347,21 @@ def test_demo_fixtures_show_a_welcome_mail_with_its_image(browser):
         page.locator("td.subject", has_text="test message 3").click()
         expect(page.locator("#timeline")).to_contain_text("ERROR")
         expect(page.locator("#timeline")).to_contain_text("evaluated to null")
+        # Postflare's demo e-mails are history from the fixtures, shown like sent ones.
+        page.goto(f"{em.http}/_emulator/ui/#/")
+        expect(row(page, "postflare", "c41e9f08-2a6d-4b73-8e15-9f7c3d20a6b4").locator(".msg-status")).to_have_text(
+            "bounced")
+        expect(row(page, "postflare", "1b7d2c94-6e3f-4f50-a8d1-4c2b9e7f0a63").locator(".msg-status")).to_have_text(
+            "complained")
+        page.locator("td.subject", has_text="Welcome to Acme, Maria!").click()
+        image = page.frame_locator("#message-html").locator('img[alt="Acme logo"]')
+        expect(image).to_be_visible()
+        assert image.evaluate("i => i.naturalWidth") == 48
+        expect(page.locator("#timeline")).to_contain_text("email.delivered")
+        w.shot("demo-postflare-welcome")
+        page.goto(f"{em.http}/_emulator/ui/#/")
+        page.locator("td.subject", has_text="Reset your Acme password").click()
+        expect(page.locator("#codes")).to_contain_text("731904")
         assert not w.errors, w.errors
     finally:
         w.close()

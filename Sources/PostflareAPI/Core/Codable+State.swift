@@ -133,6 +133,7 @@ extension EmailRecord: BinaryRecord {
         out.write(seq)
         out.write(suppressed)
         try out.write(simulated)
+        try out.write(optional: recorded)
     }
 
     init(from input: BinaryRecordReader) throws {
@@ -158,5 +159,7 @@ extension EmailRecord: BinaryRecord {
         seq = try input.int()
         suppressed = try input.bool()
         simulated = try input.value([SimulatedEvent].self)
+        // Added after the layout shipped: a state file written before fixture e-mails existed ends here.
+        recorded = input.isAtEnd ? nil : try input.optional([SimulatedEvent].self)
     }
 }

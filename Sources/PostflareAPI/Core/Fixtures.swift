@@ -4,7 +4,8 @@ import HTTPCore
 
 /// Seeds the store from `fixtures/postflare.json`:
 /// `{"teams":[{"id","owner_email","rate_limit"?,"api_keys":[…],"domains":[…],"segments":[…],
-/// "contacts":[…],"topics":[…],"contact_properties":[…],"templates":[…],"webhooks":[…]}]}`.
+/// "contacts":[…],"topics":[…],"contact_properties":[…],"templates":[…],"webhooks":[…],"emails":[…]}]}`
+/// (`emails`: sent e-mails, Fixtures+Emails.swift).
 /// Ids in the file are kept as given, so that documentation examples stay valid across restarts.
 enum PostflareFixtures {
     /// Loads every team; returns the teams that have their own rate limit, and the first team's id (the
@@ -16,8 +17,9 @@ enum PostflareFixtures {
         let now = store.now
         var limits: [String: Int] = [:]
         var first: String?
+        var failure: FixtureError?
         try store.withState { state throws(PostflareError) in
-            for t in teams {
+            for (n, t) in teams.enumerated() {
                 let teamId = t["id"]?.stringValue ?? IDs.uuid()
                 if first == nil { first = teamId }
                 var team = Team(
@@ -151,9 +153,34 @@ enum PostflareFixtures {
                     team.keys[key.id] = key
                     state.index(key, team: teamId)
                 }
+                do throws(FixtureError) {
+                    let emails = try FixtureEmails.parse(
+                        t["emails"]?.arrayValue ?? [],
+                        team: team,
+                        path: "teams[\(n)]",
+                        now: now
+                    )
+                    for var email in emails {
+                        // Inspection finds an e-mail by its id alone, across teams.
+                        if state.teams.values.contains(where: { $0.emails[email.id] != nil }) {
+                            throw FixtureError(
+                                vendor: PostflareAPI.vendorName,
+                                path: "teams[\(n)].emails",
+                                "the e-mail id '\(email.id)' is already another team's"
+                            )
+                        }
+                        email.seq = state.nextSeq()
+                        // Not `Team.store`: history is not followed for webhooks.
+                        team.emails.upsert(email)
+                    }
+                } catch {
+                    failure = error
+                    return
+                }
                 state.teams[teamId] = team
             }
         }
+        if let failure { throw failure }
         return (limits, first)
     }
 

@@ -40,6 +40,10 @@ struct EmailRecord: Sendable, Codable {
     var suppressed = false
     /// Events the control plane simulated (`POST /_emulator/messages/postflare/{id}/events`), oldest first.
     var simulated: [SimulatedEvent] = []
+    /// The fixed timeline of an e-mail loaded from the fixtures (`emails`, Fixtures+Emails.swift), oldest first:
+    /// its `last_event` is the latest entry the clock has reached, not the life its recipients would give it,
+    /// and it emits no webhooks. Nil for every e-mail the API sent.
+    var recorded: [SimulatedEvent]? = nil
 }
 
 /// One event the control plane simulated on an e-mail: its `email.*` name and emulator time.

@@ -226,6 +226,12 @@ extension EmailLife {
     /// The e-mail's events so far, oldest first: the `last_event` values it has passed through, each at the
     /// time it was reached (the same thresholds as `lastEvent`).
     static func timeline(_ email: EmailRecord, now: Int64) -> [(type: String, at: Int64)] {
+        if let recorded = email.recorded {
+            // A fixture e-mail's own timeline, with any event the control plane simulated on it since.
+            return (recorded + email.simulated).filter { $0.at <= now }.sorted { $0.at < $1.at }.map {
+                ($0.type, $0.at)
+            }
+        }
         var points: [Int64] = [email.createdAt, email.sendAt, email.sendAt + sentAfterMillis]
         points += [email.sendAt + outcomeAfterMillis, email.sendAt + complaintAfterMillis]
         if let canceled = email.canceledAt { points.append(canceled) }

@@ -86,6 +86,8 @@ enum EmailLife {
     static func lastEvent(_ email: EmailRecord, now: Int64) -> String {
         if email.canceledAt != nil { return "canceled" }
         if let simulated = email.simulated.last(where: { $0.at <= now }) { return simulated.type }
+        // A fixture e-mail is history: its own timeline, queued until the first entry (Fixtures+Emails.swift).
+        if let recorded = email.recorded { return recorded.last(where: { $0.at <= now })?.type ?? "queued" }
         if now < email.sendAt { return email.scheduledAt != nil ? "scheduled" : "queued" }
         let age = now - email.sendAt
         let outcome = outcome(of: email)
@@ -101,8 +103,9 @@ enum EmailLife {
     }
 
     /// Whether the e-mail may still be rescheduled or canceled.
+    /// Never a fixture e-mail: its timeline is fixed, so it cannot be canceled or rescheduled.
     static func isPending(_ email: EmailRecord, now: Int64) -> Bool {
-        email.canceledAt == nil && email.scheduledAt != nil && now < email.sendAt
+        email.recorded == nil && email.canceledAt == nil && email.scheduledAt != nil && now < email.sendAt
     }
 }
 

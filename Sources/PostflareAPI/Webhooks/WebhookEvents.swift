@@ -218,6 +218,8 @@ extension Team {
 extension EmailLife {
     /// The webhook events of an e-mail with their times, in the same clock as `lastEvent`.
     static func timeline(_ e: EmailRecord) -> [(type: String, at: Int64)] {
+        // A fixture e-mail's events happened before the emulator started: none is delivered again.
+        if e.recorded != nil { return [] }
         var events: [(type: String, at: Int64)] = []
         if e.scheduledAt != nil { events.append(("email.scheduled", e.createdAt)) }
         switch outcome(of: e) {
