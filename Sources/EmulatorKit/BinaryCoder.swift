@@ -123,6 +123,82 @@ public struct BinaryRecordReader {
     /// Whether the record's frame is used up: a field added at the end of a layout can then read as absent
     /// from a file written before it, instead of refusing the file.
     public var isAtEnd: Bool { reader.position >= end }
+
+    /// An array written through the generic path (`write(_:)` of an array: a frame, then each element after a
+    /// 1 byte). An empty one — most tag, attachment and event lists — is its empty frame, read here without
+    /// going through `Codable`'s containers (three of those per stored e-mail were a fifth of its decoding).
+    public func array<T: Decodable>(_ type: [T].Type) throws -> [T] {
+        let start = reader.position
+        if try reader.frame(end: end) == reader.position { return [] }
+        reader.position = start
+        return try reader.decodeNested(type, end: end)
+    }
+
+    /// The records of a table written through the generic path (an `OrderedTable`'s unkeyed frame: a 1 byte,
+    /// then each record's frame), each read by `body` within its own frame; `count` first gives how many there
+    /// are (a scan of the frame lengths), so that the table is sized once.
+    public func records(count: (Int) -> Void, _ body: (BinaryRecordReader) throws -> Void) throws {
+        let tableEnd = try reader.frame(end: end)
+        let start = reader.position
+        var n = 0
+        while reader.position < tableEnd {
+            guard try reader.byte(end: tableEnd) == 1 else {
+                throw BinaryCoderError("unexpected nil at \(reader.position)")
+            }
+            reader.position = try reader.frame(end: tableEnd)
+            n += 1
+        }
+        count(n)
+        reader.position = start
+        while reader.position < tableEnd {
+            _ = try reader.byte(end: tableEnd)
+            let recordEnd = try reader.frame(end: tableEnd)
+            try body(BinaryRecordReader(reader: reader, end: recordEnd))
+            // A record that read less than its frame holds must not shift the next one.
+            reader.position = recordEnd
+        }
+    }
+}
+
+/// A row type whose table decodes in one pass specialized for it: `OrderedTable`'s `Codable` conformance is
+/// generic, so in EmulatorKit every row cost unspecialized calls (metadata look-ups, value-witness copies of
+/// the whole row) and three passes (decode, check the order, build the index) — most of a million-message
+/// start-up. A conforming type implements `decodeBinaryTable` in its own module, where `OrderedTable`'s
+/// inlinable methods specialize, typically as `try OrderedTable<Self>.decodeBinaryRows(input)`.
+/// The layout is the generic one, so files written before it read the same.
+public protocol BinaryTableRow: BinaryRecord, OrderedRow {
+    /// The table in `input` (its frame starts at the reader's position), as an `OrderedTable<Self>`.
+    static func decodeBinaryTable(_ input: BinaryRecordReader) throws -> Any
+}
+
+extension OrderedTable where Row: BinaryRecord {
+    /// The rows of a table as `OrderedTable`'s `encode(to:)` wrote them through `BinaryCoder`, each stored as
+    /// `upsert` would (in key order they append, so the table and its index are built in the one pass).
+    @inlinable
+    public static func decodeBinaryRows(_ input: BinaryRecordReader) throws -> Self {
+        var table = Self()
+        try input.records(count: { table.reserveCapacity($0) }, { table.upsert(try Row(from: $0)) })
+        return table
+    }
+}
+
+extension BinaryRecordReader {
+    /// A fast table decoding for `decoder` when it is this coder's and the rows are a `BinaryTableRow`.
+    static func decodeTable<Row>(_ decoder: any Decoder, as: OrderedTable<Row>.Type) throws -> OrderedTable<Row>? {
+        guard let d = decoder as? BinaryDecoderImpl, let fast = Row.self as? any BinaryTableRow.Type else {
+            return nil
+        }
+        let start = d.reader.position
+        let tableEnd = try d.reader.frame(end: d.end)
+        d.reader.position = start
+        let decoded = try fast.decodeBinaryTable(BinaryRecordReader(reader: d.reader, end: d.end))
+        guard let table = decoded as? OrderedTable<Row> else {
+            throw BinaryCoderError("table of \(Row.self) decoded as another type")
+        }
+        d.frame?.end = tableEnd
+        d.reader.position = tableEnd
+        return table
+    }
 }
 
 /// How the coder writes a type, remembered per type: a protocol-conformance cast costs a runtime lookup, and

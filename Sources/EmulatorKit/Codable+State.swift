@@ -25,6 +25,10 @@ extension Timestamp: Codable {
 /// The live rows in order; the index is rebuilt on decode (appending in key order is O(1) a row).
 extension OrderedTable: Codable where Row: Codable {
     public init(from decoder: any Decoder) throws {
+        if let table = try BinaryRecordReader.decodeTable(decoder, as: Self.self) {
+            self = table
+            return
+        }
         self.init()
         var c = try decoder.unkeyedContainer()
         var rows: [Row] = []

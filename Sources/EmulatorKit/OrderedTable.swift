@@ -145,6 +145,13 @@ public struct OrderedTable<Row: OrderedRow> {
         compactIfWorthIt()
     }
 
+    /// Room for `n` rows without growing the storage or the index (a table about to be filled).
+    @inlinable
+    public mutating func reserveCapacity(_ n: Int) {
+        storage.reserveCapacity(n)
+        index.reserveCapacity(n)
+    }
+
     @inlinable
     public mutating func removeAll() {
         self = OrderedTable()

@@ -219,3 +219,106 @@ private struct NoteWithTopic: BinaryRecord, Equatable {
         #expect(try BinaryCoder.decode([NoteWithTopic].self, from: try BinaryCoder.encode(new)) == new)
     }
 }
+
+/// A row whose table takes the one-pass path (`BinaryTableRow`), with arrays read through `array(_:)`.
+private struct FastRow: BinaryTableRow, Equatable {
+    var id: String
+    var key: Int
+    var tags: [JSON]
+    var notes: [Note]
+    var rowID: String { id }
+    var orderKey: Int { key }
+
+    init(id: String, key: Int, tags: [JSON] = [], notes: [Note] = []) {
+        self.id = id
+        self.key = key
+        self.tags = tags
+        self.notes = notes
+    }
+    static func decodeBinaryTable(_ input: BinaryRecordReader) throws -> Any {
+        try OrderedTable<FastRow>.decodeBinaryRows(input)
+    }
+    func write(to out: BinaryRecordWriter) throws {
+        out.write(id)
+        out.write(key)
+        try out.write(tags)
+        try out.write(notes)
+    }
+    init(from input: BinaryRecordReader) throws {
+        id = try input.string()
+        key = try input.int()
+        tags = try input.array([JSON].self)
+        notes = try input.array([Note].self)
+    }
+}
+
+@Suite struct BinaryCoderFastTableTests {
+    fileprivate struct Holder: Codable {
+        var before = "b"
+        var table: OrderedTable<FastRow>
+        var after = "a"
+    }
+
+    @Test func aTableOfFastRowsComesBackWithItsOrderIndexAndArrays() throws {
+        let note = Note(id: "n", tags: ["t"], at: 4, body: ["k": 1])
+        let rows = (0..<2000).map { i in
+            FastRow(id: "r\(i)", key: i / 3, tags: i % 5 == 0 ? ["x", 2] : [], notes: i % 7 == 0 ? [note] : [])
+        }
+        let back = try BinaryCoder.decode(Holder.self, from: try BinaryCoder.encode(Holder(table: OrderedTable(rows))))
+        #expect(Array(back.table.values) == rows)
+        #expect(back.table["r1400"] == rows[1400] && back.table["nope"] == nil)
+        #expect(back.before == "b" && back.after == "a")
+    }
+
+    @Test func fastRowsOutOfOrderOrRepeatedEndAsUpsertLeavesThem() throws {
+        let written = [FastRow(id: "b", key: 2), FastRow(id: "a", key: 1), FastRow(id: "b", key: 3)]
+        var expected = OrderedTable<FastRow>()
+        for row in written { expected.upsert(row) }
+        let back = try BinaryCoder.decode(OrderedTable<FastRow>.self, from: try BinaryCoder.encode(written))
+        #expect(Array(back.values) == Array(expected.values) && back.values.map(\.id) == ["a", "b"])
+        #expect(back["b"]?.key == 3)
+    }
+
+    @Test func aDamagedTableThrowsInsteadOfCrashing() throws {
+        let rows = (0..<50).map { FastRow(id: "r\($0)", key: $0, tags: [.int(Int64($0))]) }
+        let bytes = try BinaryCoder.encode(Holder(table: OrderedTable(rows)))
+        for cut in [0, 4, bytes.count / 3, bytes.count / 2, bytes.count - 1] {
+            #expect(throws: (any Error).self) { try BinaryCoder.decode(Holder.self, from: Array(bytes[0..<cut])) }
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var damaged = bytes
+            damaged[Int.random(in: 0..<damaged.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            _ = try? BinaryCoder.decode(Holder.self, from: damaged)
+        }
+    }
+}
+
+@Suite struct CRC32Tests {
+    /// The byte-at-a-time definition the sliced tables must agree with.
+    static func reference(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    @Test func theCheckValueOfTheStandard() {
+        // The CRC-32/ISO-HDLC check value: the CRC of the ASCII digits 1 to 9.
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum([UInt8]()) == 0)
+    }
+
+    @Test func everyLengthAndAlignmentAgreesWithTheDefinition() {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<300).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        for start in 0..<9 {
+            for end in stride(from: start, through: bytes.count, by: 7) {
+                let slice = bytes[start..<end]
+                #expect(CRC32.checksum(slice) == Self.reference(Array(slice)), "bytes \(start)..<\(end)")
+            }
+        }
+    }
+}

@@ -181,6 +181,23 @@ import Testing
         #expect(try store.load() == ["c": Array(repeating: 7, count: 100_000)])
     }
 
+    @Test func aStoreReadsBackEveryPartAndRefusesEveryCutOfItsFile() throws {
+        let dir = MailDoubleTests.makeStateDirectory()
+        let store = try FileStateStore(directory: dir)
+        let parts: [String: [UInt8]] = [
+            "big": (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }, "e": [], "s": [1],
+        ]
+        try store.commit(parts)
+        #expect(try store.load() == parts)
+        let good = try #require(Self.read(store.path))
+        for cut in [0, 7, 19, 20, 30, good.count / 2, good.count - 1] {
+            Self.write(store.path, Array(good[0..<cut]))
+            #expect(throws: StateStoreError.self) { try store.load() }
+        }
+        Self.write(store.path, good + [0])
+        #expect(throws: StateStoreError.self) { try store.load() }
+    }
+
     static func read(_ path: String) -> [UInt8]? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }

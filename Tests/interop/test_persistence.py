@@ -93,6 +93,53 @@ def test_a_restart_keeps_every_vendor_and_the_sdk_flows_work_on_it():
         assert again.stop() == 0
 
 
+def test_a_large_part_not_kept_after_loading_is_still_written_back_whole():
+    """A loaded part of 1 MiB or more is dropped from memory after start-up (Persistence.keptPartBytes): a
+    restart that changes nothing leaves the file as it was, and a commit for another vendor encodes it again."""
+    data = tempfile.mkdtemp(prefix="maildouble-data-")
+    body = "<p>" + "x" * 300_000 + "</p>"
+    em = start(data)
+    try:
+        s = session(em)
+        headers = {"Authorization": f"Bearer {KEY}"}
+        ids = set()
+        for i in range(5):
+            r = s.post(f"{em.https}/emails", headers=headers, json={
+                "from": "Acme <hello@example.org>", "to": ["delivered@resend.dev"], "subject": f"big {i}",
+                "html": body})
+            assert r.status_code == 200, r.text
+            ids.add(r.json()["id"])
+    finally:
+        assert em.stop() == 0
+    path = os.path.join(data, "state.mdstate")
+    assert os.path.getsize(path) > 1 << 20
+    before = open(path, "rb").read()
+
+    idle = start(data)
+    assert idle.stop() == 0
+    assert open(path, "rb").read() == before, "a restart without changes rewrote the state"
+
+    again = start(data)
+    try:
+        s = session(again)
+        chat = s.post(f"{again.https}/flows/acme/my-flow/messages", headers=FLOWDOCK,
+                      json={"event": "message", "content": "only flowdock changed"})
+        assert chat.status_code == 201, chat.text
+    finally:
+        assert again.stop() == 0
+
+    last = start(data)
+    try:
+        assert postflare_ids(last) >= ids
+        s = session(last)
+        got = s.get(f"{last.https}/emails/{sorted(ids)[0]}", headers={"Authorization": f"Bearer {KEY}"})
+        assert got.status_code == 200 and got.json()["html"] == body
+        flow = s.get(f"{last.https}/flows/acme/my-flow/messages", headers=FLOWDOCK)
+        assert any(m.get("content") == "only flowdock changed" for m in flow.json()), flow.text
+    finally:
+        assert last.stop() == 0
+
+
 def send_until_stopped(em, acked, stop, errors, reached, target):
     """Sends Postflare e-mails until `stop` or the server goes away; records every id answered 2xx and sets
     `reached` once `target` are acknowledged (or when it ends), so that the test waits on an event."""

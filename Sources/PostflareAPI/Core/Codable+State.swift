@@ -109,7 +109,11 @@ extension PostflareAPI {
 
 /// Stored e-mails are the bulk of a large state (a million of them must load in about a second): written
 /// field by field instead of through `Codable`'s containers.
-extension EmailRecord: BinaryRecord {
+extension EmailRecord: BinaryTableRow {
+    static func decodeBinaryTable(_ input: BinaryRecordReader) throws -> Any {
+        try OrderedTable<EmailRecord>.decodeBinaryRows(input)
+    }
+
     func write(to out: BinaryRecordWriter) throws {
         out.write(id)
         out.write(from)
@@ -147,8 +151,8 @@ extension EmailRecord: BinaryRecord {
         html = try input.optionalString()
         text = try input.optionalString()
         headers = try input.optional(JSONObject.self)
-        tags = try input.value([JSON].self)
-        attachments = try input.value([AttachmentRecord].self)
+        tags = try input.array([JSON].self)
+        attachments = try input.array([AttachmentRecord].self)
         createdAt = try input.int64()
         scheduledAt = try input.optionalInt64()
         sendAt = try input.int64()
@@ -158,7 +162,7 @@ extension EmailRecord: BinaryRecord {
         broadcastId = try input.optionalString()
         seq = try input.int()
         suppressed = try input.bool()
-        simulated = try input.value([SimulatedEvent].self)
+        simulated = try input.array([SimulatedEvent].self)
         // Added after the layout shipped: a state file written before fixture e-mails existed ends here.
         recorded = input.isAtEnd ? nil : try input.optional([SimulatedEvent].self)
     }
