@@ -2,13 +2,14 @@
 """Scale section (issue 15 item 2), loaded by bench/bench.py. Plain port: h2c with prior knowledge (h2load).
 
   scale  per vendor, one emulator per size (1k, 100k, 1M stored messages; `MAILDOUBLE_SCALE_SIZES=1000,100000`
-         picks others,
-         `MAILDOUBLE_SCALE_VENDORS=postflare` fewer vendors), all alive at once so that rounds interleave the sizes. Each is filled through the
-         vendor's own send route, multiplexed (`h2load -n N -c4 -m32` over h2c): the messages are what a user's
-         sends store, so the memory per message is that of real messages, and the Postflare fixture format has
-         no e-mails at all. Then, in interleaved rounds of `--seconds` each (h2load -c16 -m10, or one request at
-         a time on one keep-alive connection for the ones marked *, which scan every message: 160 of them in
-         flight would leave minutes of backlog behind), once the emulator is idle (`_quiesce`):
+         picks others, `MAILDOUBLE_SCALE_VENDORS=postflare` fewer vendors), all alive at once so that rounds
+         interleave the sizes. Each is filled through the vendor's own send route, multiplexed (`h2load -n N
+         -c4 -m32` over h2c): the messages are what a user's sends store, so the memory per message is that of
+         real messages, and the Postflare fixture format has no e-mails at all. The emulator clock then moves a
+         day on, so that every message has finished its life whatever the size. Then, in interleaved rounds of
+         `--seconds` each (h2load -c16 -m10, or one request at a time on one keep-alive connection for the ones
+         marked *, which scan every message: 160 of them in flight would leave minutes of backlog behind), once
+         the emulator is idle (`_quiesce`):
            list, first page       Flowmailer `Range: items=:10`, Postflare `?limit=10`, Flowdock `?limit=10`
            list, deep page keyset Flowmailer `items=REF:10` after the middle message, Postflare
                                   `after=<middle>`, Flowdock `until_id=<middle>`
