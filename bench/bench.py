@@ -11,6 +11,8 @@ Vendor sections are added by bench/bench_*.py:
   flowmailer  wrk -c10: a 10-message GET /545/messages page vs nginx serving the same bytes; submit vs that GET
   postflare   POST /emails over HTTPS/1.1 and h2 vs nginx's static ping; vs moto's SES SendEmail (Python peer)
   wiremock    POST /emails, a Flowmailer submit and a GET page vs WireMock 2.35 stubs answering the same bytes
+  scale       each vendor's list pages, send, get, inspection, wait and reset at 1M (and 100k) stored messages vs
+              1k, and the RSS per stored message
 """
 import argparse
 import json
