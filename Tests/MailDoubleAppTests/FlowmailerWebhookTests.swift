@@ -33,8 +33,8 @@ import Testing
 
     static func json(_ r: Response) throws -> JSON { try JSON.parse(r.body) }
 
-    /// Submits one e-mail to account 545 through the API, as a client would (token, then submit).
-    static func submit(_ app: MailDouble, to recipient: String = "ada@acme.io") throws -> String {
+    /// An access token for the default client, as a client gets one.
+    static func token(_ app: MailDouble) throws -> String {
         let token = app.dispatcher.respond(
             to: Request(
                 method: .POST,
@@ -45,7 +45,12 @@ import Testing
                 )
             )
         )
-        let access = try #require(try json(token)["access_token"]?.stringValue)
+        return try #require(try json(token)["access_token"]?.stringValue)
+    }
+
+    /// Submits one e-mail to account 545 through the API, as a client would (token, then submit).
+    static func submit(_ app: MailDouble, to recipient: String = "ada@acme.io") throws -> String {
+        let access = try token(app)
         let body =
             #"{"messageType":"EMAIL","senderAddress":"shop@acme.io","recipientAddress":"\#(recipient)","#
             + #""subject":"Order","text":"Thanks","tags":["order","vip"]}"#
@@ -188,20 +193,7 @@ import Testing
         #expect(Self.control(app, .POST, "/_emulator/clock/advance?seconds=5").status == .ok)
         // One POST per account and publish: ERROR and DELIVERED may come together.
         var deliveries = receiver.wait(for: 1)
-        let token = try #require(
-            try Self.json(
-                app.dispatcher.respond(
-                    to: Request(
-                        method: .POST,
-                        target: "/oauth/token",
-                        headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                        body: Array(
-                            "client_id=maildouble&client_secret=maildouble-secret&grant_type=client_credentials".utf8
-                        )
-                    )
-                )
-            )["access_token"]?.stringValue
-        )
+        let token = try Self.token(app)
         func api(_ path: String, _ body: String = "") -> Response {
             app.dispatcher.respond(
                 to: Request(
