@@ -40,10 +40,29 @@ extension ControlPlane {
                 return Self.page(page, next: "s\(page[page.count - 1].seq)")
             }
         }
-        // The feed is walked to its start: what it does not hold (fixtures, older messages), newest first.
+        // The feed is walked to its start: what it does not hold (fixtures, older messages, and every message
+        // whose `message.stored` change later changes pushed out — a lived life is several events), newest
+        // first, from each vendor's storage walked from its end: a page builds `offset + limit` messages per
+        // tenant, not every stored one (a full scan cost ~0.5 s at 100,000 aged e-mails).
         let offset = fallbackOffset ?? 0
-        let rest = matching(query).filter { $0.seq < oldest }.reversed().dropFirst(offset)
         let wanted = query.limit - page.count
+        let seqs = self.seqs.all()
+        var older: [[InspectedMessage]] = []
+        for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
+            var tenant: String?
+            if query.tenant != nil {
+                guard let native = query.nativeTenants[vendor.name] else { continue }
+                tenant = native
+            }
+            older.append(
+                vendor.newestMessages(tenant: tenant, limit: offset + wanted + 1) { m in
+                    let seq = seqs[Self.key(m.vendor, m.id)] ?? 0
+                    return seq < oldest && query.matches(m, seq: seq)
+                }
+            )
+        }
+        let rest = InspectedMessage.mergedNewest(older, limit: offset + wanted + 1).dropFirst(offset)
+            .map { (message: $0, seq: seqs[Self.key($0.vendor, $0.id)] ?? 0) }
         page += rest.prefix(wanted)
         return Self.page(page, next: rest.count > wanted ? "f\(offset + wanted)" : nil)
     }

@@ -85,3 +85,21 @@ public struct InspectedMessage: Sendable {
         return .object(o)
     }
 }
+
+extension InspectedMessage {
+    /// The newest `limit` of several newest-first lists (one per tenant or vendor, in arrival order of the
+    /// lists), by creation time. Ties keep the arrival order reversed, as reading the oldest-first listing
+    /// backwards does: a later list's message first, and within a list its own (newest-first) order.
+    public static func mergedNewest(_ lists: [[InspectedMessage]], limit: Int) -> [InspectedMessage] {
+        guard lists.count > 1 else { return Array((lists.first ?? []).prefix(limit)) }
+        var all: [(message: InspectedMessage, list: Int, position: Int)] = []
+        for (list, messages) in lists.enumerated() {
+            for (position, m) in messages.enumerated() { all.append((m, list, position)) }
+        }
+        all.sort { a, b in
+            if a.message.created != b.message.created { return a.message.created > b.message.created }
+            return a.list != b.list ? a.list > b.list : a.position < b.position
+        }
+        return all.prefix(limit).map(\.message)
+    }
+}

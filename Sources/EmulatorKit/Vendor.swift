@@ -21,6 +21,14 @@ public protocol Vendor: AnyObject, Sendable {
     var tenants: [String] { get }
     /// The messages the vendor holds, oldest first, in the vendor-neutral shape (all tenants when nil).
     func inspectMessages(tenant: String?) -> [InspectedMessage]
+    /// Up to `limit` stored messages for which `include` holds, newest first (the inbox's order), building
+    /// only the ones it walks: a vendor whose storage is ordered walks each tenant from its end. The default
+    /// walks `inspectMessages(tenant:)` backwards.
+    func newestMessages(
+        tenant: String?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [InspectedMessage]
     /// One message by the vendor's own id, or nil.
     func inspectMessage(id: String) -> InspectedMessage?
     /// The `to`, `cc` and `bcc` mailboxes of one stored message, as `inspectMessage(id:)` would give them; nil
@@ -109,6 +117,16 @@ public struct ProvisionedTenant: Sendable, Equatable {
 }
 
 extension Vendor {
+    public func newestMessages(
+        tenant: String?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [InspectedMessage] {
+        var out: [InspectedMessage] = []
+        for m in inspectMessages(tenant: tenant).reversed() where out.count < limit && include(m) { out.append(m) }
+        return out
+    }
+
     public func storedMessageCounts() -> [String: Int] {
         var counts: [String: Int] = [:]
         for tenant in tenants { counts[tenant] = inspectMessages(tenant: tenant).count }

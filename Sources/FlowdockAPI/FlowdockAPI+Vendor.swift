@@ -122,6 +122,29 @@ extension FlowdockAPI: Vendor {
         return all.sorted { $0.created.millis < $1.created.millis }
     }
 
+    public func newestMessages(
+        tenant: String?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [InspectedMessage] {
+        let lists =
+            (try? store.withState { s -> [[InspectedMessage]] in
+                var lists: [[InspectedMessage]] = []
+                for flowID in s.flowOrder {
+                    guard tenant == nil || s.tenant(ofFlow: flowID) == tenant else { continue }
+                    var out: [InspectedMessage] = []
+                    for m in (s.messages[flowID]?.values ?? []).reversed() where out.count < limit {
+                        guard !m.removed && !m.isEditEvent else { continue }
+                        let inspected = Self.inspected(m, s)
+                        if include(inspected) { out.append(inspected) }
+                    }
+                    lists.append(out)
+                }
+                return lists
+            }) ?? []
+        return InspectedMessage.mergedNewest(lists, limit: limit)
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         guard let (flowID, number) = Self.parseInspectionID(id) else { return nil }
         return try? store.withState { s -> InspectedMessage? in

@@ -73,6 +73,24 @@ extension FlowmailerAPI: Vendor {
         return out
     }
 
+    public func newestMessages(
+        tenant: String?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [InspectedMessage] {
+        let now = clock.now()
+        var lists: [[InspectedMessage]] = []
+        for account in store.allAccounts() where tenant == nil || account.id == tenant {
+            var out: [InspectedMessage] = []
+            for message in account.messages.values.reversed() where out.count < limit {
+                let m = Self.inspected(message, account: account.id, now: now)
+                if include(m) { out.append(m) }
+            }
+            lists.append(out)
+        }
+        return InspectedMessage.mergedNewest(lists, limit: limit)
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         let now = clock.now()
         for account in store.allAccounts() {

@@ -59,6 +59,29 @@ import Testing
         #expect(try Self.allPages(app, "/_emulator/messages?order=desc&vendor=postflare").isEmpty)
     }
 
+    /// Messages whose `message.stored` change the feed no longer holds (later changes pushed it out: a lived
+    /// life is several events each) come from each vendor's storage walked from its end, in the same order
+    /// and with the same cursors as before — not from a scan of every stored message.
+    @Test func newestFirstPastTheFeedWalksTheVendorsFromTheirEnd() throws {
+        let app = try MessageWaitersTests.app()
+        var sent: [String] = []
+        for i in 0..<7 { sent.append(try MessageWaitersTests.send(app, to: "p\(i)@acme.io", subject: "Pushed \(i)")) }
+        let before = try Self.allPages(app, "/_emulator/messages?order=desc&limit=4")
+        // More changes than the feed keeps: every send's `message.stored` falls out.
+        for _ in 0...100_000 { app.changes.append(.eventAdded, vendor: "postflare", tenant: "none", id: "none") }
+        let after = try Self.allPages(app, "/_emulator/messages?order=desc&limit=4")
+        #expect(after == before)
+        #expect(Array(after.prefix(7)) == Array(sent.reversed()))
+        let filtered = try Self.allPages(app, "/_emulator/messages?order=desc&limit=2&vendor=postflare&q=pushed")
+        #expect(filtered == Array(sent.reversed()))
+        // Each vendor's own walk agrees with its oldest-first inspection read backwards.
+        for vendor in app.vendors {
+            let all = vendor.inspectMessages(tenant: nil).map(\.id)
+            let newest = vendor.newestMessages(tenant: nil, limit: 3) { _ in true }.map(\.id)
+            #expect(Set(newest).isSubset(of: Set(all)) && newest.count == min(3, all.count), "\(vendor.name)")
+        }
+    }
+
     @Test func badOrderAndCursorAre400() throws {
         let app = try MessageWaitersTests.app()
         for target in [

@@ -77,6 +77,29 @@ extension PostflareAPI: Vendor {
         return emails.sorted { $0.1.seq < $1.1.seq }.map { Self.inspected($0.1, team: $0.0, now: now) }
     }
 
+    public func newestMessages(
+        tenant: String?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [InspectedMessage] {
+        let now = store.now
+        // The records are copied under the lock (the walk stops at `limit` matches), then built outside it.
+        let teams =
+            (try? store.withState { state throws(PostflareError) -> [(String, OrderedTable<EmailRecord>)] in
+                state.teams.compactMap { tenant == nil || $0.key == tenant ? ($0.key, $0.value.emails) : nil }
+            }) ?? []
+        var lists: [[InspectedMessage]] = []
+        for (teamId, emails) in teams {
+            var out: [InspectedMessage] = []
+            for email in emails.values.reversed() where out.count < limit {
+                let m = Self.inspected(email, team: teamId, now: now)
+                if include(m) { out.append(m) }
+            }
+            lists.append(out)
+        }
+        return InspectedMessage.mergedNewest(lists, limit: limit)
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         let now = store.now
         let found = try? store.withState { state throws(PostflareError) -> (String, EmailRecord)? in
