@@ -33,6 +33,17 @@ import Testing
 
     static func json(_ r: Response) throws -> JSON { try JSON.parse(r.body) }
 
+    /// Configures a webhook on account 545 to `receiver` for `types` (SendPro's event-type filter).
+    static func addWebhook(_ app: MailDouble, _ receiver: Receiver, types: [String]) -> Response {
+        let list = types.map { "\"\($0)\"" }.joined(separator: ",")
+        return control(
+            app,
+            .POST,
+            "/_emulator/webhooks",
+            #"{"tenant":"545","url":"\#(receiver.url)","event_types":[\#(list)]}"#
+        )
+    }
+
     /// An access token for the default client, as a client gets one.
     static func token(_ app: MailDouble) throws -> String {
         let token = app.dispatcher.respond(
@@ -150,14 +161,7 @@ import Testing
         let receiver = try Receiver(statuses: [.serviceUnavailable])
         let app = try Self.start()
         defer { MailDoubleTests.stop(app) }
-        #expect(
-            Self.control(
-                app,
-                .POST,
-                "/_emulator/webhooks",
-                #"{"tenant":"545","url":"\#(receiver.url)","event_types":["SUBMITTED"]}"#
-            ).status == .created
-        )
+        #expect(Self.addWebhook(app, receiver, types: ["SUBMITTED"]).status == .created)
         _ = try Self.submit(app)
         let failed = receiver.wait(for: 1)
         #expect(failed.count == 1)
@@ -179,14 +183,7 @@ import Testing
         let receiver = try Receiver(statuses: [])
         let app = try Self.start()
         defer { MailDoubleTests.stop(app) }
-        #expect(
-            Self.control(
-                app,
-                .POST,
-                "/_emulator/webhooks",
-                #"{"tenant":"545","url":"\#(receiver.url)","event_types":["DELIVERED","ERROR","RESUMED"]}"#
-            ).status == .created
-        )
+        #expect(Self.addWebhook(app, receiver, types: ["DELIVERED", "ERROR", "RESUMED"]).status == .created)
         // "error@…" is held in ERROR (the emulator's recipient patterns); "ada@…" is delivered.
         let held = try Self.submit(app, to: "error@acme.io")
         let original = try Self.submit(app, to: "ada@acme.io")
