@@ -60,15 +60,12 @@ public final class FileStateStore: StateStore {
         return try Self.readParts(fd: fd, size: Int(st.st_size), path: path)
     }
 
-    /// The parts of the state file open on `fd`, read as `decode` reads bytes, but each payload by pread(2)
-    /// straight into its own array: reading the file into one buffer and copying each part out of it held a
-    /// million-message state twice (170 MB more at the peak) and copied it once more.
+    /// The parts of the state file open on `fd`, each payload read by pread(2) straight into its own array:
+    /// reading the file into one buffer and copying each part out of it held a million-message state twice
+    /// (170 MB more at the peak) and copied it once more.
     static func readParts(fd: Int32, size: Int, path: String) throws(StateStoreError) -> [String: [UInt8]] {
-        var offset = 0
-        var failure: Int32 = 0
-        /// The next `n` bytes; nil when the file ends first (or reading fails: `failure`).
-        func next(_ n: Int) -> [UInt8]? {
-            guard n >= 0, n <= size - offset else { return nil }
+        try parse(size: size, path: path) { (offset, n) throws(StateStoreError) -> [UInt8]? in
+            var failure: Int32 = 0
             let bytes = [UInt8](unsafeUninitializedCapacity: n) { buffer, initialized in
                 while initialized < n {
                     let got = pread(fd, buffer.baseAddress! + initialized, n - initialized, off_t(offset + initialized))
@@ -81,7 +78,27 @@ public final class FileStateStore: StateStore {
                     initialized += got
                 }
             }
-            guard bytes.count == n else { return nil }
+            if failure != 0 { throw StateStoreError("\(path): cannot read: \(String(cString: strerror(failure)))") }
+            return bytes.count == n ? bytes : nil
+        }
+    }
+
+    /// The parts of a state file's bytes, or an error naming `path` and what is wrong.
+    public static func decode(_ bytes: [UInt8], path: String) throws(StateStoreError) -> [String: [UInt8]] {
+        try parse(size: bytes.count, path: path) { offset, n in Array(bytes[offset..<offset + n]) }
+    }
+
+    /// The one reader of the format, over a source of `size` bytes: `read(offset, n)` gives the `n` bytes at
+    /// `offset` (within `size`, checked here), nil when the source ends first; it throws when reading fails.
+    private static func parse(
+        size: Int,
+        path: String,
+        read: (_ offset: Int, _ count: Int) throws(StateStoreError) -> [UInt8]?
+    ) throws(StateStoreError) -> [String: [UInt8]] {
+        var offset = 0
+        /// The next `n` bytes; nil when the source ends first.
+        func next(_ n: Int) throws(StateStoreError) -> [UInt8]? {
+            guard n >= 0, n <= size - offset, let bytes = try read(offset, n) else { return nil }
             offset += n
             return bytes
         }
@@ -89,10 +106,9 @@ public final class FileStateStore: StateStore {
             bytes.indices.reduce(0) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
         }
         func fail(_ what: String) -> StateStoreError {
-            if failure != 0 { return StateStoreError("\(path): cannot read: \(String(cString: strerror(failure)))") }
-            return StateStoreError("\(path): \(what); move the file away (or use another --data-dir) to start afresh")
+            StateStoreError("\(path): \(what); move the file away (or use another --data-dir) to start afresh")
         }
-        guard let header = next(20), Array(header[0..<8]) == magic else {
+        guard let header = try next(20), Array(header[0..<8]) == magic else {
             throw fail("not a MailDouble state file")
         }
         let version = UInt32(number(Array(header[8..<12])))
@@ -105,45 +121,19 @@ public final class FileStateStore: StateStore {
         }
         var parts: [String: [UInt8]] = [:]
         for _ in 0..<count {
-            guard let nameLength = next(4), let name = next(Int(number(nameLength))), let fields = next(12) else {
+            guard let nameLength = try next(4), let name = try next(Int(number(nameLength))),
+                let fields = try next(12)
+            else { throw fail("the file is truncated") }
+            let length = number(Array(fields[0..<8]))
+            guard length <= UInt64(size), let payload = try next(Int(length)) else {
                 throw fail("the file is truncated")
             }
-            let length = number(Array(fields[0..<8]))
-            guard length <= UInt64(size), let payload = next(Int(length)) else { throw fail("the file is truncated") }
             guard CRC32.checksum(payload) == UInt32(number(Array(fields[8..<12]))) else {
                 throw fail("the checksum of part \(String(decoding: name, as: UTF8.self)) does not match")
             }
             parts[String(decoding: name, as: UTF8.self)] = payload
         }
         guard offset == size else { throw fail("there are bytes after the last part") }
-        return parts
-    }
-
-    /// The parts of a state file's bytes, or an error naming `path` and what is wrong.
-    public static func decode(_ bytes: [UInt8], path: String) throws(StateStoreError) -> [String: [UInt8]] {
-        func fail(_ what: String) -> StateStoreError {
-            StateStoreError("\(path): \(what); move the file away (or use another --data-dir) to start afresh")
-        }
-        guard bytes.count >= 20, Array(bytes[0..<8]) == magic else { throw fail("not a MailDouble state file") }
-        var r = ByteCursor(bytes: bytes, position: 8)
-        let version = r.u32()
-        guard version == formatVersion else {
-            throw fail("format version \(version) is not one this MailDouble reads (it reads \(formatVersion))")
-        }
-        let count = r.u32()
-        guard r.u32() == CRC32.checksum(bytes[8..<16]) else { throw fail("the header is damaged") }
-        var parts: [String: [UInt8]] = [:]
-        for _ in 0..<count {
-            guard let nameLength = r.u32IfAvailable(), let name = r.take(Int(nameLength)),
-                let length = r.u64IfAvailable(), let crc = r.u32IfAvailable(), length <= UInt64(Int.max),
-                let payload = r.take(Int(length))
-            else { throw fail("the file is truncated") }
-            guard CRC32.checksum(payload) == crc else {
-                throw fail("the checksum of part \(String(decoding: name, as: UTF8.self)) does not match")
-            }
-            parts[String(decoding: name, as: UTF8.self)] = Array(payload)
-        }
-        guard r.position == bytes.count else { throw fail("there are bytes after the last part") }
         return parts
     }
 
@@ -205,28 +195,6 @@ public final class FileStateStore: StateStore {
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
-}
-
-/// Reads little-endian fields from a byte array without trapping past its end.
-struct ByteCursor {
-    let bytes: [UInt8]
-    var position: Int
-
-    mutating func u32() -> UInt32 { u32IfAvailable() ?? 0 }
-    mutating func u32IfAvailable() -> UInt32? { fixed(4).map { UInt32(truncatingIfNeeded: $0) } }
-    mutating func u64IfAvailable() -> UInt64? { fixed(8) }
-    mutating func fixed(_ n: Int) -> UInt64? {
-        guard bytes.count - position >= n else { return nil }
-        var v: UInt64 = 0
-        for i in 0..<n { v |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
-        position += n
-        return v
-    }
-    mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
-        guard n >= 0, bytes.count - position >= n else { return nil }
-        defer { position += n }
-        return bytes[position..<position + n]
-    }
 }
 
 /// CRC-32 (IEEE 802.3, the zlib/PNG polynomial), slicing by 8: eight tables let the loop fold eight bytes a
