@@ -36,6 +36,10 @@ enum VendorTargets {
             let (contentType, body) = headerAndBody($0)
             flowdock.call(.POST, "/flows/acme/my-flow/messages", contentType: contentType, body: body)
         },
+        FuzzTarget(name: "state", summary: "a state file (FileStateStore.decode), and a stored e-mail's state mutated")
+        {
+            state($0)
+        },
         FuzzTarget(name: "flowdock-tags", summary: "Flowdock message content, tags and the tags filter") {
             flowdockTags($0)
         },
@@ -102,6 +106,42 @@ enum VendorTargets {
     }
 
     // MARK: Targets
+
+    /// Postflare's persisted state holding one sent e-mail (so the one-pass table decoding and the e-mail
+    /// record layout are reached); the vendor is put back to its fixtures after it was taken.
+    static let postflareState: [UInt8] = {
+        let body =
+            #"{"from":"Acme <hello@example.org>","to":["delivered@resend.dev"],"subject":"Hi","html":"<b>x</b>","tags":[{"name":"k","value":"v"}]}"#
+        postflare.call(.POST, "/emails", contentType: "application/json", body: Array(body.utf8))
+        defer {
+            do { try postflare.vendor.restore(postflare.snapshot) } catch { fatalError("fuzz setup: \(error)") }
+        }
+        do {
+            guard let bytes = try postflare.vendor.persistedState() else { fatalError("fuzz setup: no state") }
+            return bytes
+        } catch { fatalError("fuzz setup: \(error)") }
+    }()
+
+    /// The input as a whole state file (it must decode or throw, and what decodes re-encodes to the same
+    /// parts), then as edits of a real persisted Postflare state — `(position, byte)` pairs, the first byte
+    /// cutting the length — which must restore or throw, never trap.
+    static func state(_ input: UnsafeRawBufferPointer) {
+        let data = Array(input)
+        if let parts = try? FileStateStore.decode(data, path: "fuzz") {
+            let again = try? FileStateStore.decode(FileStateStore.encode(parts), path: "fuzz")
+            if again != parts { finding("state file parts do not survive encode → decode") }
+        }
+        var bytes = postflareState
+        if let cut = data.first, cut < 32 { bytes.removeLast(min(bytes.count, Int(cut))) }
+        var i = 1
+        while i + 2 < data.count, !bytes.isEmpty {
+            let position = (Int(data[i]) << 8 | Int(data[i + 1])) % bytes.count
+            bytes[position] = data[i + 2]
+            i += 3
+        }
+        _ = try? postflare.vendor.restorePersisted(bytes)
+        do { try postflare.vendor.restore(postflare.snapshot) } catch { finding("restore after a bad state: \(error)") }
+    }
 
     static func flowmailerRange(_ input: UnsafeRawBufferPointer) {
         let (range, rest) = headerAndBody(input)
