@@ -18,7 +18,7 @@ import HTTPCore
 extension ControlPlane {
     func showAttachment(_ request: Request) throws(HTTPError) -> Response {
         let rawIndex = request.parameter("index")
-        guard !rawIndex.isEmpty, rawIndex.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+        guard !rawIndex.isEmpty, rawIndex.utf8AllSatisfy({ $0 >= 48 && $0 <= 57 }) else {
             throw HTTPError(.badRequest, message: "'index' must be a non-negative integer, not '\(rawIndex)'.")
         }
         let name = request.parameter("vendor")

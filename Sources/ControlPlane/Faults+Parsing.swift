@@ -101,7 +101,7 @@ public enum FaultRuleParser {
             match.vendor = name
         }
         if let v = m["method"] {
-            guard let s = v.stringValue, !s.isEmpty, s.utf8.allSatisfy({ Self.isTokenByte($0) }) else {
+            guard let s = v.stringValue, !s.isEmpty, s.utf8AllSatisfy({ Self.isTokenByte($0) }) else {
                 throw bad("'match.method' is an HTTP method such as POST.")
             }
             match.method = s.uppercased()
@@ -132,7 +132,7 @@ public enum FaultRuleParser {
         }
         if let v = m["header"] {
             guard let h = v.objectValue, let name = h["name"]?.stringValue, !name.isEmpty,
-                name.utf8.allSatisfy({ Self.isTokenByte($0) })
+                name.utf8AllSatisfy({ Self.isTokenByte($0) })
             else { throw bad("'match.header' is {\"name\":\"X-Test\",\"value\":\"glob\"} (value optional).") }
             try onlyKeys(h, ["name", "value"], in: "'match.header'")
             var value: FaultGlob?
@@ -209,8 +209,8 @@ public enum FaultRuleParser {
         if let h = a["headers"] {
             guard let o = h.objectValue else { throw bad("'headers' is an object of names to string values.") }
             for (name, value) in o {
-                guard !name.isEmpty, name.utf8.allSatisfy({ Self.isTokenByte($0) }), let text = value.stringValue,
-                    !text.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 })
+                guard !name.isEmpty, name.utf8AllSatisfy({ Self.isTokenByte($0) }), let text = value.stringValue,
+                    !text.utf8Contains(where: { $0 == 13 || $0 == 10 || $0 == 0 })
                 else { throw bad("Header '\(name)' needs a token name and a one-line string value.") }
                 headers.append(.init(name: name, value: text))
             }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HTTPCore
 
 /// Checks for the custom header fields clients add to an e-mail (Flowmailer's `headers`, Postflare's
 /// `headers`): a line break in a name or value would end the field and start another one in the stored
@@ -6,13 +7,13 @@
 public enum MessageHeaderField {
     /// RFC 5322 §3.6.8: `field-name = 1*ftext`, printable US-ASCII except `:` (no space, no controls).
     public static func isValidName(_ name: String) -> Bool {
-        !name.utf8.isEmpty && name.utf8.allSatisfy { $0 >= 33 && $0 <= 126 && $0 != UInt8(ascii: ":") }
+        !name.utf8.isEmpty && name.utf8AllSatisfy { $0 >= 33 && $0 <= 126 && $0 != UInt8(ascii: ":") }
     }
 
     /// RFC 5322 §3.2.5 unstructured text: no CR, LF or other control character except HTAB (non-ASCII is
     /// left to the encoder, RFC 6532).
     public static func isValidValue(_ value: String) -> Bool {
-        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+        value.utf8AllSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
     /// `value` as one header line: every run of CR/LF (or other control characters but HTAB) becomes one space,
@@ -20,7 +21,7 @@ public enum MessageHeaderField {
     /// none and come back as they are.
     public static func singleLine(_ value: String) -> String {
         func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0x09) || b == 0x7F }
-        guard value.utf8.contains(where: isControl) else { return value }
+        guard value.utf8Contains(where: isControl) else { return value }
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
         var inBreak = false

@@ -58,7 +58,7 @@ extension FlowmailerAPI: Vendor {
             guard let clientId = OAuthHandler.parameters(request).clientId else { return nil }
             return store.credential(clientId: clientId)?.account
         }
-        guard first.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), store.hasAccount(first) else { return nil }
+        guard first.utf8AllSatisfy({ $0 >= 48 && $0 <= 57 }), store.hasAccount(first) else { return nil }
         return first
     }
 

@@ -149,7 +149,7 @@ public final class FlowmailerAPI: Sendable {
         router.claims = { request in
             if let host = request.host, host == "api.flowmailer.net" || host == "login.flowmailer.net" { return true }
             guard let first = URLCoding.pathNames(request.rawPath, limit: 1).first else { return false }
-            return first == "oauth" || (!first.isEmpty && first.utf8.allSatisfy { $0 >= 48 && $0 <= 57 })
+            return first == "oauth" || (!first.isEmpty && first.utf8AllSatisfy { $0 >= 48 && $0 <= 57 })
         }
         return router
     }

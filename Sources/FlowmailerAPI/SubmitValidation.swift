@@ -285,12 +285,12 @@ enum AddressSyntax {
     /// An MSISDN: optional `+`, 6–15 digits (E.164).
     static func isPhone(_ s: String) -> Bool {
         let digits = s.hasPrefix("+") ? s.dropFirst() : Substring(s)
-        return (6...15).contains(digits.count) && digits.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+        return (6...15).contains(digits.count) && digits.utf8AllSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
     /// An alphanumeric SMS originator (at most 11 characters, GSM 03.40).
     static func isSMSSender(_ s: String) -> Bool {
         (1...11).contains(s.count)
-            && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 32 }
+            && s.utf8AllSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 32 }
     }
 }

@@ -54,7 +54,14 @@ public struct Request: Sendable {
         self.version = version
         self.isSecure = isSecure
         self.remoteAddress = remoteAddress
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+        // Over the contiguous bytes when there are (always, from the codecs): the UTF8View walk costs ~10×.
+        let offset =
+            target.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "?")) }
+            ?? target.utf8.firstIndex(of: UInt8(ascii: "?")).map {
+                target.utf8.distance(from: target.startIndex, to: $0)
+            }
+        if let offset {
+            let q = target.utf8.index(target.startIndex, offsetBy: offset)
             rawPath = String(target[..<q])
             let query = String(target[target.index(after: q)...])
             rawQuery = query

@@ -8,9 +8,11 @@ public enum URLCoding {
     @inlinable  // specialized in the vendor modules that call it on every request
     public static func percentDecode(_ s: some StringProtocol, plusAsSpace: Bool = false) -> String {
         // Most segments and query values have nothing to decode: answer without copying the bytes first.
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
-            return String(s)
-        }
+        let plain: Bool =
+            s.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
+            } ?? !s.utf8.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
+        if plain { return String(s) }
         let utf8 = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
@@ -105,6 +107,11 @@ public enum URLCoding {
     /// needs the account id does not decode the rest).
     @inlinable  // specialised in the caller's module: routing calls it on every request
     public static func pathNames(_ rawPath: some StringProtocol, limit: Int = .max) -> [String] {
+        // Native strings (what the codecs produce) are contiguous UTF-8: split over the bytes. The generic
+        // UTF8View walk below costs about ten times as much per byte (index checks on every step).
+        if let names = rawPath.utf8.withContiguousStorageIfAvailable({ pathNames(bytes: $0, limit: limit) }) {
+            return names
+        }
         var names: [String] = []
         names.reserveCapacity(min(limit, 6))
         let utf8 = rawPath.utf8
@@ -126,9 +133,103 @@ public enum URLCoding {
         return names
     }
 
+    /// `pathNames` over contiguous bytes: a name without `%` becomes a String straight from its bytes.
+    @usableFromInline
+    static func pathNames(bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [String] {
+        var names: [String] = []
+        names.reserveCapacity(min(limit, 6))
+        var i = 0
+        let n = bytes.count
+        while i < n, names.count < limit {
+            if bytes[i] == UInt8(ascii: "/") {  // empty segments are skipped, as in `pathSegments`
+                i += 1
+                continue
+            }
+            var end = i
+            var nameEnd = -1
+            var encoded = false
+            while end < n, bytes[end] != UInt8(ascii: "/") {
+                let b = bytes[end]
+                if nameEnd < 0 {
+                    if b == UInt8(ascii: ";") { nameEnd = end } else if b == UInt8(ascii: "%") { encoded = true }
+                }
+                end += 1
+            }
+            let name = UnsafeBufferPointer(rebasing: bytes[i..<(nameEnd < 0 ? end : nameEnd)])
+            names.append(encoded ? percentDecode(bytes: name) : String(decoding: name, as: UTF8.self))
+            i = end
+        }
+        return names
+    }
+
+    /// `percentDecode` of contiguous bytes that hold at least one `%` (`+` stays `+`).
+    @usableFromInline
+    static func percentDecode(bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { out in
+            var i = 0
+            var o = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "%"), i + 2 < bytes.count, let h = hexValue(bytes[i + 1]),
+                    let l = hexValue(bytes[i + 2])
+                {
+                    out[o] = h << 4 | l
+                    i += 3
+                } else {
+                    out[o] = c
+                    i += 1
+                }
+                o += 1
+            }
+            return o
+        }
+    }
+
+    /// The bytes of a raw path that routing must treat specially, found in one pass: `%` (encoded bytes, maybe
+    /// an encoded `/`), `.` (maybe a dot segment), `;` (matrix parameters), and an empty segment (`//`, a
+    /// trailing `/`). A path with none of them is its own canonical form: `/` + its names joined by `/`.
+    public struct PathTraits: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let percent = PathTraits(rawValue: 1)
+        public static let dot = PathTraits(rawValue: 2)
+        public static let semicolon = PathTraits(rawValue: 4)
+        public static let emptySegment = PathTraits(rawValue: 8)
+        /// Does not start with `/` (or is empty).
+        public static let relative = PathTraits(rawValue: 16)
+    }
+
+    public static func pathTraits(_ rawPath: String) -> PathTraits {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> PathTraits {
+            var traits: PathTraits = []
+            guard bytes.first == UInt8(ascii: "/") else { return .relative }
+            var previousSlash = false
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "%"): traits.insert(.percent)
+                case UInt8(ascii: "."): traits.insert(.dot)
+                case UInt8(ascii: ";"): traits.insert(.semicolon)
+                case UInt8(ascii: "/"):
+                    if previousSlash { traits.insert(.emptySegment) }
+                    previousSlash = true
+                    continue
+                default: break
+                }
+                previousSlash = false
+            }
+            if previousSlash && bytes.count > 1 { traits.insert(.emptySegment) }
+            return traits
+        }
+        if let traits = rawPath.utf8.withContiguousStorageIfAvailable(scan) { return traits }
+        return Array(rawPath.utf8).withUnsafeBufferPointer(scan)
+    }
+
     /// All matrix parameters of a raw path, merged (the last segment wins on a repeated name).
     public static func matrixParameters(ofPath rawPath: some StringProtocol) -> [String: String] {
-        guard rawPath.utf8.contains(UInt8(ascii: ";")) else { return [:] }
+        let hasMatrix =
+            rawPath.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: ";")) }
+            ?? rawPath.utf8.contains(UInt8(ascii: ";"))
+        guard hasMatrix else { return [:] }
         var merged: [String: String] = [:]
         for s in pathSegments(rawPath) { merged.merge(s.matrix) { _, new in new } }
         return merged

@@ -136,7 +136,7 @@ public enum OutboundHTTP {
             if ["host", "content-length", "connection", "transfer-encoding"].contains(field.name.lowercased()) {
                 continue
             }
-            guard isToken(field.name), field.value.utf8.allSatisfy({ $0 != 0x0D && $0 != 0x0A && $0 != 0 }) else {
+            guard isToken(field.name), field.value.utf8AllSatisfy({ $0 != 0x0D && $0 != 0x0A && $0 != 0 }) else {
                 return .failure(OutboundError(.invalidRequest, "header field '\(field.name)' cannot be sent"))
             }
             hasUserAgent = hasUserAgent || HTTPHeaders.equalNames(field.name, "User-Agent")
@@ -150,7 +150,7 @@ public enum OutboundHTTP {
     /// RFC 9110 §5.6.2 token characters.
     static func isToken(_ name: String) -> Bool {
         !name.isEmpty
-            && name.utf8.allSatisfy { b in
+            && name.utf8AllSatisfy { b in
                 (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                     || "!#$%&'*+-.^_`|~".utf8.contains(b)
             }

@@ -12,10 +12,10 @@ public import HTTPCore
 public struct Dispatcher: Sendable {
     public let routers: [Router]
     public let fallback: Router
-    /// "METHOD seg/seg" of every all-literal route → the first router that has it. No template beats an
+    /// Method → "/seg/seg" of every all-literal route → the first router that has it. No template beats an
     /// all-literal one, and of several routers with the same one the first wins, so such a request is
     /// answered after one lookup instead of asking every router.
-    let literalRoutes: [String: (router: Int, route: Router.Route)]
+    let literalRoutes: [String: [String: (router: Int, route: Router.Route)]]
     /// First segments that are literal in some routers' routes (`_emulator`, `emails`, `flows`) → those
     /// routers. Such a segment names their namespace: another router's template capturing it (Flowmailer's
     /// `/{account_id}/messages/{id}` for `/_emulator/messages/x`) does not match it.
@@ -24,16 +24,19 @@ public struct Dispatcher: Sendable {
     public init(routers: [Router], fallback: Router = Router()) {
         self.routers = routers
         self.fallback = fallback
-        var literal: [String: (router: Int, route: Router.Route)] = [:]
+        var literal: [String: [String: (router: Int, route: Router.Route)]] = [:]
         for (index, router) in routers.enumerated() {
-            for (key, route) in router.literalRoutes where literal[key] == nil { literal[key] = (index, route) }
+            for (method, routes) in router.literalRoutes {
+                for (path, route) in routes where literal[method]?[path] == nil {
+                    literal[method, default: [:]][path] = (index, route)
+                }
+            }
         }
         literalRoutes = literal
         var namespaces: [String: Set<Int>] = [:]
         for (index, router) in routers.enumerated() {
-            for key in router.literalRoutes.keys {
-                guard let space = key.firstIndex(of: " ") else { continue }
-                let first = key[key.index(after: space)...].prefix { $0 != "/" }
+            for path in router.literalRoutes.values.flatMap(\.keys) {
+                let first = path.dropFirst().prefix { $0 != "/" }
                 if !first.isEmpty { namespaces[String(first), default: []].insert(index) }
             }
         }
@@ -56,8 +59,9 @@ public struct Dispatcher: Sendable {
 
     /// Matches `request` without answering it.
     public func resolve(_ request: Request) -> Resolution {
-        // Most paths hold no "%" at all: skip the scan for "%2F" then.
-        let encodedSlash = request.rawPath.utf8.contains(UInt8(ascii: "%")) && Self.hasEncodedSlash(request.rawPath)
+        // One pass over the bytes says what the path needs: most hold no "%", ".", ";" or "//" at all.
+        let traits = URLCoding.pathTraits(request.rawPath)
+        let encodedSlash = traits.contains(.percent) && Self.hasEncodedSlash(request.rawPath)
         if encodedSlash, let index = vendorRouter(for: request),
             let rejection = routers[index].encodedSlashRejection
         {
@@ -66,13 +70,14 @@ public struct Dispatcher: Sendable {
         var segments = URLCoding.pathNames(request.rawPath)
         // RFC 3986 §5.2.4: `.` and `..` (also encoded) are resolved, so `/../flows` is `/flows` and not an
         // account named "..". Most paths hold no "." at all.
-        if request.rawPath.utf8.contains(UInt8(ascii: ".")) || request.rawPath.utf8.contains(UInt8(ascii: "%")) {
+        if !traits.isDisjoint(with: [.dot, .percent]) {
             segments = Self.removingDotSegments(segments)
         }
         // HEAD answers from GET routes, and a decoded "/" inside a segment would join like two segments:
-        // both take the general path below.
-        if request.method != .HEAD, !encodedSlash,
-            let (index, route) = literalRoutes[Router.literalKey(request.method.rawValue, segments)]
+        // both take the general path below. A path without special bytes is its own canonical form, so it is
+        // the key as it stands (no key to build).
+        if request.method != .HEAD, !encodedSlash, let routes = literalRoutes[request.method.rawValue],
+            let (index, route) = traits.isEmpty ? routes[request.rawPath] : routes[Router.literalPath(segments)]
         {
             return Resolution(router: index, route: route.template, segments: segments, match: route.match)
         }

@@ -35,8 +35,9 @@ public struct Router: Sendable {
     }
 
     private var nodes: [Node] = [Node()]
-    /// The routes whose templates have no captures, by `literalKey` (the dispatcher's one-lookup path).
-    private(set) var literalRoutes: [String: Route] = [:]
+    /// The routes whose templates have no captures, by method and `literalPath` (the dispatcher's one-lookup
+    /// path).
+    private(set) var literalRoutes: [String: [String: Route]] = [:]
     private var middlewares: [any Middleware] = []
     /// Every route added, in order: method and template (for documentation checks).
     public private(set) var registeredRoutes: [(method: HTTPMethod, template: String)] = []
@@ -150,12 +151,13 @@ public struct Router: Sendable {
         }
         let route = Route(template: template, paramNames: names, specificity: Specificity(kinds), handler: handler)
         nodes[node].routes[method.rawValue] = route
-        if names.isEmpty { literalRoutes[Self.literalKey(method.rawValue, segments.map(String.init))] = route }
+        if names.isEmpty {
+            literalRoutes[method.rawValue, default: [:]][Self.literalPath(segments.map(String.init))] = route
+        }
     }
 
-    static func literalKey(_ method: String, _ segments: [String]) -> String {
-        method + " " + segments.joined(separator: "/")
-    }
+    /// The canonical path of decoded segments: "/" + the segments joined by "/".
+    static func literalPath(_ segments: [String]) -> String { "/" + segments.joined(separator: "/") }
 
     public mutating func get(_ template: String, _ handler: @escaping Handler) { add(.GET, template, handler) }
     public mutating func post(_ template: String, _ handler: @escaping Handler) { add(.POST, template, handler) }

@@ -86,4 +86,23 @@ import Testing
         #expect(URLCoding.matrixParameters(ofPath: "/a;x=1;y=2/b;x=3") == ["x": "3", "y": "2"])
         #expect(URLCoding.matrixParameters(ofPath: "/a/b").isEmpty)
     }
+
+    /// The one-pass scan the dispatcher decides its fast path on: a path with no traits is its own canonical
+    /// form ("/" + its decoded names joined by "/").
+    @Test func pathTraitsFindWhatRoutingMustTreatSpecially() {
+        #expect(URLCoding.pathTraits("/").isEmpty)
+        #expect(URLCoding.pathTraits("/545/messages").isEmpty)
+        #expect(URLCoding.pathTraits("/é/ü").isEmpty)
+        #expect(URLCoding.pathTraits("/a%2Fb") == .percent)
+        #expect(URLCoding.pathTraits("/v1/./x") == .dot)
+        #expect(URLCoding.pathTraits("/545/messages;a=1") == .semicolon)
+        #expect(URLCoding.pathTraits("/a//b") == .emptySegment)
+        #expect(URLCoding.pathTraits("/a/b/") == .emptySegment)
+        #expect(URLCoding.pathTraits("a/b") == .relative)
+        #expect(URLCoding.pathTraits("") == .relative)
+        for path in ["/", "/545/messages", "/é/ü", "/_emulator/ping", "/a/b/c"] where URLCoding.pathTraits(path).isEmpty
+        {
+            #expect("/" + URLCoding.pathNames(path).joined(separator: "/") == path)
+        }
+    }
 }

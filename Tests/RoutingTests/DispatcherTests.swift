@@ -77,6 +77,18 @@ import Testing
         #expect(Self.answer(d, .GET, "/other") == "first /{any}")
     }
 
+    /// A literal route is found by the raw path as it stands only when that is its canonical form; every other
+    /// spelling of the same path (empty segments, a trailing slash, encoded letters, matrix parameters, dot
+    /// segments) reaches it through the decoded segments.
+    @Test func literalRoutesAnswerEverySpellingOfTheirPath() {
+        let d = Dispatcher(routers: [Self.router("r", [(.GET, "/a/b"), (.GET, "/{any}")])])
+        for path in ["/a/b", "/a//b", "/a/b/", "//a/b", "/%61/b", "/a/b;x=1", "/a/./b", "/c/../a/b"] {
+            #expect(Self.answer(d, .GET, path) == "r /a/b", "\(path)")
+        }
+        #expect(Self.answer(d, .GET, "/a%2Fb") == "r /{any}")
+        #expect(Self.answer(d, .GET, "/A/b") != "r /a/b")
+    }
+
     @Test func unmatchedPathsGoToTheHostsRouterThenTheClaimsThenTheFallback() {
         var claiming = Self.router("claiming", [(.GET, "/x/y")])
         claiming.claims = { $0.rawPath.hasPrefix("/x") }

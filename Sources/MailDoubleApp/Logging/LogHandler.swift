@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import EmulatorKit
 import Glibc
+import HTTPCore
 public import Logging
 
 /// `--log-format`: `text` (one human line per record) or `json` (one JSON object per line, for a collector).
@@ -93,7 +94,7 @@ public struct MailDoubleLogHandler: LogHandler {
         case .stringConvertible(let v): s = v.description
         case .array, .dictionary: return jsonValue(value)
         }
-        let plain = !s.isEmpty && s.utf8.allSatisfy { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != 0x7F }
+        let plain = !s.isEmpty && s.utf8AllSatisfy { $0 > 0x20 && $0 != UInt8(ascii: "\"") && $0 != 0x7F }
         return plain ? s : jsonString(s)
     }
 

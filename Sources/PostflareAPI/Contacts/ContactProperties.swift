@@ -16,7 +16,7 @@ extension PostflareAPI {
         let body = try Body(req)
         let key = try body.requiredString("key")
         guard key.count <= 50,
-            key.utf8.allSatisfy({ c in
+            key.utf8AllSatisfy({ c in
                 (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
             })
         else {

@@ -91,13 +91,15 @@ enum EmailAddress {
     /// The bare address of `text`, or nil when it is in neither accepted form.
     static func parse(_ text: String) -> String? {
         // A line break in a display name would end the header field it is written into.
-        if text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) { return nil }
+        if text.utf8Contains(where: { $0 == 0x0D || $0 == 0x0A }) { return nil }
         let t = text.trimmingSpaces()
         // Searched in the UTF-8 view: `String.lastIndex(of:)` walks grapheme clusters, ~7k instructions for
         // one mailbox on every recipient of every send. `<` and `>` are ASCII, so their indices are boundaries.
         let bytes = t.utf8
-        if bytes.last == UInt8(ascii: ">"), let open = bytes.lastIndex(of: UInt8(ascii: "<")) {
-            let inner = String(t[bytes.index(after: open)..<bytes.index(before: bytes.endIndex)])
+        if bytes.last == UInt8(ascii: ">"), let open = t.utf8LastOffset(of: UInt8(ascii: "<")) {
+            let inner = String(
+                t[bytes.index(bytes.startIndex, offsetBy: open + 1)..<bytes.index(before: bytes.endIndex)]
+            )
             return isValid(inner) ? inner : nil
         }
         return isValid(t) ? t : nil
@@ -134,8 +136,8 @@ enum EmailAddress {
         // The text after the last `@` (the whole address when there is none), as `split(...).last` gave,
         // without building the array of parts on every send.
         let utf8 = address.utf8
-        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return address.lowercased() }
-        return address[utf8.index(after: at)...].lowercased()
+        guard let at = address.utf8LastOffset(of: UInt8(ascii: "@")) else { return address.lowercased() }
+        return address[utf8.index(utf8.startIndex, offsetBy: at + 1)...].lowercased()
     }
 
     /// The observed wire message for a malformed address field (spec §3.3).

@@ -216,7 +216,7 @@ struct EmailInput {
 
     static func isTagText(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.count <= 256
-            && s.utf8.allSatisfy { c in
+            && s.utf8AllSatisfy { c in
                 (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || c == 45
             }
     }
