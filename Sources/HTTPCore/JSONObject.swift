@@ -32,7 +32,8 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
 
     private func position(of key: String) -> Int? {
         if let index { return index.position(of: key, in: entries) }
-        return entries.firstIndex { $0.key == key }
+        let count = key.utf8.count
+        return entries.firstIndex { $0.key.utf8.count == count && $0.key == key }
     }
 
     private mutating func buildIndex() { index = JSONKeyIndex(entries, capacity: entries.count * 2) }
@@ -40,7 +41,10 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public subscript(key: String) -> JSON? {
         get {
             guard index != nil else {
-                for e in entries where e.key == key { return e.value }
+                // Lengths first (O(1) on native strings): most keys probed differ in length, and `==` on two
+                // keys longer than 15 bytes goes through the runtime's general comparison (~50 instructions).
+                let count = key.utf8.count
+                for e in entries where e.key.utf8.count == count && e.key == key { return e.value }
                 return nil
             }
             return position(of: key).map { entries[$0].value }

@@ -124,7 +124,9 @@ extension Request {
     /// `scheme://host[:port]` as the client reached the server (its `Host`/`:authority`), for absolute URLs in
     /// answers (`Location`, links); `defaultURL` (the real vendor's) when the request names no usable host.
     public func externalBaseURL(default defaultURL: String) -> String {
-        guard let host = headers["Host"], !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " }) else {
+        guard let host = headers["Host"], !host.isEmpty,
+            !host.utf8Contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: " ") })
+        else {
             return defaultURL
         }
         return (isSecure ? "https://" : "http://") + host
