@@ -54,13 +54,7 @@ public struct Request: Sendable {
         self.version = version
         self.isSecure = isSecure
         self.remoteAddress = remoteAddress
-        // Over the contiguous bytes when there are (always, from the codecs): the UTF8View walk costs ~10×.
-        let offset =
-            target.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "?")) }
-            ?? target.utf8.firstIndex(of: UInt8(ascii: "?")).map {
-                target.utf8.distance(from: target.startIndex, to: $0)
-            }
-        if let offset {
+        if let offset = target.utf8FirstOffset(of: UInt8(ascii: "?")) {
             let q = target.utf8.index(target.startIndex, offsetBy: offset)
             rawPath = String(target[..<q])
             let query = String(target[target.index(after: q)...])

@@ -8,11 +8,9 @@ public enum URLCoding {
     @inlinable  // specialized in the vendor modules that call it on every request
     public static func percentDecode(_ s: some StringProtocol, plusAsSpace: Bool = false) -> String {
         // Most segments and query values have nothing to decode: answer without copying the bytes first.
-        let plain: Bool =
-            s.utf8.withContiguousStorageIfAvailable { bytes in
-                !bytes.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
-            } ?? !s.utf8.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
-        if plain { return String(s) }
+        if !s.utf8Contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(s)
+        }
         let utf8 = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
@@ -107,30 +105,12 @@ public enum URLCoding {
     /// needs the account id does not decode the rest).
     @inlinable  // specialised in the caller's module: routing calls it on every request
     public static func pathNames(_ rawPath: some StringProtocol, limit: Int = .max) -> [String] {
-        // Native strings (what the codecs produce) are contiguous UTF-8: split over the bytes. The generic
-        // UTF8View walk below costs about ten times as much per byte (index checks on every step).
+        // Split over contiguous bytes: native strings (what the codecs produce) are, and anything else is copied
+        // once. A walk of the generic UTF8View costs about ten times as much per byte (index checks each step).
         if let names = rawPath.utf8.withContiguousStorageIfAvailable({ pathNames(bytes: $0, limit: limit) }) {
             return names
         }
-        var names: [String] = []
-        names.reserveCapacity(min(limit, 6))
-        let utf8 = rawPath.utf8
-        var i = utf8.startIndex
-        while i != utf8.endIndex, names.count < limit {
-            if utf8[i] == UInt8(ascii: "/") {  // empty segments are skipped, as in `pathSegments`
-                i = utf8.index(after: i)
-                continue
-            }
-            var end = i
-            var nameEnd: String.Index?
-            while end != utf8.endIndex, utf8[end] != UInt8(ascii: "/") {
-                if nameEnd == nil, utf8[end] == UInt8(ascii: ";") { nameEnd = end }
-                end = utf8.index(after: end)
-            }
-            names.append(percentDecode(rawPath[i..<(nameEnd ?? end)]))
-            i = end
-        }
-        return names
+        return Array(rawPath.utf8).withUnsafeBufferPointer { pathNames(bytes: $0, limit: limit) }
     }
 
     /// `pathNames` over contiguous bytes: a name without `%` becomes a String straight from its bytes.
@@ -226,10 +206,7 @@ public enum URLCoding {
 
     /// All matrix parameters of a raw path, merged (the last segment wins on a repeated name).
     public static func matrixParameters(ofPath rawPath: some StringProtocol) -> [String: String] {
-        let hasMatrix =
-            rawPath.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: ";")) }
-            ?? rawPath.utf8.contains(UInt8(ascii: ";"))
-        guard hasMatrix else { return [:] }
+        guard rawPath.utf8Contains(where: { $0 == UInt8(ascii: ";") }) else { return [:] }
         var merged: [String: String] = [:]
         for s in pathSegments(rawPath) { merged.merge(s.matrix) { _, new in new } }
         return merged

@@ -108,18 +108,11 @@ public struct Dispatcher: Sendable {
 
     /// Answers `request` as `resolve` found it.
     public func respond(to request: Request, resolution: Resolution) -> Response {
-        // Through the element in place: `let owner = routers[i]` copied the whole Router (every table and
-        // middleware retained and released) on each request.
-        guard let index = resolution.router else {
-            if let rejection = resolution.rejection {
-                return fallback.errorResponse(request, rejection.status, rejection.message)
-            }
-            return fallback.respond(to: request, match: resolution.match, segments: resolution.segments)
-        }
+        let owner = resolution.router.map { routers[$0] } ?? fallback
         if let rejection = resolution.rejection {
-            return routers[index].errorResponse(request, rejection.status, rejection.message)
+            return owner.errorResponse(request, rejection.status, rejection.message)
         }
-        return routers[index].respond(to: request, match: resolution.match, segments: resolution.segments)
+        return owner.respond(to: request, match: resolution.match, segments: resolution.segments)
     }
 
     static func removingDotSegments(_ segments: [String]) -> [String] {
