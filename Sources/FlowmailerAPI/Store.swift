@@ -115,6 +115,14 @@ struct AccountState: Sendable, Codable {
         evictedMessages += excess
     }
 
+    /// The insert times of the messages submitted within `submitted`: submitted ≤ inserted ≤ submitted +
+    /// lag, so a submit-time window maps to an insert-time window.
+    func insertedWindow(submittedIn submitted: Range<Int64>) -> Range<Int64> {
+        // Dates parse to ±3·10^14 ms and lags are small, so this cannot overflow.
+        let lower = submitted.lowerBound + minInsertLagMillis
+        return lower..<max(lower, submitted.upperBound + maxInsertLagMillis + 1)
+    }
+
     func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
 
     /// The account's credential with this client id (an account holds a handful).
