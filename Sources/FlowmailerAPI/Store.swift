@@ -160,8 +160,10 @@ final class Store: Sendable {
 
     /// Replaces every account (the emulator's reset back to its fixtures).
     func replaceAll(with accounts: [AccountState]) {
-        let map = Self.index(accounts)
-        self.accounts.withLock { $0 = map }
+        var map = Self.index(accounts)
+        self.accounts.withLock { swap(&$0, &map) }
+        // The old accounts (all their messages) are freed off the request path and outside the lock.
+        DeferredRelease.shared.release(consume map)
     }
 
     private static func index(_ accounts: [AccountState]) -> [String: AccountBox] {
@@ -206,11 +208,16 @@ final class Store: Sendable {
     /// Replaces one account (or removes it when `state` is nil); false when there was none and none is put.
     @discardableResult
     func replace(account id: String, with state: AccountState?) -> Bool {
-        accounts.withLock { map in
-            let existed = map[id] != nil
-            if let state { map[id] = AccountBox(state) } else { map[id] = nil }
-            return existed || state != nil
+        let fresh = state.map(AccountBox.init)
+        let old = accounts.withLock { map in
+            let old = map[id]
+            map[id] = fresh
+            return old
         }
+        let existed = old != nil
+        // Freed off the request path and outside the lock: a million messages take seconds to free.
+        DeferredRelease.shared.release(consume old)
+        return existed || state != nil
     }
 
     /// Adds an account made by `make` with a fresh numeric id: `preferred` when that is a free number (no
