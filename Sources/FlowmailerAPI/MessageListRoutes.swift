@@ -18,11 +18,11 @@ extension FlowmailerAPI {
         }
         router.get("/{account_id}/recipient/{recipient}/messages") { [self] request in
             let recipient = request.parameter("recipient").lowercased()
-            return try listMessages(request) { $0.recipientAddress.lowercased() == recipient }
+            return try listMessages(request) { Self.equalLowercased($0.recipientAddress, recipient) }
         }
         router.get("/{account_id}/sender/{sender}/messages") { [self] request in
             let sender = request.parameter("sender").lowercased()
-            return try listMessages(request) { $0.senderAddress.lowercased() == sender }
+            return try listMessages(request) { Self.equalLowercased($0.senderAddress, sender) }
         }
         router.get("/{account_id}/tag/{tag}/messages") { [self] request in
             let tag = request.parameter("tag")
@@ -46,6 +46,22 @@ extension FlowmailerAPI {
             let m = try message(request)
             guard m.status(at: now) == "ERROR" else { throw FlowmailerError.notFound("Held message") }
             return Self.json(Self.holdJSON(m, at: now))
+        }
+    }
+
+    /// `text.lowercased() == lower`, without the lower-cased copy when `text` is ASCII: the filter runs on
+    /// every message an offset page walks past.
+    static func equalLowercased(_ text: String, _ lower: String) -> Bool {
+        var a = text.utf8.makeIterator()
+        var b = lower.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?) where x < 0x80:
+                if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != y { return false }
+            case (_?, _?): return text.lowercased() == lower  // a non-ASCII character: Unicode lower-casing
+            default: return false
+            }
         }
     }
 

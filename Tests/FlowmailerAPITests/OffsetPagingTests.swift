@@ -104,4 +104,20 @@ import Testing
             }
         }
     }
+
+    /// The recipient/sender filter's comparison agrees with `lowercased() ==` (ASCII fast path, Unicode rest).
+    @Test func caseInsensitiveAddressComparisonAgreesWithLowercased() {
+        let texts = [
+            "R1@Acme.io", "r1@acme.io", "r1@acme.i", "r1@acme.ioo", "", "ÉLODIE@acme.io", "élodie@acme.io", "x@ß.de",
+        ]
+        let targets = ["r1@acme.io", "élodie@acme.io", "", "x@ß.de", "r1@acme.i"]
+        for text in texts {
+            for target in targets {
+                #expect(
+                    FlowmailerAPI.equalLowercased(text, target) == (text.lowercased() == target),
+                    "\(text) \(target)"
+                )
+            }
+        }
+    }
 }
