@@ -19,6 +19,9 @@ extension FlowdockAPI: Vendor {
     /// membership are shared across organizations and stay as they are.
     public func reset(tenant: String) -> Bool {
         let seed = provisioned.entry(tenant: tenant)?.seed ?? self.seed
+        // The flows' old messages, uuid indexes and threads: freed off the request path, outside the lock.
+        var garbage = State.Garbage()
+        defer { garbage.release() }
         let known =
             (try? store.withState { s -> Bool in
                 let org = s.organizations.values.first { $0.parameterizedName == tenant }
@@ -28,17 +31,15 @@ extension FlowdockAPI: Vendor {
                 let fresh = Set(seed.flows.values.filter { $0.organizationID == orgID }.map(\.id))
                 for flowID in current.union(fresh) {
                     s.flows[flowID] = seed.flows[flowID]
+                    s.takeMessages(of: flowID, into: &garbage)
                     s.messages[flowID] = seed.messages[flowID]
                     s.messageIDsByUUID[flowID] = seed.messageIDsByUUID[flowID]
                 }
                 s.flowOrder = s.flowOrder.filter { s.flows[$0] != nil }
                 for flowID in fresh where !s.flowOrder.contains(flowID) { s.flowOrder.append(flowID) }
                 let affected = current.union(fresh)
-                for (id, thread) in s.threads where affected.contains(thread.flowID) {
-                    s.threads[id] = seed.threads[id]
-                }
+                s.takeThreads(of: affected, into: &garbage)
                 for (id, thread) in seed.threads where affected.contains(thread.flowID) { s.threads[id] = thread }
-                s.threadOrder = s.threadOrder.filter { s.threads[$0] != nil }
                 for id in seed.threadOrder where s.threads[id] != nil && !s.threadOrder.contains(id) {
                     s.threadOrder.append(id)
                 }
@@ -56,19 +57,20 @@ extension FlowdockAPI: Vendor {
     /// a flow's message numbers then start again at 1, as after a reset of a flow without fixture messages.
     /// Flows, users, sources and private conversations stay.
     public func forgetMessages(tenant: String?) -> Int {
-        (try? store.withState { s -> Int in
-            var deleted = 0
-            var flows = Set<String>()
-            for flowID in s.flowOrder where tenant == nil || s.tenant(ofFlow: flowID) == tenant {
-                deleted += s.messages[flowID]?.values.filter { !$0.removed && !$0.isEditEvent }.count ?? 0
-                s.messages[flowID] = nil
-                s.messageIDsByUUID[flowID] = nil
-                flows.insert(flowID)
-            }
-            for (id, thread) in s.threads where flows.contains(thread.flowID) { s.threads[id] = nil }
-            s.threadOrder = s.threadOrder.filter { s.threads[$0] != nil }
-            return deleted
-        }) ?? 0
+        var garbage = State.Garbage()
+        defer { garbage.release() }
+        return
+            (try? store.withState { s -> Int in
+                var deleted = 0
+                var flows = Set<String>()
+                for flowID in s.flowOrder where tenant == nil || s.tenant(ofFlow: flowID) == tenant {
+                    deleted += s.messages[flowID]?.values.reduce(0) { $0 + ($1.removed || $1.isEditEvent ? 0 : 1) } ?? 0
+                    s.takeMessages(of: flowID, into: &garbage)
+                    flows.insert(flowID)
+                }
+                s.takeThreads(of: flows, into: &garbage)
+                return deleted
+            }) ?? 0
     }
 
     /// The organization (parameterized name) a request acts in, first match wins: the one in the path

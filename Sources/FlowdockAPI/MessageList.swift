@@ -11,7 +11,7 @@ struct ListQuery: Sendable {
     var untilID: Int?
     var tags: [String] = []
     var tagModeOr = false
-    var keywords: [String] = []
+    var search = SearchWords("")
     var skip = 0
     var app: String?
 
@@ -34,9 +34,8 @@ struct ListQuery: Sendable {
             q.tags = t.split(separator: ",").compactMap { Tags.normalize(String($0), state: state) ?? String($0) }
         }
         q.tagModeOr = request.query("tag_mode")?.lowercased() == "or"
-        if let s = request.query("search") {
-            q.keywords = s.split(separator: " ").map { $0.lowercased() }.filter { !$0.isEmpty }
-        }
+        // A query without words (blank, punctuation only) is no search: `since_id`/`until_id` then apply.
+        if let s = request.query("search") { q.search = SearchWords(s) }
         q.skip = max(try integer(request, "skip") ?? 0, 0)
         q.app = request.query("app").flatMap { $0.isEmpty ? nil : $0 }
         return q
@@ -48,7 +47,7 @@ struct ListQuery: Sendable {
         return n
     }
 
-    var isSearch: Bool { !keywords.isEmpty }
+    var isSearch: Bool { !search.isEmpty }
 
     /// §5 semantics: filter; `since_id`/`until_id` are exclusive and ignored when searching; take the
     /// `limit` highest ids (default) or lowest (`sort=asc`), after skipping `skip` of them for searches
@@ -76,29 +75,23 @@ struct ListQuery: Sendable {
             let hit = tags.map { Tags.contains(m.tags, $0) }
             if tagModeOr ? !hit.contains(true) : hit.contains(false) { return false }
         }
-        if isSearch {
-            let text = Self.searchableText(m)
-            if !keywords.allSatisfy({ text.contains($0) }) { return false }
-        }
+        if isSearch, !search.words.allSatisfy({ Self.has(m, word: $0) }) { return false }
         return true
     }
 
     func matches(_ m: PrivateMessage) -> Bool {
         if let events, !events.contains("message") { return false }
-        if isSearch {
-            let text = m.content.lowercased()
-            if !keywords.allSatisfy({ text.contains($0) }) { return false }
-        }
+        if isSearch, !search.words.allSatisfy({ SearchWords.contains(m.content, word: $0) }) { return false }
         return true
     }
 
-    static func searchableText(_ m: Message) -> String {
-        var parts: [String] = []
-        if let s = m.content.stringValue { parts.append(s) }
-        if let s = m.content["text"]?.stringValue { parts.append(s) }
-        if let s = m.content["file_name"]?.stringValue { parts.append(s) }
-        if let s = m.extra["title"]?.stringValue { parts.append(s) }
-        if let s = m.extra["body"]?.stringValue { parts.append(s) }
-        return parts.joined(separator: " ").lowercased()
+    /// Whether a searched field of `m` has `word`: the content text (a string, or an object's `text` and
+    /// `file_name`) and an inbox item's `title` and `body`. Read in place, field by field, stopping at the
+    /// first that has it.
+    static func has(_ m: Message, word: [UInt8]) -> Bool {
+        func has(_ text: String?) -> Bool { text.map { SearchWords.contains($0, word: word) } ?? false }
+        return has(m.content.stringValue) || has(m.content["text"]?.stringValue)
+            || has(m.content["file_name"]?.stringValue) || has(m.extra["title"]?.stringValue)
+            || has(m.extra["body"]?.stringValue)
     }
 }

@@ -33,9 +33,12 @@ final class FlowdockStore: Sendable {
         return result
     }
 
-    /// Replaces the whole state at once (emulator reset).
+    /// Replaces the whole state at once (emulator reset). The old state is freed by the shared worker, off
+    /// the request path and outside the lock.
     func replace(with fresh: State) {
-        state.withLock { $0 = fresh }
+        var old = fresh
+        state.withLock { swap(&$0, &old) }
+        DeferredRelease.shared.release(consume old)
     }
 }
 
@@ -84,6 +87,50 @@ struct State: Sendable, Codable {
     var nextOrganizationID = 1
     /// Messages posted since the store last announced them on the change feed (flow id, message id).
     @CodedPosted var posted: [(flowID: String, id: Int)] = []
+
+    /// What a reset or a forget takes out of the state, to be freed by `DeferredRelease` after the lock.
+    struct Garbage: Sendable {
+        var messages: [OrderedTable<Message>] = []
+        var uuids: [[String: Int]] = []
+        var threads: [FlowThread] = []
+        var threadTables: [[String: FlowThread]] = []
+        var threadOrders: [[String]] = []
+
+        /// Hands everything to the shared worker and keeps nothing.
+        mutating func release() {
+            var taken = Garbage()
+            swap(&taken, &self)
+            DeferredRelease.shared.release(consume taken)
+        }
+    }
+
+    /// Removes a flow's messages and uuid index into `garbage`.
+    mutating func takeMessages(of flowID: String, into garbage: inout Garbage) {
+        if let m = messages.removeValue(forKey: flowID) { garbage.messages.append(m) }
+        if let u = messageIDsByUUID.removeValue(forKey: flowID) { garbage.uuids.append(u) }
+    }
+
+    /// Removes the threads of `flows` into `garbage` and drops them from `threadOrder`. When most threads go
+    /// (one big tenant), the rest move to a new dictionary and the old one is handed over whole; else the ids
+    /// are collected first (removing while iterating would copy the whole dictionary: the loop holds it).
+    mutating func takeThreads(of flows: Set<String>, into garbage: inout Garbage) {
+        let gone = threads.reduce(0) { $0 + (flows.contains($1.value.flowID) ? 1 : 0) }
+        guard gone > 0 else { return }
+        if gone * 2 > threads.count {
+            var old = threads.filter { !flows.contains($0.value.flowID) }
+            swap(&old, &threads)
+            garbage.threadTables.append(old)
+        } else {
+            let ids = threads.compactMap { flows.contains($0.value.flowID) ? $0.key : nil }
+            garbage.threads.reserveCapacity(garbage.threads.count + ids.count)
+            for id in ids {
+                if let t = threads.removeValue(forKey: id) { garbage.threads.append(t) }
+            }
+        }
+        var order = threadOrder.filter { threads[$0] != nil }
+        swap(&order, &threadOrder)
+        garbage.threadOrders.append(order)
+    }
 
     /// The organization (its parameterized name) a flow belongs to: Flowdock's tenant.
     func tenant(ofFlow flowID: String) -> String {

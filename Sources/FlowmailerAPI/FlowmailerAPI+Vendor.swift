@@ -36,7 +36,10 @@ extension FlowmailerAPI: Vendor {
             deleted +=
                 (try? store.write(account) { state throws(HTTPError) -> Int in
                     let n = state.messages.count
-                    state.messages.removeAll()
+                    // Swapped out here, freed by the shared worker (outside the lock, off the request path).
+                    var old = OrderedTable<StoredMessage>()
+                    swap(&old, &state.messages)
+                    DeferredRelease.shared.release(consume old)
                     state.filterCandidates.removeAll()
                     state.resumed.removeAll()
                     return n

@@ -7,6 +7,14 @@ import HTTPCore
 /// O(log n + page) instead of a scan of the whole account — the sync loop of spec §3.4 stays cheap however
 /// many messages exist.
 enum KeysetScan {
+    /// The positions of the messages inserted within `window` (two binary searches).
+    static func positions(_ messages: OrderedTable<StoredMessage>, insertedWithin window: Range<Int64>) -> Range<Int> {
+        // The empty id sorts before every id, so these are the first positions at those times.
+        let lower = messages.firstPosition(notBefore: InsertKey(millis: window.lowerBound, id: ""))
+        let upper = messages.firstPosition(notBefore: InsertKey(millis: window.upperBound, id: ""))
+        return lower..<max(lower, upper)
+    }
+
     /// Up to `count` messages matching `filter`, in output order, continuing from `ref`. `insertedWithin`
     /// bounds the insert times worth looking at (see `AccountState.maxInsertLagMillis`), so that a narrow
     /// `;daterange` does not scan the whole account.
@@ -19,14 +27,9 @@ enum KeysetScan {
         filter: (StoredMessage) -> Bool
     ) -> [StoredMessage] {
         func range(_ lower: Int, _ upper: Int) -> Range<Int> { lower..<max(lower, upper) }
-        var window = messages.startPosition..<messages.endPosition
-        if let w = insertedWithin {
-            // The empty id sorts before every id, so these are the first positions at those times.
-            window = range(
-                messages.firstPosition(notBefore: InsertKey(millis: w.lowerBound, id: "")),
-                messages.firstPosition(notBefore: InsertKey(millis: w.upperBound, id: ""))
-            )
-        }
+        let window =
+            insertedWithin.map { positions(messages, insertedWithin: $0) }
+            ?? messages.startPosition..<messages.endPosition
         guard let ref else { return messages.page(window, descending: descending, limit: count, where: filter) }
         let key = InsertKey(millis: ref.millis, id: ref.id)
         // `>` continues past the row in output order, `<` reads the rows just before it and turns them round.

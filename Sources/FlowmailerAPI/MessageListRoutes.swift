@@ -10,16 +10,19 @@ extension FlowmailerAPI {
 
     func addMessageListRoutes(to router: inout Router) {
         router.get("/{account_id}/messages") { [self] request in
-            let flows = QueryParams.idList(request, "flow_ids")
-            return try listMessages(request, sortable: true) { m in flows.map { $0.contains(m.flow.id) } ?? true }
+            // No `flow_ids`: no filter, so that an offset page is a slice of the stored order.
+            let filter = QueryParams.idList(request, "flow_ids").map { flows in
+                { (m: StoredMessage) in flows.contains(m.flow.id) }
+            }
+            return try listMessages(request, sortable: true, filter)
         }
         router.get("/{account_id}/recipient/{recipient}/messages") { [self] request in
             let recipient = request.parameter("recipient").lowercased()
-            return try listMessages(request) { $0.recipientAddress.lowercased() == recipient }
+            return try listMessages(request) { Self.equalLowercased($0.recipientAddress, recipient) }
         }
         router.get("/{account_id}/sender/{sender}/messages") { [self] request in
             let sender = request.parameter("sender").lowercased()
-            return try listMessages(request) { $0.senderAddress.lowercased() == sender }
+            return try listMessages(request) { Self.equalLowercased($0.senderAddress, sender) }
         }
         router.get("/{account_id}/tag/{tag}/messages") { [self] request in
             let tag = request.parameter("tag")
@@ -43,6 +46,22 @@ extension FlowmailerAPI {
             let m = try message(request)
             guard m.status(at: now) == "ERROR" else { throw FlowmailerError.notFound("Held message") }
             return Self.json(Self.holdJSON(m, at: now))
+        }
+    }
+
+    /// `text.lowercased() == lower`, without the lower-cased copy when `text` is ASCII: the filter runs on
+    /// every message an offset page walks past.
+    static func equalLowercased(_ text: String, _ lower: String) -> Bool {
+        var a = text.utf8.makeIterator()
+        var b = lower.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?) where x < 0x80:
+                if (x >= 0x41 && x <= 0x5A ? x | 0x20 : x) != y { return false }
+            case (_?, _?): return text.lowercased() == lower  // a non-ASCII character: Unicode lower-casing
+            default: return false
+            }
         }
     }
 
@@ -70,11 +89,39 @@ extension FlowmailerAPI {
         return rows
     }
 
+    /// An `items=START-END` page of the stored INSERTED order without building the filtered list: a slice
+    /// of the account's table when nothing narrows it, else one walk that counts the matches (for the
+    /// total) and copies only the page's rows; a `;daterange` bounds the walk to its insert-time window.
+    func offsetPage(
+        _ request: Request,
+        _ query: MessageQuery,
+        start: Int,
+        end: Int,
+        _ filter: ((StoredMessage) -> Bool)?
+    ) throws(HTTPError) -> Page<StoredMessage> {
+        let (rows, total) = try store.read(Self.account(request)) { a in
+            let window = query.dateRange.map {
+                KeysetScan.positions(a.messages, insertedWithin: a.insertedWindow(submittedIn: $0))
+            }
+            let narrowing: ((StoredMessage) -> Bool)? =
+                query.dateRange == nil && filter == nil ? nil : { query.accepts($0) && (filter?($0) ?? true) }
+            return a.messages.offsetPage(
+                window,
+                descending: query.descending,
+                offset: start,
+                limit: end - start,
+                where: narrowing
+            )
+        }
+        return Paginator.itemsPage(rows, start: start, total: total)
+    }
+
+    /// `filter` nil: every message of the account (then an `items=START-END` page costs only its rows).
     func listMessages(
         _ request: Request,
         sortable: Bool = false,
         dateRangeRequired: Bool = false,
-        _ filter: (StoredMessage) -> Bool
+        _ filter: ((StoredMessage) -> Bool)?
     ) throws(HTTPError) -> Response {
         let flags = try MessageFlags(request)
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
@@ -85,20 +132,14 @@ extension FlowmailerAPI {
             // Fast path: keyset on the stored INSERTED order (see KeysetScan).
             let usable = ref?.field == MessageQuery.inserted ? ref : nil
             let rows = try store.read(Self.account(request)) { a in
-                // submitted ≤ inserted ≤ submitted + lag, so a submit-time window maps to an insert-time window.
-                let window = query.dateRange.map { r -> Range<Int64> in
-                    // Dates parse to ±3·10^14 ms and lags are small, so this cannot overflow.
-                    let lower = r.lowerBound + a.minInsertLagMillis
-                    return lower..<max(lower, r.upperBound + a.maxInsertLagMillis + 1)
-                }
-                return KeysetScan.page(
+                KeysetScan.page(
                     a.messages,
                     ref: usable,
                     count: count,
                     descending: query.descending,
-                    insertedWithin: window
+                    insertedWithin: query.dateRange.map { a.insertedWindow(submittedIn: $0) }
                 ) {
-                    query.accepts($0) && filter($0)
+                    query.accepts($0) && (filter?($0) ?? true)
                 }
             }
             page = Paginator.page(
@@ -108,8 +149,10 @@ extension FlowmailerAPI {
                 descending: query.descending,
                 key: query.key
             )
+        } else if case .items(let start, let end) = rangeRequest, query.field == MessageQuery.inserted {
+            page = try offsetPage(request, query, start: start, end: end, filter)
         } else {
-            let rows = try matching(request, query, filter)
+            let rows = try matching(request, query) { filter?($0) ?? true }
             page = Paginator.page(
                 rows,
                 range: rangeRequest,
@@ -135,17 +178,11 @@ extension FlowmailerAPI {
             m.visibleEvents(at: now).first { Self.bounceTypes.contains($0.type) }
         }
         let query = try MessageQuery(request)
-        let rows = try matching(request, query) { m in
+        let filter = { (m: StoredMessage) -> Bool in
             guard let b = bounce(m) else { return false }
             return received.map { $0.contains(b.received.millis) } ?? true
         }
-        let page = Paginator.page(
-            rows,
-            range: rangeRequest,
-            field: query.field,
-            descending: query.descending,
-            key: query.key
-        )
+        let page = try derivedPage(request, query, rangeRequest, filter)
         let body: [JSON] = page.rows.map { m in
             var json = m.json(at: now, flags: flags)
             if let b = bounce(m) {
@@ -157,6 +194,21 @@ extension FlowmailerAPI {
             return json
         }
         return Self.json(.array(body), status: .partialContent, headers: page.headers)
+    }
+
+    /// A page of a derived list (undelivered, held): `items=START-END` walks the stored order (`offsetPage`);
+    /// a reference page cuts the filtered list.
+    func derivedPage(
+        _ request: Request,
+        _ query: MessageQuery,
+        _ range: RangeRequest,
+        _ filter: @escaping (StoredMessage) -> Bool
+    ) throws(HTTPError) -> Page<StoredMessage> {
+        if case .items(let start, let end) = range {
+            return try offsetPage(request, query, start: start, end: end, filter)
+        }
+        let rows = try matching(request, query, filter)
+        return Paginator.page(rows, range: range, field: query.field, descending: query.descending, key: query.key)
     }
 
     /// Message events, newest first by default ("Ordered by received, new events first", spec §3.2).
@@ -194,14 +246,7 @@ extension FlowmailerAPI {
         let now = clock.now()
         let rangeRequest = try RangeRequest.parse(request.headers["Range"])
         let query = try MessageQuery(request)
-        let rows = try matching(request, query) { $0.status(at: now) == "ERROR" }
-        let page = Paginator.page(
-            rows,
-            range: rangeRequest,
-            field: query.field,
-            descending: query.descending,
-            key: query.key
-        )
+        let page = try derivedPage(request, query, rangeRequest) { $0.status(at: now) == "ERROR" }
         return Self.json(
             .array(page.rows.map { Self.holdJSON($0, at: now) }),
             status: .partialContent,

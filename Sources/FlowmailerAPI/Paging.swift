@@ -106,6 +106,17 @@ struct Page<Row> {
 }
 
 enum Paginator {
+    /// The answer to `items=START-END`: `rows` are the page (output indices `start…`), `total` the length of
+    /// the whole list. Content-Range's end mirrors the exclusive END of the request dialect (`items 0-10/22`,
+    /// spec §2.3); an empty page has no Content-Range.
+    static func itemsPage<Row>(_ rows: [Row], start: Int, total: Int) -> Page<Row> {
+        var headers = HTTPHeaders()
+        if !rows.isEmpty {
+            headers.add(name: "Content-Range", value: "items \(start)-\(start + rows.count)/\(total)")
+        }
+        return Page(rows: rows, headers: headers)
+    }
+
     /// Cuts a page. `key(row)` gives the row's (sort value, id); `descending` says how `rows` are sorted.
     /// The keyset cut is stable while rows are appended: a `>` reference resumes strictly after the row it
     /// names, whatever was inserted meanwhile (new rows sort after every existing one, see `Store.submit`).
@@ -123,12 +134,7 @@ enum Paginator {
         switch range {
         case .items(let start, let end):
             let slice = start < rows.count ? Array(rows[start..<min(end, rows.count)]) : []
-            var headers = HTTPHeaders()
-            // Content-Range end mirrors the exclusive END of the request dialect (`items 0-10/22`, spec §2.3).
-            if !slice.isEmpty {
-                headers.add(name: "Content-Range", value: "items \(start)-\(start + slice.count)/\(rows.count)")
-            }
-            return Page(rows: slice, headers: headers)
+            return itemsPage(slice, start: start, total: rows.count)
         case .reference(let ref, let count):
             var slice: [Row]
             if let ref, ref.field == field {

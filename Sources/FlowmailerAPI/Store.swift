@@ -115,6 +115,14 @@ struct AccountState: Sendable, Codable {
         evictedMessages += excess
     }
 
+    /// The insert times of the messages submitted within `submitted`: submitted ≤ inserted ≤ submitted +
+    /// lag, so a submit-time window maps to an insert-time window.
+    func insertedWindow(submittedIn submitted: Range<Int64>) -> Range<Int64> {
+        // Dates parse to ±3·10^14 ms and lags are small, so this cannot overflow.
+        let lower = submitted.lowerBound + minInsertLagMillis
+        return lower..<max(lower, submitted.upperBound + maxInsertLagMillis + 1)
+    }
+
     func table(_ name: String) -> ResourceTable { tables[name] ?? ResourceTable() }
 
     /// The account's credential with this client id (an account holds a handful).
@@ -152,8 +160,10 @@ final class Store: Sendable {
 
     /// Replaces every account (the emulator's reset back to its fixtures).
     func replaceAll(with accounts: [AccountState]) {
-        let map = Self.index(accounts)
-        self.accounts.withLock { $0 = map }
+        var map = Self.index(accounts)
+        self.accounts.withLock { swap(&$0, &map) }
+        // The old accounts (all their messages) are freed off the request path and outside the lock.
+        DeferredRelease.shared.release(consume map)
     }
 
     private static func index(_ accounts: [AccountState]) -> [String: AccountBox] {
@@ -198,11 +208,16 @@ final class Store: Sendable {
     /// Replaces one account (or removes it when `state` is nil); false when there was none and none is put.
     @discardableResult
     func replace(account id: String, with state: AccountState?) -> Bool {
-        accounts.withLock { map in
-            let existed = map[id] != nil
-            if let state { map[id] = AccountBox(state) } else { map[id] = nil }
-            return existed || state != nil
+        let fresh = state.map(AccountBox.init)
+        let old = accounts.withLock { map in
+            let old = map[id]
+            map[id] = fresh
+            return old
         }
+        let existed = old != nil
+        // Freed off the request path and outside the lock: a million messages take seconds to free.
+        DeferredRelease.shared.release(consume old)
+        return existed || state != nil
     }
 
     /// Adds an account made by `make` with a fresh numeric id: `preferred` when that is a free number (no

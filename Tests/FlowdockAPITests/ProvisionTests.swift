@@ -83,3 +83,35 @@ import Testing
         #expect(c.send(.GET, "/flows", token: Token.otto).status == 200)
     }
 }
+
+/// A tenant reset swaps the seed in under the lock and frees the old messages and threads on
+/// `DeferredRelease`'s worker: the organization reads as reset at once, the others keep everything.
+@Suite struct ResetIsolationTests {
+    @Test func resettingOneOrganizationLeavesTheOthersAndReadsResetAtOnce() throws {
+        let c = try Client()
+        let a = try ProvisionTests().provision(c, "ci-a")
+        let b = try ProvisionTests().provision(c, "ci-b")
+        let pathA = "/flows/ci-a/my-flow/messages"
+        let pathB = "/flows/ci-b/my-flow/messages"
+        for i in 0..<20 {
+            _ = c.send(.POST, pathA, token: a.userToken, json: ["event": "message", "content": .string("a \(i)")])
+        }
+        for i in 0..<4 {
+            _ = c.send(.POST, pathB, token: b.userToken, json: ["event": "message", "content": .string("b \(i)")])
+        }
+        let acme = c.send(.GET, "/flows/acme/my-flow/messages?limit=100").json
+        let inspectedB = c.api.inspectMessages(tenant: "ci-b").count
+        #expect(c.send(.GET, pathA + "?limit=100", token: a.userToken).json.arrayValue?.count == 20)
+        #expect(c.api.reset(tenant: "ci-a"))
+        #expect(c.send(.GET, pathA, token: a.userToken).json == [])
+        #expect(c.send(.GET, pathB + "?limit=100", token: b.userToken).json.arrayValue?.count == 4)
+        #expect(c.api.inspectMessages(tenant: "ci-b").count == inspectedB)
+        #expect(c.api.forgetMessages(tenant: "ci-b") == 4)
+        #expect(c.send(.GET, pathB, token: b.userToken).json == [])
+        #expect(c.send(.GET, "/flows/acme/my-flow/messages?limit=100").json == acme)
+        #expect(DeferredRelease.shared.waitUntilIdle(timeout: 30))
+        #expect(c.send(.GET, "/flows/acme/my-flow/messages?limit=100").json == acme)
+        let again = c.send(.POST, pathA, token: a.userToken, json: ["event": "message", "content": "again"])
+        #expect(again.json["id"]?.intValue == 1)
+    }
+}

@@ -89,3 +89,33 @@ import Testing
         #expect(h.api.tenants.isEmpty)
     }
 }
+
+/// A tenant reset swaps the seed in under the lock and frees the old messages on `DeferredRelease`'s worker:
+/// the tenant reads as reset as soon as the call returns, and the other tenants keep every message.
+@Suite struct ResetIsolationTests {
+    @Test func resettingOneAccountLeavesTheOthersAndReadsResetAtOnce() throws {
+        let h = try Harness(options: .init(tokenLifetimeSeconds: 3600))
+        let a = try ProvisionTests().provision(h, "ci-a")
+        let b = try ProvisionTests().provision(h, "ci-b")
+        let tokenA = try h.token(a.clientId, a.secret)
+        let tokenB = try h.token(b.clientId, b.secret)
+        for _ in 0..<20 { _ = try h.submit(token: tokenA, account: a.account) }
+        let keptB = try (0..<5).map { _ in try h.submit(token: tokenB, account: b.account) }
+        func listed(_ account: String, _ token: String) -> [String] {
+            let r = h.api(.GET, "/\(account)/messages", token: token, headers: [("Range", "items=0-100")])
+            return r.json.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        }
+        #expect(listed(a.account, tokenA).count == 20)
+        #expect(h.api.reset(tenant: a.account))
+        #expect(listed(a.account, tokenA).isEmpty)
+        #expect(listed(b.account, tokenB) == keptB)
+        #expect(h.api.forgetMessages(tenant: b.account) == 5)
+        #expect(listed(b.account, tokenB).isEmpty)
+        #expect(h.api.inspectMessages(tenant: "545").count == 3)
+        _ = try h.submit(token: tokenA, account: a.account)
+        #expect(DeferredRelease.shared.waitUntilIdle(timeout: 30))
+        #expect(listed(a.account, tokenA).count == 1)
+        h.api.reset()
+        #expect(h.api.inspectMessages(tenant: nil).count == 3)
+    }
+}

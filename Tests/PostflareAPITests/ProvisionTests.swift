@@ -69,3 +69,27 @@ import Testing
         #expect(h.call(.GET, "/domains", key: b.full).status == 400)
     }
 }
+
+/// A team reset swaps the seed in under the lock and frees the old e-mails on `DeferredRelease`'s worker:
+/// the team reads as reset at once, the other teams keep every e-mail.
+@Suite struct ResetIsolationTests {
+    @Test func resettingOneTeamLeavesTheOthersAndReadsResetAtOnce() throws {
+        let h = try Harness()
+        let a = try ProvisionTests().provision(h, "ci-a")
+        let b = try ProvisionTests().provision(h, "ci-b")
+        for _ in 0..<6 { #expect(h.call(.POST, "/emails", Harness.email(), key: a.send).status == 200) }
+        for _ in 0..<3 { #expect(h.call(.POST, "/emails", Harness.email(), key: b.send).status == 200) }
+        func listed(_ key: String) -> Int? { h.call(.GET, "/emails", key: key).json["data"]?.arrayValue?.count }
+        #expect(listed(a.full) == 6)
+        #expect(h.api.reset(tenant: "ci-a"))
+        #expect(listed(a.full) == 0)
+        #expect(listed(b.full) == 3)
+        #expect(h.api.forgetMessages(tenant: "ci-b") == 3)
+        #expect(listed(b.full) == 0)
+        #expect(h.call(.POST, "/emails", Harness.email(), key: a.send).status == 200)
+        #expect(DeferredRelease.shared.waitUntilIdle(timeout: 30))
+        #expect(listed(a.full) == 1)
+        h.api.reset()
+        #expect(h.api.inspectMessages(tenant: nil).isEmpty)
+    }
+}

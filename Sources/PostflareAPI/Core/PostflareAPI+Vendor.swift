@@ -17,14 +17,18 @@ extension PostflareAPI: Vendor {
     /// A provisioned team goes back to the state it was provisioned with (its two keys and domains kept).
     public func reset(tenant: String) -> Bool {
         let fresh = seed.teams[tenant] ?? provisioned.entry(tenant: tenant)?.seed
+        var old: Team?
         let known =
             (try? store.withState { state throws(PostflareError) -> Bool in
                 guard let current = state.teams[tenant] ?? fresh else { return false }
                 for key in current.keys.values { state.unindex(key) }
+                old = state.teams.removeValue(forKey: tenant)
                 state.teams[tenant] = fresh
                 if let fresh { for key in fresh.keys.values { state.index(key, team: tenant) } }
                 return true
             }) ?? false
+        // The old team (a million e-mails take seconds to free) is freed off the request path, outside the lock.
+        DeferredRelease.shared.release(old.take())
         guard known else { return false }
         store.idempotency.reset(team: tenant)
         dueEvents.removeAll(tenant: tenant)
@@ -42,8 +46,13 @@ extension PostflareAPI: Vendor {
                 for teamId in Array(state.teams.keys) where tenant == nil || teamId == tenant {
                     guard var team = state.teams.removeValue(forKey: teamId) else { continue }
                     out.append((teamId, team.emails.count))
-                    team.emails.removeAll()
-                    team.logs.removeAll()
+                    // Swapped out and freed by the shared worker, off the request path and outside the lock.
+                    var emails = OrderedTable<EmailRecord>()
+                    swap(&emails, &team.emails)
+                    DeferredRelease.shared.release(consume emails)
+                    var logs = OrderedTable<LogRecord>()
+                    swap(&logs, &team.logs)
+                    DeferredRelease.shared.release(consume logs)
                     team.trackedEmails.removeAll()
                     team.pendingEvents.removeAll { $0.type.hasPrefix("email.") }
                     state.teams[teamId] = team

@@ -89,8 +89,10 @@ public final class PostflareAPI: Sendable {
     /// Forgets everything the API created and puts the fixtures' state back (rate-limit windows and
     /// idempotency keys included), for the emulator's reset. Fixture ids and keys stay the same.
     public func reset() {
-        let seed = self.seed
-        try? store.withState { $0 = seed }
+        var old = self.seed
+        try? store.withState { swap(&$0, &old) }
+        // Every team's e-mails, freed off the request path and outside the lock.
+        DeferredRelease.shared.release(consume old)
         provisioned.removeAll()
         store.idempotency.reset()
         webhookRetries.reset()
