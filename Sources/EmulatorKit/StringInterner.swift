@@ -12,7 +12,7 @@ public final class StringInterner: Sendable {
     public let maxLength: Int
     private let table = Locked<Set<String>>([])
 
-    public init(limit: Int = 65_536, maxLength: Int = 256) {
+    public init(limit: Int = 4_096, maxLength: Int = 256) {
         self.limit = limit
         self.maxLength = maxLength
     }
