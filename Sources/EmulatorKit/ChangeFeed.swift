@@ -64,6 +64,11 @@ public final class ChangeFeed: Sendable {
                 detail: detail
             )
             if ring.count < capacity {
+                // Grown by doubling but never past `capacity`: the ring stays full for good once traffic has
+                // passed it, and the array's own growth would keep room it never fills.
+                if ring.count == ring.capacity {
+                    ring.reserveCapacity(Swift.min(capacity, Swift.max(16, ring.count * 2)))
+                }
                 ring.append(change)
             } else {
                 ring[start] = change

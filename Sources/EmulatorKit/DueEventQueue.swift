@@ -51,9 +51,13 @@ public final class DueEventQueue: Sendable {
         mutating func removeFirst() -> Entry {
             let e = items[head]
             head += 1
-            // Drop the taken prefix once it is most of the array, so memory follows what is pending.
-            if head >= 1_024 && head * 2 >= items.count {
-                items.removeFirst(head)
+            // Drop the taken prefix once it is most of the array, into an array of the size still pending, so
+            // that memory follows what is pending: a burst of submits must not leave its peak behind at rest.
+            if head == items.count {
+                items = []
+                head = 0
+            } else if head >= 1_024 && head * 2 >= items.count {
+                items = Array(items[head...])
                 head = 0
             }
             return e
@@ -78,6 +82,7 @@ public final class DueEventQueue: Sendable {
             guard !items.isEmpty else { return nil }
             items.swapAt(0, items.count - 1)
             let top = items.removeLast()
+            if items.isEmpty { items = [] }  // the capacity of a burst is not kept at rest
             var i = 0
             while true {
                 let l = 2 * i + 1

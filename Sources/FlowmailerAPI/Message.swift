@@ -3,7 +3,7 @@ import EmulatorKit
 import HTTPCore
 
 /// A `{"id","description"}` reference (ObjectDescription, spec §6).
-struct ObjectRef: Sendable, Equatable, Codable {
+struct ObjectRef: Sendable, Hashable, Codable {
     var id: String
     var description: String
     var json: JSON { ["id": .string(id), "description": .string(description)] }
@@ -107,15 +107,40 @@ struct MessageRecord: Sendable, Codable {
 }
 
 extension MessageRecord {
-    /// What a submitted e-mail was sent with (spec §2.6): the submitted headers without the `Received` line,
-    /// then `Feedback-ID`, `Message-ID`, `Date` (when processing finished) and `X-Job`.
     /// The received headers: stored for fixture messages; for a submitted e-mail built from the record as
-    /// the submit built them (Received, MIME-Version, From, To, the submit's headers, Subject, Content-Type).
+    /// the submit built them (`receivedHeaders`).
     var submittedHeaders: [(name: String, value: String)] {
         guard let ip = receivedFrom else { return headersIn }
+        return Self.receivedHeaders(
+            ip: ip,
+            id: id,
+            submitted: submitted,
+            senderAddress: senderAddress,
+            recipientAddress: recipientAddress,
+            fromAddress: fromAddress,
+            to: toAddressList.first,
+            customHeaders: customHeaders,
+            subject: subject,
+            hasHTML: html != nil
+        )
+    }
+
+    /// What a submitted e-mail came with: Received, MIME-Version, From, To, the submit's headers, Subject,
+    /// Content-Type.
+    static func receivedHeaders(
+        ip: String,
+        id: String,
+        submitted: Timestamp,
+        senderAddress: String,
+        recipientAddress: String,
+        fromAddress: Address?,
+        to: Address?,
+        customHeaders: [(name: String, value: String)],
+        subject: String?,
+        hasHTML: Bool
+    ) -> [(name: String, value: String)] {
         var h: [(name: String, value: String)] = []
         h.reserveCapacity(8 + customHeaders.count)
-        let to = toAddressList.first
         h.append(
             (
                 "Received",
@@ -130,7 +155,7 @@ extension MessageRecord {
         h.append(("To", MailDate.mailbox(to?.name.map(MessageHeaderField.singleLine), to?.address ?? recipientAddress)))
         h += customHeaders
         if let subject { h.append(("Subject", MessageHeaderField.singleLine(subject))) }
-        if html != nil {
+        if hasHTML {
             h.append(
                 ("Content-Type", "multipart/alternative; boundary=\"----=_Part_\(MessageLife.boundary(forId: id))\"")
             )
@@ -145,6 +170,26 @@ extension MessageRecord {
     /// so that a render which shows both builds them once); nil for other messages.
     func derivedHeadersOut(received: [(name: String, value: String)]) -> [(name: String, value: String)]? {
         guard let account = sentByAccount, let backendStart else { return nil }
+        return Self.sentHeaders(
+            account: account,
+            id: id,
+            source: source,
+            flow: flow,
+            backendStart: backendStart,
+            received: received
+        )
+    }
+
+    /// What a submitted e-mail was sent with (spec §2.6): the received headers without the `Received` line,
+    /// then `Feedback-ID`, `Message-ID`, `Date` (when processing finished) and `X-Job`.
+    static func sentHeaders(
+        account: String,
+        id: String,
+        source: ObjectRef,
+        flow: ObjectRef,
+        backendStart: Timestamp,
+        received: [(name: String, value: String)]
+    ) -> [(name: String, value: String)] {
         let done = backendStart.adding(millis: MessageLife.processedDelay - MessageLife.backendStartDelay)
         var out: [(name: String, value: String)] = []
         out.reserveCapacity(received.count + 3)
@@ -164,6 +209,6 @@ extension StoredMessage {
 
     func status(at now: Timestamp) -> String {
         if let fixedStatus { return fixedStatus }
-        return visibleEvents(at: now).first?.type ?? "SUBMITTED"
+        return eventTimeline.first { $0.inserted <= now }?.type ?? "SUBMITTED"
     }
 }

@@ -35,62 +35,33 @@ enum MessageLife {
         let id = String(decoding: idBytes, as: UTF8.self)
         let inserted = c.now
         let isEmail = r.messageType == "EMAIL"
-        let fromAddress = r.headerFromAddress ?? r.senderAddress
-        let toAddress = r.headerToAddress ?? r.recipientAddress
         let outcome = c.filtered ? .reject : Outcome.forRecipient(r.recipientAddress)
-
         // A future `scheduleAt` postpones processing; SUBMITTED (and the paging key) stay at the submit time.
         let start = max(inserted, r.scheduleAt ?? inserted)
-        let at = { (delay: Int64) in start.adding(millis: delay) }
-        var m = StoredMessage(
-            MessageRecord(
+        let origin = SubmitOrigin.interned(
+            .init(source: c.source, flow: c.flow, account: c.account, webBase: isEmail ? c.webBase : nil)
+        )
+        // The rest of the record (events, times, headers, links) is derived from these when shown.
+        return StoredMessage(
+            submitted: SubmittedRecord(
                 id: id,
                 submitted: submitted,
                 inserted: inserted,
-                transactionId: "",
                 messageType: r.messageType,
-                source: c.source,
-                flow: c.flow,
-                senderAddress: r.senderAddress,
-                recipientAddress: r.recipientAddress,
-                subject: isEmail ? r.subject : nil,
-                from: isEmail ? fromAddress : nil,
-                fromAddress: isEmail ? Address(name: r.headerFromName, address: fromAddress) : nil,
-                toAddressList: isEmail ? [Address(name: r.headerToName, address: toAddress)] : [],
-                headersIn: [],
-                tags: r.tags,
-                backendStart: at(backendStartDelay),
-                backendDone: at(processedDelay),
-                processedAt: at(processedDelay),
-                messageIdHeader: nil,
-                headersOut: nil,
-                onlineLink: nil,
-                messageDetailsLink: nil,
-                events: [],
-                fixedStatus: nil,
+                origin: origin,
+                senderAddress: StringInterner.shared.intern(r.senderAddress),
+                recipientAddress: StringInterner.shared.intern(r.recipientAddress),
+                subject: isEmail ? r.subject.map(StringInterner.shared.intern) : nil,
                 text: r.text,
                 html: r.html,
-                data: r.data,
-                attachments: r.attachments,
-                flowSelector: r.flowSelector
+                tags: r.tags,
+                receivedFrom: isEmail ? c.remoteIP : nil,
+                outcome: outcome,
+                start: start,
+                seed: rng.next(),
+                extras: SubmitExtras(r, isEmail: isEmail)
             )
         )
-        if isEmail {
-            // `headersIn` and `headersOut` are derived when shown (`MessageRecord.submittedHeaders`,
-            // `derivedHeadersOut(received:)`) from what is kept here.
-            m.receivedFrom = c.remoteIP
-            m.customHeaders = r.headers
-            m.sentByAccount = c.account
-            m.webLinkSeed = rng.next()
-            m.webBase = c.webBase.map(WebLink.intern)
-        }
-        m.events = events(outcome, m, at: at, rng: &rng)
-        if outcome == .error {
-            // Processing fails before the message is built: no PROCESSED, no Message-ID, no links (official example).
-            m.backendDone = nil
-            m.processedAt = nil
-        }
-        return m
     }
 
     /// A submitted message's `transactionId`: 32 hex digits derived from the random part of its id when shown,
@@ -123,28 +94,36 @@ enum MessageLife {
         return header
     }
 
-    /// The planned events, newest first.
-    private static func events(
+    /// The planned events of a submitted message, newest first, drawn from `seed` (its first draw is the web
+    /// link seed, `SubmittedRecord.linkSeed`). `details: false` leaves out ids and texts: types and times only.
+    static func events(
         _ outcome: Outcome,
-        _ m: StoredMessage,
-        at: (Int64) -> Timestamp,
-        rng: inout FastRandom
+        submitted: Timestamp,
+        inserted: Timestamp,
+        start: Timestamp,
+        recipient: String,
+        seed: UInt64,
+        details: Bool
     ) -> [MessageEvent] {
-        // Exactly as many slots as this outcome's life has events (168 bytes each, kept per message).
+        var rng = FastRandom(seed: seed)
+        _ = rng.next()
+        let at = { (delay: Int64) in start.adding(millis: delay) }
+        func uuid() -> String? { details ? rng.uuid() : nil }
+        func text(_ make: @autoclosure () -> String) -> String? { details ? make() : nil }
         var list: [MessageEvent] = []
         list.reserveCapacity(outcome.eventCount)
-        list.append(MessageEvent(id: nil, type: "SUBMITTED", received: m.submitted, inserted: m.inserted))
+        list.append(MessageEvent(id: nil, type: "SUBMITTED", received: submitted, inserted: inserted))
         if outcome == .error {
-            let text =
+            let errorText =
                 "The following has evaluated to null or missing:\n==> var1 [in template \"48681\" at line 1, column 29]\n"
             list.append(
                 MessageEvent(
-                    id: rng.uuid(),
+                    id: uuid(),
                     type: "ERROR",
                     received: at(800),
                     inserted: at(850),
-                    snippet: "The following has evaluated to null or missing:",
-                    extraData: ["errorText": .string(text), "errorAfter": "QUEUE"]
+                    snippet: text("The following has evaluated to null or missing:"),
+                    extraData: details ? ["errorText": .string(errorText), "errorAfter": "QUEUE"] : nil
                 )
             )
             list.reverse()  // in place: `reversed()` built a second array
@@ -155,13 +134,13 @@ enum MessageLife {
         )
         let mta = "[127.0.0.1] (127.0.0.1)"
         let d = at(deliveredDelay)
-        func mtaEvent(_ type: String, _ snippet: String, subType: String? = nil) -> MessageEvent {
+        func mtaEvent(_ type: String, _ snippet: @autoclosure () -> String, subType: String? = nil) -> MessageEvent {
             MessageEvent(
-                id: rng.uuid(),
+                id: uuid(),
                 type: type,
                 received: d,
                 inserted: d.adding(millis: 100),
-                snippet: snippet,
+                snippet: text(snippet()),
                 mta: mta,
                 sourceMta: "mta.flowmailer.local",
                 subType: subType
@@ -172,34 +151,34 @@ enum MessageLife {
             list.append(
                 mtaEvent(
                     "HARDBOUNCE",
-                    "smtp;550 5.1.1 <\(m.recipientAddress)>: Recipient address rejected: User unknown",
+                    "smtp;550 5.1.1 <\(recipient)>: Recipient address rejected: User unknown",
                     subType: "mailbox-unknown"
                 )
             )
         case .softbounce:
             list.append(
-                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(m.recipientAddress)>: Mailbox full", subType: "mailbox-full")
+                mtaEvent("SOFTBOUNCE", "smtp;452 4.2.2 <\(recipient)>: Mailbox full", subType: "mailbox-full")
             )
         case .attempt:
             list.append(mtaEvent("ATTEMPT", "smtp;421 4.7.0 Try again later", subType: "service-unavailable"))
         case .reject:
             list.append(
                 MessageEvent(
-                    id: rng.uuid(),
+                    id: uuid(),
                     type: "REJECT",
                     received: d,
                     inserted: d,
-                    snippet: "Recipient is on the recipient filter"
+                    snippet: text("Recipient is on the recipient filter")
                 )
             )
         case .discard:
             list.append(
                 MessageEvent(
-                    id: rng.uuid(),
+                    id: uuid(),
                     type: "DISCARD",
                     received: d,
                     inserted: d,
-                    snippet: "Discarded by flow step"
+                    snippet: text("Discarded by flow step")
                 )
             )
         case .delivered, .complaint, .opened, .clicked:
@@ -207,17 +186,17 @@ enum MessageLife {
             let e = at(engagementDelay)
             if outcome == .complaint {
                 list.append(
-                    MessageEvent(id: rng.uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: "abuse report")
+                    MessageEvent(id: uuid(), type: "COMPLAINT", received: e, inserted: e, snippet: text("abuse report"))
                 )
             }
             if outcome == .opened || outcome == .clicked {
-                list.append(MessageEvent(id: rng.uuid(), type: "OPENED", received: e, inserted: e))
+                list.append(MessageEvent(id: uuid(), type: "OPENED", received: e, inserted: e))
             }
             if outcome == .clicked {
                 let c = e.adding(millis: 1_000)
                 list.append(
                     MessageEvent(
-                        id: rng.uuid(),
+                        id: uuid(),
                         type: "CLICKED",
                         received: c,
                         inserted: c,

@@ -101,7 +101,7 @@ extension FlowmailerAPI {
     /// webhooks (and `eventAdded`) when the emulator clock reaches them.
     private func announce(_ stored: StoredMessage, account: String) {
         changes.append(.messageStored, vendor: Self.vendorName, tenant: account, id: stored.id)
-        schedule(stored.events, of: stored.id, account: account)
+        schedule(stored.eventTimeline, of: stored.id, account: account)
     }
 
     private func schedule(_ events: [MessageEvent], of id: String, account: String) {

@@ -38,7 +38,7 @@ extension StoredMessage {
     /// When the last planned change becomes visible; from then on the JSON is fixed.
     var settledAt: Timestamp {
         var t = inserted
-        for e in events where e.inserted > t { t = e.inserted }
+        for e in eventTimeline where e.inserted > t { t = e.inserted }
         // Checked one by one: an array literal here allocated on every listed message.
         if let c = processedAt, c > t { t = c }
         if let c = backendStart, c > t { t = c }

@@ -93,7 +93,7 @@ struct AccountState: Sendable, Codable {
         lastInsertedMillis = m.inserted.millis
         maxInsertLagMillis = max(maxInsertLagMillis, m.inserted.millis - m.submitted.millis)
         minInsertLagMillis = min(minInsertLagMillis, m.inserted.millis - m.submitted.millis)
-        if m.events.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
+        if m.eventTimeline.contains(where: { $0.type == "HARDBOUNCE" || $0.type == "COMPLAINT" }) {
             filterCandidates.append(MessageKey(m.id))
         }
         messages.upsert(m)

@@ -25,19 +25,6 @@ enum WebLink {
         base + "/_emulator/ui/#/message/flowmailer/" + URLCoding.percentEncode(id) + (online ? "/online" : "")
     }
 
-    /// One shared string per distinct base (a few: one per host name and port the clients use), so that a
-    /// stored message keeps a reference, not a copy; past `internLimit` bases a string is kept as given.
-    static func intern(_ base: String) -> String {
-        bases.withLock { table in
-            if let known = table[base] { return known }
-            if table.count < internLimit { table[base] = base }
-            return base
-        }
-    }
-
-    private static let bases = Locked<[String: String]>([:])
-    private static let internLimit = 64
-
     static func token(_ rng: inout FastRandom) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(12 + 22 + 1 + 128 + 1 + 43)
