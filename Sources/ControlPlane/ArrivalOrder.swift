@@ -99,23 +99,22 @@ struct ArrivalOrder: Sendable {
             let name = vendor.name
             let cursorVendor = cursor.flatMap { c in vendors.firstIndex { $0.name == c.vendor } }
             let since = query.sinceSeq
-            var resume: MessageResume?
-            if cursor != nil || since != nil {
-                resume = MessageResume(list: cursor?.vendor == name ? cursor?.list : nil, id: cursor?.id) {
-                    list,
-                    id,
-                    created in
-                    let seq = seqs[ControlPlane.key(name, id)] ?? 0
-                    // `since=N`: only what was stored after change N; stored order is sequence order there.
-                    if let since, seq <= since { return false }
-                    guard let c = cursor else { return true }
-                    if seq != c.seq { return seq > c.seq }
-                    if created.millis != c.created { return created.millis > c.created }
-                    let cv = cursorVendor ?? -1
-                    if vi != cv { return vi > cv }
-                    return list > c.list
-                }
+            // After the cursor's key, in the order above; with `since=N`, only what was stored after change N
+            // (stored order is sequence order there, so this stays false-then-true along a list).
+            let isAfter = { (list: String, id: String, created: Timestamp) -> Bool in
+                let seq = seqs[ControlPlane.key(name, id)] ?? 0
+                if let since, seq <= since { return false }
+                guard let c = cursor else { return true }
+                if seq != c.seq { return seq > c.seq }
+                if created.millis != c.created { return created.millis > c.created }
+                let cv = cursorVendor ?? -1
+                if vi != cv { return vi > cv }
+                return list > c.list
             }
+            let resume =
+                cursor == nil && since == nil
+                ? nil
+                : MessageResume(list: cursor?.vendor == name ? cursor?.list : nil, id: cursor?.id, isAfter: isAfter)
             let lists = vendor.oldestMessages(tenant: tenant, filter: filter, resume: resume, limit: wanted) { m in
                 query.matches(m, seq: seqs[ControlPlane.key(m.vendor, m.id)] ?? 0)
             }
