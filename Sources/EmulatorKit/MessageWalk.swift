@@ -56,13 +56,18 @@ public struct MessageFilter: Sendable {
     /// The exact subject.
     public var subject: String?
     /// Lower-cased text to find in the subject or the text body.
-    public var text: String?
+    public var text: String? {
+        didSet { needle = Array((text ?? "").utf8) }
+    }
+    /// `text`'s bytes, taken once: a scan tests them against every stored message.
+    var needle: [UInt8] = []
 
     public init(recipient: String? = nil, from: String? = nil, subject: String? = nil, text: String? = nil) {
         self.recipient = recipient
         self.from = from
         self.subject = subject
         self.text = text
+        needle = Array((text ?? "").utf8)
     }
 
     /// The index terms the filter needs a message to hold (all of them).
@@ -90,7 +95,9 @@ public struct MessageFilter: Sendable {
         }
         if let subject, let messageSubject, messageSubject != subject { return false }
         if let text, let messageSubject, let messageText {
-            guard Self.containsFolded(messageSubject ?? "", text) || Self.containsFolded(messageText ?? "", text)
+            guard
+                Self.containsFolded(messageSubject ?? "", text, needle)
+                    || Self.containsFolded(messageText ?? "", text, needle)
             else { return false }
         }
         return true
@@ -99,7 +106,10 @@ public struct MessageFilter: Sendable {
     /// Whether `haystack.lowercased()` may contain `needle` (lower-cased): a byte search that folds ASCII case
     /// without a copy; a haystack or needle with other bytes also gets the exact test.
     public static func containsFolded(_ haystack: String, _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
+        containsFolded(haystack, needle, Array(needle.utf8))
+    }
+
+    static func containsFolded(_ haystack: String, _ needle: String, _ n: [UInt8]) -> Bool {
         guard !n.isEmpty else { return true }
         // nil: found; true: not found and every byte ASCII (the search was exact); false: look again, exactly.
         let verdict =
@@ -196,8 +206,8 @@ extension OrderedTable {
         var out: [InspectedMessage] = []
         guard limit > 0, start < endPosition else { return out }
         func visit(_ slot: Int) -> Bool {
-            let row = storage[slot]
-            guard passes(row), let m = build(row), include(m) else { return true }
+            // `storage[slot]` passed, not bound: the closures borrow the row, so a scan copies no row.
+            guard passes(storage[slot]), let m = build(storage[slot]), include(m) else { return true }
             out.append(m)
             return out.count < limit
         }

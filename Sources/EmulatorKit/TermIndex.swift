@@ -33,19 +33,20 @@ struct TermIndex: Sendable {
         Int(stored &- UInt32(truncatingIfNeeded: compacted))
     }
 
-    /// Adds `terms` of the row at `slot` (a row holding a term twice is indexed once).
+    /// Adds `terms` of the row at `slot` (a row holding a term twice is indexed once). Lists are changed in
+    /// place through `values[i]` (a list taken out and put back would be copied whenever it is shared).
     @usableFromInline
     mutating func add(_ terms: [UInt64], slot: Int, compacted: Int) {
         let stored = UInt32(truncatingIfNeeded: slot + compacted)
         for (i, term) in terms.enumerated() where !terms[..<i].contains(term) {
-            if var list = many.removeValue(forKey: term) {
-                if let last = list.rows.last, Self.slot(last, compacted: compacted) > slot {
-                    let at = Self.firstIndex(in: list, notBelow: slot, compacted: compacted)
-                    list.rows.insert(stored, at: at)
+            if let at = many.index(forKey: term) {
+                let last = many.values[at].rows.last.map { Self.slot($0, compacted: compacted) } ?? -1
+                if last > slot {
+                    let place = Self.firstIndex(in: many.values[at], notBelow: slot, compacted: compacted)
+                    many.values[at].rows.insert(stored, at: place)
                 } else {
-                    list.rows.append(stored)
+                    many.values[at].rows.append(stored)
                 }
-                many[term] = list
             } else if let other = single.removeValue(forKey: term) {
                 let pair = Self.slot(other, compacted: compacted) < slot ? [other, stored] : [stored, other]
                 many[term] = Postings(rows: pair)
@@ -64,19 +65,22 @@ struct TermIndex: Sendable {
                 single[term] = nil
                 continue
             }
-            guard var list = many.removeValue(forKey: term) else { continue }
-            if list.dead < list.rows.count, list.rows[list.dead] == stored {
+            guard let at = many.index(forKey: term) else { continue }
+            let dead = many.values[at].dead
+            if dead < many.values[at].rows.count, many.values[at].rows[dead] == stored {
                 // The oldest live row (the eviction case): advance the dead prefix, drop it once it is half.
-                list.dead += 1
-                if list.dead >= 16, list.dead * 2 >= list.rows.count {
-                    list.rows.removeFirst(list.dead)
-                    list.dead = 0
+                many.values[at].dead += 1
+                if dead + 1 >= 16, (dead + 1) * 2 >= many.values[at].rows.count {
+                    many.values[at].rows.removeFirst(dead + 1)
+                    many.values[at].dead = 0
                 }
             } else {
-                let at = Self.firstIndex(in: list, notBelow: slot, compacted: compacted)
-                if at < list.rows.count, list.rows[at] == stored { list.rows.remove(at: at) }
+                let place = Self.firstIndex(in: many.values[at], notBelow: slot, compacted: compacted)
+                if place < many.values[at].rows.count, many.values[at].rows[place] == stored {
+                    many.values[at].rows.remove(at: place)
+                }
             }
-            if list.dead < list.rows.count { many[term] = list }
+            if many.values[at].dead >= many.values[at].rows.count { many.remove(at: at) }
         }
     }
 
