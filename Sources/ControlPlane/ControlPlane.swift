@@ -10,6 +10,7 @@ public struct ControlPlane: Sendable {
     let changes: ChangeFeed
     let seqs: StoredSeqIndex
     let waiters: MessageWaiters
+    let arrival: ArrivalOrder
     /// The request journal the app's server handler writes (nil: `/_emulator/requests` is always empty).
     let requests: RequestJournal?
     /// The webhook attempts the app's delivery worker writes (nil: `/_emulator/deliveries` is always empty).
@@ -28,7 +29,8 @@ public struct ControlPlane: Sendable {
         self.vendors = vendors
         self.changes = changes
         seqs = StoredSeqIndex(changes: changes)
-        let waiters = MessageWaiters(vendors: vendors, seqs: seqs)
+        arrival = ArrivalOrder(vendors: vendors, seqs: seqs)
+        let waiters = MessageWaiters(vendors: vendors, seqs: seqs, arrival: arrival)
         self.waiters = waiters
         // Weak: the vendors keep the feed, which keeps this observer, which would keep the vendors.
         _ = changes.observe { [weak waiters] change in waiters?.changed(change) }
@@ -83,20 +85,23 @@ public struct ControlPlane: Sendable {
         case "desc": return try listMessagesNewestFirst(request, query)
         default: throw HTTPError(.badRequest, message: "'order' is asc (arrival order, the default) or desc.")
         }
-        var offset = 0
+        var start = ArrivalOrder.Start.beginning
         if let cursor = request.query("cursor") {
-            guard let n = Int(cursor), n >= 0 else {
+            if let c = ArrivalOrder.Cursor(cursor) {
+                start = .after(c)
+            } else if let n = Int(cursor), n >= 0 {
+                start = .offset(n)  // a cursor given before the keyset one: still an offset
+            } else {
                 throw HTTPError(.badRequest, message: "'cursor' is not one we gave.")
             }
-            offset = n
         }
-        let all = matching(query)
-        let page = all.dropFirst(offset).prefix(query.limit)
-        let end = offset + page.count
+        let found = arrival.walk(query, from: start, limit: query.limit + 1)
+        let page = found.prefix(query.limit)
+        let more = found.count > query.limit
         return .json([
-            "data": .array(page.map { Self.summary($0.message, seq: $0.seq) }),
-            "has_more": .bool(end < all.count),
-            "next": end < all.count ? .string(String(end)) : .null,
+            "data": .array(page.map { Self.summary($0.item.message, seq: $0.item.seq) }),
+            "has_more": .bool(more),
+            "next": more ? page.last.map { .string($0.cursor.encoded) } ?? .null : .null,
         ])
     }
 
@@ -125,9 +130,10 @@ public struct ControlPlane: Sendable {
     func waitForMessages(_ request: Request) throws(HTTPError) -> Response {
         let query = try messageQuery(request)
         let (count, timeout) = try QueryParsing.wait(request)
-        let plane = self
+        let arrival = self.arrival
         let promise = waiters.park(query: query, wanted: count, timeoutMilliseconds: Int(timeout * 1000)) {
-            plane.matching(query)
+            // The first matches only: the answer holds `max(count, limit)` of them.
+            arrival.walk(query, limit: max(count, query.limit)).map(\.item)
         }
         return .later(promise)
     }
@@ -162,25 +168,6 @@ public struct ControlPlane: Sendable {
     }
 
     // MARK: Helpers
-
-    /// Every message passing the filters, in arrival order, with the sequence number it was stored at.
-    func matching(_ query: MessageQuery) -> [(message: InspectedMessage, seq: UInt64)] {
-        let seqs = self.seqs.all()
-        var out: [(message: InspectedMessage, seq: UInt64)] = []
-        for vendor in vendors where query.vendor == nil || query.vendor == vendor.name {
-            var tenant = query.tenant
-            if tenant != nil {
-                guard let native = query.nativeTenants[vendor.name] else { continue }
-                tenant = native
-            }
-            for m in vendor.inspectMessages(tenant: tenant) {
-                let seq = seqs[Self.key(m.vendor, m.id)] ?? 0
-                if query.matches(m, seq: seq) { out.append((m, seq)) }
-            }
-        }
-        out.sort { a, b in a.seq != b.seq ? a.seq < b.seq : a.message.created < b.message.created }
-        return out
-    }
 
     /// The filters of a messages route, with `tenant` resolved in each vendor.
     func messageQuery(_ request: Request) throws(HTTPError) -> MessageQuery {

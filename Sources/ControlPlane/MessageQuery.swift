@@ -66,15 +66,5 @@ struct MessageQuery: Sendable {
     }
 
     /// The bare address of `Name <a@b>` (or the text itself), lower-cased.
-    static func address(_ mailbox: String) -> String {
-        // The UTF-8 view: `String.lastIndex(of:)` walks grapheme clusters (~7k instructions a mailbox, and the
-        // wait index runs this for every recipient of every stored message while waiters are parked).
-        let bytes = mailbox.utf8
-        if let open = bytes.lastIndex(of: UInt8(ascii: "<")), let close = bytes.lastIndex(of: UInt8(ascii: ">")),
-            open < close
-        {
-            return mailbox[bytes.index(after: open)..<close].lowercased()
-        }
-        return mailbox.trimmingSpaces().lowercased()
-    }
+    static func address(_ mailbox: String) -> String { MessageTerms.bareAddress(mailbox).lowercased() }
 }

@@ -86,10 +86,12 @@ final class MessageWaiters: Sendable {
     private let state = Locked(State())
     private let vendors: [String: any Vendor]
     private let seqs: StoredSeqIndex
+    private let arrival: ArrivalOrder
 
-    init(vendors: [any Vendor], seqs: StoredSeqIndex) {
+    init(vendors: [any Vendor], seqs: StoredSeqIndex, arrival: ArrivalOrder) {
         self.vendors = Dictionary(vendors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.seqs = seqs
+        self.arrival = arrival
     }
 
     /// How many waiters are parked (for tests and health).
@@ -177,20 +179,26 @@ final class MessageWaiters: Sendable {
         for (promise, response) in ready { promise.complete(response) }
     }
 
-    /// After a reset, what each waiter of that vendor found may be gone: found again from scratch.
+    /// After a reset, what each waiter of that vendor found may be gone: found again, each waiter's first
+    /// `max(wanted, limit)` matches of that vendor (what its answer can hold) by the arrival-order walk, not a
+    /// scan of every stored message.
     private func rescanAll(vendor name: String) {
-        guard let vendor = vendors[name] else { return }
-        let ids = state.withLock { s in s.waiters.filter { $0.value.query.vendor.map { $0 == name } ?? true }.keys }
-        guard !ids.isEmpty else { return }
-        let all = vendor.inspectMessages(tenant: nil).map { m in (m, seqs.seq(of: ControlPlane.key(m.vendor, m.id))) }
+        guard vendors[name] != nil else { return }
+        let parked = state.withLock { s in
+            s.waiters.filter { $0.value.query.vendor.map { $0 == name } ?? true }.map {
+                (id: $0.key, query: $0.value.query, wanted: $0.value.wanted)
+            }
+        }
+        guard !parked.isEmpty else { return }
+        let again = parked.map { w in
+            arrival.walk(w.query, limit: max(w.wanted, w.query.limit), onlyVendor: name).map(\.item)
+        }
         state.withLock { s in
-            for id in ids {
-                guard var waiter = s.waiters[id] else { continue }
+            for (w, found) in zip(parked, again) {
+                guard var waiter = s.waiters[w.id] else { continue }
                 waiter.found = waiter.found.filter { $0.value.message.vendor != name }
-                for (m, seq) in all where waiter.query.matches(m, seq: seq) {
-                    waiter.found[ControlPlane.key(m.vendor, m.id)] = Found(message: m, seq: seq)
-                }
-                s.waiters[id] = waiter
+                for (m, seq) in found { waiter.found[ControlPlane.key(m.vendor, m.id)] = Found(message: m, seq: seq) }
+                s.waiters[w.id] = waiter
             }
         }
     }

@@ -40,6 +40,7 @@ extension OrderedTable: Codable where Row: Codable {
             for (slot, row) in rows.enumerated() { index[row.rowID] = slot }
             if index.count == rows.count {
                 storage = rows
+                rebuildTerms()
                 return
             }
             index = [:]

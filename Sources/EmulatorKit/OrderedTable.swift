@@ -8,6 +8,19 @@ public protocol OrderedRow {
     var rowID: RowID { get }
     /// The sort key. Rows with equal keys keep their insertion order.
     var orderKey: OrderKey { get }
+    /// Whether a table of these rows keeps a term index (`indexTerms`); false by default.
+    static var indexesTerms: Bool { get }
+    /// The hashes a table indexes this row under (a message's recipients, sender, subject: `MessageTerms`),
+    /// read when the row is stored, moved or removed, so they must depend on the row's content only. None by
+    /// default.
+    var indexTerms: [UInt64] { get }
+}
+
+extension OrderedRow {
+    @inlinable
+    public static var indexesTerms: Bool { false }
+    @inlinable
+    public var indexTerms: [UInt64] { [] }
 }
 
 /// Rows kept sorted ascending by `orderKey`, with a dictionary index from `rowID` to position, for keyset
@@ -25,6 +38,8 @@ public struct OrderedTable<Row: OrderedRow> {
     /// `index` holds `slot + compacted`, so that compaction never rewrites the index.
     @usableFromInline var compacted = 0
     @usableFromInline var index: [Row.RowID: Int] = [:]
+    /// Term hash → positions, kept only when `Row.indexesTerms` (see `TermIndex`).
+    @usableFromInline var terms = TermIndex()
 
     // Inlinable so that vendor modules get it specialized for their row types: the listing and submit paths
     // run through it.
@@ -84,8 +99,16 @@ public struct OrderedTable<Row: OrderedRow> {
     public mutating func modify<R>(_ id: Row.RowID, _ body: (inout Row) throws -> R) rethrows -> R? {
         guard let slot = position(of: id) else { return nil }
         let key = storage[slot].orderKey
+        let before = Row.indexesTerms ? storage[slot].indexTerms : []
         let result = try body(&storage[slot])
         precondition(storage[slot].rowID == id, "OrderedTable: modify changed a row's id")
+        if Row.indexesTerms {
+            let after = storage[slot].indexTerms
+            if after != before {
+                terms.remove(before, slot: slot, compacted: compacted)
+                terms.add(after, slot: slot, compacted: compacted)
+            }
+        }
         if storage[slot].orderKey != key {
             let row = storage[slot]
             remove(at: slot)
@@ -101,6 +124,7 @@ public struct OrderedTable<Row: OrderedRow> {
         let id = row.rowID
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
             storage.append(row)
+            if Row.indexesTerms { terms.add(row.indexTerms, slot: storage.count - 1, compacted: compacted) }
             if let old = index.updateValue(storage.count - 1 + compacted, forKey: id) {
                 remove(at: old - compacted, clearingIndex: false)
             }
@@ -108,6 +132,10 @@ public struct OrderedTable<Row: OrderedRow> {
         }
         guard let slot = position(of: id) else { return insert(row, id: id) }
         if storage[slot].orderKey == row.orderKey {
+            if Row.indexesTerms {
+                terms.remove(storage[slot].indexTerms, slot: slot, compacted: compacted)
+                terms.add(row.indexTerms, slot: slot, compacted: compacted)
+            }
             storage[slot] = row
         } else {
             remove(at: slot)
@@ -140,7 +168,10 @@ public struct OrderedTable<Row: OrderedRow> {
     public mutating func removeFirst(_ k: Int) {
         let k = Swift.min(Swift.max(k, 0), count)
         guard k > 0 else { return }
-        for slot in head..<(head + k) { index[storage[slot].rowID] = nil }
+        for slot in head..<(head + k) {
+            index[storage[slot].rowID] = nil
+            if Row.indexesTerms { terms.remove(storage[slot].indexTerms, slot: slot, compacted: compacted) }
+        }
         head += k
         compactIfWorthIt()
     }
@@ -162,10 +193,12 @@ public struct OrderedTable<Row: OrderedRow> {
     mutating func insert(_ row: Row, id: Row.RowID) {
         if isEmpty || storage[storage.count - 1].orderKey <= row.orderKey {
             index[id] = storage.count + compacted
+            if Row.indexesTerms { terms.add(row.indexTerms, slot: storage.count, compacted: compacted) }
             storage.append(row)
             return
         }
         let slot = firstPosition(after: row.orderKey)
+        unindexTerms(from: slot)
         storage.insert(row, at: slot)
         reindex(from: slot)
     }
@@ -175,9 +208,11 @@ public struct OrderedTable<Row: OrderedRow> {
     mutating func remove(at slot: Int, clearingIndex: Bool = true) {
         if clearingIndex { index[storage[slot].rowID] = nil }
         guard slot == head else {
+            unindexTerms(from: slot)
             storage.remove(at: slot)
             return reindex(from: slot)
         }
+        if Row.indexesTerms { terms.remove(storage[slot].indexTerms, slot: slot, compacted: compacted) }
         head += 1
         compactIfWorthIt()
     }
@@ -197,9 +232,41 @@ public struct OrderedTable<Row: OrderedRow> {
         }
     }
 
+    /// Every row from `slot` on moves by one: `index` is rewritten for them, and so are their terms
+    /// (`unindexTerms(from:)` took them out, newest first so that each leaves the end of its lists).
     @inlinable
     mutating func reindex(from slot: Int) {
-        for s in slot..<storage.count { index[storage[s].rowID] = s + compacted }
+        for s in slot..<storage.count {
+            index[storage[s].rowID] = s + compacted
+            if Row.indexesTerms { terms.add(storage[s].indexTerms, slot: s, compacted: compacted) }
+        }
+    }
+
+    @inlinable
+    mutating func unindexTerms(from slot: Int) {
+        guard Row.indexesTerms else { return }
+        for s in stride(from: storage.count - 1, through: slot, by: -1) {
+            terms.remove(storage[s].indexTerms, slot: s, compacted: compacted)
+        }
+    }
+
+    /// The term index from scratch (a table whose storage was set as a whole).
+    @inlinable
+    mutating func rebuildTerms() {
+        terms = TermIndex()
+        guard Row.indexesTerms else { return }
+        for s in head..<storage.count { terms.add(storage[s].indexTerms, slot: s, compacted: compacted) }
+    }
+
+    /// How many rows hold the term `hash` (0 for a table that keeps no term index).
+    @inlinable
+    public func count(ofTerm hash: UInt64) -> Int { terms.count(of: hash) }
+
+    /// Calls `body` with the position of every row holding the term `hash`, ascending from `start`, until it
+    /// returns false. Only for a table whose rows index terms (`Row.indexesTerms`).
+    @inlinable
+    public func forEachPosition(withTerm hash: UInt64, from start: Int, _ body: (Int) -> Bool) {
+        terms.forEach(hash, from: Swift.max(start, head), compacted: compacted, body)
     }
 }
 

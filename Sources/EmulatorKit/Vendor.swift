@@ -29,6 +29,19 @@ public protocol Vendor: AnyObject, Sendable {
         limit: Int,
         where include: (InspectedMessage) -> Bool
     ) -> [InspectedMessage]
+    /// The arrival-order walk of the control plane's listing and waits: per list (a tenant, a Flowdock flow),
+    /// up to `limit` stored messages from `resume` on (all of a list when nil) that pass `filter` and for
+    /// which `include` holds, oldest first, building only the messages it takes or tests. A vendor whose
+    /// tables keep a term index (`OrderedRow.indexTerms`) walks only the rows of the filter's rarest term, so
+    /// "the mail to a@b" among a million costs that mail. The default walks `inspectMessages(tenant:)`, one
+    /// list per tenant.
+    func oldestMessages(
+        tenant: String?,
+        filter: MessageFilter,
+        resume: MessageResume?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [MessageRun]
     /// One message by the vendor's own id, or nil.
     func inspectMessage(id: String) -> InspectedMessage?
     /// The `to`, `cc` and `bcc` mailboxes of one stored message, as `inspectMessage(id:)` would give them; nil
@@ -125,6 +138,48 @@ extension Vendor {
         var out: [InspectedMessage] = []
         for m in inspectMessages(tenant: tenant).reversed() where out.count < limit && include(m) { out.append(m) }
         return out
+    }
+
+    public func oldestMessages(
+        tenant: String?,
+        filter: MessageFilter,
+        resume: MessageResume?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [MessageRun] {
+        var runs: [MessageRun] = []
+        var runOf: [String: Int] = [:]
+        var started: Set<String> = []
+        for m in inspectMessages(tenant: tenant) {
+            let i = runOf[m.tenant] ?? runs.count
+            if i == runs.count {
+                runOf[m.tenant] = i
+                runs.append(MessageRun(list: m.tenant, messages: []))
+                if resume == nil { started.insert(m.tenant) }
+            }
+            if !started.contains(m.tenant) {
+                // Past the message the cursor names (or, when it is gone, at the first one after the start).
+                if let resume, resume.list == m.tenant, resume.id != nil {
+                    if resume.id == m.id {
+                        started.insert(m.tenant)
+                        continue
+                    }
+                    if !resume.isAfter(m.tenant, m.id, m.created) { continue }
+                } else if let resume, !resume.isAfter(m.tenant, m.id, m.created) {
+                    continue
+                }
+                started.insert(m.tenant)
+            }
+            guard runs[i].messages.count < limit else { continue }
+            let passes = filter.passes(
+                from: .some(m.from),
+                recipients: m.to + m.cc + m.bcc,
+                subject: .some(m.subject),
+                text: .some(m.text)
+            )
+            if passes && include(m) { runs[i].messages.append(m) }
+        }
+        return runs
     }
 
     public func storedMessageCounts() -> [String: Int] {

@@ -147,6 +147,46 @@ extension FlowdockAPI: Vendor {
         return InspectedMessage.mergedNewest(lists, limit: limit)
     }
 
+    /// One list per flow (a flow's messages are one table, ascending by id), walked under the lock. A chat
+    /// message has no recipient: `to` is the flow's id, so it picks the list, and `q` is tested on the stored
+    /// title and content without building the message (a scan is inherent there, as in the real search).
+    public func oldestMessages(
+        tenant: String?,
+        filter: MessageFilter,
+        resume: MessageResume?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [MessageRun] {
+        let runs = try? store.withState { s -> [MessageRun] in
+            var runs: [MessageRun] = []
+            for flowID in s.flowOrder {
+                guard tenant == nil || s.tenant(ofFlow: flowID) == tenant, filter.passes(recipients: [flowID]),
+                    let table = s.messages[flowID]
+                else { continue }
+                let messages = table.walkMessages(
+                    list: flowID,
+                    filter: filter,
+                    resume: resume,
+                    limit: limit,
+                    position: { id in Self.parseInspectionID(id).flatMap { table.position(of: $0.number) } },
+                    key: { (Self.inspectionID(flow: $0.flowID, id: $0.id), Timestamp(millis: $0.sent)) },
+                    passes: { m in
+                        guard !m.removed && !m.isEditEvent else { return false }
+                        return filter.passes(
+                            subject: .some(m.extra["title"]?.stringValue),
+                            text: .some(m.content.stringValue ?? m.extra["body"]?.stringValue)
+                        )
+                    },
+                    build: { Self.inspected($0, s) },
+                    where: include
+                )
+                runs.append(MessageRun(list: flowID, messages: messages))
+            }
+            return runs
+        }
+        return runs ?? []
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         guard let (flowID, number) = Self.parseInspectionID(id) else { return nil }
         return try? store.withState { s -> InspectedMessage? in

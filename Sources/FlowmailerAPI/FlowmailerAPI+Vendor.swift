@@ -94,6 +94,34 @@ extension FlowmailerAPI: Vendor {
         return InspectedMessage.mergedNewest(lists, limit: limit)
     }
 
+    /// One list per account, walked in stored (insertion) order; `to`, `from` and `subject` go through the
+    /// table's term index.
+    public func oldestMessages(
+        tenant: String?,
+        filter: MessageFilter,
+        resume: MessageResume?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [MessageRun] {
+        let now = clock.now()
+        var runs: [MessageRun] = []
+        for account in store.allAccounts() where tenant == nil || account.id == tenant {
+            let messages = account.messages.walkMessages(
+                list: account.id,
+                filter: filter,
+                resume: resume,
+                limit: limit,
+                position: { account.messages.position(of: MessageKey($0)) },
+                key: { ($0.id, $0.submitted) },
+                passes: { filter.passes(subject: .some($0.subject), text: .some($0.text)) },
+                build: { Self.inspected($0, account: account.id, now: now) },
+                where: include
+            )
+            runs.append(MessageRun(list: account.id, messages: messages))
+        }
+        return runs
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         let now = clock.now()
         for account in store.allAccounts() {

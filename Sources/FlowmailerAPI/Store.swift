@@ -39,6 +39,14 @@ struct InsertKey: Comparable {
 extension StoredMessage: OrderedRow {
     var rowID: MessageKey { MessageKey(id) }
     var orderKey: InsertKey { InsertKey(millis: inserted.millis, id: id) }
+    /// The control plane's `to`, `from` and `subject` filters look messages up by these (what `inspected`
+    /// shows as `to`, `from` and `subject`).
+    static var indexesTerms: Bool { true }
+    var indexTerms: [UInt64] {
+        var out = [MessageTerms.recipient(recipientAddress), MessageTerms.from(fromAddress?.address ?? senderAddress)]
+        if let subject { out.append(MessageTerms.subject(subject)) }
+        return out
+    }
 }
 
 /// Everything one Flowmailer account owns. Accounts never see each other's state (tenant isolation).

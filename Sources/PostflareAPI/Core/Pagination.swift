@@ -23,6 +23,19 @@ extension APIKeyRecord: Listed {}
 extension EmailRecord: Listed {
     var rowID: HashedKey { HashedKey(id) }
     static func rowID(of id: String) -> HashedKey { HashedKey(id) }
+    /// The control plane's `to`, `from` and `subject` filters look e-mails up by these (what the inspected
+    /// e-mail shows as `to`/`cc`/`bcc`, `from` and `subject`).
+    static var indexesTerms: Bool { true }
+    var indexTerms: [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(to.count + cc.count + bcc.count + 2)
+        for mailbox in to { out.append(MessageTerms.recipient(mailbox)) }
+        for mailbox in cc { out.append(MessageTerms.recipient(mailbox)) }
+        for mailbox in bcc { out.append(MessageTerms.recipient(mailbox)) }
+        out.append(MessageTerms.from(from))
+        out.append(MessageTerms.subject(subject))
+        return out
+    }
 }
 extension DomainRecord: Listed {}
 extension ContactRecord: Listed {}

@@ -109,6 +109,39 @@ extension PostflareAPI: Vendor {
         return InspectedMessage.mergedNewest(lists, limit: limit)
     }
 
+    /// One list per team, walked in stored (send) order under the lock — a term lookup takes a few rows, and
+    /// a copy of the tables would make a send meanwhile copy a whole table; `to`, `from` and `subject` go
+    /// through the table's term index.
+    public func oldestMessages(
+        tenant: String?,
+        filter: MessageFilter,
+        resume: MessageResume?,
+        limit: Int,
+        where include: (InspectedMessage) -> Bool
+    ) -> [MessageRun] {
+        let now = store.now
+        let runs = try? store.withState { state throws(PostflareError) -> [MessageRun] in
+            var runs: [MessageRun] = []
+            for (teamId, team) in state.teams where tenant == nil || teamId == tenant {
+                let emails = team.emails
+                let messages = emails.walkMessages(
+                    list: teamId,
+                    filter: filter,
+                    resume: resume,
+                    limit: limit,
+                    position: { emails.position(of: HashedKey($0)) },
+                    key: { ($0.id, Timestamp(millis: $0.createdAt)) },
+                    passes: { filter.passes(subject: .some($0.subject), text: .some($0.text)) },
+                    build: { Self.inspected($0, team: teamId, now: now) },
+                    where: include
+                )
+                runs.append(MessageRun(list: teamId, messages: messages))
+            }
+            return runs
+        }
+        return runs ?? []
+    }
+
     public func inspectMessage(id: String) -> InspectedMessage? {
         let now = store.now
         let found = try? store.withState { state throws(PostflareError) -> (String, EmailRecord)? in
