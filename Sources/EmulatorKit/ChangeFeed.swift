@@ -42,6 +42,10 @@ public final class ChangeFeed: Sendable {
         var lastSeq: UInt64 = 0
         var nextObserver: UInt64 = 0
         var observers: [UInt64: @Sendable (Change) -> Void] = [:]
+        /// The sequence numbers of the `message.stored` changes the ring holds, oldest first from `storedHead`:
+        /// the newest-first inbox walks these instead of every event of the messages' lives.
+        var storedSeqs: [UInt64] = []
+        var storedHead = 0
 
         /// Numbers and stores a change as the newest, overwriting the oldest once `capacity` are held.
         mutating func push(
@@ -73,8 +77,20 @@ public final class ChangeFeed: Sendable {
             } else {
                 ring[start] = change
                 start = (start + 1) % capacity
+                let oldest = ring[start].seq
+                while storedHead < storedSeqs.count, storedSeqs[storedHead] < oldest { storedHead += 1 }
+                if storedHead >= 1024, storedHead * 2 >= storedSeqs.count {
+                    storedSeqs.removeFirst(storedHead)
+                    storedHead = 0
+                }
             }
+            if kind == .messageStored { storedSeqs.append(lastSeq) }
             return change
+        }
+
+        /// The held change with sequence number `seq` (which the caller knows is held).
+        func change(_ seq: UInt64) -> Change {
+            ring[(start + Int(seq - ring[start].seq)) % ring.count]
         }
 
         var observerList: [@Sendable (Change) -> Void] { observers.isEmpty ? [] : Array(observers.values) }
@@ -151,6 +167,27 @@ public final class ChangeFeed: Sendable {
             var out: [Change] = []
             out.reserveCapacity(count)
             for offset in skip..<(skip + count) { out.append(s.ring[(s.start + offset) % s.ring.count]) }
+            return out
+        }
+    }
+
+    /// Up to `limit` held `message.stored` changes with a sequence number below `seq`, newest first: one binary
+    /// search and `limit` reads, however many other changes (events, deliveries) lie between them.
+    public func storedChanges(before seq: UInt64, limit: Int) -> [Change] {
+        state.withLock { s in
+            var low = s.storedHead
+            var high = s.storedSeqs.count
+            while low < high {
+                let mid = (low + high) / 2
+                if s.storedSeqs[mid] < seq { low = mid + 1 } else { high = mid }
+            }
+            var out: [Change] = []
+            out.reserveCapacity(Swift.min(Swift.max(0, limit), low - s.storedHead))
+            var i = low - 1
+            while i >= s.storedHead, out.count < limit {
+                out.append(s.change(s.storedSeqs[i]))
+                i -= 1
+            }
             return out
         }
     }

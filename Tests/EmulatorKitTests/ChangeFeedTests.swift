@@ -23,6 +23,29 @@ import Testing
         #expect(feed.changes(after: 5).map(\.seq) == [6, 7])
     }
 
+    /// The newest-first walk's index of `message.stored` changes agrees with filtering the whole ring, while
+    /// the ring wraps and the index drops (and compacts) what the ring no longer holds.
+    @Test func storedChangesAreTheHeldStoredChangesNewestFirst() {
+        let feed = ChangeFeed(clock: EmulatorClock(), capacity: 50)
+        var rng = SystemRandomNumberGenerator()
+        for i in 1...6_000 {
+            if Bool.random(using: &rng) {
+                feed.append(.messageStored, vendor: "v", tenant: "t", id: "m\(i)")
+            } else {
+                feed.append(.eventAdded, vendor: "v", items: [("t", "e\(i)", nil), ("t", "f\(i)", nil)])
+            }
+            guard i % 97 == 0 || i > 5_990 else { continue }
+            let held = feed.changes(after: 0).filter { $0.kind == .messageStored }
+            #expect(feed.storedChanges(before: .max, limit: .max).map(\.seq) == held.reversed().map(\.seq))
+            if let middle = held.dropFirst(held.count / 2).first {
+                let below = held.filter { $0.seq < middle.seq }.reversed().prefix(3)
+                #expect(feed.storedChanges(before: middle.seq, limit: 3).map(\.id) == below.map(\.id))
+            }
+        }
+        #expect(feed.storedChanges(before: 1, limit: 10).isEmpty)
+        #expect(feed.storedChanges(before: .max, limit: 0).isEmpty)
+    }
+
     /// A batch is numbered like single appends, wraps the ring the same way, and reaches the observers in order.
     @Test func aBatchIsNumberedStoredAndObservedLikeSingleAppends() {
         let feed = ChangeFeed(clock: EmulatorClock(frozenAtMillis: 7), capacity: 4)

@@ -119,14 +119,16 @@ struct EmailInput {
         let suppressed =
             !team.suppressions.isEmpty
             && recipients.contains { team.suppression(idOrEmail: EmailAddress.parse($0) ?? $0) != nil }
+        // Addresses and subjects repeat across a test suite's sends: one shared copy each (`StringInterner`).
+        let shared = StringInterner.shared
         return EmailRecord(
             id: "",
-            from: fromText,
-            to: to,
-            cc: cc,
-            bcc: bcc,
-            replyTo: replyTo,
-            subject: renderedSubject,
+            from: shared.intern(fromText),
+            to: to.map(shared.intern),
+            cc: cc.map(shared.intern),
+            bcc: bcc.map(shared.intern),
+            replyTo: replyTo.map(shared.intern),
+            subject: shared.intern(renderedSubject),
             html: html,
             text: text,
             headers: headers,
