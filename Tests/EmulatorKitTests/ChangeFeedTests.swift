@@ -27,7 +27,7 @@ import Testing
     /// the ring wraps and the index drops (and compacts) what the ring no longer holds.
     @Test func storedChangesAreTheHeldStoredChangesNewestFirst() {
         let feed = ChangeFeed(clock: EmulatorClock(), capacity: 50)
-        var rng = SystemRandomNumberGenerator()
+        var rng = FastRandom(seed: 15)  // the project's PRNG, seeded: the same mix on every run
         for i in 1...6_000 {
             if Bool.random(using: &rng) {
                 feed.append(.messageStored, vendor: "v", tenant: "t", id: "m\(i)")
